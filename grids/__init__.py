@@ -1,0 +1,19 @@
+"""The referentials as data: one JSON file per CQP, transcribed from the seeds."""
+
+from grids.loader import (
+    CARRIERE_ID,
+    CONSEIL_ID,
+    ReferentialError,
+    Referentials,
+    load_referential_file,
+    load_referentials,
+)
+
+__all__ = [
+    "CARRIERE_ID",
+    "CONSEIL_ID",
+    "ReferentialError",
+    "Referentials",
+    "load_referential_file",
+    "load_referentials",
+]

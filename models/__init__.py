@@ -1,0 +1,1 @@
+"""Pydantic types and the pure certification rules. No I/O, no textual."""

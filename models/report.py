@@ -1,0 +1,156 @@
+"""Plain-data views of referentials and verdicts: the JSON contract of ``carnet status`` and
+``carnet referentiels`` that the secretariat's scripts rely on."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from models.dossier import DossierState
+from models.referential import ThresholdReferential, WeightedReferential
+from models.threshold import CqpVerdict
+from models.verdict import Explanation
+from models.weighted import WeightedVerdict
+
+
+CQP_LABELS = {
+    "gestionnaire-conseil": "Gestionnaire conseil",
+    "gestionnaire-carriere": "Gestionnaire carrière",
+}
+
+
+def cqp_label(cqp: str) -> str:
+    return CQP_LABELS.get(cqp, cqp)
+
+
+def sort_key(text: str) -> str:
+    """French alphabetical order: accents do not send « Éléonore » after « Zoé »."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def explanation_record(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "rule": explanation.rule,
+        "facts": list(explanation.facts),
+        "decided_by": list(explanation.decided_by),
+    }
+
+
+def status_record(
+    candidate_id: str, state: DossierState, verdict: CqpVerdict | WeightedVerdict
+) -> dict[str, Any]:
+    assert state.candidate is not None
+    record: dict[str, Any] = {
+        "id": candidate_id,
+        "name": state.candidate.name,
+        "cqp": state.candidate.cqp,
+        "referential_version": state.candidate.referential_version,
+        "organisme": state.candidate.organisme,
+        "status": verdict.status.value,
+        "explanation": explanation_record(verdict.explanation),
+        "events": state.events,
+        "last_change": state.last_ts or None,
+    }
+    if isinstance(verdict, CqpVerdict):
+        record["blocks"] = [
+            {
+                "id": block.id,
+                "status": block.status.value,
+                "validated": block.count.validated,
+                "total": block.count.total,
+                "required": block.count.required,
+                "explanation": explanation_record(block.explanation),
+                "competencies": [
+                    {
+                        "id": comp.id,
+                        "status": comp.status.value,
+                        "validated": comp.count.validated,
+                        "total": comp.count.total,
+                        "required": comp.count.required,
+                        "not_validated": comp.count.failed,
+                        "not_evaluated": comp.count.open,
+                    }
+                    for comp in block.competencies
+                ],
+            }
+            for block in verdict.blocks
+        ]
+    else:
+        record["route"] = state.candidate.route
+        record["blocks"] = []
+        record["marks"] = {e: f"{m:.2f}" for e, m in verdict.marks.items()}
+        record["average"] = verdict.average_text
+        record["total"] = f"{verdict.total:.2f}"
+        record["missing"] = list(verdict.missing)
+        record["eliminatory"] = list(verdict.eliminatory)
+        record["pass_followed"] = verdict.pass_followed
+    return record
+
+
+def referential_record(ref: ThresholdReferential | WeightedReferential) -> dict[str, Any]:
+    base: dict[str, Any] = {"id": ref.id, "title": ref.title, "version": ref.version, "kind": ref.kind}
+    if isinstance(ref, ThresholdReferential):
+        base["rules"] = {
+            "competency": ref.rules.competency,
+            "block": ref.rules.block,
+            "threshold": f"{ref.rules.numerator}/{ref.rules.denominator}",
+        }
+        base["blocks"] = [
+            {
+                "id": block.id,
+                "number": block.number,
+                "title": block.title,
+                "evaluation": block.evaluation.format.model_dump(mode="json"),
+                "evaluators": [e.model_dump(mode="json") for e in block.evaluation.evaluators],
+                "competencies": [
+                    {
+                        "id": comp.id,
+                        "title": comp.title,
+                        "criteria": [
+                            {"id": k.id, "text": k.text}
+                            | ({"repeats": k.repeats} if k.repeats else {})
+                            | ({"note": k.note} if k.note else {})
+                            for k in comp.criteria
+                        ],
+                    }
+                    for comp in block.competencies
+                ],
+            }
+            for block in ref.blocks
+        ]
+        return base
+    certified = {line.competency: line for line in ref.certification}
+    base["competencies"] = [
+        {
+            "id": comp.id,
+            "number": comp.number,
+            "group": group.id,
+            "title": comp.title,
+            "certified": comp.id in certified,
+            "evaluations": [e.id for e in ref.evaluations_covering(comp.id)],
+        }
+        for group in ref.groups
+        for comp in group.competencies
+    ]
+    base["evaluations"] = [
+        {
+            "id": e.id,
+            "title": e.title,
+            "scale": e.scale,
+            "coefficient": e.coefficient,
+            "eliminatory_at_or_below": None
+            if e.eliminatory_at_or_below is None
+            else str(e.eliminatory_at_or_below),
+            "place": e.place,
+            "minutes": e.minutes,
+        }
+        for e in ref.evaluations
+    ]
+    base["total"] = ref.total
+    base["rule"] = {
+        "text": ref.rule.text,
+        "pass_required": ref.rule.pass_required,
+        "min_average": str(ref.rule.min_average),
+    }
+    return base

@@ -1,0 +1,1 @@
+"""Persistence that loses nothing: crash-safe TinyDB files, append-only events, one writer."""

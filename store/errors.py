@@ -1,0 +1,35 @@
+"""Store errors, each with a French message fit for the user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.errors import CarnetError
+
+
+class StoreError(CarnetError):
+    """Something the store refused to do; nothing was changed."""
+
+
+class CorruptFileError(StoreError):
+    """A data file that is empty or not valid JSON: never read as an empty database."""
+
+    def __init__(self, path: Path, reason: str, backup: Path | None) -> None:
+        self.path = path
+        self.reason = reason
+        self.backup = backup
+        hint = (
+            f" Une sauvegarde existe ({backup.name}) : « carnet recover » la restaure "
+            "et garde le fichier abîmé de côté."
+            if backup is not None
+            else " Aucune sauvegarde n'est disponible."
+        )
+        super().__init__(f"Le fichier {path} est illisible ({reason}).{hint}")
+
+
+class LockedError(StoreError):
+    exit_code = 3
+
+
+class DiskWriteError(StoreError):
+    """A write that did not reach the disk (full disk, permissions…): nothing was recorded."""

@@ -1,0 +1,60 @@
+"""A derived cache of each dossier's summary, so listing 1,000 candidates reads one file.
+
+Each entry is keyed by its dossier file's size, modification time and inode: any write to the
+dossier changes the key, and a stale or missing entry is simply recomputed from the events.
+Losing or corrupting this file loses nothing; it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from store.atomic import atomic_write
+
+INDEX_NAME = "index.json"
+FORMAT = 1
+
+
+def file_key(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class SummaryIndex:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / INDEX_NAME
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._dirty = False
+        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+            raw = json.loads(self.path.read_bytes())
+            if raw.get("format") == FORMAT and isinstance(raw.get("entries"), dict):
+                self._entries = raw["entries"]
+
+    def get(self, dossier: str, key: list[int] | None) -> dict[str, Any] | None:
+        entry = self._entries.get(dossier)
+        if entry is None or key is None or entry.get("key") != key:
+            return None
+        summary = entry.get("summary")
+        return summary if isinstance(summary, dict) else None
+
+    def put(self, dossier: str, key: list[int] | None, summary: dict[str, Any]) -> None:
+        if key is None:
+            return
+        self._entries[dossier] = {"key": key, "summary": summary}
+        self._dirty = True
+
+    def flush(self) -> None:
+        if not self._dirty:
+            return
+        data = json.dumps({"format": FORMAT, "entries": self._entries}, ensure_ascii=False)
+        # A cache: if this write fails, the summaries are recomputed next time.
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, data.encode(), keep_backup=False)
+            self._dirty = False

@@ -1,0 +1,128 @@
+"""A TinyDB storage that survives crashes and refuses to rewrite history.
+
+TinyDB's JSONStorage rewrites its file in place (a crash can leave it torn) and reads an empty
+file as an empty database. This one writes through ``atomic_write``, refuses a file that is empty
+or not JSON, keeps the last content in memory (this process holds the data lock, so nobody else
+writes it) and, for append-only tables, re-encodes only the documents it has not seen, which
+keeps a write proportional to what changed rather than to the whole dossier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from store.atomic import atomic_write, backup_path
+from store.errors import CorruptFileError, StoreError
+
+Tables = dict[str, dict[str, Any]]
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_tables(raw: bytes, path: Path) -> Tables:
+    """Decodes a stored file; anything but a JSON object of tables is corruption."""
+    backup = backup_path(path)
+    known_backup = backup if backup.exists() else None
+    if not raw.strip():
+        raise CorruptFileError(path, "fichier vide", known_backup)
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptFileError(path, f"JSON invalide : {exc}", known_backup) from exc
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise CorruptFileError(path, "ce n'est pas une base carnet", known_backup)
+    return data
+
+
+class SafeJSONStorage(Storage):  # type: ignore[misc]
+    def __init__(self, path: str | Path, append_only: Iterable[str] = ("events",)) -> None:
+        self.path = Path(path)
+        self._append_only = frozenset(append_only)
+        self._data: Tables | None = None
+        self._encoded: dict[str, _AppendOnlyCache] = {}
+
+    def read(self) -> Tables | None:
+        if self._data is None:
+            try:
+                raw = self.path.read_bytes()
+            except FileNotFoundError:
+                return None
+            self._data = parse_tables(raw, self.path)
+            self._encoded = {}
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        try:
+            text = self._encode_tables(data)
+            atomic_write(self.path, text.encode("utf-8"))
+        except BaseException:
+            # TinyDB mutated the dict we handed it; forget it so the next read is the disk's.
+            self._data = None
+            self._encoded = {}
+            raise
+        self._data = data
+
+    def close(self) -> None:
+        self._data = None
+        self._encoded = {}
+
+    def _encode_tables(self, data: Tables) -> str:
+        parts = []
+        for name, table in data.items():
+            if name in self._append_only:
+                body = self._encode_append_only(name, table)
+            else:
+                body = _encode(table)
+            parts.append(f"{_encode(name)}:{body}")
+        return "{" + ",".join(parts) + "}"
+
+    def _encode_append_only(self, name: str, table: dict[str, Any]) -> str:
+        cache = self._encoded.get(name)
+        if cache is None:
+            cache = self._encoded[name] = _AppendOnlyCache()
+        return cache.encode(name, table)
+
+
+class _AppendOnlyCache:
+    """The encoded form of an append-only table, extended by what was added since last time."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.docs: list[Any] = []
+        self.texts: list[str] = []
+        self.body = ""
+
+    def encode(self, name: str, table: dict[str, Any]) -> str:
+        if len(table) < len(self.ids):
+            raise StoreError(_refusal(name, "d'effacer"))
+        items = iter(table.items())
+        for index, (doc_id, doc) in enumerate(zip(self.ids, self.docs, strict=True)):
+            new_id, new_doc = next(items)
+            if new_id != doc_id:
+                raise StoreError(_refusal(name, "d'effacer"))
+            if new_doc is not doc:
+                if _encode(new_doc) != self.texts[index]:
+                    raise StoreError(_refusal(name, "de réécrire"))
+                self.docs[index] = new_doc
+        added = []
+        for doc_id, doc in items:
+            text = _encode(doc)
+            self.ids.append(doc_id)
+            self.docs.append(doc)
+            self.texts.append(text)
+            added.append(f"{_encode(doc_id)}:{text}")
+        if added:
+            joined = ",".join(added)
+            self.body = f"{self.body},{joined}" if self.body else joined
+        return "{" + self.body + "}"
+
+
+def _refusal(name: str, verb: str) -> str:
+    return f"refus {verb} un enregistrement de « {name} » : l'historique est en ajout seul"

@@ -1,0 +1,475 @@
+"""The station's store: one TinyDB file per dossier, a registry, the journal, append-only events.
+
+Not thread-safe by design: a ``Writer`` owns it and runs every call on its one thread, so the
+UI's event loop never waits on the disk and writes never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from grids import Referentials, load_referentials
+from models.dossier import DossierState, verdict
+from models.events import (
+    PAYLOADS,
+    Event,
+    EventError,
+    PersonCreated,
+    canonical,
+    payload_of,
+    seal,
+    utc_now,
+)
+from models.report import status_record
+from models.referential import ThresholdReferential, WeightedReferential
+from models.threshold import CqpVerdict, CriterionState
+from models.weighted import WeightedVerdict, parse_mark
+from store.atomic import clean_stale_temporaries
+from store.errors import DiskWriteError, StoreError
+from store.index import SummaryIndex, file_key
+from store.journal import GENESIS_HEAD, Entry, Head, Journal
+from store.lock import DataLock
+from store.station import Station, load_or_create_station
+from store.storage import SafeJSONStorage, parse_tables
+
+REGISTRY = "_registry"
+REGISTRY_FILE = "registry.json"
+DOSSIERS = "dossiers"
+EVENTS = "events"
+_DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
+_OPEN_DOSSIERS = 64
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event not yet sealed: its type and payload."""
+
+    type: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class _Open:
+    db: TinyDB
+    table: Table
+    state: DossierState
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A dossier as it stands, safe to hand to another thread (copies, frozen verdict)."""
+
+    id: str
+    state: DossierState
+    events: tuple[Event, ...]
+    verdict: CqpVerdict | WeightedVerdict
+    referential: ThresholdReferential | WeightedReferential
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+class Store:
+    def __init__(self, folder: Path, referentials: Referentials | None = None) -> None:
+        self.folder = folder
+        self.referentials = referentials or load_referentials()
+        self._lock = DataLock(folder)
+        self._owner = threading.get_ident()
+        self._open: OrderedDict[str, _Open] = OrderedDict()
+        self.station: Station
+        self.head: Head = GENESIS_HEAD
+        self._journal: Journal | None = None
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, referentials: Referentials | None = None) -> Store:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / DOSSIERS).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Impossible de créer le dossier de données {folder} : {exc.strerror}") from exc
+        store = cls(folder, referentials)
+        store._lock.acquire()
+        try:
+            store._start()
+        except BaseException:
+            store._lock.release()
+            raise
+        return store
+
+    def _start(self) -> None:
+        clean_stale_temporaries(self.folder)
+        clean_stale_temporaries(self.folder / DOSSIERS)
+        self.station = load_or_create_station(self.folder)
+        journal = Journal(self.folder)
+        head = journal.recover(self._holds)
+        if head is None or (head is GENESIS_HEAD and self._any_dossier()):
+            journal.close()
+            Journal.rebuild(self.folder, self._scan_entries())
+            journal = Journal(self.folder)
+            head = journal.recover(self._holds) or GENESIS_HEAD
+        self._journal = journal
+        self.head = head
+        self._registry = self._load(REGISTRY)
+        self._index = SummaryIndex(self.folder)
+
+    def close(self) -> None:
+        # Open dossiers are in memory: index them now so the next start lists them for free.
+        for candidate in list(self._open):
+            with contextlib.suppress(StoreError):
+                self._index.put(candidate, file_key(self.path_of(candidate)), self.summary(candidate))
+        self._index.flush()
+        for item in self._open.values():
+            item.db.close()
+        self._open.clear()
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- paths and files ------------------------------------------------------------------
+
+    def path_of(self, dossier: str) -> Path:
+        if dossier == REGISTRY:
+            return self.folder / REGISTRY_FILE
+        if not _DOSSIER_ID.match(dossier):
+            raise StoreError(f"identifiant de dossier invalide : « {dossier} »")
+        return self.folder / DOSSIERS / f"{dossier}.json"
+
+    def candidate_ids(self) -> list[str]:
+        return sorted(
+            p.stem for p in (self.folder / DOSSIERS).glob("c-*.json") if _DOSSIER_ID.match(p.stem)
+        )
+
+    def _any_dossier(self) -> bool:
+        return (self.folder / REGISTRY_FILE).exists() or bool(self.candidate_ids())
+
+    def _raw_events(self, dossier: str) -> dict[str, Any]:
+        path = self.path_of(dossier)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        return parse_tables(raw, path).get(EVENTS, {})
+
+    def _holds(self, entry: Entry) -> bool:
+        try:
+            events = self._raw_events(entry.dossier).values()
+        except StoreError:
+            if entry.dossier != REGISTRY and not _DOSSIER_ID.match(entry.dossier):
+                return False
+            raise
+        return any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events)
+
+    def _scan_entries(self) -> Iterator[Entry]:
+        for dossier in (REGISTRY, *self.candidate_ids()):
+            for raw in self._raw_events(dossier).values():
+                event = Event.from_stored(raw)
+                if event.station == self.station.id:
+                    yield Entry(event.seq, event.hash, dossier)
+
+    def _load(self, dossier: str) -> _Open:
+        item = self._open.get(dossier)
+        if item is not None:
+            self._open.move_to_end(dossier)
+            return item
+        db = TinyDB(self.path_of(dossier), storage=SafeJSONStorage)
+        try:
+            table = db.table(EVENTS)
+            raw = db.storage.read() or {}
+            events = [Event.from_stored(doc) for doc in raw.get(EVENTS, {}).values()]
+            events.sort(key=lambda e: (e.station, e.seq))
+            state = DossierState()
+            for event in events:
+                if dossier == REGISTRY:
+                    _check_registry_event(event)
+                else:
+                    state.apply(event)
+        except BaseException:
+            db.close()
+            raise
+        item = _Open(db, table, state, events)
+        if dossier != REGISTRY:
+            self._open[dossier] = item
+            while len(self._open) > _OPEN_DOSSIERS:
+                _, evicted = self._open.popitem(last=False)
+                evicted.db.close()
+        return item
+
+    # --- the one write path ---------------------------------------------------------------
+
+    def append(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]:
+        """Seals, journals and durably stores events; the state changes only once they are."""
+        if threading.get_ident() != self._owner:
+            raise StoreError("écriture hors du fil d'écriture unique")
+        if not drafts:
+            return []
+        assert self._journal is not None
+        item = self._registry if dossier == REGISTRY else self._load(dossier)
+        events = self._seal(dossier, drafts, author)
+        trial = item.state.copy()
+        for event in events:
+            if dossier == REGISTRY:
+                _check_registry_event(event)
+            else:
+                trial.apply(event)
+        try:
+            rollback_to = self._journal.append(events)
+        except OSError as exc:
+            raise _disk_error(exc) from exc
+        try:
+            item.table.insert_multiple(e.stored() for e in events)
+        except OSError as exc:
+            self._journal.rollback(rollback_to)
+            raise _disk_error(exc) from exc
+        item.events.extend(events)
+        item.state = trial
+        self.head = Head(events[-1].seq, events[-1].hash)
+        return events
+
+    def _seal(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]:
+        events = []
+        seq, prev = self.head.seq, self.head.hash
+        ts = utc_now()
+        for draft in drafts:
+            model = PAYLOADS.get(draft.type)
+            if model is None:
+                raise EventError(f"type d'événement inconnu : {draft.type}")
+            try:
+                payload = model.model_validate(draft.payload).model_dump(mode="json")
+            except ValidationError as exc:
+                raise EventError(f"{draft.type} : {exc.errors()[0]['msg']}") from exc
+            seq += 1
+            event = seal(
+                event_id=uuid.uuid4().hex,
+                station=self.station.id,
+                seq=seq,
+                author=author,
+                ts=ts,
+                dossier=dossier,
+                type=draft.type,
+                payload=payload,
+                prev=prev,
+            )
+            prev = event.hash
+            events.append(event)
+        return events
+
+    # --- reading --------------------------------------------------------------------------
+
+    def snapshot(self, candidate: str) -> Snapshot:
+        item = self._load(candidate)
+        if item.state.candidate is None:
+            raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
+        ref = self.referentials.get(item.state.candidate.cqp)
+        return Snapshot(
+            id=candidate,
+            state=item.state.copy(),
+            events=tuple(item.events),
+            verdict=verdict(item.state, ref),
+            referential=ref,
+        )
+
+    def current_verdict(self, candidate: str) -> CqpVerdict | WeightedVerdict:
+        item = self._load(candidate)
+        if item.state.candidate is None:
+            raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
+        return verdict(item.state, self.referentials.get(item.state.candidate.cqp))
+
+    def people(self) -> dict[str, PersonCreated]:
+        people: dict[str, PersonCreated] = {}
+        for event in self._registry.events:
+            payload = payload_of(event)
+            if isinstance(payload, PersonCreated):
+                people[payload.person] = payload
+        return people
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """Every candidate's status record (the ``carnet status --json`` contract), from the
+        index where the dossier has not changed since, from its events otherwise."""
+        records = []
+        for candidate in self.candidate_ids():
+            key = file_key(self.path_of(candidate))
+            record = self._index.get(candidate, key)
+            if record is None:
+                was_open = candidate in self._open
+                record = self.summary(candidate)
+                self._index.put(candidate, key, record)
+                if not was_open:
+                    self.forget(candidate)
+            records.append(record)
+        self._index.flush()
+        return records
+
+    def summary(self, candidate: str) -> dict[str, Any]:
+        item = self._load(candidate)
+        return status_record(candidate, item.state, self.current_verdict(candidate))
+
+    def forget_all_but_recent(self, keep: int = 8) -> None:
+        """Bulk writers (demo, import) call this so memory stays flat over many dossiers."""
+        while len(self._open) > keep:
+            _, evicted = self._open.popitem(last=False)
+            evicted.db.close()
+
+    def forget(self, candidate: str) -> None:
+        """Drops a dossier from memory (a bulk reader keeps memory flat this way)."""
+        item = self._open.pop(candidate, None)
+        if item is not None:
+            item.db.close()
+
+    # --- what users do --------------------------------------------------------------------
+
+    def create_person(
+        self, name: str, organisme: str, roles: Sequence[str], author: str
+    ) -> str:
+        person = new_id("p")
+        payload = {"person": person, "name": name, "organisme": organisme, "roles": list(roles)}
+        self.append(REGISTRY, [Draft("person.created", payload)], author)
+        return person
+
+    def create_candidate(
+        self,
+        name: str,
+        organisme: str,
+        cqp: str,
+        author: str,
+        *,
+        route: str | None = None,
+        tutor: str | None = None,
+        manager: str | None = None,
+    ) -> str:
+        ref = self.referentials.get(cqp)
+        if isinstance(ref, WeightedReferential) and route is None:
+            raise StoreError("la voie d'accès (nouvel embauché, parcours de formation, VAE) est requise")
+        if isinstance(ref, ThresholdReferential) and route is not None:
+            raise StoreError("la voie d'accès ne concerne que le CQP Gestionnaire carrière")
+        candidate = f"c-{secrets.token_hex(5)}"
+        payload = {
+            "candidate": candidate,
+            "name": name.strip(),
+            "organisme": organisme.strip(),
+            "cqp": ref.id,
+            "referential_version": ref.version,
+            "route": route,
+            "tutor": tutor,
+            "manager": manager,
+        }
+        self.append(candidate, [Draft("candidate.created", payload)], author)
+        return candidate
+
+    def open_grid(
+        self, candidate: str, block: str, author: str, situation: str | None = None
+    ) -> str:
+        ref = self._threshold_ref(candidate)
+        try:
+            block_def = ref.block(block)
+        except KeyError:
+            raise StoreError(f"bloc inconnu : {block}") from None
+        situations = getattr(block_def.evaluation.format, "situations", ())
+        allowed = {s.id for s in situations}
+        if allowed and situation not in allowed:
+            raise StoreError("choisissez la situation observée : " + ", ".join(sorted(allowed)))
+        if not allowed and situation is not None:
+            raise StoreError(f"le bloc {block_def.number} n'a pas de situation à choisir")
+        grid = new_id("g")
+        payload = {"grid": grid, "block": block, "situation": situation}
+        self.append(candidate, [Draft("grid.opened", payload)], author)
+        return grid
+
+    def mark_criteria(
+        self,
+        candidate: str,
+        grid: str,
+        marks: Sequence[tuple[str, CriterionState, str]],
+        author: str,
+    ) -> CqpVerdict | WeightedVerdict:
+        """Records criterion states (one or many, in one durable write); returns the verdict."""
+        ref = self._threshold_ref(candidate)
+        item = self._load(candidate)
+        grid_state = item.state.grids.get(grid)
+        if grid_state is None:
+            raise StoreError(f"grille inconnue : {grid}")
+        known = {k.id for c in ref.block(grid_state.block).competencies for k in c.criteria}
+        drafts = []
+        for criterion, state, comment in marks:
+            if criterion not in known:
+                raise StoreError(f"le critère {criterion} n'est pas dans cette grille")
+            payload = {"grid": grid, "criterion": criterion, "state": state.value, "comment": comment}
+            drafts.append(Draft("criterion.marked", payload))
+        self.append(candidate, drafts, author)
+        return self.current_verdict(candidate)
+
+    def enter_mark(self, candidate: str, evaluation: str, typed: str, author: str) -> Decimal:
+        ref = self._weighted_ref(candidate)
+        try:
+            scale = ref.evaluation(evaluation).scale
+        except KeyError:
+            raise StoreError(f"épreuve inconnue : {evaluation}") from None
+        mark = parse_mark(typed, scale)
+        self.append(candidate, [Draft("mark.entered", {"evaluation": evaluation, "mark": str(mark)})], author)
+        return mark
+
+    def record_pass(self, candidate: str, followed: bool, author: str) -> None:
+        self._weighted_ref(candidate)
+        self.append(candidate, [Draft("pass.recorded", {"followed": followed})], author)
+
+    def _ref_of(self, candidate: str) -> ThresholdReferential | WeightedReferential:
+        item = self._load(candidate)
+        if item.state.candidate is None:
+            raise StoreError(f"dossier sans candidat : {candidate}")
+        return self.referentials.get(item.state.candidate.cqp)
+
+    def _threshold_ref(self, candidate: str) -> ThresholdReferential:
+        ref = self._ref_of(candidate)
+        if not isinstance(ref, ThresholdReferential):
+            raise StoreError("les grilles d'observation concernent le CQP Gestionnaire conseil")
+        return ref
+
+    def _weighted_ref(self, candidate: str) -> WeightedReferential:
+        ref = self._ref_of(candidate)
+        if not isinstance(ref, WeightedReferential):
+            raise StoreError("les notes pondérées concernent le CQP Gestionnaire carrière")
+        return ref
+
+
+def _check_registry_event(event: Event) -> None:
+    if not isinstance(payload_of(event), PersonCreated):
+        raise EventError(f"{event.type} n'a pas sa place dans le registre")
+
+
+def _disk_error(exc: OSError) -> DiskWriteError:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        why = "le disque est plein"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "écriture refusée par le système"
+    else:
+        why = exc.strerror or str(exc)
+    return DiskWriteError(f"Rien n'a été enregistré : {why}. Les données précédentes sont intactes.")
+
+
+__all__ = ["REGISTRY", "Draft", "Snapshot", "Store", "canonical", "new_id"]

@@ -1,0 +1,1 @@
+"""The terminal app and the ``carnet`` command. The only package that imports textual."""

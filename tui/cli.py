@@ -1,0 +1,211 @@
+"""The ``carnet`` command. Subcommands that need no screen never import textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from models.errors import CarnetError
+
+EXIT_UNEXPECTED = 70
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("carnet", appauthor=False))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, in French, and with a one-line error instead of the usage block."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise CarnetError(f"{_french(message)} (voir « carnet --help »)")
+
+
+def _french(message: str) -> str:
+    replacements = {
+        "the following arguments are required": "arguments obligatoires manquants",
+        "unrecognized arguments": "arguments inconnus",
+        "invalid choice": "choix invalide",
+        "invalid int value": "nombre entier attendu",
+        "expected one argument": "une valeur est attendue",
+        "choose from": "choix possibles :",
+    }
+    for english, french in replacements.items():
+        message = message.replace(english, french)
+    return message
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="carnet",
+        description="Carnet de suivi et grilles d'évaluation des CQP du Régime général.",
+    )
+    parser.add_argument("--data", type=Path, help="dossier de données (par défaut : celui de l'utilisateur)")
+    parser.add_argument("--demo", action="store_true", help="ouvre un jeu de démonstration neuf, dans un dossier temporaire")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="écrit un jeu de démonstration dans un dossier, sans ouvrir l'application")
+    demo.add_argument("--data", type=Path, required=True)
+    demo.add_argument("--candidates", type=_positive, default=12, help="nombre de candidats (12 par défaut)")
+    demo.add_argument("--events", type=_positive, default=None, help="événements par dossier (pour les mesures)")
+    demo.add_argument("--seed", type=int, default=2026)
+
+    status = sub.add_parser("status", help="l'état de chaque candidat")
+    status.add_argument("--data", type=Path)
+    status.add_argument("--json", action="store_true", help="sortie JSON pour les scripts du secrétariat")
+
+    refs = sub.add_parser("referentiels", help="les référentiels chargés")
+    refs.add_argument("--json", action="store_true")
+
+    recover = sub.add_parser("recover", help="restaure les fichiers illisibles depuis leur sauvegarde")
+    recover.add_argument("--data", type=Path)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("un nombre supérieur ou égal à 1 est attendu")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _dispatch(build_parser().parse_args(argv))
+    except CarnetError as exc:
+        print(f"carnet : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("carnet : interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user gets one French line, never a traceback
+        print(f"carnet : erreur inattendue ({type(exc).__name__}) : {exc}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    data: Path | None = args.data
+    if args.command == "demo":
+        return _demo(data or default_data_dir(), args.candidates, args.events, args.seed)
+    if args.command == "status":
+        return _status(data or default_data_dir(), as_json=args.json)
+    if args.command == "referentiels":
+        return _referentiels(as_json=args.json)
+    if args.command == "recover":
+        return _recover(data or default_data_dir())
+    if args.demo:
+        if data is not None:
+            raise CarnetError("--demo ouvre un dossier temporaire neuf : n'indiquez pas --data")
+        data = Path(tempfile.mkdtemp(prefix="carnet-demo-"))
+        _demo(data, 12, None, 2026, quiet=True)
+    return _open_app(data or default_data_dir())
+
+
+def _open_app(data: Path) -> int:
+    from tui.app import build_app
+
+    app = build_app(data)
+    app.run()
+    return app.return_code or 0
+
+
+def _demo(data: Path, candidates: int, events: int | None, seed: int, *, quiet: bool = False) -> int:
+    from store.demo import populate
+    from store.writer import Writer
+
+    with Writer(data) as writer:
+        if writer.call(lambda s: bool(s.candidate_ids())):
+            raise CarnetError(f"{data} contient déjà des dossiers : choisissez un dossier vide")
+        summary = writer.call(
+            lambda s: populate(s, candidates, seed=seed, events_per_dossier=events)
+        )
+    if not quiet:
+        print(
+            f"Jeu de démonstration écrit dans {data} : {summary.candidates} candidats, "
+            f"{summary.people} personnes, {summary.events} événements."
+        )
+    return 0
+
+
+def _status(data: Path, *, as_json: bool) -> int:
+    from models.report import cqp_label, sort_key
+    from store.writer import Writer
+
+    _require_data(data)
+
+    with Writer(data) as writer:
+        records = writer.call(lambda store: store.summaries())
+    records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
+    if as_json:
+        json.dump({"candidates": records}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not records:
+        print("Aucun candidat.")
+        return 0
+    from models.verdict import Status
+
+    for r in records:
+        status = Status(r["status"])
+        detail = (
+            " ".join(f"B{i + 1} {b['validated']}/{b['total']}" for i, b in enumerate(r["blocks"]))
+            if r["blocks"]
+            else f"moyenne {(r['average'] or '—').replace('.', ',')}"
+        )
+        print(f"{status.mark} {r['name']:<28} {cqp_label(r['cqp']):<22} {status.label:<11} {detail}")
+    return 0
+
+
+def _referentiels(*, as_json: bool) -> int:
+    from grids import load_referentials
+    from models.report import referential_record
+    from models.referential import ThresholdReferential
+
+    refs = load_referentials()
+    if as_json:
+        json.dump([referential_record(r) for r in refs.all()], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    for ref in refs.all():
+        print(f"{ref.title} (version {ref.version})")
+        if isinstance(ref, ThresholdReferential):
+            for block in ref.blocks:
+                criteria = sum(len(c.criteria) for c in block.competencies)
+                print(f"  Bloc {block.number} : {block.title} — {len(block.competencies)} compétences, {criteria} critères")
+        else:
+            print(f"  {sum(len(g.competencies) for g in ref.groups)} compétences, dont {len(ref.certification)} certifiées")
+            for e in ref.evaluations:
+                elim = f", éliminatoire ≤ {e.eliminatory_at_or_below}" if e.eliminatory_at_or_below is not None else ""
+                print(f"  {e.title} : /{e.scale}, coefficient {e.coefficient}{elim}")
+    return 0
+
+
+def _recover(data: Path) -> int:
+    from store.recovery import recover
+
+    _require_data(data)
+    report = recover(data)
+    for line in report.lines():
+        print(line)
+    return 1 if report.unrecoverable else 0
+
+
+def _require_data(data: Path) -> None:
+    if not data.is_dir():
+        raise CarnetError(f"le dossier de données {data} n'existe pas")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""French labels and status cells shared by the screens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from models.report import cqp_label, sort_key
+from models.verdict import Status
+
+__all__ = ["cqp_label", "sort_key", "status_cell"]
+
+_STATUS_STYLES = {Status.VALIDATED: "bold green", Status.FAILED: "bold red", Status.PENDING: "yellow"}
+
+
+def status_cell(status: Status) -> Text:
+    """The sign and the word, then the colour: never colour alone."""
+    return Text(f"{status.mark} {status.label}", style=_STATUS_STYLES[status])
