@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import summary, table  # noqa: E402
-from models.threshold import CriterionState  # noqa: E402
-from store.demo import populate  # noqa: E402
-from store.store import Store  # noqa: E402
+from bench._common import summary, table
+from models.threshold import CriterionState
+from store.demo import populate
+from store.store import Store
 
 STATES = (CriterionState.VALIDATED, CriterionState.NOT_VALIDATED, CriterionState.NOT_EVALUATED)
 
@@ -34,7 +34,8 @@ def make_store(folder: Path, dossiers: int) -> None:
 def measure(folder: Path, marks: int) -> tuple[list[float], int]:
     with Store.open(folder) as store:
         candidate = next(
-            c for c in store.candidate_ids()
+            c
+            for c in store.candidate_ids()
             if store.snapshot(c).state.grids and store.snapshot(c).referential.kind == "threshold"
         )
         snap = store.snapshot(candidate)
@@ -67,7 +68,12 @@ def main() -> None:
         p50, p95, worst = summary(timings)
         verdict = "ok" if p95 <= 5 else "OVER BUDGET"
         rows.append((size, events, args.marks, f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}", verdict))
-    print(table(("dossiers", "events in dossier", "marks", "p50 ms", "p95 ms", "max ms", "p95 ≤ 5 ms"), rows))
+    print(
+        table(
+            ("dossiers", "events in dossier", "marks", "p50 ms", "p95 ms", "max ms", "p95 ≤ 5 ms"),
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

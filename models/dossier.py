@@ -61,7 +61,9 @@ class DossierState:
                 self.candidate = payload
             case GridOpened():
                 if payload.grid in self.grids:
-                    raise EventError(f"événement n° {event.seq} : grille {payload.grid} déjà ouverte")
+                    raise EventError(
+                        f"événement n° {event.seq} : grille {payload.grid} déjà ouverte"
+                    )
                 self.grids[payload.grid] = GridState(
                     payload.grid, payload.block, payload.situation, event.seq
                 )
@@ -88,10 +90,14 @@ class DossierState:
     def copy(self) -> DossierState:
         """A copy that ``apply`` can change without touching this one (cheaper than deepcopy)."""
         grids = {
-            gid: GridState(g.id, g.block, g.situation, g.opened_seq, dict(g.states), dict(g.comments))
+            gid: GridState(
+                g.id, g.block, g.situation, g.opened_seq, dict(g.states), dict(g.comments)
+            )
             for gid, g in self.grids.items()
         }
-        return replace(self, grids=grids, current_grid=dict(self.current_grid), marks=dict(self.marks))
+        return replace(
+            self, grids=grids, current_grid=dict(self.current_grid), marks=dict(self.marks)
+        )
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}

@@ -161,6 +161,5 @@ def payload_of(event: Event) -> _Payload | None:
         return model.model_validate(event.payload)
     except ValidationError as exc:
         raise EventError(
-            f"événement n° {event.seq} ({event.type}) : contenu invalide, "
-            f"{exc.errors()[0]['msg']}"
+            f"événement n° {event.seq} ({event.type}) : contenu invalide, {exc.errors()[0]['msg']}"
         ) from exc

@@ -12,7 +12,6 @@ from models.threshold import CqpVerdict
 from models.verdict import Explanation
 from models.weighted import WeightedVerdict
 
-
 CQP_LABELS = {
     "gestionnaire-conseil": "Gestionnaire conseil",
     "gestionnaire-carriere": "Gestionnaire carrière",
@@ -89,7 +88,12 @@ def status_record(
 
 
 def referential_record(ref: ThresholdReferential | WeightedReferential) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": ref.id, "title": ref.title, "version": ref.version, "kind": ref.kind}
+    base: dict[str, Any] = {
+        "id": ref.id,
+        "title": ref.title,
+        "version": ref.version,
+        "kind": ref.kind,
+    }
     if isinstance(ref, ThresholdReferential):
         base["rules"] = {
             "competency": ref.rules.competency,

@@ -146,12 +146,18 @@ def evaluate_block(
         required=required(total, rules),
     )
     status = count.status
-    facts = [f"{count.validated} compétence(s) acquise(s) sur {total}, il en faut {count.required}."]
+    facts = [
+        f"{count.validated} compétence(s) acquise(s) sur {total}, il en faut {count.required}."
+    ]
     if status is Status.PENDING:
         facts.append(f"Encore {count.still_needed} à acquérir parmi {count.open} en cours.")
     elif status is Status.FAILED:
-        facts.append(f"{count.failed} compétence(s) non validée(s) : le seuil ne peut plus être atteint.")
-    decided = by_status[Status.VALIDATED] if status is Status.VALIDATED else by_status[Status.FAILED]
+        facts.append(
+            f"{count.failed} compétence(s) non validée(s) : le seuil ne peut plus être atteint."
+        )
+    decided = (
+        by_status[Status.VALIDATED] if status is Status.VALIDATED else by_status[Status.FAILED]
+    )
     return BlockVerdict(
         id=block.id,
         count=count,
@@ -169,9 +175,7 @@ def evaluate_block(
 def evaluate_cqp(
     ref: ThresholdReferential, states_by_block: Mapping[str, Mapping[str, CriterionState]]
 ) -> CqpVerdict:
-    blocks = tuple(
-        evaluate_block(b, states_by_block.get(b.id, {}), ref.rules) for b in ref.blocks
-    )
+    blocks = tuple(evaluate_block(b, states_by_block.get(b.id, {}), ref.rules) for b in ref.blocks)
     failed = [b.id for b in blocks if b.status is Status.FAILED]
     pending = [b.id for b in blocks if b.status is Status.PENDING]
     if failed:

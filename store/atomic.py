@@ -26,8 +26,28 @@ def fsync_dir(folder: Path) -> None:
 def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
     """Replaces ``path`` with ``data`` so that a crash leaves either the old or the new file.
 
-    The previous version survives as ``<name>.bak`` (a hard link, so it costs no copy).
+    With ``keep_backup``, ``<name>.bak`` holds the previous version (a hard link to the old
+    file, so it costs no copy); a file's first version gets a copy of its own instead, so no
+    file is ever without a backup that its own damage cannot reach.
     """
+    existed = path.exists()
+    staged = _stage(path, data)
+    try:
+        if keep_backup and existed:
+            _link_backup(path)
+        os.replace(staged, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        raise
+    if keep_backup and not existed:
+        first_copy = _stage(path, data)
+        os.replace(first_copy, backup_path(path))
+    fsync_dir(path.parent)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    """Writes ``data`` durably to a temporary file beside ``path``."""
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -39,14 +59,11 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        if keep_backup and path.exists():
-            _link_backup(path)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    return tmp
 
 
 def _link_backup(path: Path) -> None:
@@ -61,7 +78,7 @@ def _link_backup(path: Path) -> None:
 
 def clean_stale_temporaries(folder: Path) -> list[Path]:
     """Removes temp files left by a process killed mid-write; the real files are untouched."""
-    removed = []
+    removed: list[Path] = []
     if not folder.is_dir():
         return removed
     for entry in folder.iterdir():

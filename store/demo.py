@@ -17,17 +17,64 @@ from store.store import Draft, Store, new_id
 AUTHOR = "demo"
 
 FIRST_NAMES = (
-    "Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Théo", "Zoé",
-    "Louis", "Jade", "Gabriel", "Éléonore", "Raphaël", "Anaïs", "Maëlys", "Noé", "Océane", "Sacha",
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Inès",
+    "Nathan",
+    "Manon",
+    "Théo",
+    "Zoé",
+    "Louis",
+    "Jade",
+    "Gabriel",
+    "Éléonore",
+    "Raphaël",
+    "Anaïs",
+    "Maëlys",
+    "Noé",
+    "Océane",
+    "Sacha",
 )
 LAST_NAMES = (
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
-    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
-    "Vincent", "Fournier", "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
 )
 ORGANISMES = (
-    "CPAM de la Gironde", "Carsat Aquitaine", "CAF du Nord", "Urssaf Île-de-France",
-    "CGSS de la Martinique", "CNAV Île-de-France", "CPAM du Rhône", "Carsat Bretagne",
+    "CPAM de la Gironde",
+    "Carsat Aquitaine",
+    "CAF du Nord",
+    "Urssaf Île-de-France",
+    "CGSS de la Martinique",
+    "CNAV Île-de-France",
+    "CPAM du Rhône",
+    "Carsat Bretagne",
 )
 COMMENTS = (
     "Reformulation claire de la demande.",
@@ -125,8 +172,12 @@ def _conseil(
         grid = new_id("g")
         situations = getattr(block.evaluation.format, "situations", ())
         situation = rng.choice(situations).id if situations else None
-        drafts.append(Draft("grid.opened", {"grid": grid, "block": block.id, "situation": situation}))
-        failing = set(rng.sample(range(len(block.competencies)), 2)) if index == failing_block else set()
+        drafts.append(
+            Draft("grid.opened", {"grid": grid, "block": block.id, "situation": situation})
+        )
+        failing = (
+            set(rng.sample(range(len(block.competencies)), 2)) if index == failing_block else set()
+        )
         for c_index, comp in enumerate(block.competencies):
             states = _competency_states(rng, len(comp.criteria), ref, fail=c_index in failing)
             criteria = list(zip(comp.criteria, states, strict=True))
@@ -194,13 +245,31 @@ def _carriere(
     )
     if stage == "certified":
         # The seed's worked example: exactly 10,00 of average.
-        marks = {"cc_interbranche": "5.7", "cc_carriere": "16.4", "ecrit": "12.1", "oral": "9", "apt": "7.3"}
+        marks = {
+            "cc_interbranche": "5.7",
+            "cc_carriere": "16.4",
+            "ecrit": "12.1",
+            "oral": "9",
+            "apt": "7.3",
+        }
     elif stage == "eliminated":
-        marks = {"cc_interbranche": "14", "cc_carriere": "15.5", "ecrit": "13", "oral": "6", "apt": "16"}
+        marks = {
+            "cc_interbranche": "14",
+            "cc_carriere": "15.5",
+            "ecrit": "13",
+            "oral": "6",
+            "apt": "16",
+        }
     elif stage == "pending":
         marks = {"cc_interbranche": "11.25", "cc_carriere": "12"}
     else:
-        marks = {"cc_interbranche": "12", "cc_carriere": "13", "ecrit": "11", "oral": "12.5", "apt": "14"}
+        marks = {
+            "cc_interbranche": "12",
+            "cc_carriere": "13",
+            "ecrit": "11",
+            "oral": "12.5",
+            "apt": "14",
+        }
     drafts = [Draft("pass.recorded", {"followed": stage != "no_pass"})]
     drafts += [Draft("mark.entered", {"evaluation": e, "mark": m}) for e, m in marks.items()]
     if events_per_dossier is not None:

@@ -26,7 +26,9 @@ class Entry:
     dossier: str
 
     def line(self) -> bytes:
-        return (json.dumps({"seq": self.seq, "hash": self.hash, "dossier": self.dossier}) + "\n").encode()
+        return (
+            json.dumps({"seq": self.seq, "hash": self.hash, "dossier": self.dossier}) + "\n"
+        ).encode()
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
     return data
 
 
-class SafeJSONStorage(Storage):  # type: ignore[misc]
+class SafeJSONStorage(Storage):
     def __init__(self, path: str | Path, append_only: Iterable[str] = ("events",)) -> None:
         self.path = Path(path)
         self._append_only = frozenset(append_only)
@@ -54,7 +54,10 @@ class SafeJSONStorage(Storage):  # type: ignore[misc]
                 raw = self.path.read_bytes()
             except FileNotFoundError:
                 return None
-            self._data = parse_tables(raw, self.path)
+            data = parse_tables(raw, self.path)
+            for name in self._append_only & data.keys():
+                data[name] = {doc_id: freeze(doc) for doc_id, doc in data[name].items()}
+            self._data = data
             self._encoded = {}
         return self._data
 
@@ -114,6 +117,8 @@ class _AppendOnlyCache:
         added = []
         for doc_id, doc in items:
             text = _encode(doc)
+            # From now on the stored document cannot change in place (TinyDB's update does).
+            doc = table[doc_id] = freeze(doc)
             self.ids.append(doc_id)
             self.docs.append(doc)
             self.texts.append(text)
@@ -122,6 +127,24 @@ class _AppendOnlyCache:
             joined = ",".join(added)
             self.body = f"{self.body},{joined}" if self.body else joined
         return "{" + self.body + "}"
+
+
+class FrozenDict(dict[str, Any]):
+    """A stored record of an append-only table: reading works, any change is refused."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise StoreError("refus de réécrire un enregistrement : l'historique est en ajout seul")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+
+def freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
 
 
 def _refusal(name: str, verb: str) -> str:

@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from tinydb.table import Table
 
 from grids import Referentials, load_referentials
 from models.dossier import DossierState, verdict
+from models.errors import CarnetError
 from models.events import (
     PAYLOADS,
     Event,
@@ -34,22 +35,21 @@ from models.events import (
     seal,
     utc_now,
 )
-from models.report import status_record
 from models.referential import ThresholdReferential, WeightedReferential
+from models.report import status_record
 from models.threshold import CqpVerdict, CriterionState
 from models.weighted import WeightedVerdict, parse_mark
 from store.atomic import clean_stale_temporaries
 from store.errors import DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
 from store.journal import GENESIS_HEAD, Entry, Head, Journal
+from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
+from store.lost import load_lost
+from store.recovery import RecoveryReport, restore
 from store.station import Station, load_or_create_station
 from store.storage import SafeJSONStorage, parse_tables
 
-REGISTRY = "_registry"
-REGISTRY_FILE = "registry.json"
-DOSSIERS = "dossiers"
-EVENTS = "events"
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
 
@@ -68,6 +68,12 @@ class _Open:
     table: Table
     state: DossierState
     events: list[Event]
+
+
+@dataclass
+class Listing:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[tuple[str, CarnetError]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,9 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / DOSSIERS).mkdir(exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Impossible de créer le dossier de données {folder} : {exc.strerror}") from exc
+            raise StoreError(
+                f"Impossible de créer le dossier de données {folder} : {exc.strerror}"
+            ) from exc
         store = cls(folder, referentials)
         store._lock.acquire()
         try:
@@ -118,6 +126,7 @@ class Store:
         clean_stale_temporaries(self.folder)
         clean_stale_temporaries(self.folder / DOSSIERS)
         self.station = load_or_create_station(self.folder)
+        self._lost = load_lost(self.folder)
         journal = Journal(self.folder)
         head = journal.recover(self._holds)
         if head is None or (head is GENESIS_HEAD and self._any_dossier()):
@@ -134,7 +143,9 @@ class Store:
         # Open dossiers are in memory: index them now so the next start lists them for free.
         for candidate in list(self._open):
             with contextlib.suppress(StoreError):
-                self._index.put(candidate, file_key(self.path_of(candidate)), self.summary(candidate))
+                self._index.put(
+                    candidate, file_key(self.path_of(candidate)), self.summary(candidate)
+                )
         self._index.flush()
         for item in self._open.values():
             item.db.close()
@@ -176,6 +187,8 @@ class Store:
         return parse_tables(raw, path).get(EVENTS, {})
 
     def _holds(self, entry: Entry) -> bool:
+        if entry.seq in self._lost.get(entry.dossier, ()):
+            return True  # lost with a damaged file and recorded so by ``carnet recover``
         try:
             events = self._raw_events(entry.dossier).values()
         except StoreError:
@@ -307,22 +320,38 @@ class Store:
                 people[payload.person] = payload
         return people
 
-    def summaries(self) -> list[dict[str, Any]]:
+    def summaries(self) -> Listing:
         """Every candidate's status record (the ``carnet status --json`` contract), from the
-        index where the dossier has not changed since, from its events otherwise."""
-        records = []
+        index where the dossier has not changed since, from its events otherwise. A dossier
+        that cannot be read is listed apart, never skipped in silence."""
+        listing = Listing()
         for candidate in self.candidate_ids():
             key = file_key(self.path_of(candidate))
             record = self._index.get(candidate, key)
             if record is None:
                 was_open = candidate in self._open
-                record = self.summary(candidate)
+                try:
+                    record = self.summary(candidate)
+                except CarnetError as exc:
+                    listing.unreadable.append((candidate, exc))
+                    continue
                 self._index.put(candidate, key, record)
                 if not was_open:
                     self.forget(candidate)
-            records.append(record)
+            listing.records.append(record)
         self._index.flush()
-        return records
+        return listing
+
+    def restore_backups(self) -> RecoveryReport:
+        """``carnet recover`` from inside the app, which already holds the data lock."""
+        report = restore(self.folder)
+        for path in report.restored:
+            self.forget(path.stem)
+        if any(p.name == REGISTRY_FILE for p in report.restored):
+            self._registry.db.close()
+            self._registry = self._load(REGISTRY)
+        self._lost = load_lost(self.folder)
+        return report
 
     def summary(self, candidate: str) -> dict[str, Any]:
         item = self._load(candidate)
@@ -342,9 +371,7 @@ class Store:
 
     # --- what users do --------------------------------------------------------------------
 
-    def create_person(
-        self, name: str, organisme: str, roles: Sequence[str], author: str
-    ) -> str:
+    def create_person(self, name: str, organisme: str, roles: Sequence[str], author: str) -> str:
         person = new_id("p")
         payload = {"person": person, "name": name, "organisme": organisme, "roles": list(roles)}
         self.append(REGISTRY, [Draft("person.created", payload)], author)
@@ -363,7 +390,9 @@ class Store:
     ) -> str:
         ref = self.referentials.get(cqp)
         if isinstance(ref, WeightedReferential) and route is None:
-            raise StoreError("la voie d'accès (nouvel embauché, parcours de formation, VAE) est requise")
+            raise StoreError(
+                "la voie d'accès (nouvel embauché, parcours de formation, VAE) est requise"
+            )
         if isinstance(ref, ThresholdReferential) and route is not None:
             raise StoreError("la voie d'accès ne concerne que le CQP Gestionnaire carrière")
         candidate = f"c-{secrets.token_hex(5)}"
@@ -417,7 +446,12 @@ class Store:
         for criterion, state, comment in marks:
             if criterion not in known:
                 raise StoreError(f"le critère {criterion} n'est pas dans cette grille")
-            payload = {"grid": grid, "criterion": criterion, "state": state.value, "comment": comment}
+            payload = {
+                "grid": grid,
+                "criterion": criterion,
+                "state": state.value,
+                "comment": comment,
+            }
             drafts.append(Draft("criterion.marked", payload))
         self.append(candidate, drafts, author)
         return self.current_verdict(candidate)
@@ -429,7 +463,11 @@ class Store:
         except KeyError:
             raise StoreError(f"épreuve inconnue : {evaluation}") from None
         mark = parse_mark(typed, scale)
-        self.append(candidate, [Draft("mark.entered", {"evaluation": evaluation, "mark": str(mark)})], author)
+        self.append(
+            candidate,
+            [Draft("mark.entered", {"evaluation": evaluation, "mark": str(mark)})],
+            author,
+        )
         return mark
 
     def record_pass(self, candidate: str, followed: bool, author: str) -> None:
@@ -469,7 +507,9 @@ def _disk_error(exc: OSError) -> DiskWriteError:
         why = "écriture refusée par le système"
     else:
         why = exc.strerror or str(exc)
-    return DiskWriteError(f"Rien n'a été enregistré : {why}. Les données précédentes sont intactes.")
+    return DiskWriteError(
+        f"Rien n'a été enregistré : {why}. Les données précédentes sont intactes."
+    )
 
 
 __all__ = ["REGISTRY", "Draft", "Snapshot", "Store", "canonical", "new_id"]

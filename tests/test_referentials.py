@@ -105,7 +105,11 @@ def test_block_formats(refs: Referentials) -> None:
         ("accueil_physique", 20, 2),
     ]
     assert (b1.letters, b1.questioning_minutes) == (5, 15)
-    assert (b2.presentation_minutes, b2.min_covered_competencies, b2.exchange_minutes) == (10, 2, 10)
+    assert (b2.presentation_minutes, b2.min_covered_competencies, b2.exchange_minutes) == (
+        10,
+        2,
+        10,
+    )
     assert b2.documents_allowed is False
     assert (b3.observation_minutes, b3.questionnaire) == (90, True)
     for block in refs.conseil.blocks:
@@ -137,7 +141,11 @@ def test_carriere_shape(refs: Referentials) -> None:
     }
     assert ref.total == 200 and ref.rule.min_average == 10 and ref.rule.pass_required
     assert ref.evaluation("ecrit").minutes == 180 and ref.evaluation("oral").minutes == 45
-    assert [m.role for m in ref.juries.local.members] == ["caisse_nationale", "branche_retraite", "expert_metier"]
+    assert [m.role for m in ref.juries.local.members] == [
+        "caisse_nationale",
+        "branche_retraite",
+        "expert_metier",
+    ]
     assert [m.other_organisme_required for m in ref.juries.local.members] == [False, True, True]
     assert ref.vae.min_experience_years == 1
     assert (ref.vae.oral_exemption.from_, ref.vae.oral_exemption.to) == ("2013-01-01", "2015-12-31")
@@ -147,9 +155,23 @@ def test_carriere_shape(refs: Referentials) -> None:
 
 def test_certification_matrix_lookups(refs: Referentials) -> None:
     ref = refs.carriere
-    assert [e.id for e in ref.evaluations_covering("gk.c11")] == ["cc_interbranche", "cc_carriere", "ecrit", "apt"]
+    assert [e.id for e in ref.evaluations_covering("gk.c11")] == [
+        "cc_interbranche",
+        "cc_carriere",
+        "ecrit",
+        "apt",
+    ]
     assert ref.evaluations_covering("gk.c03") == ()
-    assert ref.certified_by("oral") == ("gk.c01", "gk.c02", "gk.c06", "gk.c09", "gk.c10", "gk.c26", "gk.c27", "gk.c29")
+    assert ref.certified_by("oral") == (
+        "gk.c01",
+        "gk.c02",
+        "gk.c06",
+        "gk.c09",
+        "gk.c10",
+        "gk.c26",
+        "gk.c27",
+        "gk.c29",
+    )
 
 
 def _bad(tmp_path: Path, mutate: object) -> Path:
@@ -164,14 +186,30 @@ def _bad(tmp_path: Path, mutate: object) -> Path:
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda d: d["blocks"][0]["competencies"][0]["criteria"].append(
-            {"id": "gc.b1.c1.k1", "text": "doublon"}), "identifiant en double"),
-        (lambda d: d["blocks"][1]["competencies"][0]["criteria"][0].update(id="gc.b1.c9.k1"),
-         "n'est pas sous"),
-        (lambda d: d["blocks"][0]["competencies"][0].update(criteria=[]), "blocks.0.competencies.0.criteria"),
-        (lambda d: d["blocks"][2]["competencies"][4]["criteria"][0].update(repeats="gc.b9.c1.k1"),
-         "répète un critère inconnu"),
-        (lambda d: d["blocks"][0]["evaluation"]["format"].update(kind="quiz"), "blocks.0.evaluation.format"),
+        (
+            lambda d: d["blocks"][0]["competencies"][0]["criteria"].append(
+                {"id": "gc.b1.c1.k1", "text": "doublon"}
+            ),
+            "identifiant en double",
+        ),
+        (
+            lambda d: d["blocks"][1]["competencies"][0]["criteria"][0].update(id="gc.b1.c9.k1"),
+            "n'est pas sous",
+        ),
+        (
+            lambda d: d["blocks"][0]["competencies"][0].update(criteria=[]),
+            "blocks.0.competencies.0.criteria",
+        ),
+        (
+            lambda d: d["blocks"][2]["competencies"][4]["criteria"][0].update(
+                repeats="gc.b9.c1.k1"
+            ),
+            "répète un critère inconnu",
+        ),
+        (
+            lambda d: d["blocks"][0]["evaluation"]["format"].update(kind="quiz"),
+            "blocks.0.evaluation.format",
+        ),
         (lambda d: d["rules"].update(numerator=6), "dépasse 100 %"),
     ],
 )

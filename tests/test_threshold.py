@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from grids import Referentials
 from models.referential import Block, Competency, Criterion, ThresholdRules
-from models.threshold import CriterionState, evaluate_block, evaluate_competency, evaluate_cqp, required
+from models.threshold import (
+    CriterionState,
+    evaluate_block,
+    evaluate_competency,
+    evaluate_cqp,
+    required,
+)
 from models.verdict import Status
 
 V, N, E = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED, CriterionState.NOT_EVALUATED
@@ -45,8 +51,20 @@ def _reference_status(states: list[CriterionState]) -> Status:
 
 @pytest.mark.parametrize(
     ("validated", "total", "expected"),
-    [(3, 4, False), (4, 5, True), (5, 6, True), (4, 6, False), (3, 3, True), (2, 3, False),
-     (6, 7, True), (5, 7, False), (8, 10, True), (7, 9, False), (0, 1, False), (1, 1, True)],
+    [
+        (3, 4, False),
+        (4, 5, True),
+        (5, 6, True),
+        (4, 6, False),
+        (3, 3, True),
+        (2, 3, False),
+        (6, 7, True),
+        (5, 7, False),
+        (8, 10, True),
+        (7, 9, False),
+        (0, 1, False),
+        (1, 1, True),
+    ],
 )
 def test_threshold_boundaries(validated: int, total: int, expected: bool) -> None:
     states = {f"x.c1.k{i}": V if i < validated else N for i in range(total)}
@@ -74,11 +92,15 @@ def test_competency_matches_brute_force(states: list[CriterionState]) -> None:
     assert evaluate_competency(_comp(len(states)), marks, RULES).status is _reference_status(states)
 
 
-@given(st.lists(st.lists(st.sampled_from([V, N, E]), min_size=1, max_size=5), min_size=1, max_size=7))
+@given(
+    st.lists(st.lists(st.sampled_from([V, N, E]), min_size=1, max_size=5), min_size=1, max_size=7)
+)
 def test_block_matches_brute_force(per_competency: list[list[CriterionState]]) -> None:
     comps = tuple(_comp(len(s), f"x.c{i}") for i, s in enumerate(per_competency))
     block = Block.model_construct(id="x", number=1, title="t", activity="a", competencies=comps)
-    marks = {f"x.c{i}.k{j}": s for i, states in enumerate(per_competency) for j, s in enumerate(states)}
+    marks = {
+        f"x.c{i}.k{j}": s for i, states in enumerate(per_competency) for j, s in enumerate(states)
+    }
     verdict = evaluate_block(block, marks, RULES)
     statuses = [_reference_status(s) for s in per_competency]
     # The block's own brute force over what its pending competencies could become.
@@ -97,12 +119,14 @@ def test_block_matches_brute_force(per_competency: list[list[CriterionState]]) -
 
 def test_block_examples_from_the_domain(refs: Referentials) -> None:
     block = refs.conseil.block("gc.b1")  # six competencies
+
     def marks_for(failing: int) -> dict[str, CriterionState]:
         marks = {}
         for index, comp in enumerate(block.competencies):
             for crit in comp.criteria:
                 marks[crit.id] = N if index < failing else V
         return marks
+
     assert evaluate_block(block, marks_for(1), refs.conseil.rules).status is Status.VALIDATED  # 5/6
     assert evaluate_block(block, marks_for(2), refs.conseil.rules).status is Status.FAILED  # 4/6
 
@@ -124,7 +148,9 @@ def test_cqp_needs_every_block(refs: Referentials) -> None:
 def test_explanations_name_what_decided(refs: Referentials) -> None:
     comp = refs.conseil.block("gc.b1").competencies[3]  # four criteria
     ids = [k.id for k in comp.criteria]
-    verdict = evaluate_competency(comp, {ids[0]: V, ids[1]: V, ids[2]: V, ids[3]: N}, refs.conseil.rules)
+    verdict = evaluate_competency(
+        comp, {ids[0]: V, ids[1]: V, ids[2]: V, ids[3]: N}, refs.conseil.rules
+    )
     assert verdict.status is Status.FAILED
     assert verdict.explanation.decided_by == (ids[3],)
     assert "3 critère(s) validé(s) sur 4, il en faut 4." in verdict.explanation.facts

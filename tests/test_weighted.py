@@ -42,9 +42,13 @@ def test_just_below_ten_fails_and_never_shows_ten(refs: Referentials) -> None:
 
 @pytest.mark.parametrize(
     ("written", "oral", "expected", "eliminatory"),
-    [("6", "15", Status.FAILED, ("ecrit",)), ("6.01", "15", Status.VALIDATED, ()),
-     ("15", "6.00", Status.FAILED, ("oral",)), ("15", "6.01", Status.VALIDATED, ()),
-     ("0", "0", Status.FAILED, ("ecrit", "oral"))],
+    [
+        ("6", "15", Status.FAILED, ("ecrit",)),
+        ("6.01", "15", Status.VALIDATED, ()),
+        ("15", "6.00", Status.FAILED, ("oral",)),
+        ("15", "6.01", Status.VALIDATED, ()),
+        ("0", "0", Status.FAILED, ("ecrit", "oral")),
+    ],
 )
 def test_eliminatory_at_exactly_six(
     refs: Referentials, written: str, oral: str, expected: Status, eliminatory: tuple[str, ...]
@@ -94,7 +98,8 @@ def test_parse_mark_accepts(typed: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "abc", "12.345", "20.01", "21", "-1", "1e1", "NaN", "inf", "12.", ".5", "1 2", "½", "١٢"]
+    "typed",
+    ["", "abc", "12.345", "20.01", "21", "-1", "1e1", "NaN", "inf", "12.", ".5", "1 2", "½", "١٢"],
 )
 def test_parse_mark_refuses(typed: str) -> None:
     with pytest.raises(MarkError) as caught:
@@ -131,10 +136,15 @@ def test_weighted_matches_exact_reference(raw: dict[str, int], pass_followed: bo
     ref = load_referentials().carriere
     marks = {e: Decimal(v) / 100 for e, v in raw.items()}
     verdict = evaluate_weighted(ref, marks, pass_followed)
-    assert verdict.status is _reference({e: Fraction(v, 100) for e, v in raw.items()}, pass_followed)
+    assert verdict.status is _reference(
+        {e: Fraction(v, 100) for e, v in raw.items()}, pass_followed
+    )
     if len(raw) == 5:
         assert verdict.average is not None
-        assert Fraction(verdict.average) == sum(Fraction(raw[e], 100) * c for e, c in COEF.items()) / 10
+        assert (
+            Fraction(verdict.average)
+            == sum(Fraction(raw[e], 100) * c for e, c in COEF.items()) / 10
+        )
 
 
 @given(cents)

@@ -24,7 +24,7 @@ def default_data_dir() -> Path:
 class _Parser(argparse.ArgumentParser):
     """argparse, in French, and with a one-line error instead of the usage block."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise CarnetError(f"{_french(message)} (voir « carnet --help »)")
 
 
@@ -47,24 +47,40 @@ def build_parser() -> argparse.ArgumentParser:
         prog="carnet",
         description="Carnet de suivi et grilles d'évaluation des CQP du Régime général.",
     )
-    parser.add_argument("--data", type=Path, help="dossier de données (par défaut : celui de l'utilisateur)")
-    parser.add_argument("--demo", action="store_true", help="ouvre un jeu de démonstration neuf, dans un dossier temporaire")
+    parser.add_argument(
+        "--data", type=Path, help="dossier de données (par défaut : celui de l'utilisateur)"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="ouvre un jeu de démonstration neuf, dans un dossier temporaire",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", help="écrit un jeu de démonstration dans un dossier, sans ouvrir l'application")
+    demo = sub.add_parser(
+        "demo", help="écrit un jeu de démonstration dans un dossier, sans ouvrir l'application"
+    )
     demo.add_argument("--data", type=Path, required=True)
-    demo.add_argument("--candidates", type=_positive, default=12, help="nombre de candidats (12 par défaut)")
-    demo.add_argument("--events", type=_positive, default=None, help="événements par dossier (pour les mesures)")
+    demo.add_argument(
+        "--candidates", type=_positive, default=12, help="nombre de candidats (12 par défaut)"
+    )
+    demo.add_argument(
+        "--events", type=_positive, default=None, help="événements par dossier (pour les mesures)"
+    )
     demo.add_argument("--seed", type=int, default=2026)
 
     status = sub.add_parser("status", help="l'état de chaque candidat")
     status.add_argument("--data", type=Path)
-    status.add_argument("--json", action="store_true", help="sortie JSON pour les scripts du secrétariat")
+    status.add_argument(
+        "--json", action="store_true", help="sortie JSON pour les scripts du secrétariat"
+    )
 
     refs = sub.add_parser("referentiels", help="les référentiels chargés")
     refs.add_argument("--json", action="store_true")
 
-    recover = sub.add_parser("recover", help="restaure les fichiers illisibles depuis leur sauvegarde")
+    recover = sub.add_parser(
+        "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
+    )
     recover.add_argument("--data", type=Path)
     return parser
 
@@ -90,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the user gets one French line, never a traceback
+    except Exception as exc:
         print(f"carnet : erreur inattendue ({type(exc).__name__}) : {exc}", file=sys.stderr)
         return EXIT_UNEXPECTED
 
@@ -121,7 +137,9 @@ def _open_app(data: Path) -> int:
     return app.return_code or 0
 
 
-def _demo(data: Path, candidates: int, events: int | None, seed: int, *, quiet: bool = False) -> int:
+def _demo(
+    data: Path, candidates: int, events: int | None, seed: int, *, quiet: bool = False
+) -> int:
     from store.demo import populate
     from store.writer import Writer
 
@@ -146,7 +164,13 @@ def _status(data: Path, *, as_json: bool) -> int:
     _require_data(data)
 
     with Writer(data) as writer:
-        records = writer.call(lambda store: store.summaries())
+        listing = writer.call(lambda store: store.summaries())
+    if listing.unreadable:
+        # Never a partial list that looks whole: the secretariat's scripts would miss someone.
+        names = ", ".join(candidate for candidate, _ in listing.unreadable)
+        first = listing.unreadable[0][1]
+        raise CarnetError(f"{len(listing.unreadable)} dossier(s) illisible(s) ({names}) : {first}")
+    records = listing.records
     records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
     if as_json:
         json.dump({"candidates": records}, sys.stdout, ensure_ascii=False, indent=1)
@@ -164,18 +188,22 @@ def _status(data: Path, *, as_json: bool) -> int:
             if r["blocks"]
             else f"moyenne {(r['average'] or '—').replace('.', ',')}"
         )
-        print(f"{status.mark} {r['name']:<28} {cqp_label(r['cqp']):<22} {status.label:<11} {detail}")
+        print(
+            f"{status.mark} {r['name']:<28} {cqp_label(r['cqp']):<22} {status.label:<11} {detail}"
+        )
     return 0
 
 
 def _referentiels(*, as_json: bool) -> int:
     from grids import load_referentials
-    from models.report import referential_record
     from models.referential import ThresholdReferential
+    from models.report import referential_record
 
     refs = load_referentials()
     if as_json:
-        json.dump([referential_record(r) for r in refs.all()], sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            [referential_record(r) for r in refs.all()], sys.stdout, ensure_ascii=False, indent=1
+        )
         sys.stdout.write("\n")
         return 0
     for ref in refs.all():
@@ -183,11 +211,18 @@ def _referentiels(*, as_json: bool) -> int:
         if isinstance(ref, ThresholdReferential):
             for block in ref.blocks:
                 criteria = sum(len(c.criteria) for c in block.competencies)
-                print(f"  Bloc {block.number} : {block.title} — {len(block.competencies)} compétences, {criteria} critères")
+                comps = len(block.competencies)
+                counts = f"{comps} compétences, {criteria} critères"
+                print(f"  Bloc {block.number} : {block.title} — {counts}")
         else:
-            print(f"  {sum(len(g.competencies) for g in ref.groups)} compétences, dont {len(ref.certification)} certifiées")
+            total = sum(len(g.competencies) for g in ref.groups)
+            print(f"  {total} compétences, dont {len(ref.certification)} certifiées")
             for e in ref.evaluations:
-                elim = f", éliminatoire ≤ {e.eliminatory_at_or_below}" if e.eliminatory_at_or_below is not None else ""
+                elim = (
+                    f", éliminatoire ≤ {e.eliminatory_at_or_below}"
+                    if e.eliminatory_at_or_below is not None
+                    else ""
+                )
                 print(f"  {e.title} : /{e.scale}, coefficient {e.coefficient}{elim}")
     return 0
 

@@ -9,7 +9,11 @@ from models.verdict import Status
 
 __all__ = ["cqp_label", "sort_key", "status_cell"]
 
-_STATUS_STYLES = {Status.VALIDATED: "bold green", Status.FAILED: "bold red", Status.PENDING: "yellow"}
+_STATUS_STYLES = {
+    Status.VALIDATED: "bold green",
+    Status.FAILED: "bold red",
+    Status.PENDING: "yellow",
+}
 
 
 def status_cell(status: Status) -> Text:

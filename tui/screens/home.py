@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_filter", "Filtrer", id="filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", id="clear-filter", show=False),
+        Binding("ctrl+r", "restore", "Restaurer les sauvegardes", id="restore"),
     ]
 
     class StoreReady(Message):
@@ -26,6 +28,8 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._records: list[dict[str, Any]] = []
+        self._unreadable: list[str] = []
+        self.loaded = asyncio.Event()  # set once the list shows the store's candidates
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,22 +41,45 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#candidates", DataTable)
-        table.add_column("Statut", key="status", width=13)
-        table.add_column("Candidat", key="name")
-        table.add_column("CQP", key="cqp")
-        table.add_column("Organisme", key="organisme")
-        table.add_column("Avancement", key="detail")
+        # Fixed widths: the columns do not jump while the list is filtered, and fit 80 columns.
+        table.add_column("Statut", key="status", width=12)
+        table.add_column("Candidat", key="name", width=18)
+        table.add_column("CQP", key="cqp", width=21)
+        table.add_column("Organisme", key="organisme", width=21)
+        table.add_column("Avancement", key="detail", width=20)
         table.focus()
 
-    async def on_home_screen_store_ready(self, _: StoreReady) -> None:
-        await self.reload()
+    def on_home_screen_store_ready(self, _: StoreReady) -> None:
+        self.run_worker(self.reload(), group="reload", exclusive=True)
 
     async def reload(self) -> None:
-        records = await self.app.store_call(lambda store: store.summaries())  # type: ignore[attr-defined]
-        self._records = sorted(records, key=lambda r: (sort_key(r["name"]), r["id"]))
+        listing = await self.app.store_call(lambda store: store.summaries())  # type: ignore[attr-defined]
+        self._records = sorted(listing.records, key=lambda r: (sort_key(r["name"]), r["id"]))
+        self._unreadable = [str(error) for _, error in listing.unreadable]
         self._fill(self.query_one("#filter", Input).value)
         count = len(self._records)
-        self.query_one("#saved", Static).update(f"{count} candidat{'s' if count > 1 else ''}")
+        line = f"{count} candidat{'s' if count > 1 else ''}"
+        if self._unreadable:
+            line += (
+                f" — ⚠ {len(self._unreadable)} dossier(s) illisible(s) : "
+                "ctrl+r restaure leur sauvegarde"
+            )
+            self.notify(
+                self._unreadable[0], title="Dossier illisible", severity="error", timeout=30
+            )
+        self.query_one("#saved", Static).update(line)
+        self.refresh_bindings()
+        self.loaded.set()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore":
+            return bool(self._unreadable)
+        return True
+
+    async def action_restore(self) -> None:
+        report = await self.app.store_call(lambda store: store.restore_backups())  # type: ignore[attr-defined]
+        self.notify("\n".join(report.lines()), title="Restauration", timeout=30)
+        await self.reload()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -63,7 +90,9 @@ class HomeScreen(Screen[None]):
         needle = text.casefold().strip()
         for r in self._records:
             status = Status(r["status"])
-            haystack = f"{r['name']} {r['organisme']} {cqp_label(r['cqp'])} {status.label}".casefold()
+            haystack = (
+                f"{r['name']} {r['organisme']} {cqp_label(r['cqp'])} {status.label}".casefold()
+            )
             if needle and needle not in haystack:
                 continue
             table.add_row(

@@ -1,0 +1,353 @@
+"""The store: append-only events, chains, durability, corruption, second instance, full disk."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from models.events import GENESIS, Event, EventError, content_hash
+from models.threshold import CriterionState
+from models.verdict import Status
+from models.weighted import MarkError
+from store.errors import CorruptFileError, DiskWriteError, LockedError, StoreError
+from store.journal import JOURNAL_NAME
+from store.layout import REGISTRY
+from store.recovery import recover
+from store.storage import SafeJSONStorage
+from store.store import Draft, Store
+from store.writer import Writer
+
+V = CriterionState.VALIDATED
+
+
+def _candidate(store: Store) -> tuple[str, str]:
+    candidate = store.create_candidate(
+        "Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil", "t"
+    )
+    grid = store.open_grid(candidate, "gc.b1", "t", situation="double_ecoute")
+    return candidate, grid
+
+
+def _criteria(store: Store, block: str = "gc.b1") -> list[str]:
+    return [k.id for c in store.referentials.conseil.block(block).competencies for k in c.criteria]
+
+
+def test_events_chain_across_dossiers(store: Store) -> None:
+    store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+    candidate, grid = _candidate(store)
+    store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "bien")], "t")
+    events = sorted(
+        [*store.snapshot(candidate).events, *store._registry.events], key=lambda e: e.seq
+    )
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert events[0].prev == GENESIS
+    for before, after in itertools.pairwise(events):
+        assert after.prev == before.hash
+    for event in events:
+        assert event.station == store.station.id
+        assert event.hash == content_hash(event.stored())
+    assert store.head.seq == 4 and store.head.hash == events[-1].hash
+
+
+def test_state_survives_reopen(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        marks = [(k, V, "") for k in _criteria(store)]
+        store.mark_criteria(candidate, grid, marks, "t")
+        head = store.head
+        station = store.station
+    with Store.open(tmp_path) as store:
+        assert store.head == head and store.station == station
+        snap = store.snapshot(candidate)
+        assert snap.verdict.blocks[0].status is Status.VALIDATED  # type: ignore[union-attr]
+        candidate2 = store.create_candidate("B", "CAF du Nord", "gestionnaire-conseil", "t")
+        assert store.snapshot(candidate2).events[0].seq == head.seq + 1
+        assert store.snapshot(candidate2).events[0].prev == head.hash
+
+
+def test_bad_input_is_refused_and_nothing_is_written(store: Store) -> None:
+    candidate, grid = _candidate(store)
+    before = store.head
+    with pytest.raises(StoreError, match="n'est pas dans cette grille"):
+        store.mark_criteria(candidate, grid, [("gc.b2.c1.k1", V, "")], "t")
+    with pytest.raises(StoreError, match="grille inconnue"):
+        store.mark_criteria(candidate, "g-0000000000", [(_criteria(store)[0], V, "")], "t")
+    with pytest.raises(StoreError, match="situation"):
+        store.open_grid(candidate, "gc.b1", "t", situation="telepathie")
+    with pytest.raises(StoreError, match="notes pondérées"):
+        store.enter_mark(candidate, "ecrit", "12", "t")
+    with pytest.raises(StoreError, match="voie d'accès"):
+        store.create_candidate("X", "Y", "gestionnaire-carriere", "t")
+    with pytest.raises(EventError):
+        store.append(candidate, [Draft("criterion.marked", {"grid": grid})], "t")
+    with pytest.raises(EventError, match="inconnu"):
+        store.append(candidate, [Draft("grid.deleted", {})], "t")
+    assert store.head == before
+    assert len(store.snapshot(candidate).events) == 2
+
+
+def test_a_batch_is_all_or_nothing(store: Store) -> None:
+    candidate, grid = _candidate(store)
+    good = [(k, V, "") for k in _criteria(store)[:3]]
+    with pytest.raises(StoreError):
+        store.mark_criteria(candidate, grid, [*good, ("gc.b9.c1.k1", V, "")], "t")
+    assert len(store.snapshot(candidate).events) == 2
+
+
+def test_carriere_marks(store: Store) -> None:
+    candidate = store.create_candidate(
+        "C", "Carsat Bretagne", "gestionnaire-carriere", "t", route="vae"
+    )
+    for evaluation, typed in zip(
+        ("cc_interbranche", "cc_carriere", "ecrit", "oral", "apt"),
+        ("5,7", "16.4", "12.1", "9", "7.3"),
+        strict=True,
+    ):
+        store.enter_mark(candidate, evaluation, typed, "t")
+    store.record_pass(candidate, True, "t")
+    verdict = store.current_verdict(candidate)
+    assert verdict.status is Status.VALIDATED
+    with pytest.raises(MarkError, match="dépasse"):
+        store.enter_mark(candidate, "oral", "20.5", "t")
+    with pytest.raises(StoreError, match="épreuve inconnue"):
+        store.enter_mark(candidate, "qcm", "12", "t")
+
+
+def test_writes_only_from_the_owning_thread(store: Store) -> None:
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            store.create_person("X", "Y", ["tuteur"], "t")
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert errors and "fil d'écriture unique" in str(errors[0])
+
+
+def test_writer_runs_everything_on_one_thread(tmp_path: Path) -> None:
+    with Writer(tmp_path) as writer:
+        names = {writer.call(lambda s: threading.current_thread().name) for _ in range(5)}
+        candidate = writer.call(
+            lambda s: s.create_candidate("W", "CAF du Nord", "gestionnaire-conseil", "t")
+        )
+        assert writer.call(lambda s: s.snapshot(candidate).state.candidate.name) == "W"  # type: ignore[union-attr]
+    assert len(names) == 1 and next(iter(names)).startswith("carnet-writer")
+
+
+def test_second_instance_is_refused(tmp_path: Path) -> None:
+    with Store.open(tmp_path), pytest.raises(LockedError, match="Une autre instance de carnet"):
+        Store.open(tmp_path)
+    with Store.open(tmp_path):  # released on close
+        pass
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "fichier vide"),
+        (b"   \n", "fichier vide"),
+        (b'{"events": {"1": {"id": ', "JSON invalide"),
+        (b"\x00\xff garbage", "JSON invalide"),
+        (b"[1, 2, 3]", "ce n'est pas une base carnet"),
+    ],
+)
+def test_corrupt_dossier_is_never_read_as_empty(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+        path = store.path_of(candidate)
+    path.write_bytes(content)
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(tmp_path)
+    message = str(caught.value)
+    assert reason in message and "carnet recover" in message and str(path) in message
+    report = recover(tmp_path)
+    assert report.restored == [path]
+    # The backup is the version before the last write: the last mark is reported lost.
+    assert list(report.lost.values()) == [[3]]
+    assert any(p.name.startswith(path.name + ".abime-") for p in path.parent.iterdir())
+    with Store.open(tmp_path) as store:
+        assert len(store.snapshot(candidate).events) == 2
+        # The journal's head still names the lost event, so the chain never reuses seq 3.
+        assert store.head.seq == 3
+
+
+def test_tampered_event_is_refused(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, _ = _candidate(store)
+        path = store.path_of(candidate)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"]["1"]["payload"]["name"] = "Quelqu'un d'autre"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with Store.open(tmp_path) as store, pytest.raises(EventError, match="altéré"):
+        store.snapshot(candidate)
+
+
+def test_registry_corruption_blocks_start_with_recovery(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.create_person("A", "B", ["tuteur"], "t")
+        store.create_person("C", "D", ["manager"], "t")
+    (tmp_path / "registry.json").write_bytes(b"{trunc")
+    with pytest.raises(CorruptFileError, match=r"registry\.json"):
+        Store.open(tmp_path)
+    recover(tmp_path)
+    with Store.open(tmp_path) as store:
+        assert [p.name for p in store.people().values()] == ["A"]
+
+
+def test_storage_refuses_to_rewrite_or_delete_history(tmp_path: Path) -> None:
+    from tinydb import TinyDB
+
+    db = TinyDB(tmp_path / "x.json", storage=SafeJSONStorage)
+    table = db.table("events")
+    table.insert({"a": 1})
+    table.insert({"a": 2})
+    with pytest.raises(StoreError, match="de réécrire"):
+        table.update({"a": 3}, doc_ids=[1])
+    with pytest.raises(StoreError, match="d'effacer"):
+        table.remove(doc_ids=[2])
+    db2 = TinyDB(tmp_path / "x.json", storage=SafeJSONStorage)
+    assert [d["a"] for d in db2.table("events").all()] == [1, 2]
+
+
+def test_full_disk_records_nothing_and_keeps_everything(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    candidate, grid = _candidate(store)
+    before_head = store.head
+    path = store.path_of(candidate)
+    before_bytes = path.read_bytes()
+    journal_size = (store.folder / JOURNAL_NAME).stat().st_size
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".json") or ".tmp-" in os.readlink(
+            f"/proc/self/fd/{fd}"
+        ):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(DiskWriteError, match="le disque est plein"):
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    monkeypatch.setattr(os, "write", real_write)
+    assert store.head == before_head
+    assert path.read_bytes() == before_bytes
+    assert (store.folder / JOURNAL_NAME).stat().st_size == journal_size
+    assert not [p for p in path.parent.iterdir() if ".tmp-" in p.name]
+    # And the store goes on: the next write works and continues the chain.
+    store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    last = store.snapshot(candidate).events[-1]
+    assert last.seq == before_head.seq + 1 and last.prev == before_head.hash
+
+
+def test_full_disk_on_the_journal(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    candidate, grid = _candidate(store)
+    before = store.head
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdatasync", full)
+    with pytest.raises(DiskWriteError):
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    monkeypatch.undo()
+    assert store.head == before and len(store.snapshot(candidate).events) == 2
+
+
+def test_dead_intents_are_cut_and_seq_reused(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, _ = _candidate(store)
+        head = store.head
+    # A process that died between its journal intent and its dossier write.
+    with open(tmp_path / JOURNAL_NAME, "ab") as journal:
+        journal.write(
+            json.dumps({"seq": head.seq + 1, "hash": "f" * 64, "dossier": candidate}).encode()
+            + b"\n"
+        )
+        journal.write(b'{"seq": 99, "ha')  # and a torn line
+    with Store.open(tmp_path) as store:
+        assert store.head == head
+        store.create_person("P", "O", ["tuteur"], "t")
+        assert store.head.seq == head.seq + 1
+    lines = (tmp_path / JOURNAL_NAME).read_bytes().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == list(range(1, head.seq + 2))
+
+
+def test_lost_journal_is_rebuilt_from_the_dossiers(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.create_person("P", "O", ["tuteur"], "t")
+        _candidate(store)
+        head = store.head
+    (tmp_path / JOURNAL_NAME).unlink()
+    with Store.open(tmp_path) as store:
+        assert store.head == head
+    (tmp_path / JOURNAL_NAME).write_bytes(b"garbage without newline\nmore garbage\n")
+    with Store.open(tmp_path) as store:
+        assert store.head == head
+
+
+def test_stale_temporaries_are_cleaned(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, _ = _candidate(store)
+        folder = store.path_of(candidate).parent
+    stale = folder / f".{candidate}.json.tmp-123-abcd"
+    stale.write_bytes(b"half a write")
+    with Store.open(tmp_path):
+        assert not stale.exists()
+
+
+def test_summaries_use_the_index_until_a_dossier_changes(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        first = store.summaries().records
+        assert first[0]["status"] == "pending"
+    with Store.open(tmp_path) as store:
+        assert store.summaries().records == first
+        store.mark_criteria(candidate, grid, [(k, V, "") for k in _criteria(store)], "t")
+        block = store.summaries().records[0]["blocks"][0]
+        assert block["status"] == "validated" and block["validated"] == 6
+    (tmp_path / "index.json").write_bytes(b"not json")  # a lost cache is only recomputed
+    with Store.open(tmp_path) as store:
+        assert store.summaries().records[0]["blocks"][0]["validated"] == 6
+
+
+def test_unknown_event_types_are_kept_not_applied(tmp_path: Path) -> None:
+    """An event from a newer version of carnet survives, untouched, in an older one."""
+    with Store.open(tmp_path) as store:
+        candidate, _ = _candidate(store)
+        item = store._load(candidate)
+        raw = {
+            "id": "a" * 32,
+            "station": store.station.id,
+            "seq": store.head.seq + 1,
+            "author": "t",
+            "ts": "2026-11-23T10:00:00.000000Z",
+            "dossier": candidate,
+            "type": "future.thing",
+            "payload": {"x": 1},
+            "prev": store.head.hash,
+        }
+        raw["hash"] = content_hash(raw)
+        item.table.insert(raw)
+    with Store.open(tmp_path) as store:
+        snap = store.snapshot(candidate)
+        assert snap.state.unknown_events == 1
+        assert Event.from_stored(raw) in snap.events
+
+
+def test_registry_refuses_candidate_events(store: Store) -> None:
+    with pytest.raises(EventError, match="registre"):
+        store.append(REGISTRY, [Draft("pass.recorded", {"followed": True})], "t")
