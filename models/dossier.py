@@ -1,7 +1,9 @@
 """A candidate's current state, derived from their events, and the verdict the rules give it.
 
 Nothing here is stored: the state is a fold over the append-only events, so it can always be
-rebuilt, and applying one more event is cheap (the live status after each mark).
+rebuilt, and applying one more event is cheap (the live status after each mark). ``apply``
+refuses an event that does not fit the state (a mark on a signed grid, a withdrawal of a
+signature that is not there), so an inconsistent history is never shown as a plausible one.
 """
 
 from __future__ import annotations
@@ -10,18 +12,49 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from models.events import (
+    AttestationSigned,
+    AttestationWithdrawn,
     CandidateCreated,
+    CoverageMarked,
+    CriterionAmended,
     CriterionMarked,
     Event,
     EventError,
+    GridClosed,
     GridOpened,
+    GridSigned,
+    InterviewsCounted,
+    LetterRecorded,
+    LinkDeclared,
     MarkEntered,
+    NoDocumentNoted,
     PassRecorded,
+    QuestionRecorded,
+    TimerPaused,
+    TimerStarted,
     payload_of,
 )
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict, CriterionState, evaluate_cqp
+from models.timing import Timer, parse_ts
 from models.weighted import WeightedVerdict, check_mark, evaluate_weighted
+
+
+@dataclass(frozen=True)
+class Signature:
+    person: str
+    ts: str
+    situation: str = ""
+
+
+@dataclass(frozen=True)
+class Amendment:
+    criterion: str
+    state: CriterionState
+    before: CriterionState
+    reason: str
+    author: str
+    ts: str
 
 
 @dataclass
@@ -30,16 +63,70 @@ class GridState:
     block: str
     situation: str | None
     opened_seq: int
+    evaluator: str = ""
+    certifier: str = ""
+    opened_ts: str = ""
     states: dict[str, CriterionState] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
+    timers: dict[str, Timer] = field(default_factory=dict)
+    interviews: int = 0
+    letters: dict[int, LetterRecorded] = field(default_factory=dict)
+    coverage: dict[str, bool] = field(default_factory=dict)
+    no_document: bool = False
+    questions: dict[int, QuestionRecorded] = field(default_factory=dict)
+    closed: GridClosed | None = None
+    closed_ts: str = ""
+    signatures: dict[str, Signature] = field(default_factory=dict)
+    amendments: list[Amendment] = field(default_factory=list)
+
+    @property
+    def signed(self) -> bool:
+        return {"representant_metier", "certificateur"} <= self.signatures.keys()
+
+    @property
+    def phase_label(self) -> str:
+        if self.signed:
+            return "signée"
+        if self.closed is not None:
+            return "close, à signer"
+        return "en cours"
+
+    def copy(self) -> GridState:
+        return replace(
+            self,
+            states=dict(self.states),
+            comments=dict(self.comments),
+            timers=dict(self.timers),
+            letters=dict(self.letters),
+            coverage=dict(self.coverage),
+            questions=dict(self.questions),
+            signatures=dict(self.signatures),
+            amendments=list(self.amendments),
+        )
+
+
+@dataclass(frozen=True)
+class LogbookEntry:
+    """One line of the logbook's history: a signature or its withdrawal."""
+
+    competency: str
+    role: str
+    person: str
+    ts: str
+    action: str  # "signed" or "withdrawn"
+    text: str  # the work situation, or the reason for withdrawing
 
 
 @dataclass
 class DossierState:
     candidate: CandidateCreated | None = None
+    links: list[LinkDeclared] = field(default_factory=list)
     grids: dict[str, GridState] = field(default_factory=dict)
     # The grid that decides each block: the most recently opened one.
     current_grid: dict[str, str] = field(default_factory=dict)
+    # competency -> role -> signature in force
+    attestations: dict[str, dict[str, Signature]] = field(default_factory=dict)
+    logbook_history: list[LogbookEntry] = field(default_factory=list)
     marks: dict[str, Decimal] = field(default_factory=dict)
     pass_followed: bool | None = None
     events: int = 0
@@ -47,56 +134,186 @@ class DossierState:
     last_seq: int = 0
     last_ts: str = ""
 
+    def related(self, person: str) -> list[str]:
+        """The relations declared between ``person`` and the candidate."""
+        found = [link.relation for link in self.links if link.person == person]
+        if self.candidate is not None:
+            if self.candidate.tutor == person:
+                found.append("tuteur")
+            if self.candidate.manager == person:
+                found.append("manager")
+        return sorted(set(found))
+
+    def attested(self, competency: str) -> bool:
+        return {"tuteur", "manager"} <= self.attestations.get(competency, {}).keys()
+
     def apply(self, event: Event) -> None:
         payload = payload_of(event)
         self.events += 1
         self.last_seq = max(self.last_seq, event.seq)
         self.last_ts = max(self.last_ts, event.ts)
+        where = f"événement n° {event.seq}"
         match payload:
             case None:
                 self.unknown_events += 1
             case CandidateCreated():
                 if self.candidate is not None:
-                    raise EventError(f"événement n° {event.seq} : candidat déjà créé")
+                    raise EventError(f"{where} : candidat déjà créé")
                 self.candidate = payload
+            case LinkDeclared():
+                self.links.append(payload)
+            case AttestationSigned():
+                signed = self.attestations.setdefault(payload.competency, {})
+                if payload.role in signed:
+                    raise EventError(f"{where} : attestation déjà signée par le {payload.role}")
+                other = "manager" if payload.role == "tuteur" else "tuteur"
+                if other in signed and signed[other].person == payload.person:
+                    raise EventError(f"{where} : une même personne ne signe pas les deux rôles")
+                signed[payload.role] = Signature(payload.person, event.ts, payload.situation)
+                self.logbook_history.append(
+                    LogbookEntry(
+                        payload.competency,
+                        payload.role,
+                        payload.person,
+                        event.ts,
+                        "signed",
+                        payload.situation,
+                    )
+                )
+            case AttestationWithdrawn():
+                signed = self.attestations.get(payload.competency, {})
+                current = signed.get(payload.role)
+                if current is None or current.person != payload.person:
+                    raise EventError(f"{where} : seule sa propre signature peut être retirée")
+                del signed[payload.role]
+                self.logbook_history.append(
+                    LogbookEntry(
+                        payload.competency,
+                        payload.role,
+                        payload.person,
+                        event.ts,
+                        "withdrawn",
+                        payload.reason,
+                    )
+                )
             case GridOpened():
                 if payload.grid in self.grids:
-                    raise EventError(
-                        f"événement n° {event.seq} : grille {payload.grid} déjà ouverte"
-                    )
+                    raise EventError(f"{where} : grille {payload.grid} déjà ouverte")
                 self.grids[payload.grid] = GridState(
-                    payload.grid, payload.block, payload.situation, event.seq
+                    payload.grid,
+                    payload.block,
+                    payload.situation,
+                    event.seq,
+                    evaluator=payload.evaluator,
+                    certifier=payload.certifier,
+                    opened_ts=event.ts,
                 )
                 self.current_grid[payload.block] = payload.grid
             case CriterionMarked():
-                grid = self.grids.get(payload.grid)
-                if grid is None:
-                    raise EventError(f"événement n° {event.seq} : grille inconnue {payload.grid}")
-                if not payload.criterion.startswith(grid.block + "."):
-                    raise EventError(
-                        f"événement n° {event.seq} : le critère {payload.criterion} "
-                        f"n'appartient pas au bloc {grid.block}"
-                    )
+                grid = self._open_grid(payload.grid, where)
+                self._check_criterion(grid, payload.criterion, where)
                 grid.states[payload.criterion] = payload.state
                 grid.comments[payload.criterion] = payload.comment
+            case TimerStarted() | TimerPaused():
+                grid = self._open_grid(payload.grid, where)
+                timer = grid.timers.get(payload.phase, Timer())
+                at = parse_ts(event.ts)
+                started = isinstance(payload, TimerStarted)
+                if started:
+                    # One clock at a time: starting a phase pauses the others.
+                    for name, running in grid.timers.items():
+                        grid.timers[name] = running.pause(at)
+                grid.timers[payload.phase] = timer.start(at) if started else timer.pause(at)
+            case InterviewsCounted():
+                self._open_grid(payload.grid, where).interviews = payload.count
+            case LetterRecorded():
+                self._open_grid(payload.grid, where).letters[payload.index] = payload
+            case CoverageMarked():
+                grid = self._open_grid(payload.grid, where)
+                if not payload.competency.startswith(grid.block + "."):
+                    raise EventError(f"{where} : compétence hors du bloc {grid.block}")
+                grid.coverage[payload.competency] = payload.covered
+            case NoDocumentNoted():
+                self._open_grid(payload.grid, where).no_document = payload.confirmed
+            case QuestionRecorded():
+                self._open_grid(payload.grid, where).questions[payload.index] = payload
+            case GridClosed():
+                grid = self._open_grid(payload.grid, where)
+                if payload.shortfalls and not payload.reason:
+                    raise EventError(
+                        f"{where} : clôture sans motif malgré des minimums non atteints"
+                    )
+                at = parse_ts(event.ts)
+                grid.timers = {name: t.pause(at) for name, t in grid.timers.items()}
+                grid.closed = payload
+                grid.closed_ts = event.ts
+            case GridSigned():
+                grid = self._grid(payload.grid, where)
+                if grid.closed is None:
+                    raise EventError(f"{where} : la grille doit être close avant d'être signée")
+                if payload.role in grid.signatures:
+                    raise EventError(f"{where} : grille déjà signée à ce titre")
+                expected = (
+                    grid.evaluator if payload.role == "representant_metier" else grid.certifier
+                )
+                if payload.person != expected:
+                    raise EventError(f"{where} : seul l'évaluateur désigné signe à ce titre")
+                grid.signatures[payload.role] = Signature(payload.person, event.ts)
+            case CriterionAmended():
+                grid = self._grid(payload.grid, where)
+                if not grid.signed:
+                    raise EventError(f"{where} : seule une grille signée se corrige par avenant")
+                self._check_criterion(grid, payload.criterion, where)
+                before = grid.states.get(payload.criterion, CriterionState.NOT_EVALUATED)
+                grid.states[payload.criterion] = payload.state
+                grid.comments[payload.criterion] = payload.comment
+                grid.amendments.append(
+                    Amendment(
+                        payload.criterion,
+                        payload.state,
+                        before,
+                        payload.reason,
+                        event.author,
+                        event.ts,
+                    )
+                )
             case MarkEntered():
                 self.marks[payload.evaluation] = check_mark(Decimal(payload.mark))
             case PassRecorded():
                 self.pass_followed = payload.followed
             case _:
                 # Registry payloads never belong in a candidate's dossier.
-                raise EventError(f"événement n° {event.seq} : {event.type} hors de sa place")
+                raise EventError(f"{where} : {event.type} hors de sa place")
+
+    def _grid(self, grid_id: str, where: str) -> GridState:
+        grid = self.grids.get(grid_id)
+        if grid is None:
+            raise EventError(f"{where} : grille inconnue {grid_id}")
+        return grid
+
+    def _open_grid(self, grid_id: str, where: str) -> GridState:
+        grid = self._grid(grid_id, where)
+        if grid.closed is not None:
+            raise EventError(f"{where} : la grille est close ; une correction passe par un avenant")
+        return grid
+
+    @staticmethod
+    def _check_criterion(grid: GridState, criterion: str, where: str) -> None:
+        if not criterion.startswith(grid.block + "."):
+            raise EventError(
+                f"{where} : le critère {criterion} n'appartient pas au bloc {grid.block}"
+            )
 
     def copy(self) -> DossierState:
         """A copy that ``apply`` can change without touching this one (cheaper than deepcopy)."""
-        grids = {
-            gid: GridState(
-                g.id, g.block, g.situation, g.opened_seq, dict(g.states), dict(g.comments)
-            )
-            for gid, g in self.grids.items()
-        }
         return replace(
-            self, grids=grids, current_grid=dict(self.current_grid), marks=dict(self.marks)
+            self,
+            links=list(self.links),
+            grids={gid: g.copy() for gid, g in self.grids.items()},
+            current_grid=dict(self.current_grid),
+            attestations={c: dict(s) for c, s in self.attestations.items()},
+            logbook_history=list(self.logbook_history),
+            marks=dict(self.marks),
         )
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -63,7 +63,11 @@ def content_hash(raw: dict[str, Any]) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_ts(datetime.now(UTC))
+
+
+def format_ts(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def seal(
@@ -96,6 +100,16 @@ def seal(
 # --- Payloads, one model per event type ------------------------------------------------------
 
 
+PersonRole = Literal["tuteur", "manager", "representant_metier", "certificateur", "jury"]
+PERSON_ROLES: dict[str, str] = {
+    "tuteur": "Tuteur",
+    "manager": "Manager",
+    "representant_metier": "Représentant métier",
+    "certificateur": "Certificateur ou délégataire",
+    "jury": "Membre de jury",
+}
+
+
 class _Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -111,10 +125,101 @@ class CandidateCreated(_Payload):
     manager: str | None = None
 
 
+Relation = Literal["tuteur", "manager", "superieur", "formateur"]
+LogbookRole = Literal["tuteur", "manager"]
+EvaluatorRole = Literal["representant_metier", "certificateur"]
+Reason = Annotated[str, Field(min_length=3, max_length=2000)]
+
+
+class LinkDeclared(_Payload):
+    """A declared link between a person and the candidate (tutor of, manager of…)."""
+
+    person: str
+    relation: Relation
+
+
+class AttestationSigned(_Payload):
+    competency: str
+    role: LogbookRole
+    person: str
+    situation: Reason  # the real work situation, in a sentence
+
+
+class AttestationWithdrawn(_Payload):
+    competency: str
+    role: LogbookRole
+    person: str
+    reason: Reason
+
+
 class GridOpened(_Payload):
     grid: str = Field(min_length=1, max_length=64)
     block: str
     situation: str | None = None
+    evaluator: str
+    certifier: str
+    # Each evaluator confirmed the independence declaration before the grid opened.
+    declarations: tuple[str, ...] = Field(min_length=2, max_length=2)
+
+
+class TimerStarted(_Payload):
+    grid: str
+    phase: str
+
+
+class TimerPaused(_Payload):
+    grid: str
+    phase: str
+
+
+class InterviewsCounted(_Payload):
+    grid: str
+    count: int = Field(ge=0, le=99)
+
+
+class LetterRecorded(_Payload):
+    grid: str
+    index: int = Field(ge=1, le=99)
+    reason: str = Field(max_length=500)
+    processed: bool
+
+
+class CoverageMarked(_Payload):
+    grid: str
+    competency: str
+    covered: bool
+
+
+class NoDocumentNoted(_Payload):
+    grid: str
+    confirmed: bool
+
+
+class QuestionRecorded(_Payload):
+    grid: str
+    index: int = Field(ge=1, le=99)
+    question: str = Field(min_length=1, max_length=2000)
+    answer: str = Field(max_length=4000)
+
+
+class GridClosed(_Payload):
+    grid: str
+    shortfalls: tuple[str, ...] = ()
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class GridSigned(_Payload):
+    grid: str
+    person: str
+    role: EvaluatorRole
+
+
+class CriterionAmended(_Payload):
+    grid: str
+    criterion: str
+    state: CriterionState
+    comment: str = Field(default="", max_length=2000)
+    reason: Reason
 
 
 class CriterionMarked(_Payload):
@@ -137,15 +242,26 @@ class PersonCreated(_Payload):
     person: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     organisme: str = Field(min_length=1, max_length=200)
-    roles: tuple[
-        Literal["tuteur", "manager", "representant_metier", "certificateur", "jury"], ...
-    ] = Field(min_length=1)
+    roles: tuple[PersonRole, ...] = Field(min_length=1)
 
 
 PAYLOADS: dict[str, type[_Payload]] = {
     "candidate.created": CandidateCreated,
+    "link.declared": LinkDeclared,
+    "attestation.signed": AttestationSigned,
+    "attestation.withdrawn": AttestationWithdrawn,
     "grid.opened": GridOpened,
     "criterion.marked": CriterionMarked,
+    "timer.started": TimerStarted,
+    "timer.paused": TimerPaused,
+    "interviews.counted": InterviewsCounted,
+    "letter.recorded": LetterRecorded,
+    "coverage.marked": CoverageMarked,
+    "no_document.noted": NoDocumentNoted,
+    "question.recorded": QuestionRecorded,
+    "grid.closed": GridClosed,
+    "grid.signed": GridSigned,
+    "criterion.amended": CriterionAmended,
     "mark.entered": MarkEntered,
     "pass.recorded": PassRecorded,
     "person.created": PersonCreated,

@@ -1,81 +1,46 @@
 """Fictional demo data: people, and candidates of both CQPs at every stage, with real histories.
 
-Deterministic for a given seed (names, stages, marks), so a training session or a benchmark can be
-reproduced; ids and timestamps are the store's own.
+Deterministic for a given seed (names, stages, marks, dates), so a training session or a
+benchmark can be reproduced; ids are the store's own. Histories are dated in the weeks before
+``today``: logbook signatures, grids with their timed phases, letters, signatures.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from models.referential import ThresholdReferential, WeightedReferential
+from models.grid import phases
+from models.referential import (
+    Block,
+    LongObservationFormat,
+    ObservationFormat,
+    PresentationFormat,
+    ThresholdReferential,
+    WeightedReferential,
+)
 from models.threshold import CriterionState, required
+from store.layout import REGISTRY
 from store.store import Draft, Store, new_id
 
 AUTHOR = "demo"
 
 FIRST_NAMES = (
-    "Camille",
-    "Léa",
-    "Hugo",
-    "Chloé",
-    "Lucas",
-    "Inès",
-    "Nathan",
-    "Manon",
-    "Théo",
-    "Zoé",
-    "Louis",
-    "Jade",
-    "Gabriel",
-    "Éléonore",
-    "Raphaël",
-    "Anaïs",
-    "Maëlys",
-    "Noé",
-    "Océane",
-    "Sacha",
-)
+    "Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Théo", "Zoé",
+    "Louis", "Jade", "Gabriel", "Éléonore", "Raphaël", "Anaïs", "Maëlys", "Noé", "Océane", "Sacha",
+)  # fmt: skip
 LAST_NAMES = (
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Lefebvre",
-    "Mercier",
-    "Dupont",
-)
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont",
+)  # fmt: skip
 ORGANISMES = (
-    "CPAM de la Gironde",
-    "Carsat Aquitaine",
-    "CAF du Nord",
-    "Urssaf Île-de-France",
-    "CGSS de la Martinique",
-    "CNAV Île-de-France",
-    "CPAM du Rhône",
-    "Carsat Bretagne",
-)
+    "CPAM de la Gironde", "Carsat Aquitaine", "CAF du Nord", "Urssaf Île-de-France",
+    "CGSS de la Martinique", "CNAV Île-de-France", "CPAM du Rhône", "Carsat Bretagne",
+)  # fmt: skip
 COMMENTS = (
     "Reformulation claire de la demande.",
     "Oubli de la prise de congé.",
@@ -84,8 +49,27 @@ COMMENTS = (
     "À revoir : vérification de l'identité incomplète.",
     "",
 )
+SITUATIONS = (
+    "Appel d'un assuré sur le délai de paiement de ses indemnités journalières.",
+    "Accueil d'une allocataire venue déclarer un changement de situation.",
+    "Traitement d'une réclamation écrite sur un trop-perçu.",
+    "Étude d'un dossier de régularisation de carrière incomplet.",
+)
+LETTER_REASONS = (
+    "Demande d'attestation",
+    "Changement d'adresse",
+    "Contestation d'un indu",
+    "Demande de remboursement",
+    "Réclamation sur un délai",
+)
+QUESTIONS = (
+    ("Pourquoi avoir demandé une pièce complémentaire ?", "Le justificatif de revenus manquait."),
+    ("Comment avez-vous vérifié l'identité ?", "Numéro d'immatriculation et date de naissance."),
+    ("À qui transmettez-vous un dossier hors délégation ?", "Au référent technique du service."),
+)
 CONSEIL_STAGES = ("validated", "failed", "under_way", "fresh", "validated", "under_way")
 CARRIERE_STAGES = ("certified", "eliminated", "pending", "no_pass")
+TODAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -93,6 +77,18 @@ class DemoSummary:
     people: int
     candidates: int
     events: int
+
+
+@dataclass
+class _History:
+    """Drafts dated as they happened, each a little after the one before."""
+
+    at: datetime
+    drafts: list[Draft] = field(default_factory=list)
+
+    def add(self, type: str, payload: dict[str, Any], after: timedelta) -> None:
+        self.at += after
+        self.drafts.append(Draft(type, payload, at=self.at))
 
 
 def populate(
@@ -110,14 +106,20 @@ def populate(
     for index in range(candidates):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         organisme = rng.choice(ORGANISMES)
-        tutor = rng.choice(people["tuteur"])
-        manager = rng.choice(people["manager"])
+        tutor = people["tuteur"][index % len(people["tuteur"])]
+        manager = people["manager"][index % len(people["manager"])]
+        begun = TODAY - timedelta(days=90 - (index % 60), hours=index % 7)
         if index % 3 == 2:
             stage = CARRIERE_STAGES[(index // 3) % len(CARRIERE_STAGES)]
-            _carriere(store, rng, name, organisme, stage, tutor, manager, events_per_dossier)
+            _carriere(
+                store, rng, name, organisme, stage, (tutor, manager), begun, events_per_dossier
+            )
         else:
             stage = CONSEIL_STAGES[(index - index // 3) % len(CONSEIL_STAGES)]
-            _conseil(store, rng, name, organisme, stage, tutor, manager, events_per_dossier)
+            _conseil(
+                store, rng, name, organisme, stage, people, (tutor, manager), begun,
+                events_per_dossier,
+            )  # fmt: skip
         store.forget_all_but_recent()
         if progress is not None:
             progress(index + 1, candidates)
@@ -142,8 +144,8 @@ def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
                 "organisme": rng.choice(ORGANISMES),
                 "roles": [role],
             }
-            drafts.append(Draft("person.created", payload))
-    store.append("_registry", drafts, AUTHOR)
+            drafts.append(Draft("person.created", payload, at=TODAY - timedelta(days=120)))
+    store.append(REGISTRY, drafts, AUTHOR)
     return people
 
 
@@ -153,41 +155,144 @@ def _conseil(
     name: str,
     organisme: str,
     stage: str,
-    tutor: str,
-    manager: str,
+    people: dict[str, list[str]],
+    tutor_manager: tuple[str, str],
+    begun: datetime,
     events_per_dossier: int | None,
 ) -> None:
     ref = store.referentials.conseil
-    candidate = store.create_candidate(
-        name, organisme, ref.id, AUTHOR, tutor=tutor, manager=manager
-    )
+    tutor, manager = tutor_manager
+    candidate = new_id("c")
+    history = _History(begun)
+    history.add("candidate.created", _candidate_payload(candidate, name, organisme, ref.id,
+                                                         ref.version, None, tutor, manager),
+                timedelta(0))  # fmt: skip
+    # One evaluator trained this candidate: the app must refuse them on this dossier.
+    trainer = people["representant_metier"][0]
+    history.add("link.declared", {"person": trainer, "relation": "formateur"}, timedelta(hours=1))
+    if stage == "fresh" and events_per_dossier is None:
+        _write(store, candidate, history)
+        return
     if stage == "fresh":
-        if events_per_dossier is None:
-            return
         stage = "under_way"  # a benchmark wants every dossier to carry a history
+    competencies = [c for b in ref.blocks for c in b.competencies]
+    attested = competencies if stage != "under_way" else competencies[: len(competencies) // 3]
+    for comp in attested:
+        situation = rng.choice(SITUATIONS)
+        history.add("attestation.signed", {"competency": comp.id, "role": "tuteur",
+                                           "person": tutor, "situation": situation},
+                    timedelta(days=1, hours=rng.randint(0, 5)))  # fmt: skip
+        history.add("attestation.signed", {"competency": comp.id, "role": "manager",
+                                           "person": manager, "situation": situation},
+                    timedelta(hours=rng.randint(1, 30)))  # fmt: skip
+    evaluator = rng.choice(people["representant_metier"][1:])
+    certifier = rng.choice(people["certificateur"])
     blocks = ref.blocks if stage != "under_way" else ref.blocks[:1]
     failing_block = rng.randrange(len(ref.blocks)) if stage == "failed" else None
-    drafts: list[Draft] = []
+    pad_to = events_per_dossier
     for index, block in enumerate(blocks):
-        grid = new_id("g")
-        situations = getattr(block.evaluation.format, "situations", ())
-        situation = rng.choice(situations).id if situations else None
-        drafts.append(
-            Draft("grid.opened", {"grid": grid, "block": block.id, "situation": situation})
-        )
-        failing = (
-            set(rng.sample(range(len(block.competencies)), 2)) if index == failing_block else set()
-        )
-        for c_index, comp in enumerate(block.competencies):
-            states = _competency_states(rng, len(comp.criteria), ref, fail=c_index in failing)
-            criteria = list(zip(comp.criteria, states, strict=True))
-            if stage == "under_way" and c_index >= len(block.competencies) // 2:
-                criteria = criteria[: c_index % 2]  # the evaluator has not got this far
-            for criterion, state in criteria:
-                drafts.append(_mark(grid, criterion.id, state, rng.choice(COMMENTS)))
-    if events_per_dossier is not None:
-        drafts = _pad(drafts, events_per_dossier - 1, rng)
-    store.append(candidate, drafts, AUTHOR)
+        finished = stage != "under_way"
+        _grid(history, rng, ref, block, evaluator, certifier,
+              fail=index == failing_block, finished=finished, pad_to=pad_to)  # fmt: skip
+        pad_to = None  # the first grid carries the padding
+    _write(store, candidate, history)
+
+
+def _grid(
+    history: _History,
+    rng: random.Random,
+    ref: ThresholdReferential,
+    block: Block,
+    evaluator: str,
+    certifier: str,
+    *,
+    fail: bool,
+    finished: bool,
+    pad_to: int | None,
+) -> None:
+    grid = new_id("g")
+    fmt = block.evaluation.format
+    situation = rng.choice(fmt.situations).id if isinstance(fmt, ObservationFormat) else None
+    history.add("grid.opened", {"grid": grid, "block": block.id, "situation": situation,
+                                "evaluator": evaluator, "certifier": certifier,
+                                "declarations": [evaluator, certifier]},
+                timedelta(days=7, hours=rng.randint(0, 3)))  # fmt: skip
+    steps = phases(block, situation)
+    first = steps[0]
+    history.add("timer.started", {"grid": grid, "phase": first.id}, timedelta(minutes=2))
+    if isinstance(fmt, ObservationFormat):
+        history.add("interviews.counted", {"grid": grid, "count": 1}, timedelta(minutes=8))
+        if finished:
+            history.add("interviews.counted", {"grid": grid, "count": 2}, timedelta(minutes=7))
+        for number in range(1, (fmt.letters if finished else 2) + 1):
+            history.add("letter.recorded", {"grid": grid, "index": number, "processed": True,
+                                            "reason": LETTER_REASONS[(number - 1) % 5]},
+                        timedelta(seconds=30))  # fmt: skip
+    elif isinstance(fmt, PresentationFormat):
+        covered = rng.sample([c.id for c in block.competencies], 3)
+        for competency in covered:
+            payload = {"grid": grid, "competency": competency, "covered": True}
+            history.add("coverage.marked", payload, timedelta(minutes=2))
+        history.add("no_document.noted", {"grid": grid, "confirmed": True}, timedelta(seconds=5))
+    elif isinstance(fmt, LongObservationFormat):
+        for number, (question, answer) in enumerate(QUESTIONS, start=1):
+            history.add("question.recorded", {"grid": grid, "index": number,
+                                              "question": question, "answer": answer},
+                        timedelta(minutes=20))  # fmt: skip
+    failing = set(rng.sample(range(len(block.competencies)), 2)) if fail else set()
+    marks = []
+    for c_index, comp in enumerate(block.competencies):
+        states = _competency_states(rng, len(comp.criteria), ref, fail=c_index in failing)
+        criteria = list(zip(comp.criteria, states, strict=True))
+        if not finished and c_index >= len(block.competencies) // 2:
+            criteria = criteria[: c_index % 2]  # the evaluator has not got this far
+        for criterion, state in criteria:
+            marks.append(_mark(grid, criterion.id, state, rng.choice(COMMENTS)))
+    if pad_to is not None:
+        marks = _pad(marks, pad_to - len(history.drafts) - (6 if finished else 1), rng)
+    for draft in marks:
+        history.add(draft.type, draft.payload, timedelta(seconds=20))
+    if not finished:
+        history.add("timer.paused", {"grid": grid, "phase": first.id}, timedelta(minutes=1))
+        return
+    # The first phase ran its full time before it was paused.
+    started = next(
+        d.at for d in history.drafts if d.type == "timer.started" and d.payload["grid"] == grid
+    )
+    if started is not None:
+        history.at = max(history.at, started + timedelta(minutes=first.minutes, seconds=5))
+    history.add("timer.paused", {"grid": grid, "phase": first.id}, timedelta(0))
+    for step in steps[1:]:
+        history.add("timer.started", {"grid": grid, "phase": step.id}, timedelta(minutes=1))
+        history.add("timer.paused", {"grid": grid, "phase": step.id},
+                    timedelta(minutes=step.minutes, seconds=10))  # fmt: skip
+    history.add(
+        "grid.closed", {"grid": grid, "shortfalls": [], "reason": None}, timedelta(minutes=1)
+    )
+    history.add("grid.signed", {"grid": grid, "person": evaluator, "role": "representant_metier"},
+                timedelta(minutes=2))  # fmt: skip
+    history.add("grid.signed", {"grid": grid, "person": certifier, "role": "certificateur"},
+                timedelta(minutes=1))  # fmt: skip
+
+
+def _candidate_payload(
+    candidate: str, name: str, organisme: str, cqp: str, version: str,
+    route: str | None, tutor: str, manager: str,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "candidate": candidate,
+        "name": name,
+        "organisme": organisme,
+        "cqp": cqp,
+        "referential_version": version,
+        "route": route,
+        "tutor": tutor,
+        "manager": manager,
+    }
+
+
+def _write(store: Store, candidate: str, history: _History) -> None:
+    store.append(candidate, history.drafts, AUTHOR)
 
 
 def _competency_states(
@@ -207,17 +312,16 @@ def _mark(grid: str, criterion: str, state: CriterionState, comment: str) -> Dra
 
 
 def _pad(drafts: list[Draft], target: int, rng: random.Random) -> list[Draft]:
-    """Lengthens a history to ``target`` events with second thoughts that end where it ended.
+    """Lengthens a list of marks to ``target`` with second thoughts that end where it ended.
 
     Each extra pair marks a criterion otherwise, then back as it was, so the verdict is the one
     the stage asked for while the dossier carries the history size a benchmark needs.
     """
-    marks = [d for d in drafts if d.type == "criterion.marked"]
-    if not marks:
+    if not drafts:
         return drafts
     padded = list(drafts)
     while len(padded) + 2 <= target:
-        last = rng.choice(marks)
+        last = rng.choice(drafts)
         other = (
             CriterionState.NOT_EVALUATED
             if last.payload["state"] != CriterionState.NOT_EVALUATED.value
@@ -234,47 +338,39 @@ def _carriere(
     name: str,
     organisme: str,
     stage: str,
-    tutor: str,
-    manager: str,
+    tutor_manager: tuple[str, str],
+    begun: datetime,
     events_per_dossier: int | None,
 ) -> None:
     ref: WeightedReferential = store.referentials.carriere
     route = rng.choice(("nouvel_embauche", "parcours_formation"))
-    candidate = store.create_candidate(
-        name, organisme, ref.id, AUTHOR, route=route, tutor=tutor, manager=manager
-    )
+    candidate = new_id("c")
+    history = _History(begun)
+    history.add("candidate.created", _candidate_payload(candidate, name, organisme, ref.id,
+                                                         ref.version, route, *tutor_manager),
+                timedelta(0))  # fmt: skip
     if stage == "certified":
         # The seed's worked example: exactly 10,00 of average.
-        marks = {
-            "cc_interbranche": "5.7",
-            "cc_carriere": "16.4",
-            "ecrit": "12.1",
-            "oral": "9",
-            "apt": "7.3",
-        }
+        marks = {"cc_interbranche": "5.7", "cc_carriere": "16.4", "ecrit": "12.1", "oral": "9",
+                 "apt": "7.3"}  # fmt: skip
     elif stage == "eliminated":
-        marks = {
-            "cc_interbranche": "14",
-            "cc_carriere": "15.5",
-            "ecrit": "13",
-            "oral": "6",
-            "apt": "16",
-        }
+        marks = {"cc_interbranche": "14", "cc_carriere": "15.5", "ecrit": "13", "oral": "6",
+                 "apt": "16"}  # fmt: skip
     elif stage == "pending":
         marks = {"cc_interbranche": "11.25", "cc_carriere": "12"}
     else:
-        marks = {
-            "cc_interbranche": "12",
-            "cc_carriere": "13",
-            "ecrit": "11",
-            "oral": "12.5",
-            "apt": "14",
-        }
-    drafts = [Draft("pass.recorded", {"followed": stage != "no_pass"})]
-    drafts += [Draft("mark.entered", {"evaluation": e, "mark": m}) for e, m in marks.items()]
+        marks = {"cc_interbranche": "12", "cc_carriere": "13", "ecrit": "11", "oral": "12.5",
+                 "apt": "14"}  # fmt: skip
+    history.add("pass.recorded", {"followed": stage != "no_pass"}, timedelta(days=3))
+    entered = [Draft("mark.entered", {"evaluation": e, "mark": m}) for e, m in marks.items()]
     if events_per_dossier is not None:
         # Marks re-entered as the same value: a realistic amount of history, same verdict.
-        entered = drafts[1:]
-        while len(drafts) + 1 < events_per_dossier:
-            drafts.append(rng.choice(entered))
-    store.append(candidate, drafts, AUTHOR)
+        while len(entered) + 2 < events_per_dossier:
+            entered.append(rng.choice(entered[: len(marks)]))
+    for number, draft in enumerate(entered):
+        history.add(
+            draft.type,
+            draft.payload,
+            timedelta(days=2) if number < len(marks) else timedelta(minutes=1),
+        )
+    _write(store, candidate, history)

@@ -12,8 +12,9 @@ import secrets
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from grids import Referentials, load_referentials
-from models.dossier import DossierState, verdict
+from models.dossier import DossierState, GridState, verdict
 from models.errors import CarnetError
 from models.events import (
     PAYLOADS,
@@ -31,10 +32,11 @@ from models.events import (
     EventError,
     PersonCreated,
     canonical,
+    format_ts,
     payload_of,
     seal,
-    utc_now,
 )
+from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.threshold import CqpVerdict, CriterionState
@@ -60,6 +62,8 @@ class Draft:
 
     type: str
     payload: dict[str, Any]
+    # Only for writing a past history in one write (the demo); the app always uses the clock.
+    at: datetime | None = None
 
 
 @dataclass
@@ -101,6 +105,8 @@ class Store:
         self.station: Station
         self.head: Head = GENESIS_HEAD
         self._journal: Journal | None = None
+        # Where event times come from; the demo sets a simulated clock to write past histories.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -266,8 +272,9 @@ class Store:
     def _seal(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]:
         events = []
         seq, prev = self.head.seq, self.head.hash
-        ts = utc_now()
+        now = format_ts(self.clock())
         for draft in drafts:
+            ts = now if draft.at is None else format_ts(draft.at)
             model = PAYLOADS.get(draft.type)
             if model is None:
                 raise EventError(f"type d'événement inconnu : {draft.type}")
@@ -410,8 +417,17 @@ class Store:
         return candidate
 
     def open_grid(
-        self, candidate: str, block: str, author: str, situation: str | None = None
+        self,
+        candidate: str,
+        block: str,
+        author: str,
+        *,
+        evaluator: str,
+        certifier: str,
+        situation: str | None = None,
     ) -> str:
+        """Opens a block's grid with its two evaluators, refusing a business evaluator who is
+        linked to the candidate (the seed: no hierarchical link, no part in the training)."""
         ref = self._threshold_ref(candidate)
         try:
             block_def = ref.block(block)
@@ -420,13 +436,148 @@ class Store:
         situations = getattr(block_def.evaluation.format, "situations", ())
         allowed = {s.id for s in situations}
         if allowed and situation not in allowed:
-            raise StoreError("choisissez la situation observée : " + ", ".join(sorted(allowed)))
+            labels = ", ".join(s.label.lower() for s in situations)
+            raise StoreError(f"choisissez la situation observée : {labels}")
         if not allowed and situation is not None:
             raise StoreError(f"le bloc {block_def.number} n'a pas de situation à choisir")
+        self.check_evaluators(candidate, evaluator, certifier)
         grid = new_id("g")
-        payload = {"grid": grid, "block": block, "situation": situation}
+        payload = {
+            "grid": grid,
+            "block": block,
+            "situation": situation,
+            "evaluator": evaluator,
+            "certifier": certifier,
+            "declarations": [evaluator, certifier],
+        }
         self.append(candidate, [Draft("grid.opened", payload)], author)
         return grid
+
+    def check_evaluators(self, candidate: str, evaluator: str, certifier: str) -> None:
+        people = self.people()
+        business = self._person(people, evaluator, "representant_metier", "représentant métier")
+        self._person(people, certifier, "certificateur", "certificateur ou délégataire")
+        if evaluator == certifier:
+            raise ConflictError("les deux évaluateurs doivent être deux personnes différentes")
+        relations = self._load(candidate).state.related(evaluator)
+        if relations:
+            described = " et ".join(RELATION_TEXT[r] for r in relations)
+            raise ConflictError(
+                f"{business.name} ne peut pas évaluer ce candidat : {described}. "
+                "Le représentant métier doit être sans lien hiérarchique avec le candidat "
+                "et ne pas être intervenu dans sa formation."
+            )
+
+    @staticmethod
+    def _person(
+        people: dict[str, PersonCreated], person: str, role: str, label: str
+    ) -> PersonCreated:
+        found = people.get(person)
+        if found is None:
+            raise StoreError(f"personne inconnue : {person}")
+        if role not in found.roles:
+            raise ConflictError(f"{found.name} n'est pas déclaré(e) {label}")
+        return found
+
+    def declare_link(self, candidate: str, person: str, relation: str, author: str) -> None:
+        self._ref_of(candidate)
+        if person not in self.people():
+            raise StoreError(f"personne inconnue : {person}")
+        if relation in self._load(candidate).state.related(person):
+            raise StoreError("ce lien est déjà déclaré")
+        payload = {"person": person, "relation": relation}
+        self.append(candidate, [Draft("link.declared", payload)], author)
+
+    def sign_attestation(
+        self, candidate: str, competency: str, role: str, person: str, situation: str
+    ) -> None:
+        """A tutor's or a manager's signature in the logbook, each in their own role only."""
+        ref = self._threshold_ref(candidate)
+        if competency not in {c.id for b in ref.blocks for c in b.competencies}:
+            raise StoreError(f"compétence inconnue : {competency}")
+        people = self.people()
+        label = "tuteur" if role == "tuteur" else "manager"
+        signer = self._person(people, person, role, label)
+        state = self._load(candidate).state
+        if role not in state.related(person):
+            raise ConflictError(f"{signer.name} n'est pas déclaré(e) {label} de ce candidat")
+        signed = state.attestations.get(competency, {})
+        if role in signed:
+            raise StoreError(f"le {label} a déjà signé cette compétence")
+        if any(sig.person == person for sig in signed.values()):
+            raise ConflictError(f"{signer.name} a déjà signé cette compétence dans l'autre rôle")
+        payload = {"competency": competency, "role": role, "person": person, "situation": situation}
+        self.append(candidate, [Draft("attestation.signed", payload)], person)
+
+    def withdraw_attestation(
+        self, candidate: str, competency: str, role: str, person: str, reason: str
+    ) -> None:
+        current = self._load(candidate).state.attestations.get(competency, {}).get(role)
+        if current is None:
+            raise StoreError("aucune signature à retirer")
+        if current.person != person:
+            raise ConflictError("chacun ne peut retirer que sa propre signature")
+        payload = {"competency": competency, "role": role, "person": person, "reason": reason}
+        self.append(candidate, [Draft("attestation.withdrawn", payload)], person)
+
+    def grid_event(
+        self, candidate: str, grid: str, type: str, author: str, **fields: Any
+    ) -> CqpVerdict | WeightedVerdict:
+        """Records one of a grid's own events (timers, counters, letters, coverage…)."""
+        if type not in GRID_EVENTS:
+            raise StoreError(f"événement de grille inconnu : {type}")
+        self._threshold_ref(candidate)
+        self.append(candidate, [Draft(type, {"grid": grid, **fields})], author)
+        return self.current_verdict(candidate)
+
+    def close_grid(self, candidate: str, grid: str, reason: str | None, author: str) -> list[str]:
+        """Closes a grid; minimums not met need a reason, recorded with them."""
+        ref = self._threshold_ref(candidate)
+        state = self._grid_state(candidate, grid)
+        missing = shortfalls(ref.block(state.block), state, self.clock())
+        reason = (reason or "").strip() or None
+        if missing and reason is None:
+            raise StoreError("minimums non atteints : un motif est requis — " + " ; ".join(missing))
+        payload = {"grid": grid, "shortfalls": missing, "reason": reason}
+        self.append(candidate, [Draft("grid.closed", payload)], author)
+        return missing
+
+    def sign_grid(self, candidate: str, grid: str, person: str) -> None:
+        state = self._grid_state(candidate, grid)
+        if person == state.evaluator:
+            role = "representant_metier"
+        elif person == state.certifier:
+            role = "certificateur"
+        else:
+            raise ConflictError("seuls les deux évaluateurs de la grille la signent")
+        payload = {"grid": grid, "person": person, "role": role}
+        self.append(candidate, [Draft("grid.signed", payload)], person)
+
+    def amend_criterion(
+        self,
+        candidate: str,
+        grid: str,
+        criterion: str,
+        state: CriterionState,
+        comment: str,
+        reason: str,
+        author: str,
+    ) -> CqpVerdict | WeightedVerdict:
+        payload = {
+            "grid": grid,
+            "criterion": criterion,
+            "state": state.value,
+            "comment": comment,
+            "reason": reason,
+        }
+        self.append(candidate, [Draft("criterion.amended", payload)], author)
+        return self.current_verdict(candidate)
+
+    def _grid_state(self, candidate: str, grid: str) -> GridState:
+        found = self._load(candidate).state.grids.get(grid)
+        if found is None:
+            raise StoreError(f"grille inconnue : {grid}")
+        return found
 
     def mark_criteria(
         self,
@@ -491,6 +642,29 @@ class Store:
         if not isinstance(ref, WeightedReferential):
             raise StoreError("les notes pondérées concernent le CQP Gestionnaire carrière")
         return ref
+
+
+class ConflictError(StoreError):
+    """Refused because of who the person is: a conflict of interest or the wrong role."""
+
+
+RELATION_TEXT = {
+    "tuteur": "il ou elle est déclaré(e) tuteur du candidat",
+    "manager": "il ou elle est déclaré(e) manager du candidat",
+    "superieur": "il ou elle est déclaré(e) supérieur(e) hiérarchique du candidat",
+    "formateur": "il ou elle est intervenu(e) dans sa formation",
+}
+GRID_EVENTS = frozenset(
+    {
+        "timer.started",
+        "timer.paused",
+        "interviews.counted",
+        "letter.recorded",
+        "coverage.marked",
+        "no_document.noted",
+        "question.recorded",
+    }
+)
 
 
 def _check_registry_event(event: Event) -> None:

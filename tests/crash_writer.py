@@ -22,6 +22,12 @@ def main() -> None:
         k.id for c in store.referentials.conseil.block("gc.b1").competencies for k in c.criteria
     ]
     candidates = [c for c in store.candidate_ids() if store.snapshot(c).state.grids]
+    people = {p.roles[0]: pid for pid, p in store.people().items()}
+    if not people:
+        evaluator = store.create_person("Éva Métier", "CAF du Nord", ["representant_metier"], "c")
+        certifier = store.create_person("Cédric Certif", "Ucanss", ["certificateur"], "c")
+    else:
+        evaluator, certifier = people["representant_metier"], people["certificateur"]
     print("ready", flush=True)
     states = list(CriterionState)
     while True:
@@ -29,7 +35,10 @@ def main() -> None:
             candidate = store.create_candidate(
                 "Crash Test", "CPAM du Rhône", "gestionnaire-conseil", "crash"
             )
-            store.open_grid(candidate, "gc.b1", "crash", situation="accueil_physique")
+            store.open_grid(
+                candidate, "gc.b1", "crash", situation="accueil_physique",
+                evaluator=evaluator, certifier=certifier,
+            )  # fmt: skip
             candidates.append(candidate)
         candidate = rng.choice(candidates)
         grid = next(iter(store.snapshot(candidate).state.grids))

@@ -26,11 +26,26 @@ from store.writer import Writer
 V = CriterionState.VALIDATED
 
 
+def _evaluators(store: Store) -> tuple[str, str]:
+    found = {p.roles[0]: pid for pid, p in store.people().items()}
+    if "representant_metier" not in found:
+        found["representant_metier"] = store.create_person(
+            "Rémi Métier", "CAF du Nord", ["representant_metier"], "t"
+        )
+        found["certificateur"] = store.create_person(
+            "Cécile Certif", "Ucanss", ["certificateur"], "t"
+        )
+    return found["representant_metier"], found["certificateur"]
+
+
 def _candidate(store: Store) -> tuple[str, str]:
+    evaluator, certifier = _evaluators(store)
     candidate = store.create_candidate(
         "Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil", "t"
     )
-    grid = store.open_grid(candidate, "gc.b1", "t", situation="double_ecoute")
+    grid = store.open_grid(
+        candidate, "gc.b1", "t", situation="double_ecoute", evaluator=evaluator, certifier=certifier
+    )
     return candidate, grid
 
 
@@ -78,8 +93,16 @@ def test_bad_input_is_refused_and_nothing_is_written(store: Store) -> None:
         store.mark_criteria(candidate, grid, [("gc.b2.c1.k1", V, "")], "t")
     with pytest.raises(StoreError, match="grille inconnue"):
         store.mark_criteria(candidate, "g-0000000000", [(_criteria(store)[0], V, "")], "t")
+    evaluator, certifier = _evaluators(store)
     with pytest.raises(StoreError, match="situation"):
-        store.open_grid(candidate, "gc.b1", "t", situation="telepathie")
+        store.open_grid(
+            candidate,
+            "gc.b1",
+            "t",
+            situation="telepathie",
+            evaluator=evaluator,
+            certifier=certifier,
+        )
     with pytest.raises(StoreError, match="notes pondérées"):
         store.enter_mark(candidate, "ecrit", "12", "t")
     with pytest.raises(StoreError, match="voie d'accès"):
