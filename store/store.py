@@ -313,6 +313,10 @@ class Store:
             referential=ref,
         )
 
+    def view(self, candidate: str) -> tuple[Snapshot, dict[str, PersonCreated]]:
+        """What a screen needs to show a dossier: the snapshot and the people it names."""
+        return self.snapshot(candidate), self.people()
+
     def current_verdict(self, candidate: str) -> CqpVerdict | WeightedVerdict:
         item = self._load(candidate)
         if item.state.candidate is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -13,6 +13,7 @@ from textual.binding import Binding
 from models.errors import CarnetError
 from store.store import Store
 from store.writer import Writer
+from tui.commands import CarnetCommands
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
 
@@ -25,13 +26,23 @@ class CarnetApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
+        Binding("question_mark", "help", "Aide", id="help"),
     ]
+    COMMANDS = App.COMMANDS | {CarnetCommands}
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, latency_probe: list[float] | None = None) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.writer = Writer(data_dir)
         self.store_ready = asyncio.Event()
+        # When given, screens append key-to-repaint times (ms) to it: for bench/, not for users.
+        self.latency_probe = latency_probe
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     async def store_call(self, work: Callable[[Store], T]) -> T:
         """Runs ``work`` on the writer thread; the event loop awaits, never blocks."""
@@ -54,6 +65,6 @@ class CarnetApp(App[int]):
         self.writer.close()
 
 
-def build_app(data_dir: Path, **_: Any) -> CarnetApp:
-    """The one factory: the command and the tests build the app the same way."""
-    return CarnetApp(data_dir)
+def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> CarnetApp:
+    """The one factory: the command, the tests and the benchmarks build the app the same way."""
+    return CarnetApp(data_dir, latency_probe=latency_probe)

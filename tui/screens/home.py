@@ -17,6 +17,9 @@ from tui.labels import cqp_label, sort_key, status_cell
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
+        Binding("enter", "open_dossier", "Ouvrir le dossier", id="open-dossier"),
+        Binding("n", "new_candidate", "Nouveau candidat", id="new-candidate"),
+        Binding("p", "people", "Personnes", id="people"),
         Binding("slash", "focus_filter", "Filtrer", id="filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", id="clear-filter", show=False),
         Binding("ctrl+r", "restore", "Restaurer les sauvegardes", id="restore"),
@@ -71,11 +74,6 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
         self.loaded.set()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "restore":
-            return bool(self._unreadable)
-        return True
-
     async def action_restore(self) -> None:
         report = await self.app.store_call(lambda store: store.restore_backups())  # type: ignore[attr-defined]
         self.notify("\n".join(report.lines()), title="Restauration", timeout=30)
@@ -103,6 +101,48 @@ class HomeScreen(Screen[None]):
                 _detail(r),
                 key=r["id"],
             )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def action_open_dossier(self) -> None:
+        table = self.query_one("#candidates", DataTable)
+        if table.row_count:
+            self._open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def _open(self, candidate: str) -> None:
+        from tui.screens.dossier import DossierScreen
+
+        self.app.push_screen(DossierScreen(candidate))
+
+    async def on_screen_resume(self) -> None:
+        if self.loaded.is_set():
+            await self.reload()
+
+    async def action_new_candidate(self) -> None:
+        from tui.modals.candidate_form import CandidateForm
+
+        people = await self.app.store_call(lambda store: store.people())  # type: ignore[attr-defined]
+
+        async def done(candidate: str | None) -> None:
+            if candidate:
+                await self.reload()
+                self.notify("Candidat créé.")
+                self._open(candidate)
+
+        self.app.push_screen(CandidateForm(people), done)
+
+    def action_people(self) -> None:
+        from tui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore":
+            return bool(self._unreadable)
+        if action in {"open_dossier", "new_candidate", "people"}:
+            return self.loaded.is_set()
+        return True
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

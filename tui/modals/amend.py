@@ -1,0 +1,60 @@
+"""A correction to a signed grid: the new state, a comment and a mandatory reason."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from models.threshold import CriterionState
+from tui.modals.form import FieldError, FormModal, required_text
+
+
+class AmendCriterion(FormModal[bool | None]):
+    heading = "Avenant à une grille signée"
+
+    def __init__(
+        self,
+        candidate: str,
+        grid: str,
+        criterion: str,
+        text: str,
+        current: CriterionState,
+        comment: str,
+    ) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.grid = grid
+        self.criterion = criterion
+        self.text = text
+        self.current = current
+        self.comment = comment
+
+    def fields(self) -> ComposeResult:
+        yield Static(
+            f"{self.text}\nÉtat actuel : {self.current.label}", classes="form-detail", markup=False
+        )
+        states = [(s.label, s.value) for s in CriterionState if s is not self.current]
+        yield from self.field("Nouvel état", Select(states, id="state", prompt="Choisir"))
+        yield from self.field("Commentaire", Input(self.comment, id="comment"))
+        yield from self.field("Motif de l'avenant (obligatoire)", Input(id="reason"))
+
+    async def submit(self) -> bool | None:
+        state = self.query_one("#state", Select).value
+        if not isinstance(state, str):
+            raise FieldError("state", "Choisissez le nouvel état.")
+        reason = required_text(
+            self.query_one("#reason", Input).value, "reason", "Le motif", minimum=3
+        )
+        comment = self.query_one("#comment", Input).value.strip()
+        await self.store(
+            lambda s: s.amend_criterion(
+                self.candidate,
+                self.grid,
+                self.criterion,
+                CriterionState(state),
+                comment,
+                reason,
+                "poste",
+            )
+        )
+        return True

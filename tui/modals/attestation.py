@@ -1,0 +1,90 @@
+"""Sign a competency in the logbook as tutor or manager, or withdraw one's own signature."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from models.errors import CarnetError
+from models.events import PersonCreated
+from tui.modals.form import FieldError, FormModal, required_text
+
+ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
+
+
+class SignAttestation(FormModal[bool | None]):
+    def __init__(
+        self,
+        candidate: str,
+        competency: str,
+        competency_title: str,
+        role: str,
+        signers: dict[str, PersonCreated],
+    ) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.competency = competency
+        self.competency_title = competency_title
+        self.role = role
+        self.signers = signers
+        self.heading = f"Attestation du {ROLE_LABELS[role]}"
+
+    def fields(self) -> ComposeResult:
+        yield Static(self.competency_title, classes="form-detail", markup=False)
+        choices = [(f"{p.name} — {p.organisme}", pid) for pid, p in self.signers.items()]
+        select: Select[str] = Select(choices, id="person", prompt=f"Qui signe comme {self.role} ?")
+        if len(choices) == 1:
+            select = Select(choices, id="person", value=choices[0][1], allow_blank=False)
+        yield from self.field("Signataire", select)
+        yield from self.field(
+            "Situation réelle de travail observée (une phrase)",
+            Input(id="situation", placeholder="ex. Appel d'un assuré sur ses indemnités"),
+        )
+
+    async def submit(self) -> bool | None:
+        person = self.query_one("#person", Select).value
+        if not isinstance(person, str):
+            raise FieldError("person", f"Choisissez le {self.role} qui signe.")
+        situation = required_text(
+            self.query_one("#situation", Input).value, "situation", "La situation", minimum=3
+        )
+        try:
+            await self.store(
+                lambda s: s.sign_attestation(
+                    self.candidate, self.competency, self.role, person, situation
+                )
+            )
+        except CarnetError as exc:  # a refusal from the store is about the signer
+            raise FieldError("person", str(exc)) from exc
+        return True
+
+
+class WithdrawAttestation(FormModal[bool | None]):
+    heading = "Retirer sa signature"
+
+    def __init__(self, candidate: str, competency: str, signed: dict[str, tuple[str, str]]) -> None:
+        """``signed``: role -> (person id, person name) of the signatures in force."""
+        super().__init__()
+        self.candidate = candidate
+        self.competency = competency
+        self.signed = signed
+
+    def fields(self) -> ComposeResult:
+        choices = [(f"{ROLE_LABELS[r]} : {name}", r) for r, (_, name) in self.signed.items()]
+        yield from self.field(
+            "Signature retirée par son auteur", Select(choices, id="role", prompt="Laquelle ?")
+        )
+        yield from self.field("Motif (gardé dans l'historique)", Input(id="reason"))
+
+    async def submit(self) -> bool | None:
+        role = self.query_one("#role", Select).value
+        if not isinstance(role, str):
+            raise FieldError("role", "Choisissez la signature à retirer.")
+        reason = required_text(
+            self.query_one("#reason", Input).value, "reason", "Le motif", minimum=3
+        )
+        person = self.signed[role][0]
+        await self.store(
+            lambda s: s.withdraw_attestation(self.candidate, self.competency, role, person, reason)
+        )
+        return True

@@ -1,0 +1,80 @@
+"""New candidate: identity, organisme, CQP, route (carrière), tutor and manager."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from models.events import PersonCreated
+from tui.modals.form import FieldError, FormModal, required_text
+
+ROUTES = [
+    ("Nouvel embauché (contrat de professionnalisation)", "nouvel_embauche"),
+    ("Salarié en parcours de formation", "parcours_formation"),
+    ("Validation des acquis de l'expérience (VAE)", "vae"),
+]
+
+
+class CandidateForm(FormModal[str | None]):
+    heading = "Nouveau candidat"
+
+    def __init__(self, people: dict[str, PersonCreated]) -> None:
+        super().__init__()
+        self.people = people
+
+    def _choices(self, role: str) -> list[tuple[str, str]]:
+        return sorted(
+            (
+                (f"{p.name} — {p.organisme}", pid)
+                for pid, p in self.people.items()
+                if role in p.roles
+            ),
+            key=lambda c: c[0],
+        )
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("Nom et prénom", Input(id="name", placeholder="ex. Jeanne Martin"))
+        yield from self.field("Organisme", Input(id="organisme", placeholder="ex. Carsat Bretagne"))
+        cqps = [
+            ("Gestionnaire conseil", "gestionnaire-conseil"),
+            ("Gestionnaire carrière", "gestionnaire-carriere"),
+        ]
+        yield from self.field("CQP", Select(cqps, id="cqp", prompt="Choisir le CQP"))
+        yield from self.field(
+            "Voie d'accès (Gestionnaire carrière)", Select(ROUTES, id="route", prompt="—")
+        )
+        yield from self.field(
+            "Tuteur", Select(self._choices("tuteur"), id="tutor", prompt="Choisir le tuteur")
+        )
+        yield from self.field(
+            "Manager", Select(self._choices("manager"), id="manager", prompt="Choisir le manager")
+        )
+
+    async def submit(self) -> str | None:
+        name = required_text(self.query_one("#name", Input).value, "name", "Le nom")
+        organisme = required_text(
+            self.query_one("#organisme", Input).value, "organisme", "L'organisme"
+        )
+        cqp = self.query_one("#cqp", Select).value
+        if not isinstance(cqp, str):
+            raise FieldError("cqp", "Choisissez le CQP préparé.")
+        route = self.query_one("#route", Select).value
+        route = route if isinstance(route, str) else None
+        if cqp == "gestionnaire-carriere" and route is None:
+            raise FieldError(
+                "route", "La voie d'accès est obligatoire pour le Gestionnaire carrière."
+            )
+        if cqp == "gestionnaire-conseil" and route is not None:
+            raise FieldError("route", "La voie d'accès ne concerne que le Gestionnaire carrière.")
+        tutor = self.query_one("#tutor", Select).value
+        manager = self.query_one("#manager", Select).value
+        if not isinstance(tutor, str):
+            raise FieldError("tutor", "Choisissez le tuteur (créez-le d'abord dans Personnes).")
+        if not isinstance(manager, str):
+            raise FieldError("manager", "Choisissez le manager (créez-le d'abord dans Personnes).")
+        candidate: str = await self.store(
+            lambda s: s.create_candidate(
+                name, organisme, cqp, "poste", route=route, tutor=tutor, manager=manager
+            )
+        )
+        return candidate

@@ -1,0 +1,310 @@
+"""A candidate's dossier: blocks and competencies with their live status, the logbook's state
+and the evaluations, each verdict's explanation one key away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models.dossier import DossierState, GridState
+from models.events import PersonCreated
+from models.referential import ThresholdReferential
+from models.report import cqp_label
+from models.threshold import BlockVerdict, CompetencyVerdict, CqpVerdict
+from models.weighted import WeightedVerdict, format_mark
+from store.store import Snapshot
+from tui.labels import status_cell
+from tui.modals.explanation import ExplanationModal
+from tui.modals.link_form import LinkForm
+from tui.modals.open_grid import OpenGrid
+from tui.timefmt import day, when
+
+
+class DossierScreen(Screen[None]):
+    BINDINGS = [
+        Binding("g", "grid", "Grille du bloc", id="grid"),
+        Binding("o", "open_grid", "Nouvelle grille", id="open-grid"),
+        Binding("c", "logbook", "Carnet de suivi", id="logbook"),
+        Binding("i", "explain", "Explication", id="explain"),
+        Binding("l", "link", "Déclarer un lien", id="link"),
+        Binding("escape", "back", "Retour", id="back"),
+    ]
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.snapshot: Snapshot | None = None
+        self.people: dict[str, PersonCreated] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="identity", classes="screen-title")
+        table: DataTable[Any] = DataTable(id="tree", cursor_type="row")
+        yield table
+        yield Static("", id="grids")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one("#tree", DataTable)
+        table.add_column("Statut", key="status", width=12)
+        table.add_column("Bloc / compétence", key="title", width=40)
+        table.add_column("Grille", key="count", width=12)
+        table.add_column("Seuil", key="needed", width=11)
+        table.add_column("Carnet", key="logbook", width=12)
+        await self.reload()
+        table.focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        self.snapshot, self.people = await self.app.store_call(lambda s: s.view(self.candidate))  # type: ignore[attr-defined]
+        self._show()
+
+    def _person_name(self, person: str | None) -> str:
+        found = self.people.get(person or "")
+        return found.name if found else "—"
+
+    def _show(self) -> None:
+        snap = self.snapshot
+        assert snap is not None and snap.state.candidate is not None
+        cand = snap.state.candidate
+        self.sub_title = cand.name
+        verdict = snap.verdict
+        identity = Text.assemble(
+            (cand.name, "bold"),
+            f" — {cqp_label(cand.cqp)} — {cand.organisme} — tuteur : {self._person_name(cand.tutor)}, "
+            f"manager : {self._person_name(cand.manager)}   ",
+            status_cell(verdict.status),
+        )
+        self.query_one("#identity", Static).update(identity)
+        table = self.query_one("#tree", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        if isinstance(verdict, CqpVerdict) and isinstance(snap.referential, ThresholdReferential):
+            self._threshold_rows(table, snap.referential, verdict, snap.state)
+            self.query_one("#grids", Static).update(self._grids_text(snap.referential, snap.state))
+        elif isinstance(verdict, WeightedVerdict):
+            self._weighted_rows(table, verdict, snap)
+            self.query_one("#grids", Static).update(" ".join(verdict.explanation.facts))
+        if cursor < table.row_count:
+            table.move_cursor(row=cursor)
+
+    def _threshold_rows(
+        self,
+        table: DataTable[Any],
+        ref: ThresholdReferential,
+        verdict: CqpVerdict,
+        state: DossierState,
+    ) -> None:
+        for block, bv in zip(ref.blocks, verdict.blocks, strict=True):
+            table.add_row(
+                status_cell(bv.status),
+                Text(f"Bloc {block.number} — {block.title}", style="bold"),
+                f"{bv.count.validated}/{bv.count.total} comp.",
+                _needed(bv),
+                _logbook_block(state, [c.id for c in block.competencies]),
+                key=block.id,
+            )
+            for number, (comp, cv) in enumerate(
+                zip(block.competencies, bv.competencies, strict=True), 1
+            ):
+                table.add_row(
+                    status_cell(cv.status),
+                    f"  {block.number}.{number} {comp.title}",
+                    f"{cv.count.validated}/{cv.count.total} crit.",
+                    _needed(cv),
+                    _logbook_cell(state, comp.id),
+                    key=comp.id,
+                )
+
+    def _weighted_rows(
+        self, table: DataTable[Any], verdict: WeightedVerdict, snap: Snapshot
+    ) -> None:
+        ref = snap.referential
+        assert not isinstance(ref, ThresholdReferential)
+        for evaluation in ref.evaluations:
+            mark = verdict.marks.get(evaluation.id)
+            eliminatory = evaluation.id in verdict.eliminatory
+            table.add_row(
+                Text(
+                    "✘ élim." if eliminatory else ("✔ notée" if mark is not None else "… à noter"),
+                    style="bold red" if eliminatory else "",
+                ),
+                evaluation.title,
+                f"{format_mark(mark)}/20" if mark is not None else "—",
+                f"coef. {evaluation.coefficient}",
+                "",
+                key=evaluation.id,
+            )
+
+    def _grids_text(self, ref: ThresholdReferential, state: DossierState) -> str:
+        if not state.grids:
+            return "Aucune évaluation pour l'instant. « o » ouvre la grille du bloc sélectionné."
+        lines = []
+        for grid in sorted(state.grids.values(), key=lambda g: g.opened_seq):
+            lines.append(self._grid_line(ref, grid))
+        return "\n".join(lines)
+
+    def _grid_line(self, ref: ThresholdReferential, grid: GridState) -> str:
+        block = ref.block(grid.block)
+        situation = next(
+            (
+                s.label
+                for s in getattr(block.evaluation.format, "situations", ())
+                if s.id == grid.situation
+            ),
+            "",
+        )
+        parts = [
+            f"Bloc {block.number}" + (f" · {situation}" if situation else ""),
+            f"ouverte le {day(grid.opened_ts)}",
+            grid.phase_label,
+            f"{self._person_name(grid.evaluator)} et {self._person_name(grid.certifier)}",
+        ]
+        if grid.closed is not None and grid.closed.shortfalls:
+            parts.append(
+                f"⚠ close malgré : {'; '.join(grid.closed.shortfalls)} — motif : {grid.closed.reason}"
+            )
+        for amendment in grid.amendments:
+            parts.append(f"avenant du {when(amendment.ts)} : {amendment.reason}")
+        return " · ".join(parts)
+
+    def _selected_block(self) -> str | None:
+        snap = self.snapshot
+        if snap is None or not isinstance(snap.referential, ThresholdReferential):
+            return None
+        table = self.query_one("#tree", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        return ".".join(key.split(".")[:2])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        threshold = self.snapshot is None or isinstance(
+            self.snapshot.referential, ThresholdReferential
+        )
+        if action in {"grid", "open_grid", "logbook", "link"}:
+            return threshold
+        return True
+
+    def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_grid()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_grid(self) -> None:
+        block = self._selected_block()
+        if block is None or self.snapshot is None:
+            return
+        grid = self.snapshot.state.current_grid.get(block)
+        if grid is None:
+            self.action_open_grid()
+            return
+        from tui.screens.grid import GridScreen
+
+        self.app.push_screen(GridScreen(self.candidate, grid))
+
+    def action_open_grid(self) -> None:
+        block_id = self._selected_block()
+        snap = self.snapshot
+        if (
+            block_id is None
+            or snap is None
+            or not isinstance(snap.referential, ThresholdReferential)
+        ):
+            return
+        current = snap.state.current_grid.get(block_id)
+        if current is not None and not snap.state.grids[current].signed:
+            self.notify(
+                "Une grille de ce bloc est en cours : « entrée » pour la reprendre.",
+                severity="warning",
+            )
+            return
+
+        def opened(grid: str | None) -> None:
+            if grid:
+                from tui.screens.grid import GridScreen
+
+                self.app.push_screen(GridScreen(self.candidate, grid))
+
+        self.app.push_screen(
+            OpenGrid(self.candidate, snap.referential.block(block_id), self.people), opened
+        )
+
+    def action_logbook(self) -> None:
+        from tui.screens.logbook import LogbookScreen
+
+        self.app.push_screen(LogbookScreen(self.candidate))
+
+    def action_link(self) -> None:
+        async def done(ok: bool | None) -> None:
+            if ok:
+                await self.reload()
+                self.notify("Lien déclaré.")
+
+        self.app.push_screen(LinkForm(self.candidate, self.people), done)
+
+    def action_explain(self) -> None:
+        snap = self.snapshot
+        if snap is None:
+            return
+        verdict = snap.verdict
+        if isinstance(verdict, WeightedVerdict):
+            self.app.push_screen(ExplanationModal("Verdict", verdict.explanation, []))
+            return
+        table = self.query_one("#tree", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        item: BlockVerdict | CompetencyVerdict | None = None
+        for bv in verdict.blocks:
+            if bv.id == key:
+                item = bv
+            for cv in bv.competencies:
+                if cv.id == key:
+                    item = cv
+        if item is None:
+            return
+        ref = snap.referential
+        assert isinstance(ref, ThresholdReferential)
+        texts = _titles(ref)
+        decided = [texts.get(i, i) for i in item.explanation.decided_by]
+        self.app.push_screen(ExplanationModal(texts.get(key, key), item.explanation, decided))
+
+
+def _titles(ref: ThresholdReferential) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for block in ref.blocks:
+        titles[block.id] = f"Bloc {block.number} — {block.title}"
+        for number, comp in enumerate(block.competencies, 1):
+            titles[comp.id] = f"{block.number}.{number} {comp.title}"
+            for crit in comp.criteria:
+                titles[crit.id] = crit.text
+    return titles
+
+
+def _needed(item: BlockVerdict | CompetencyVerdict) -> str:
+    count = item.count
+    if count.still_needed == 0:
+        return f"≥ {count.required} ✔"
+    return f"encore {count.still_needed}"
+
+
+def _logbook_cell(state: DossierState, competency: str) -> Text:
+    signed = state.attestations.get(competency, {})
+    if state.attested(competency):
+        return Text("✔ attestée", style="green")
+    if signed:
+        who = "tuteur" if "tuteur" in signed else "manager"
+        return Text(f"½ {who}", style="yellow")
+    return Text("— à signer", style="dim")
+
+
+def _logbook_block(state: DossierState, competencies: list[str]) -> str:
+    done = sum(1 for c in competencies if state.attested(c))
+    return f"{done}/{len(competencies)} att."

@@ -1,0 +1,611 @@
+"""An observation grid during the evaluation: one key per criterion state, the format's timers
+and counters, and a side panel that recomputes each competency and the block on every mark.
+
+Every change shows at once and is written through the store's one writer; the indicator says
+« enregistré » only once the writer has returned, and after the last pending write the screen
+re-reads the store so that what it shows is what was saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models.dossier import GridState
+from models.errors import CarnetError
+from models.events import PersonCreated
+from models.grid import Phase, phases, shortfalls
+from models.referential import (
+    Block,
+    LongObservationFormat,
+    ObservationFormat,
+    PresentationFormat,
+    ThresholdReferential,
+)
+from models.threshold import CriterionState, evaluate_block
+from models.timing import Timer, clock
+from store.store import Snapshot, Store
+from tui.labels import status_cell
+from tui.modals.amend import AmendCriterion
+from tui.modals.explanation import ExplanationModal
+from tui.modals.letters import LettersForm
+from tui.modals.question import QuestionForm
+from tui.modals.sign_grid import SignGrid
+from tui.modals.text_prompt import TextPrompt
+from tui.timefmt import when
+
+STATE_CELLS = {
+    CriterionState.VALIDATED: Text("✔ validé", style="bold green"),
+    CriterionState.NOT_VALIDATED: Text("✘ non validé", style="bold red"),
+    CriterionState.NOT_EVALUATED: Text("· non évalué", style="dim"),
+}
+HEADER = "h:"  # row keys of the competency headings
+EDIT_ACTIONS = {
+    "mark",
+    "all_validated",
+    "comment",
+    "timer",
+    "interviews",
+    "letters",
+    "coverage",
+    "no_document",
+    "question",
+}
+
+
+class GridScreen(Screen[None]):
+    BINDINGS = [
+        Binding("v", "mark('validated')", "Validé", id="mark-validated"),
+        Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
+        Binding("e", "mark('not_evaluated')", "Non évalué", id="mark-not-evaluated"),
+        Binding("a", "all_validated", "Tout valider", id="all-validated"),
+        Binding("c", "comment", "Commentaire", id="comment"),
+        Binding("t", "timer", "Chrono", id="timer"),
+        Binding("T", "next_phase", "Phase suivante", id="next-phase"),
+        Binding("plus", "interviews(1)", "Entretien +1", id="interview-add"),
+        Binding("minus", "interviews(-1)", "Entretien −1", id="interview-remove"),
+        Binding("L", "letters", "Courriers", id="letters"),
+        Binding("o", "coverage", "Abordée", id="coverage"),
+        Binding("d", "no_document", "Aucun document remis", id="no-document"),
+        Binding("q", "question", "Question", id="question"),
+        Binding("s", "close_sign", "Clore et signer", id="close-sign"),
+        Binding("r", "amend", "Avenant", id="amend"),
+        Binding("i", "explain", "Explication", id="explain"),
+        Binding("escape", "app.pop_screen", "Retour", id="back"),
+    ]
+
+    def __init__(self, candidate: str, grid: str) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.grid_id = grid
+        self.snapshot: Snapshot | None = None
+        self.people: dict[str, PersonCreated] = {}
+        self.grid: GridState | None = None
+        self.block: Block | None = None
+        self.ref: ThresholdReferential | None = None
+        self.phases: tuple[Phase, ...] = ()
+        self.phase_index = 0
+        self._pending = 0
+        self._failed = False
+        self._warned: set[str] = set()
+        self.loaded = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="gridbar"):
+            yield Static("", id="timer")
+            yield Static("", id="counters")
+            yield Static("", id="saved")
+        with Horizontal(id="gridbody"):
+            table: DataTable[Any] = DataTable(id="criteria", cursor_type="row")
+            yield table
+            yield Static("", id="panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one("#criteria", DataTable)
+        table.add_column("État", key="state", width=12)
+        table.add_column("Critère", key="text")
+        await self._load()
+        self._fill()
+        table.focus()
+        self._skip_heading(1)
+        self.set_interval(1.0, self._tick)
+        self.loaded.set()
+
+    async def _load(self) -> None:
+        self.snapshot, self.people = await self.app.store_call(lambda s: s.view(self.candidate))  # type: ignore[attr-defined]
+        ref = self.snapshot.referential
+        assert isinstance(ref, ThresholdReferential)
+        self.ref = ref
+        self.grid = self.snapshot.state.grids[self.grid_id]
+        self.block = ref.block(self.grid.block)
+        self.phases = phases(self.block, self.grid.situation)
+        now = datetime.now(UTC)
+        running = [i for i, p in enumerate(self.phases) if self._timer(p).running]
+        if running:
+            self.phase_index = running[0]
+        for phase in self.phases:
+            # A phase already over when the grid is reopened has had its warning.
+            if self._timer(phase).remaining(phase.minutes, now) <= 0:
+                self._warned.add(phase.id)
+        cand = self.snapshot.state.candidate
+        assert cand is not None
+        self.sub_title = f"{cand.name} — bloc {self.block.number}"
+
+    def _timer(self, phase: Phase) -> Timer:
+        assert self.grid is not None
+        return self.grid.timers.get(phase.id, Timer())
+
+    # --- display -------------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        assert self.block is not None and self.grid is not None
+        table = self.query_one("#criteria", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for number, comp in enumerate(self.block.competencies, 1):
+            covered = " · abordée" if self.grid.coverage.get(comp.id) else ""
+            title = Text(f"{self.block.number}.{number} {comp.title}{covered}", style="bold")
+            table.add_row(Text("compétence", style="dim italic"), title, key=HEADER + comp.id)
+            for crit in comp.criteria:
+                table.add_row(*self._criterion_cells(crit.id, crit.text), key=crit.id)
+        if 0 <= cursor < table.row_count:
+            table.move_cursor(row=cursor)
+        self._refresh_status()
+
+    def _criterion_cells(self, criterion: str, text: str) -> tuple[Text, Text]:
+        assert self.grid is not None
+        state = self.grid.states.get(criterion, CriterionState.NOT_EVALUATED)
+        label = Text(text)
+        if self.grid.comments.get(criterion):
+            label.append(" 💬", style="cyan")
+        return STATE_CELLS[state], label
+
+    def _refresh_status(self) -> None:
+        assert self.block is not None and self.grid is not None and self.ref is not None
+        verdict = evaluate_block(self.block, self.grid.states, self.ref.rules)
+        lines = Text()
+        lines.append(f"Bloc {self.block.number} ", style="bold")
+        lines.append_text(status_cell(verdict.status))
+        count = verdict.count
+        lines.append(f"\n{count.validated}/{count.total} compétences, il en faut {count.required}")
+        if verdict.status.value == "pending":
+            lines.append(f"\nencore {count.still_needed} à acquérir")
+        lines.append("\n")
+        for number, cv in enumerate(verdict.competencies, 1):
+            c = cv.count
+            lines.append("\n")
+            lines.append_text(Text(cv.status.mark, style=_STYLE[cv.status.value]))
+            tail = f" encore {c.still_needed}" if cv.status.value == "pending" else ""
+            lines.append(
+                f" {self.block.number}.{number}  {c.validated}/{c.total} (≥{c.required}){tail}"
+            )
+        lines.append(f"\n\nGrille {self.grid.phase_label}")
+        if self.grid.closed is not None and self.grid.closed.reason:
+            lines.append(f"\nClose malgré les minimums : {self.grid.closed.reason}")
+        for amendment in self.grid.amendments[-3:]:
+            lines.append(f"\nAvenant {when(amendment.ts)} : {amendment.reason}")
+        self.query_one("#panel", Static).update(lines)
+        self._refresh_counters()
+        self._tick()
+
+    def _refresh_counters(self) -> None:
+        assert self.block is not None and self.grid is not None
+        fmt = self.block.evaluation.format
+        grid = self.grid
+        if isinstance(fmt, ObservationFormat):
+            needed = next((s.min_interviews for s in fmt.situations if s.id == grid.situation), 0)
+            processed = sum(1 for letter in grid.letters.values() if letter.processed)
+            text = f"Entretiens {grid.interviews}/{needed}  ·  Courriers traités {processed}/{fmt.letters}"
+        elif isinstance(fmt, PresentationFormat):
+            covered = sum(1 for c in grid.coverage.values() if c)
+            document = "✔" if grid.no_document else "à confirmer"
+            text = (
+                f"Compétences abordées {covered}/{fmt.min_covered_competencies}  ·  "
+                f"Aucun document remis : {document}"
+            )
+        else:
+            text = f"Questionnaire : {len(grid.questions)} question(s)"
+        self.query_one("#counters", Static).update(text)
+
+    def _tick(self) -> None:
+        if self.grid is None or not self.phases:
+            return
+        now = datetime.now(UTC)
+        phase = self.phases[self.phase_index]
+        timer = self._timer(phase)
+        remaining = timer.remaining(phase.minutes, now)
+        state = "▶" if timer.running else "⏸"
+        style = "bold red" if remaining <= 0 else ("bold" if timer.running else "")
+        text = Text(f"{state} {phase.label} {clock(remaining)} / {phase.minutes} min", style=style)
+        if len(self.phases) > 1:
+            text.append(f"  ({self.phase_index + 1}/{len(self.phases)})", style="dim")
+        self.query_one("#timer", Static).update(text)
+        if timer.running and remaining <= 0 and phase.id not in self._warned:
+            self._warned.add(phase.id)
+            self.app.bell()
+            self.notify(
+                f"Temps écoulé : {phase.label} ({phase.minutes} min).",
+                severity="warning",
+                timeout=15,
+            )
+
+    def _set_saved(self, text: str, style: str = "") -> None:
+        self.query_one("#saved", Static).update(Text(text, style=style))
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def _save(self, work: Callable[[Store], object]) -> None:
+        """Submits now, so writes keep the order of the keys; awaits off the handler."""
+        future: Future[object] = self.app.writer.submit(work)  # type: ignore[attr-defined]
+        self._pending += 1
+        self._set_saved("enregistrement…", "yellow")
+        self.run_worker(self._settle(future), group="writes")
+
+    async def _settle(self, future: Future[object]) -> None:
+        try:
+            await asyncio.wrap_future(future)
+        except CarnetError as exc:
+            self._failed = True
+            self.notify(str(exc), title="Non enregistré", severity="error", timeout=20)
+        finally:
+            self._pending -= 1
+        if self._pending == 0:
+            failed, self._failed = self._failed, False
+            await self._load()
+            self._fill()
+            if failed:
+                self._set_saved("⚠ non enregistré", "bold red")
+            else:
+                self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        probe = getattr(self.app, "latency_probe", None)
+        if probe is not None:
+            start = time.perf_counter()
+            self.call_after_refresh(lambda: probe.append((time.perf_counter() - start) * 1000))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.grid is None or self.block is None:
+            return True
+        fmt = self.block.evaluation.format
+        if action in {"interviews", "letters"} and not isinstance(fmt, ObservationFormat):
+            return None
+        if action in {"coverage", "no_document"} and not isinstance(fmt, PresentationFormat):
+            return None
+        if action == "question" and not isinstance(fmt, LongObservationFormat):
+            return None
+        if action == "next_phase" and len(self.phases) < 2:
+            return None
+        if action == "amend":
+            return self.grid.signed or None
+        if action == "close_sign":
+            return not self.grid.signed
+        if action in EDIT_ACTIONS | {"next_phase"}:
+            return self.grid.closed is None
+        return True
+
+    def _editable(self) -> bool:
+        assert self.grid is not None
+        if self.grid.signed:
+            self.notify(
+                "Grille signée : lecture seule. « r » pour un avenant motivé.", severity="warning"
+            )
+            return False
+        if self.grid.closed is not None:
+            self.notify("Grille close : il reste à la signer (« s »).", severity="warning")
+            return False
+        return True
+
+    def _current_criterion(self) -> str | None:
+        table = self.query_one("#criteria", DataTable)
+        if table.row_count == 0:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return None if key.startswith(HEADER) else key
+
+    def _current_competency(self) -> str | None:
+        table = self.query_one("#criteria", DataTable)
+        if table.row_count == 0:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = key.removeprefix(HEADER)
+        return ".".join(key.split(".")[:3])
+
+    def _skip_heading(self, step: int) -> None:
+        table = self.query_one("#criteria", DataTable)
+        row = table.cursor_row
+        while 0 <= row < table.row_count:
+            key = str(table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value)
+            if not key.startswith(HEADER):
+                table.move_cursor(row=row)
+                return
+            row += step
+
+    def _comment_of(self, criterion: str) -> str:
+        assert self.grid is not None
+        return self.grid.comments.get(criterion, "")
+
+    def action_mark(self, state: str) -> None:
+        criterion = self._current_criterion()
+        if criterion is None or not self._editable():
+            return
+        assert self.grid is not None
+        value = CriterionState(state)
+        comment = self._comment_of(criterion)
+        self.grid.states[criterion] = value
+        table = self.query_one("#criteria", DataTable)
+        table.update_cell(criterion, "state", STATE_CELLS[value])
+        self._refresh_status()
+        self._save(
+            lambda s: s.mark_criteria(
+                self.candidate, self.grid_id, [(criterion, value, comment)], "poste"
+            )
+        )
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+            self._skip_heading(1)
+
+    def action_all_validated(self) -> None:
+        if not self._editable():
+            return
+        assert self.grid is not None and self.block is not None
+        todo = [
+            (k.id, CriterionState.VALIDATED, self._comment_of(k.id))
+            for c in self.block.competencies
+            for k in c.criteria
+            if self.grid.states.get(k.id, CriterionState.NOT_EVALUATED)
+            is CriterionState.NOT_EVALUATED
+        ]
+        if not todo:
+            self.notify("Aucun critère non évalué.")
+            return
+        for criterion, state, _ in todo:
+            self.grid.states[criterion] = state
+        self._fill()
+        self._save(lambda s: s.mark_criteria(self.candidate, self.grid_id, todo, "poste"))
+        self.notify(f"{len(todo)} critère(s) validé(s) ; marquez maintenant les exceptions.")
+
+    def action_comment(self) -> None:
+        criterion = self._current_criterion()
+        if criterion is None or not self._editable():
+            return
+        assert self.grid is not None
+        state = self.grid.states.get(criterion, CriterionState.NOT_EVALUATED)
+
+        def done(text: str | None) -> None:
+            if text is None or self.grid is None:
+                return
+            self.grid.comments[criterion] = text
+            self._fill()
+            self._save(
+                lambda s: s.mark_criteria(
+                    self.candidate, self.grid_id, [(criterion, state, text)], "poste"
+                )
+            )
+
+        prompt = TextPrompt(
+            "Commentaire",
+            "Commentaire sur ce critère",
+            value=self._comment_of(criterion),
+            required=False,
+            detail=self._criterion_text(criterion),
+        )
+        self.app.push_screen(prompt, done)
+
+    def _criterion_text(self, criterion: str) -> str:
+        assert self.block is not None
+        return next(
+            k.text for c in self.block.competencies for k in c.criteria if k.id == criterion
+        )
+
+    def action_timer(self) -> None:
+        if not self._editable() or not self.phases:
+            return
+        assert self.grid is not None
+        phase = self.phases[self.phase_index]
+        timer = self._timer(phase)
+        now = datetime.now(UTC)
+        kind = "timer.paused" if timer.running else "timer.started"
+        if not timer.running:
+            self.grid.timers = {p: t.pause(now) for p, t in self.grid.timers.items()}
+        self.grid.timers[phase.id] = timer.pause(now) if timer.running else timer.start(now)
+        self._tick()
+        self._save(
+            lambda s: s.grid_event(self.candidate, self.grid_id, kind, "poste", phase=phase.id)
+        )
+
+    def action_next_phase(self) -> None:
+        if not self._editable() or len(self.phases) < 2:
+            return
+        current = self.phases[self.phase_index]
+        if self._timer(current).running:
+            self.action_timer()  # pause what ran before moving on
+        self.phase_index = (self.phase_index + 1) % len(self.phases)
+        self._tick()
+        self.notify(f"Phase : {self.phases[self.phase_index].label}. « t » lance le chrono.")
+
+    def action_interviews(self, delta: int) -> None:
+        if not self._editable():
+            return
+        assert self.grid is not None
+        count = max(0, self.grid.interviews + delta)
+        self.grid.interviews = count
+        self._refresh_counters()
+        self._save(
+            lambda s: s.grid_event(
+                self.candidate, self.grid_id, "interviews.counted", "poste", count=count
+            )
+        )
+
+    def action_letters(self) -> None:
+        if not self._editable():
+            return
+        assert self.grid is not None and self.block is not None
+        fmt = self.block.evaluation.format
+        assert isinstance(fmt, ObservationFormat)
+        self.app.push_screen(
+            LettersForm(self.candidate, self.grid_id, fmt.letters, dict(self.grid.letters)),
+            self._after_modal,
+        )
+
+    def action_coverage(self) -> None:
+        competency = self._current_competency()
+        if competency is None or not self._editable():
+            return
+        assert self.grid is not None
+        covered = not self.grid.coverage.get(competency, False)
+        self.grid.coverage[competency] = covered
+        self._fill()
+        self._save(
+            lambda s: s.grid_event(
+                self.candidate,
+                self.grid_id,
+                "coverage.marked",
+                "poste",
+                competency=competency,
+                covered=covered,
+            )
+        )
+
+    def action_no_document(self) -> None:
+        if not self._editable():
+            return
+        assert self.grid is not None
+        confirmed = not self.grid.no_document
+        self.grid.no_document = confirmed
+        self._refresh_counters()
+        self._save(
+            lambda s: s.grid_event(
+                self.candidate, self.grid_id, "no_document.noted", "poste", confirmed=confirmed
+            )
+        )
+
+    def action_question(self) -> None:
+        if not self._editable():
+            return
+        assert self.grid is not None
+        index = len(self.grid.questions) + 1
+        self.app.push_screen(QuestionForm(self.candidate, self.grid_id, index), self._after_modal)
+
+    async def _after_modal(self, result: object) -> None:
+        if result:
+            await self._load()
+            self._fill()
+            self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
+
+    def action_close_sign(self) -> None:
+        assert self.grid is not None and self.block is not None
+        if self.grid.signed:
+            return
+        if self.grid.closed is not None:
+            self._ask_signatures()
+            return
+        if self._pending:
+            self.notify("Un enregistrement est en cours ; réessayez dans un instant.")
+            return
+        missing = shortfalls(self.block, self.grid, datetime.now(UTC))
+        detail = (
+            "Minimums non atteints :\n• " + "\n• ".join(missing)
+            if missing
+            else "Tous les minimums du format sont atteints."
+        )
+        label = "Motif de clôture (obligatoire)" if missing else "Remarque (facultative)"
+        prompt = TextPrompt("Clore la grille", label, required=bool(missing), detail=detail)
+
+        async def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                await self.app.store_call(  # type: ignore[attr-defined]
+                    lambda s: s.close_grid(self.candidate, self.grid_id, reason, "poste")
+                )
+            except CarnetError as exc:
+                self.notify(str(exc), title="Grille non close", severity="error", timeout=20)
+                return
+            await self._load()
+            self._fill()
+            self.refresh_bindings()
+            self._ask_signatures()
+
+        self.app.push_screen(prompt, done)
+
+    def _ask_signatures(self) -> None:
+        assert self.grid is not None
+        grid = self.grid
+        signers = [
+            (
+                grid.evaluator,
+                self._person_name(grid.evaluator),
+                "représentant métier",
+                "representant_metier" in grid.signatures,
+            ),
+            (
+                grid.certifier,
+                self._person_name(grid.certifier),
+                "certificateur",
+                "certificateur" in grid.signatures,
+            ),
+        ]
+
+        async def done(ok: bool | None) -> None:
+            await self._after_modal(True)
+            self.refresh_bindings()
+            if ok and self.grid is not None and self.grid.signed:
+                self.notify(
+                    "Grille signée par les deux évaluateurs : elle est désormais en lecture seule."
+                )
+
+        self.app.push_screen(SignGrid(self.candidate, self.grid_id, signers), done)
+
+    def _person_name(self, person: str) -> str:
+        found = self.people.get(person)
+        return found.name if found else person
+
+    def action_amend(self) -> None:
+        criterion = self._current_criterion()
+        if criterion is None or self.grid is None or not self.grid.signed:
+            return
+        state = self.grid.states.get(criterion, CriterionState.NOT_EVALUATED)
+        modal = AmendCriterion(
+            self.candidate,
+            self.grid_id,
+            criterion,
+            self._criterion_text(criterion),
+            state,
+            self._comment_of(criterion),
+        )
+        self.app.push_screen(modal, self._after_modal)
+
+    def action_explain(self) -> None:
+        competency = self._current_competency()
+        if competency is None or self.block is None or self.grid is None or self.ref is None:
+            return
+        verdict = evaluate_block(self.block, self.grid.states, self.ref.rules)
+        texts = {k.id: k.text for c in self.block.competencies for k in c.criteria}
+        pairs = zip(self.block.competencies, verdict.competencies, strict=True)
+        for number, (comp, cv) in enumerate(pairs, 1):
+            if comp.id == competency:
+                decided = [texts[i] for i in cv.explanation.decided_by]
+                title = f"{self.block.number}.{number} {comp.title}"
+                self.app.push_screen(ExplanationModal(title, cv.explanation, decided))
+                return
+
+
+_STYLE = {"validated": "bold green", "failed": "bold red", "pending": "yellow"}
