@@ -26,6 +26,10 @@ class FieldError(CarnetError):
         self.field = field
 
 
+class FormBody(VerticalScroll, can_focus=False):
+    """The form's scrolling body: the keyboard goes straight to the first field."""
+
+
 class FormModal(ModalScreen[T]):
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="cancel"),
@@ -35,7 +39,7 @@ class FormModal(ModalScreen[T]):
     heading = ""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
+        with FormBody(classes="form"):
             yield Static(self.heading, classes="form-title")
             yield from self.fields()
             yield Static("", id="form-error", classes="field-error")

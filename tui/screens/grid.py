@@ -53,17 +53,6 @@ STATE_CELLS = {
     CriterionState.NOT_EVALUATED: Text("· non évalué", style="dim"),
 }
 HEADER = "h:"  # row keys of the competency headings
-EDIT_ACTIONS = {
-    "mark",
-    "all_validated",
-    "comment",
-    "timer",
-    "interviews",
-    "letters",
-    "coverage",
-    "no_document",
-    "question",
-}
 
 
 class GridScreen(Screen[None]):
@@ -297,8 +286,7 @@ class GridScreen(Screen[None]):
             return self.grid.signed or None
         if action == "close_sign":
             return not self.grid.signed
-        if action in EDIT_ACTIONS | {"next_phase"}:
-            return self.grid.closed is None
+        # Editing keys stay available on a closed or signed grid: pressing one says why not.
         return True
 
     def _editable(self) -> bool:

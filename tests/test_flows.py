@@ -1,0 +1,209 @@
+"""The evaluators' and tutors' flows, through the keyboard, from an empty data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Static
+
+from models.threshold import CriterionState
+from models.verdict import Status
+from store.store import Store
+from tui.app import CarnetApp, build_app
+from tui.modals.open_grid import OpenGrid
+from tui.screens.dossier import DossierScreen
+from tui.screens.grid import GridScreen
+from tui.screens.home import HomeScreen
+from tui.screens.logbook import LogbookScreen
+
+PEOPLE = [  # name, organisme, index of the role checkbox (tuteur, manager, métier, certif., jury)
+    ("Paul Tuteur", "CPAM du Rhône", 0),
+    ("Marie Manager", "CPAM du Rhône", 1),
+    ("Alice Métier", "CAF du Nord", 2),
+    ("Bruno Métier", "Carsat Bretagne", 2),
+    ("Claire Certif", "Ucanss", 3),
+]
+
+
+async def settle(app: CarnetApp, pilot: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def choose(pilot: Any, label: str) -> None:
+    """Opens the focused Select and picks the option that starts with ``label``."""
+    await pilot.press("enter", *label, "enter")
+
+
+async def make_people(app: CarnetApp, pilot: Any) -> None:
+    await pilot.press("p")
+    await settle(app, pilot)
+    for name, organisme, role in PEOPLE:
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*name, "tab", *organisme, "tab", *["tab"] * role, "space", "ctrl+s")
+        await settle(app, pilot)
+    await pilot.press("escape")
+    await settle(app, pilot)
+
+
+async def make_candidate(app: CarnetApp, pilot: Any) -> None:
+    await pilot.press("n")
+    await settle(app, pilot)
+    await pilot.press(*"Jeanne Martin", "tab", *"CPAM du Rhône", "tab")
+    await choose(pilot, "Gestionnaire conseil")
+    await pilot.press("tab", "tab")  # no route for this CQP
+    await choose(pilot, "Paul")
+    await pilot.press("tab")
+    await choose(pilot, "Marie")
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+
+
+async def open_grid(app: CarnetApp, pilot: Any, evaluator: str, *, situation: bool) -> None:
+    await pilot.press("o")
+    await settle(app, pilot)
+    assert isinstance(app.screen, OpenGrid)
+    if situation:
+        await choose(pilot, "Double")
+        await pilot.press("tab")
+    await choose(pilot, evaluator)
+    await pilot.press("tab", "space", "tab")
+    await choose(pilot, "Claire")
+    await pilot.press("tab", "space", "ctrl+s")
+    await settle(app, pilot)
+
+
+def _error(app: CarnetApp, field: str) -> str:
+    return str(app.screen.query_one(f"#error-{field}", Static).content)
+
+
+async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = build_app(data)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await home.loaded.wait()
+        await make_people(app, pilot)
+        await make_candidate(app, pilot)
+        assert isinstance(app.screen, DossierScreen)
+
+        # Alice trained the candidate: declared here, she is refused as evaluator.
+        await pilot.press("l")
+        await settle(app, pilot)
+        await choose(pilot, "Alice")
+        await pilot.press("tab")
+        await choose(pilot, "Intervenu")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DossierScreen)
+
+        await open_grid(app, pilot, evaluator="Alice", situation=True)
+        assert isinstance(app.screen, OpenGrid), "a conflicted evaluator must be refused"
+        message = _error(app, "evaluator")
+        assert "Alice Métier ne peut pas évaluer ce candidat" in message
+        assert "intervenu(e) dans sa formation" in message
+        # Bruno has no link: the grid opens.
+        app.screen.query_one("#evaluator").focus()
+        await choose(pilot, "Bruno")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        grid_screen = app.screen
+        assert isinstance(grid_screen, GridScreen)
+        await grid_screen.loaded.wait()
+
+        # Fill block 1: all validated, then one exception; the panel follows each key.
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert "✔ validé" in str(grid_screen.query_one("#panel", Static).content)
+        await pilot.press("n")  # the first criterion, not validated
+        await settle(app, pilot)
+        assert "enregistré" in str(grid_screen.query_one("#saved", Static).content)
+
+        # Close: no timer ran, so a reason is required; then both evaluators sign.
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "obligatoire" in _error(app, "text")
+        await pilot.press(*"Panne du double écoute", "ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("space", "tab", "space", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, GridScreen)
+        assert grid_screen.grid is not None and grid_screen.grid.signed
+
+        # A signed grid is read-only: a mark is refused and changes nothing.
+        first = grid_screen._current_criterion()
+        before = grid_screen.grid.states.get(first or "")
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert grid_screen.grid.states.get(first or "") == before
+        assert any("lecture seule" in n.message for n in app._notifications)
+
+        # An amendment, with its mandatory reason.
+        await pilot.press("r")
+        await settle(app, pilot)
+        await choose(pilot, "non validé")
+        await pilot.press("tab", "tab", *"Erreur de saisie constatée", "ctrl+s")
+        await settle(app, pilot)
+        assert len(grid_screen.grid.amendments) == 1
+
+        # Block 2 grid, filled to a failed block.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        dossier = app.screen
+        assert isinstance(dossier, DossierScreen)
+        dossier.query_one("#tree").move_cursor(row=7)  # Bloc 2
+        await open_grid(app, pilot, evaluator="Bruno", situation=False)
+        second = app.screen
+        assert isinstance(second, GridScreen)
+        await second.loaded.wait()
+        await pilot.press(*["n"] * 10)
+        await settle(app, pilot)
+        assert "✘ non validé" in str(second.query_one("#panel", Static).content)
+
+        # The logbook: the tutor signs, the manager signs; a tutor cannot sign as manager.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LogbookScreen)
+        await pilot.press("t")
+        await settle(app, pilot)
+        await pilot.press("tab", *"Appel d'un assuré", "ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("tab", *"Même appel, vu par le manager", "ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        await choose(pilot, "tuteur")
+        await pilot.press("tab", *"Signé trop tôt", "ctrl+s")
+        await settle(app, pilot)
+
+    with Store.open(data) as store:
+        (candidate,) = store.candidate_ids()
+        snap = store.snapshot(candidate)
+        state = snap.state
+        grids = sorted(state.grids.values(), key=lambda g: g.opened_seq)
+        assert [g.block for g in grids] == ["gc.b1", "gc.b2"]
+        b1, b2 = grids
+        assert b1.signed and b1.closed is not None and b1.closed.reason == "Panne du double écoute"
+        assert b1.closed.shortfalls  # the unmet minimums are recorded with the reason
+        assert b1.amendments[0].reason == "Erreur de saisie constatée"
+        assert sum(1 for s in b2.states.values() if s is CriterionState.NOT_VALIDATED) == 10
+        verdict = snap.verdict
+        assert verdict.status is Status.FAILED
+        blocks = {b.id: b.status for b in verdict.blocks}  # type: ignore[union-attr]
+        assert blocks["gc.b2"] is Status.FAILED
+        history = [(e.role, e.action) for e in state.logbook_history]
+        assert history == [("tuteur", "signed"), ("manager", "signed"), ("tuteur", "withdrawn")]
+        assert not state.attested("gc.b1.c1")
+        assert state.related(
+            next(p for p, x in store.people().items() if x.name == "Alice Métier")
+        ) == ["formateur"]
