@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,3 +21,11 @@ def refs() -> Referentials:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "data") as opened:
         yield opened
+
+
+async def ready(event: asyncio.Event, what: str = "l'écran") -> None:
+    """Waits for a screen's ``loaded`` event, failing after 30 s rather than hanging."""
+    try:
+        await asyncio.wait_for(event.wait(), timeout=30)
+    except TimeoutError:
+        pytest.fail(f"{what} ne s'est pas chargé en 30 s")

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from models.threshold import CriterionState
 from models.verdict import Status
 from store.store import Store
+from tests.conftest import ready
 from tui.app import CarnetApp, build_app
 from tui.modals.open_grid import OpenGrid
 from tui.screens.dossier import DossierScreen
@@ -86,7 +87,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         home = app.screen
         assert isinstance(home, HomeScreen)
-        await home.loaded.wait()
+        await ready(home.loaded)
         await make_people(app, pilot)
         await make_candidate(app, pilot)
         assert isinstance(app.screen, DossierScreen)
@@ -113,7 +114,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await settle(app, pilot)
         grid_screen = app.screen
         assert isinstance(grid_screen, GridScreen)
-        await grid_screen.loaded.wait()
+        await ready(grid_screen.loaded)
 
         # Fill block 1: all validated, then one exception; the panel follows each key.
         await pilot.press("a")
@@ -161,7 +162,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await open_grid(app, pilot, evaluator="Bruno", situation=False)
         second = app.screen
         assert isinstance(second, GridScreen)
-        await second.loaded.wait()
+        await ready(second.loaded)
         await pilot.press(*["n"] * 10)
         await settle(app, pilot)
         assert "✘ non validé" in str(second.query_one("#panel", Static).content)

@@ -1,7 +1,8 @@
-"""Snapshots of the main screens at 80×24 and at 120×40 (pytest-textual-snapshot)."""
+"""Snapshots of every main screen at 80×24 and at 120×40 (pytest-textual-snapshot)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,32 +10,123 @@ import pytest
 
 from store.demo import populate
 from store.store import Store
+from tests.conftest import ready
 from tui.app import CarnetApp, build_app
+from tui.screens.dossier import DossierScreen
+from tui.screens.grid import GridScreen
+from tui.screens.logbook import LogbookScreen
+
+SIZES = [(80, 24), (120, 40)]
 
 
 @pytest.fixture
-def demo_app(tmp_path: Path) -> CarnetApp:
+def demo(tmp_path: Path) -> tuple[CarnetApp, dict[str, str]]:
     folder = tmp_path / "data"
     with Store.open(folder) as store:
         populate(store, 12)
-    return build_app(folder)
+        picks: dict[str, str] = {}
+        for record in sorted(store.summaries().records, key=lambda r: r["name"]):
+            snap = store.snapshot(record["id"])
+            open_grids = [g for g in snap.state.grids.values() if g.closed is None]
+            if open_grids and "under_way" not in picks:
+                picks["under_way"] = record["id"]
+                picks["grid"] = open_grids[0].id
+            signed = [g for g in snap.state.grids.values() if g.signed]
+            if record["status"] == "failed" and signed and "failed" not in picks:
+                picks["failed"] = record["id"]
+                picks["signed_grid"] = signed[0].id
+    return build_app(folder), picks
 
 
-async def _loaded(pilot: Any) -> None:
-    await pilot.app.screen.loaded.wait()
+async def _home(pilot: Any) -> None:
+    await ready(pilot.app.screen.loaded)
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_home(snap_compare: Any, demo_app: CarnetApp, size: tuple[int, int]) -> None:
-    assert snap_compare(demo_app, terminal_size=size, run_before=_loaded)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_home_filtered(snap_compare: Any, demo_app: CarnetApp, size: tuple[int, int]) -> None:
-    async def filtered(pilot: Any) -> None:
-        await _loaded(pilot)
-        await pilot.press("slash", *"validé")
+def _then(push: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+    async def run(pilot: Any) -> None:
+        await _home(pilot)
+        await push(pilot)
+        await pilot.app.workers.wait_for_complete()
+        screen = pilot.app.screen
+        if hasattr(screen, "loaded"):
+            await ready(screen.loaded)
+        await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(demo_app, terminal_size=size, run_before=filtered)
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    assert snap_compare(demo[0], terminal_size=size, run_before=_home)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_people(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    async def push(pilot: Any) -> None:
+        await pilot.press("p")
+
+    assert snap_compare(demo[0], terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dossier(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(DossierScreen(picks["failed"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_logbook(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(LogbookScreen(picks["under_way"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_grid_under_way(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(GridScreen(picks["under_way"], picks["grid"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_grid_signed(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(GridScreen(picks["failed"], picks["signed_grid"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    async def push(pilot: Any) -> None:
+        await pilot.press("question_mark")
+
+    assert snap_compare(demo[0], terminal_size=size, run_before=_then(push))

@@ -51,11 +51,12 @@ class DossierScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#tree", DataTable)
+        # Widths that fit 80 columns; the title column is the one that gives.
         table.add_column("Statut", key="status", width=12)
-        table.add_column("Bloc / compétence", key="title", width=40)
-        table.add_column("Grille", key="count", width=12)
-        table.add_column("Seuil", key="needed", width=11)
-        table.add_column("Carnet", key="logbook", width=12)
+        table.add_column("Bloc / compétence", key="title", width=28)
+        table.add_column("Grille", key="count", width=9)
+        table.add_column("Seuil", key="needed", width=8)
+        table.add_column("Carnet", key="logbook", width=10)
         await self.reload()
         table.focus()
 
@@ -106,7 +107,7 @@ class DossierScreen(Screen[None]):
             table.add_row(
                 status_cell(bv.status),
                 Text(f"Bloc {block.number} — {block.title}", style="bold"),
-                f"{bv.count.validated}/{bv.count.total} comp.",
+                f"{bv.count.validated}/{bv.count.total} comp",
                 _needed(bv),
                 _logbook_block(state, [c.id for c in block.competencies]),
                 key=block.id,
@@ -117,7 +118,7 @@ class DossierScreen(Screen[None]):
                 table.add_row(
                     status_cell(cv.status),
                     f"  {block.number}.{number} {comp.title}",
-                    f"{cv.count.validated}/{cv.count.total} crit.",
+                    f"{cv.count.validated}/{cv.count.total} crit",
                     _needed(cv),
                     _logbook_cell(state, comp.id),
                     key=comp.id,
@@ -291,7 +292,7 @@ def _titles(ref: ThresholdReferential) -> dict[str, str]:
 def _needed(item: BlockVerdict | CompetencyVerdict) -> str:
     count = item.count
     if count.still_needed == 0:
-        return f"≥ {count.required} ✔"
+        return f"≥{count.required} ✔"
     return f"encore {count.still_needed}"
 
 
@@ -302,7 +303,7 @@ def _logbook_cell(state: DossierState, competency: str) -> Text:
     if signed:
         who = "tuteur" if "tuteur" in signed else "manager"
         return Text(f"½ {who}", style="yellow")
-    return Text("— à signer", style="dim")
+    return Text("— non", style="dim")
 
 
 def _logbook_block(state: DossierState, competencies: list[str]) -> str:

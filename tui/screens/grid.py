@@ -96,12 +96,13 @@ class GridScreen(Screen[None]):
         yield Header()
         with Horizontal(id="gridbar"):
             yield Static("", id="timer")
-            yield Static("", id="counters")
             yield Static("", id="saved")
+        yield Static("", id="counters")
         with Horizontal(id="gridbody"):
             table: DataTable[Any] = DataTable(id="criteria", cursor_type="row")
             yield table
             yield Static("", id="panel")
+        yield Static("", id="current")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -190,7 +191,25 @@ class GridScreen(Screen[None]):
             lines.append(f"\nAvenant {when(amendment.ts)} : {amendment.reason}")
         self.query_one("#panel", Static).update(lines)
         self._refresh_counters()
+        self._show_current()
         self._tick()
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """The highlighted criterion in full, with its comment: the table cuts long texts."""
+        if self.grid is None:
+            return
+        criterion = self._current_criterion()
+        if criterion is None:
+            self.query_one("#current", Static).update("")
+            return
+        text = Text(self._criterion_text(criterion))
+        comment = self._comment_of(criterion)
+        if comment:
+            text.append(f"\n💬 {comment}", style="cyan")
+        self.query_one("#current", Static).update(text)
 
     def _refresh_counters(self) -> None:
         assert self.block is not None and self.grid is not None

@@ -20,20 +20,24 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lines = []
         seen = set()
-        for key, active in self.below.active_bindings.items():
+        for active in self.below.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.description in seen:
+            # Only carnet's own keys (they all have an id): the widgets' and Textual's (cursor,
+            # focus, copy) are the usual ones, and are in English.
+            if binding.id is None or not binding.description:
+                continue
+            if binding.description in seen:
                 continue
             seen.add(binding.description)
             shown = self.app.get_key_display(binding)
             state = "" if active.enabled else "  (indisponible ici)"
             lines.append(f"  {shown:<12} {binding.description}{state}")
-            del key
         with VerticalScroll(classes="form"):
             yield Static("Touches de cet écran", classes="form-title")
             yield Static("\n".join(lines) or "Aucune touche.", markup=False)
             yield Static(
-                "\nctrl+p ouvre la palette de commandes. La souris fonctionne aussi.\n"
+                "\nctrl+p ouvre la palette de commandes ; tab passe d'une zone à l'autre ;\n"
+                "les flèches déplacent le curseur. La souris fonctionne aussi.\n"
                 "(échap pour fermer)",
                 classes="form-detail",
             )

@@ -47,7 +47,7 @@ class HomeScreen(Screen[None]):
         # Fixed widths: the columns do not jump while the list is filtered, and fit 80 columns.
         table.add_column("Statut", key="status", width=12)
         table.add_column("Candidat", key="name", width=18)
-        table.add_column("CQP", key="cqp", width=21)
+        table.add_column("CQP", key="cqp", width=9)
         table.add_column("Organisme", key="organisme", width=21)
         table.add_column("Avancement", key="detail", width=20)
         table.focus()
@@ -96,7 +96,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 status_cell(status),
                 r["name"],
-                cqp_label(r["cqp"]),
+                cqp_label(r["cqp"]).removeprefix("Gestionnaire ").capitalize(),
                 r["organisme"],
                 _detail(r),
                 key=r["id"],

@@ -42,10 +42,10 @@ class LogbookScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#logbook", DataTable)
-        table.add_column("Compétence", key="title", width=34)
-        table.add_column("Tuteur", key="tutor", width=22)
-        table.add_column("Manager", key="manager", width=22)
-        table.add_column("Attestée", key="done", width=10)
+        table.add_column("Compétence", key="title", width=28)
+        table.add_column("Tuteur", key="tutor", width=18)
+        table.add_column("Manager", key="manager", width=18)
+        table.add_column("Att.", key="done", width=5)
         await self.reload()
         table.focus()
 
@@ -68,7 +68,7 @@ class LogbookScreen(Screen[None]):
                     f"{block.number}.{number} {comp.title}",
                     self._signature(signed.get("tuteur")),
                     self._signature(signed.get("manager")),
-                    Text("✔ oui", style="green") if attested else Text("— non", style="dim"),
+                    Text("✔", style="green") if attested else Text("—", style="dim"),
                     key=comp.id,
                 )
         if cursor < table.row_count:
@@ -83,7 +83,7 @@ class LogbookScreen(Screen[None]):
         if signature is None:
             return "—"
         person = self.people.get(signature.person)
-        return f"✔ {person.name if person else signature.person}, {when(signature.ts)[:10]}"
+        return f"✔ {_short(person.name) if person else signature.person} {when(signature.ts)[:5]}"
 
     def _selected(self) -> str:
         table = self.query_one("#logbook", DataTable)
@@ -172,3 +172,9 @@ class LogbookScreen(Screen[None]):
                 self.notify("Signature retirée ; le motif est gardé dans l'historique.")
 
         self.app.push_screen(WithdrawAttestation(self.candidate, competency, choices), done)
+
+
+def _short(name: str) -> str:
+    """« O. Garcia »: the column is narrow; the full name is in the history below."""
+    first, _, last = name.partition(" ")
+    return f"{first[:1]}. {last}" if last else name
