@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from models.dossier import DossierState
@@ -11,21 +10,6 @@ from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict
 from models.verdict import Explanation
 from models.weighted import WeightedVerdict
-
-CQP_LABELS = {
-    "gestionnaire-conseil": "Gestionnaire conseil",
-    "gestionnaire-carriere": "Gestionnaire carrière",
-}
-
-
-def cqp_label(cqp: str) -> str:
-    return CQP_LABELS.get(cqp, cqp)
-
-
-def sort_key(text: str) -> str:
-    """French alphabetical order: accents do not send « Éléonore » after « Zoé »."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def explanation_record(explanation: Explanation) -> dict[str, Any]:

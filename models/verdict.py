@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict
 
+from models.status import Status
 
-class Status(StrEnum):
-    VALIDATED = "validated"
-    FAILED = "failed"
-    PENDING = "pending"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-    @property
-    def mark(self) -> str:
-        # A sign beside the colour, so that status is never told by colour alone.
-        return _MARKS[self]
-
-
-_LABELS = {Status.VALIDATED: "validé", Status.FAILED: "non validé", Status.PENDING: "en cours"}
-_MARKS = {Status.VALIDATED: "✔", Status.FAILED: "✘", Status.PENDING: "…"}
+__all__ = ["Explanation", "Status"]
 
 
 class Explanation(BaseModel):

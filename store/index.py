@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from store.atomic import atomic_write
+from store.roster import FORMAT as ROSTER_FORMAT
+from store.roster import ROSTER_NAME, roster_row
 
 INDEX_NAME = "index.json"
 FORMAT = 1
@@ -54,7 +56,13 @@ class SummaryIndex:
         if not self._dirty:
             return
         data = json.dumps({"format": FORMAT, "entries": self._entries}, ensure_ascii=False)
-        # A cache: if this write fails, the summaries are recomputed next time.
+        roster = {
+            dossier: {"key": entry["key"], "row": roster_row(entry["summary"])}
+            for dossier, entry in self._entries.items()
+        }
+        slim = json.dumps({"format": ROSTER_FORMAT, "entries": roster}, ensure_ascii=False)
+        # Caches: if a write fails, the summaries are recomputed next time.
         with contextlib.suppress(OSError):
             atomic_write(self.path, data.encode(), keep_backup=False)
+            atomic_write(self.path.parent / ROSTER_NAME, slim.encode(), keep_backup=False)
             self._dirty = False

@@ -313,6 +313,10 @@ class Store:
             referential=ref,
         )
 
+    def grid_view(self, candidate: str, grid: str) -> GridState:
+        """A copy of one grid's state: what the grid screen re-reads after each write."""
+        return self._grid_state(candidate, grid).copy()
+
     def view(self, candidate: str) -> tuple[Snapshot, dict[str, PersonCreated]]:
         """What a screen needs to show a dossier: the snapshot and the people it names."""
         return self.snapshot(candidate), self.people()

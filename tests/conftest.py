@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,3 +30,12 @@ async def ready(event: asyncio.Event, what: str = "l'écran") -> None:
         await asyncio.wait_for(event.wait(), timeout=30)
     except TimeoutError:
         pytest.fail(f"{what} ne s'est pas chargé en 30 s")
+
+
+async def until(condition: Callable[[], bool], what: str, pilot: Any) -> None:
+    """Lets the app run until ``condition`` holds; fails after 30 s rather than hanging."""
+    for _ in range(3000):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    pytest.fail(f"{what} : toujours pas au bout de 30 s")

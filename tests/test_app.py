@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from store.demo import populate
 from store.store import Store
-from tests.conftest import ready
+from tests.conftest import ready, until
 from tui.app import CarnetApp, build_app
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
+from tui.widgets.line_list import LineList
 
 
 @pytest.fixture
@@ -30,15 +32,19 @@ async def _ready(app: CarnetApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+def _failure_shown(app: CarnetApp) -> bool:
+    return isinstance(app.screen, FailureScreen) and bool(app.screen.query("#failure-message"))
+
+
 async def test_home_lists_every_candidate_with_status(demo_data: Path) -> None:
     app = build_app(demo_data)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(app, pilot)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        table = app.screen.query_one("#candidates", DataTable)
-        assert table.row_count == 12
-        cells = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table = app.screen.query_one("#candidates", LineList)
+        assert len(table.lines) == 12
+        cells = [str(line.cells[0]) for line in table.lines]
         assert {c.split()[0] for c in cells} == {"✔", "✘", "…"}
         assert str(app.screen.query_one("#saved", Static).content) == "12 candidats"
 
@@ -48,37 +54,39 @@ async def test_typing_filters_the_list(demo_data: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready(app, pilot)
         await pilot.pause()
-        table = app.screen.query_one("#candidates", DataTable)
+        table = app.screen.query_one("#candidates", LineList)
         await pilot.press("slash", *"carrière")
         await pilot.pause()
-        cqps = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        cqps = [str(line.cells[2]) for line in table.lines]
         assert 0 < len(cqps) < 12 and set(cqps) == {"Carrière"}, cqps
         await pilot.press("escape")
         await pilot.pause()
-        assert table.row_count == 12
+        assert len(table.lines) == 12
 
 
 async def test_a_second_instance_is_refused_in_french(demo_data: Path) -> None:
     with Store.open(demo_data):
         app = build_app(demo_data)
         async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert isinstance(app.screen, FailureScreen)
+            await until(lambda: _failure_shown(app), "écran d'échec", pilot)
             message = str(app.screen.query_one("#failure-message", Static).content)
             assert "Une autre instance de carnet" in message
             assert not app.screen.check_action("recover", ())
 
 
 async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> None:
-    victim = sorted((demo_data / "dossiers").glob("c-*.json"))[0]
+    # Not the dossier of the station's last event: that one stops the start (tested below).
+    first = next(
+        line for line in (demo_data / "journal.log").read_text().splitlines() if '"c-' in line
+    )
+    victim = demo_data / "dossiers" / f"{json.loads(first)['dossier']}.json"
     victim.write_bytes(b"")
     app = build_app(demo_data)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await _ready(app, pilot)
         await pilot.pause()
-        table = app.screen.query_one("#candidates", DataTable)
-        assert table.row_count == 11
+        table = app.screen.query_one("#candidates", LineList)
+        assert len(table.lines) == 11
         status = str(app.screen.query_one("#saved", Static).content)
         assert "1 dossier(s) illisible(s)" in status
         assert any("fichier vide" in n.message for n in app._notifications)
@@ -88,7 +96,7 @@ async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> N
         await pilot.press("ctrl+r")
         await ready(screen.loaded)
         await pilot.pause()
-        assert table.row_count == 12
+        assert len(table.lines) == 12
         assert "illisible" not in str(app.screen.query_one("#saved", Static).content)
         assert not app.screen.check_action("restore", ())
 
@@ -97,9 +105,7 @@ async def test_corrupt_registry_stops_at_a_french_message_with_recovery(demo_dat
     (demo_data / "registry.json").write_bytes(b"{tronqu")
     app = build_app(demo_data)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert isinstance(app.screen, FailureScreen)
+        await until(lambda: _failure_shown(app), "écran d'échec", pilot)
         assert "JSON invalide" in str(app.screen.query_one("#failure-message", Static).content)
         await pilot.press("r")
         await pilot.pause()

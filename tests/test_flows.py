@@ -17,6 +17,7 @@ from tui.screens.dossier import DossierScreen
 from tui.screens.grid import GridScreen
 from tui.screens.home import HomeScreen
 from tui.screens.logbook import LogbookScreen
+from tui.widgets.live_text import LiveText
 
 PEOPLE = [  # name, organisme, index of the role checkbox (tuteur, manager, métier, certif., jury)
     ("Paul Tuteur", "CPAM du Rhône", 0),
@@ -119,10 +120,10 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         # Fill block 1: all validated, then one exception; the panel follows each key.
         await pilot.press("a")
         await settle(app, pilot)
-        assert "✔ validé" in str(grid_screen.query_one("#panel", Static).content)
+        assert "✔ validé" in grid_screen.query_one("#panel", LiveText).plain
         await pilot.press("n")  # the first criterion, not validated
         await settle(app, pilot)
-        assert "enregistré" in str(grid_screen.query_one("#saved", Static).content)
+        assert "enregistré" in grid_screen.query_one("#saved", LiveText).plain
 
         # Close: no timer ran, so a reason is required; then both evaluators sign.
         await pilot.press("s")
@@ -165,7 +166,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await ready(second.loaded)
         await pilot.press(*["n"] * 10)
         await settle(app, pilot)
-        assert "✘ non validé" in str(second.query_one("#panel", Static).content)
+        assert "✘ non validé" in second.query_one("#panel", LiveText).plain
 
         # The logbook: the tutor signs, the manager signs; a tutor cannot sign as manager.
         await pilot.press("escape")

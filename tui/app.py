@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.binding import Binding
 
 from models.errors import CarnetError
-from store.store import Store
-from store.writer import Writer
 from tui.commands import CarnetCommands
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from store.store import Store
+    from store.writer import Writer
 
 T = TypeVar("T")
 
@@ -23,17 +27,27 @@ T = TypeVar("T")
 class CarnetApp(App[int]):
     TITLE = "carnet"
     SUB_TITLE = "CQP du Régime général"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
         Binding("question_mark", "help", "Aide", id="help"),
     ]
     COMMANDS = App.COMMANDS | {CarnetCommands}
 
-    def __init__(self, data_dir: Path, *, latency_probe: list[float] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        latency_probe: list[float] | None = None,
+        roster: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
-        self.writer = Writer(data_dir)
+        # The last known list of candidates, read before the UI starts (see build_app).
+        self.roster = roster or []
+        # Created on the first call of the open worker: importing the domain (pydantic, the
+        # referentials, the store) waits until the candidates are on screen.
+        self.writer: Writer
         self.store_ready = asyncio.Event()
         # When given, screens append key-to-repaint times (ms) to it: for bench/, not for users.
         self.latency_probe = latency_probe
@@ -49,22 +63,36 @@ class CarnetApp(App[int]):
         return await asyncio.wrap_future(self.writer.submit(work))
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
-        self.run_worker(self._open_store(), name="open-store", exit_on_error=False)
+        home = HomeScreen(self.roster)
+        self.push_screen(home)
+        self.run_worker(self._open_store(home), name="open-store", exit_on_error=False)
 
-    async def _open_store(self) -> None:
+    async def _open_store(self, home: HomeScreen) -> None:
+        # The last known list first; then the domain's imports, in a thread, off the loop.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(home.roster_done.wait(), timeout=1.0)
+        writer_module = await asyncio.to_thread(importlib.import_module, "store.writer")
+        self.writer = writer_module.Writer(self.data_dir)
         try:
             await asyncio.wrap_future(self.writer.start())
         except CarnetError as exc:
             self.switch_screen(FailureScreen(str(exc), data_dir=self.data_dir, error=exc))
             return
         self.store_ready.set()
-        self.screen.post_message(HomeScreen.StoreReady())
+        home.post_message(HomeScreen.StoreReady())
 
     def on_unmount(self) -> None:
-        self.writer.close()
+        if hasattr(self, "writer"):
+            self.writer.close()
 
 
 def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> CarnetApp:
-    """The one factory: the command, the tests and the benchmarks build the app the same way."""
-    return CarnetApp(data_dir, latency_probe=latency_probe)
+    """The one factory: the command, the tests and the benchmarks build the app the same way.
+
+    It reads the roster (a small cache, standard library only) before the UI exists, so the
+    first screen shows the candidates at once while the store opens behind it.
+    """
+    from store.roster import read_roster
+
+    rows, _ = read_roster(data_dir)
+    return CarnetApp(data_dir, latency_probe=latency_probe, roster=rows)

@@ -158,7 +158,7 @@ def _demo(
 
 
 def _status(data: Path, *, as_json: bool) -> int:
-    from models.report import cqp_label, sort_key
+    from models.status import cqp_label, sort_key
     from store.writer import Writer
 
     _require_data(data)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from models.report import cqp_label, sort_key
-from models.verdict import Status
+from models.status import Status, cqp_label, sort_key
 
 __all__ = ["cqp_label", "sort_key", "status_cell"]
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from models.dossier import DossierState, GridState
 from models.events import PersonCreated
 from models.referential import ThresholdReferential
-from models.report import cqp_label
+from models.status import cqp_label
 from models.threshold import BlockVerdict, CompetencyVerdict, CqpVerdict
 from models.weighted import WeightedVerdict, format_mark
 from store.store import Snapshot

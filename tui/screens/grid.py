@@ -13,16 +13,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
-from typing import Any
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.dossier import GridState
 from models.errors import CarnetError
@@ -46,6 +44,8 @@ from tui.modals.question import QuestionForm
 from tui.modals.sign_grid import SignGrid
 from tui.modals.text_prompt import TextPrompt
 from tui.timefmt import when
+from tui.widgets.line_list import Line, LineList
+from tui.widgets.live_text import LiveText
 
 STATE_CELLS = {
     CriterionState.VALIDATED: Text("✔ validé", style="bold green"),
@@ -90,29 +90,27 @@ class GridScreen(Screen[None]):
         self._pending = 0
         self._failed = False
         self._warned: set[str] = set()
+        self._key_started: float | None = None
         self.loaded = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="gridbar"):
-            yield Static("", id="timer")
-            yield Static("", id="saved")
-        yield Static("", id="counters")
+            yield LiveText(id="timer")
+            yield LiveText(id="saved")
+        yield LiveText(id="counters")
         with Horizontal(id="gridbody"):
-            table: DataTable[Any] = DataTable(id="criteria", cursor_type="row")
-            yield table
-            yield Static("", id="panel")
-        yield Static("", id="current")
+            yield LineList((12, None), id="criteria")
+            yield LiveText(id="panel")
+        yield LiveText(id="current")
         yield Footer()
 
     async def on_mount(self) -> None:
-        table = self.query_one("#criteria", DataTable)
-        table.add_column("État", key="state", width=12)
-        table.add_column("Critère", key="text")
         await self._load()
         self._fill()
-        table.focus()
-        self._skip_heading(1)
+        criteria = self.query_one(LineList)
+        criteria.focus()
+        criteria.move_to(0)
         self.set_interval(1.0, self._tick)
         self.loaded.set()
 
@@ -144,17 +142,15 @@ class GridScreen(Screen[None]):
 
     def _fill(self) -> None:
         assert self.block is not None and self.grid is not None
-        table = self.query_one("#criteria", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        lines = []
         for number, comp in enumerate(self.block.competencies, 1):
             covered = " · abordée" if self.grid.coverage.get(comp.id) else ""
             title = Text(f"{self.block.number}.{number} {comp.title}{covered}", style="bold")
-            table.add_row(Text("compétence", style="dim italic"), title, key=HEADER + comp.id)
+            heading = (Text("compétence", style="dim italic"), title)
+            lines.append(Line(HEADER + comp.id, heading, heading=True))
             for crit in comp.criteria:
-                table.add_row(*self._criterion_cells(crit.id, crit.text), key=crit.id)
-        if 0 <= cursor < table.row_count:
-            table.move_cursor(row=cursor)
+                lines.append(Line(crit.id, self._criterion_cells(crit.id, crit.text)))
+        self.query_one(LineList).set_lines(lines)
         self._refresh_status()
 
     def _criterion_cells(self, criterion: str, text: str) -> tuple[Text, Text]:
@@ -189,27 +185,28 @@ class GridScreen(Screen[None]):
             lines.append(f"\nClose malgré les minimums : {self.grid.closed.reason}")
         for amendment in self.grid.amendments[-3:]:
             lines.append(f"\nAvenant {when(amendment.ts)} : {amendment.reason}")
-        self.query_one("#panel", Static).update(lines)
+        self.query_one("#panel", LiveText).update(lines)
+        self._probe_repaint()
         self._refresh_counters()
         self._show_current()
         self._tick()
 
-    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+    def on_line_list_highlighted(self, _: LineList.Highlighted) -> None:
         self._show_current()
 
     def _show_current(self) -> None:
-        """The highlighted criterion in full, with its comment: the table cuts long texts."""
+        """The highlighted criterion in full, with its comment: the list cuts long texts."""
         if self.grid is None:
             return
         criterion = self._current_criterion()
         if criterion is None:
-            self.query_one("#current", Static).update("")
+            self.query_one("#current", LiveText).update("")
             return
         text = Text(self._criterion_text(criterion))
         comment = self._comment_of(criterion)
         if comment:
             text.append(f"\n💬 {comment}", style="cyan")
-        self.query_one("#current", Static).update(text)
+        self.query_one("#current", LiveText).update(text)
 
     def _refresh_counters(self) -> None:
         assert self.block is not None and self.grid is not None
@@ -228,7 +225,7 @@ class GridScreen(Screen[None]):
             )
         else:
             text = f"Questionnaire : {len(grid.questions)} question(s)"
-        self.query_one("#counters", Static).update(text)
+        self.query_one("#counters", LiveText).update(text)
 
     def _tick(self) -> None:
         if self.grid is None or not self.phases:
@@ -242,7 +239,7 @@ class GridScreen(Screen[None]):
         text = Text(f"{state} {phase.label} {clock(remaining)} / {phase.minutes} min", style=style)
         if len(self.phases) > 1:
             text.append(f"  ({self.phase_index + 1}/{len(self.phases)})", style="dim")
-        self.query_one("#timer", Static).update(text)
+        self.query_one("#timer", LiveText).update(text)
         if timer.running and remaining <= 0 and phase.id not in self._warned:
             self._warned.add(phase.id)
             self.app.bell()
@@ -253,7 +250,7 @@ class GridScreen(Screen[None]):
             )
 
     def _set_saved(self, text: str, style: str = "") -> None:
-        self.query_one("#saved", Static).update(Text(text, style=style))
+        self.query_one("#saved", LiveText).update(Text(text, style=style))
 
     # --- saving ----------------------------------------------------------------------------
 
@@ -274,8 +271,15 @@ class GridScreen(Screen[None]):
             self._pending -= 1
         if self._pending == 0:
             failed, self._failed = self._failed, False
-            await self._load()
-            self._fill()
+            shown = self.grid
+            # Only the grid is re-read: the whole dossier is not needed to check what was saved.
+            self.grid = await self.app.store_call(  # type: ignore[attr-defined]
+                lambda s: s.grid_view(self.candidate, self.grid_id)
+            )
+            if failed or not _same_marks(shown, self.grid):
+                self._fill()  # the store differs from what was shown: show the store
+            else:
+                self._refresh_counters()
             if failed:
                 self._set_saved("⚠ non enregistré", "bold red")
             else:
@@ -284,10 +288,15 @@ class GridScreen(Screen[None]):
     # --- keys ------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
+        if getattr(self.app, "latency_probe", None) is not None:
+            self._key_started = time.perf_counter()
+
+    def _probe_repaint(self) -> None:
+        """For bench/: from the key to the first refresh after the status was recomputed."""
         probe = getattr(self.app, "latency_probe", None)
-        if probe is not None:
-            start = time.perf_counter()
-            self.call_after_refresh(lambda: probe.append((time.perf_counter() - start) * 1000))
+        started, self._key_started = self._key_started, None
+        if probe is not None and started is not None:
+            self.call_after_refresh(lambda: probe.append((time.perf_counter() - started) * 1000))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.grid is None or self.block is None:
@@ -321,29 +330,14 @@ class GridScreen(Screen[None]):
         return True
 
     def _current_criterion(self) -> str | None:
-        table = self.query_one("#criteria", DataTable)
-        if table.row_count == 0:
-            return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return None if key.startswith(HEADER) else key
+        key = self.query_one(LineList).current_key
+        return None if key is None or key.startswith(HEADER) else key
 
     def _current_competency(self) -> str | None:
-        table = self.query_one("#criteria", DataTable)
-        if table.row_count == 0:
+        key = self.query_one(LineList).current_key
+        if key is None:
             return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        key = key.removeprefix(HEADER)
-        return ".".join(key.split(".")[:3])
-
-    def _skip_heading(self, step: int) -> None:
-        table = self.query_one("#criteria", DataTable)
-        row = table.cursor_row
-        while 0 <= row < table.row_count:
-            key = str(table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value)
-            if not key.startswith(HEADER):
-                table.move_cursor(row=row)
-                return
-            row += step
+        return ".".join(key.removeprefix(HEADER).split(".")[:3])
 
     def _comment_of(self, criterion: str) -> str:
         assert self.grid is not None
@@ -357,17 +351,16 @@ class GridScreen(Screen[None]):
         value = CriterionState(state)
         comment = self._comment_of(criterion)
         self.grid.states[criterion] = value
-        table = self.query_one("#criteria", DataTable)
-        table.update_cell(criterion, "state", STATE_CELLS[value])
+        criteria = self.query_one(LineList)
+        criteria.update_cell(criterion, 0, STATE_CELLS[value])
         self._refresh_status()
         self._save(
             lambda s: s.mark_criteria(
                 self.candidate, self.grid_id, [(criterion, value, comment)], "poste"
             )
         )
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
-            self._skip_heading(1)
+        if criteria.cursor < len(criteria.lines) - 1:
+            criteria.move_to(criteria.cursor + 1)
 
     def action_all_validated(self) -> None:
         if not self._editable():
@@ -613,6 +606,16 @@ class GridScreen(Screen[None]):
                 title = f"{self.block.number}.{number} {comp.title}"
                 self.app.push_screen(ExplanationModal(title, cv.explanation, decided))
                 return
+
+
+def _same_marks(shown: GridState | None, stored: GridState | None) -> bool:
+    if shown is None or stored is None:
+        return False
+    return (shown.states, shown.comments, shown.coverage) == (
+        stored.states,
+        stored.comments,
+        stored.coverage,
+    )
 
 
 _STYLE = {"validated": "bold green", "failed": "bold red", "pending": "yellow"}

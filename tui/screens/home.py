@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from models.verdict import Status
+from models.status import Status
 from tui.labels import cqp_label, sort_key, status_cell
+from tui.widgets.line_list import Line, LineList
 
 
 class HomeScreen(Screen[None]):
@@ -28,29 +31,37 @@ class HomeScreen(Screen[None]):
     class StoreReady(Message):
         """The writer has opened the store: the list can be loaded."""
 
-    def __init__(self) -> None:
+    def __init__(self, roster: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
+        self._roster = roster or []
         self._records: list[dict[str, Any]] = []
         self._unreadable: list[str] = []
         self.loaded = asyncio.Event()  # set once the list shows the store's candidates
+        self.listed = asyncio.Event()  # set once a list is on screen (roster or store)
+        self.roster_done = asyncio.Event()  # the last known list is shown, or there is none
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filtrer par nom, organisme, CQP ou statut…", id="filter")
-        table: DataTable[str] = DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Static(_columns(), id="columns")
+        yield LineList(WIDTHS, id="candidates")
         yield Static("Ouverture des données…", id="saved")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#candidates", DataTable)
-        # Fixed widths: the columns do not jump while the list is filtered, and fit 80 columns.
-        table.add_column("Statut", key="status", width=12)
-        table.add_column("Candidat", key="name", width=18)
-        table.add_column("CQP", key="cqp", width=9)
-        table.add_column("Organisme", key="organisme", width=21)
-        table.add_column("Avancement", key="detail", width=20)
-        table.focus()
+        self.query_one("#candidates", LineList).focus()
+        self._show_roster()
+
+    def _show_roster(self) -> None:
+        # Then the store may open: its imports would otherwise compete with this first paint.
+        self.call_after_refresh(self.roster_done.set)
+        if not self._roster or self.loaded.is_set():
+            return  # nothing known yet, or the store was quicker (its list is the truth)
+        self._records = sorted(self._roster, key=lambda r: (sort_key(r["name"]), r["id"]))
+        self._fill("")
+        count = len(self._records)
+        self.query_one("#saved", Static).update(f"{count} candidats — ouverture des données…")
+        self.call_after_refresh(self.listed.set)
 
     def on_home_screen_store_ready(self, _: StoreReady) -> None:
         self.run_worker(self.reload(), group="reload", exclusive=True)
@@ -72,7 +83,12 @@ class HomeScreen(Screen[None]):
             )
         self.query_one("#saved", Static).update(line)
         self.refresh_bindings()
+        if not self.loaded.is_set():
+            # What start-up loaded stays for the session: keep the collector from re-scanning it,
+            # which would otherwise pause the UI for tens of milliseconds now and then.
+            gc.freeze()
         self.loaded.set()
+        self.listed.set()
 
     async def action_restore(self) -> None:
         report = await self.app.store_call(lambda store: store.restore_backups())  # type: ignore[attr-defined]
@@ -83,32 +99,28 @@ class HomeScreen(Screen[None]):
         self._fill(event.value)
 
     def _fill(self, text: str) -> None:
-        table = self.query_one("#candidates", DataTable)
-        table.clear()
-        needle = text.casefold().strip()
+        needle = sort_key(text.strip())
+        lines = []
+        cells_of_status = {status: status_cell(status) for status in Status}
         for r in self._records:
             status = Status(r["status"])
-            haystack = (
-                f"{r['name']} {r['organisme']} {cqp_label(r['cqp'])} {status.label}".casefold()
-            )
-            if needle and needle not in haystack:
+            cqp = cqp_label(r["cqp"])
+            if needle and needle not in sort_key(
+                f"{r['name']} {r['organisme']} {cqp} {status.label}"
+            ):
                 continue
-            table.add_row(
-                status_cell(status),
-                r["name"],
-                cqp_label(r["cqp"]).removeprefix("Gestionnaire ").capitalize(),
-                r["organisme"],
-                _detail(r),
-                key=r["id"],
-            )
+            short = cqp.removeprefix("Gestionnaire ").capitalize()
+            cells = (cells_of_status[status], r["name"], short, r["organisme"], _detail(r))
+            lines.append(Line(r["id"], cells))
+        self.query_one("#candidates", LineList).set_lines(lines)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(str(event.row_key.value))
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
+        self._open(event.key)
 
     def action_open_dossier(self) -> None:
-        table = self.query_one("#candidates", DataTable)
-        if table.row_count:
-            self._open(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        key = self.query_one("#candidates", LineList).current_key
+        if key is not None:
+            self._open(key)
 
     def _open(self, candidate: str) -> None:
         from tui.screens.dossier import DossierScreen
@@ -149,7 +161,18 @@ class HomeScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one("#candidates", DataTable).focus()
+        self.query_one("#candidates", LineList).focus()
+
+
+WIDTHS = (12, 18, 9, 21, None)
+
+
+def _columns() -> Text:
+    titles = ("Statut", "Candidat", "CQP", "Organisme", "Avancement")
+    text = Text(style="bold")
+    for title, width in zip(titles, WIDTHS, strict=True):
+        text.append(f" {title.ljust(width or 0)} ")
+    return text
 
 
 def _detail(record: dict[str, Any]) -> str:

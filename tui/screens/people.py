@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.events import PERSON_ROLES, PersonCreated
-from models.report import sort_key
+from models.status import sort_key
 from tui.modals.person_form import PersonForm
 
 

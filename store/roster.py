@@ -1,0 +1,64 @@
+"""The candidates list as the home screen shows it, readable before the store opens.
+
+A small derived file (``roster.json``), written with the summary index: one row per dossier,
+keyed like the index by the dossier file's size, mtime and inode. Standard library only, so
+the app can list the candidates while the domain (pydantic, the referentials, the store) is
+still loading; a row whose dossier changed since is left out until the store recomputes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ROSTER_NAME = "roster.json"
+FORMAT = 1
+DOSSIERS = "dossiers"
+
+
+def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": summary["id"],
+        "name": summary["name"],
+        "cqp": summary["cqp"],
+        "organisme": summary["organisme"],
+        "status": summary["status"],
+        "blocks": [{"validated": b["validated"], "total": b["total"]} for b in summary["blocks"]],
+        "average": summary.get("average"),
+    }
+
+
+def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The rows still valid, and whether that is every dossier of the folder."""
+    try:
+        raw = json.loads((folder / ROSTER_NAME).read_bytes())
+        entries = raw["entries"] if raw.get("format") == FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [], False
+    rows = []
+    complete = True
+    try:
+        names = os.listdir(folder / DOSSIERS)
+    except OSError:
+        return [], False
+    for name in names:
+        if not (name.startswith("c-") and name.endswith(".json")):
+            continue
+        dossier = name[: -len(".json")]
+        entry = entries.get(dossier)
+        try:
+            st = os.stat(folder / DOSSIERS / name)
+        except OSError:
+            complete = False
+            continue
+        if not isinstance(entry, dict) or entry.get("key") != [
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ino,
+        ]:
+            complete = False
+            continue
+        rows.append(entry["row"])
+    return rows, complete

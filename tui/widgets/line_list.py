@@ -1,0 +1,199 @@
+"""A virtual list of one-line rows in fixed-width columns, with a cursor.
+
+Textual's DataTable measures every row when rows are added (a third of a second for 1,000
+candidates) and re-renders every visible cell after any cell changes (more than a frame on a
+79-line grid). This list uses the Line API, as toolong does: only visible lines are rendered,
+each line's strip is cached, and a change or a cursor move invalidates only the lines it
+touches. Used for the candidates (home) and the criteria of a grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = Text | str  # a plain string costs nothing until its line is on screen
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    cells: tuple[Cell, ...]
+    heading: bool = False  # a heading is shown but the cursor passes over it
+
+
+class LineList(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    LineList {
+        background: $surface;
+    }
+    LineList > .line-list--cursor {
+        background: $accent 40%;
+        text-style: bold;
+    }
+    LineList:focus > .line-list--cursor {
+        background: $accent;
+    }
+    LineList > .line-list--heading {
+        background: $boost;
+    }
+    """
+    COMPONENT_CLASSES = {"line-list--cursor", "line-list--heading"}
+    BINDINGS = [
+        Binding("up", "move(-1)", "Haut", show=False),
+        Binding("down", "move(1)", "Bas", show=False),
+        Binding("pageup", "move(-10)", "Page précédente", show=False),
+        Binding("pagedown", "move(10)", "Page suivante", show=False),
+        Binding("home", "jump(0)", "Début", show=False),
+        Binding("end", "jump(-1)", "Fin", show=False),
+        Binding("enter", "select", "Ouvrir", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Selected(Message):
+        """Enter, or a click, on a line."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, widths: tuple[int | None, ...], *, id: str | None = None) -> None:
+        """``widths``: each column's width in cells; None for the one that takes the rest."""
+        super().__init__(id=id)
+        self.widths = widths
+        self.lines: list[Line] = []
+        self._index: dict[str, int] = {}
+        self._strips: dict[tuple[int, bool, int], Strip] = {}
+
+    # --- content -------------------------------------------------------------------------
+
+    def set_lines(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self._index = {line.key: i for i, line in enumerate(lines)}
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(lines))
+        self.cursor = min(self.cursor, max(0, len(lines) - 1))
+        self.refresh()
+
+    def update_cell(self, key: str, column: int, cell: Cell) -> None:
+        index = self._index[key]
+        old = self.lines[index]
+        cells = list(old.cells)
+        cells[column] = cell
+        self.lines[index] = Line(key, tuple(cells), old.heading)
+        self._forget(index)
+
+    @property
+    def current_key(self) -> str | None:
+        if not self.lines:
+            return None
+        return self.lines[self.cursor].key
+
+    def _forget(self, index: int) -> None:
+        for selected in (True, False):
+            self._strips.pop((index, selected, self.size.width), None)
+        self.refresh_line(index)
+
+    def refresh_line(self, index: int) -> None:
+        y = index - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # --- cursor --------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if old != new:
+            self._forget(old)
+            self._forget(new)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+        if self.lines:
+            self.post_message(self.Highlighted(self.lines[new].key))
+
+    def move_to(self, index: int, step: int = 1) -> None:
+        """Puts the cursor on ``index``, or the nearest criterion from there in ``step``'s way."""
+        if not self.lines:
+            return
+        index = max(0, min(index, len(self.lines) - 1))
+        probe = index
+        while 0 <= probe < len(self.lines) and self.lines[probe].heading:
+            probe += step
+        if not 0 <= probe < len(self.lines):
+            probe = index
+            while 0 <= probe < len(self.lines) and self.lines[probe].heading:
+                probe -= step
+        self.cursor = max(0, min(probe, len(self.lines) - 1))
+
+    def action_move(self, step: int) -> None:
+        self.move_to(self.cursor + step, 1 if step > 0 else -1)
+
+    def action_jump(self, where: int) -> None:
+        self.move_to(where if where >= 0 else len(self.lines) - 1, 1 if where >= 0 else -1)
+
+    def action_select(self) -> None:
+        key = self.current_key
+        if key is not None and not self.lines[self.cursor].heading:
+            self.post_message(self.Selected(key))
+
+    def on_click(self, event: object) -> None:
+        offset = getattr(event, "y", None)
+        if isinstance(offset, int):
+            index = self.scroll_offset.y + offset
+            if index == self.cursor:
+                self.action_select()
+            else:
+                self.move_to(index)
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self.lines))
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        if index >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        cache_key = (index, selected, width)
+        strip = self._strips.get(cache_key)
+        if strip is None:
+            strip = self._render_one(self.lines[index], selected, width)
+            self._strips[cache_key] = strip
+        return strip
+
+    def _render_one(self, line: Line, selected: bool, width: int) -> Strip:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        fixed = sum(w for w in self.widths if w is not None) + 2 * len(self.widths)
+        for cell, cell_width in zip(line.cells, self.widths, strict=False):
+            piece = Text(cell) if isinstance(cell, str) else cell.copy()
+            size = cell_width if cell_width is not None else max(1, width - fixed)
+            piece.truncate(size, overflow="ellipsis", pad=True)
+            text.append(" ")
+            text.append_text(piece)
+            text.append(" ")
+        text.truncate(width, overflow="ellipsis", pad=True)
+        base = self.rich_style
+        if line.heading:
+            base += self.get_component_rich_style("line-list--heading")
+        if selected:
+            base += self.get_component_rich_style("line-list--cursor")
+        segments = [
+            Segment(seg.text, base + seg.style if seg.style else base, seg.control)
+            for seg in text.render(self.app.console)
+        ]
+        return Strip(segments, width).adjust_cell_length(width, base)
