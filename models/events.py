@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -123,6 +123,7 @@ class CandidateCreated(_Payload):
     route: Literal["nouvel_embauche", "parcours_formation", "vae"] | None = None
     tutor: str | None = None
     manager: str | None = None
+    started: date | None = None  # entry into the training path or the VAE process
 
 
 Relation = Literal["tuteur", "manager", "superieur", "formateur"]

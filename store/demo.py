@@ -165,7 +165,8 @@ def _conseil(
     candidate = new_id("c")
     history = _History(begun)
     history.add("candidate.created", _candidate_payload(candidate, name, organisme, ref.id,
-                                                         ref.version, None, tutor, manager),
+                                                         ref.version, None, tutor, manager,
+                                                         begun.date().isoformat()),
                 timedelta(0))  # fmt: skip
     # One evaluator trained this candidate: the app must refuse them on this dossier.
     trainer = people["representant_metier"][0]
@@ -277,7 +278,7 @@ def _grid(
 
 def _candidate_payload(
     candidate: str, name: str, organisme: str, cqp: str, version: str,
-    route: str | None, tutor: str, manager: str,
+    route: str | None, tutor: str, manager: str, started: str,
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "candidate": candidate,
@@ -288,6 +289,7 @@ def _candidate_payload(
         "route": route,
         "tutor": tutor,
         "manager": manager,
+        "started": started,
     }
 
 
@@ -347,7 +349,8 @@ def _carriere(
     candidate = new_id("c")
     history = _History(begun)
     history.add("candidate.created", _candidate_payload(candidate, name, organisme, ref.id,
-                                                         ref.version, route, *tutor_manager),
+                                                         ref.version, route, *tutor_manager,
+                                                         begun.date().isoformat()),
                 timedelta(0))  # fmt: skip
     if stage == "certified":
         # The seed's worked example: exactly 10,00 of average.

@@ -18,7 +18,7 @@ from store.roster import FORMAT as ROSTER_FORMAT
 from store.roster import ROSTER_NAME, roster_row
 
 INDEX_NAME = "index.json"
-FORMAT = 1
+FORMAT = 2  # 2: records name the tutor and manager
 
 
 def file_key(path: Path) -> list[int] | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 ROSTER_NAME = "roster.json"
-FORMAT = 1
+FORMAT = 2
 DOSSIERS = "dossiers"
 
 
@@ -24,6 +24,7 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
         "name": summary["name"],
         "cqp": summary["cqp"],
         "organisme": summary["organisme"],
+        "tutor_name": summary.get("tutor_name"),
         "status": summary["status"],
         "blocks": [{"validated": b["validated"], "total": b["total"]} for b in summary["blocks"]],
         "average": summary.get("average"),

@@ -14,7 +14,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -370,7 +370,12 @@ class Store:
 
     def summary(self, candidate: str) -> dict[str, Any]:
         item = self._load(candidate)
-        return status_record(candidate, item.state, self.current_verdict(candidate))
+        record = status_record(candidate, item.state, self.current_verdict(candidate))
+        people = self.people()
+        for role in ("tutor", "manager"):
+            person = people.get(record.get(role) or "")
+            record[f"{role}_name"] = person.name if person else None
+        return record
 
     def forget_all_but_recent(self, keep: int = 8) -> None:
         """Bulk writers (demo, import) call this so memory stays flat over many dossiers."""
@@ -402,6 +407,7 @@ class Store:
         route: str | None = None,
         tutor: str | None = None,
         manager: str | None = None,
+        started: date | None = None,
     ) -> str:
         ref = self.referentials.get(cqp)
         if isinstance(ref, WeightedReferential) and route is None:
@@ -420,6 +426,7 @@ class Store:
             "route": route,
             "tutor": tutor,
             "manager": manager,
+            "started": started.isoformat() if started else None,
         }
         self.append(candidate, [Draft("candidate.created", payload)], author)
         return candidate

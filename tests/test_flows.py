@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from models.threshold import CriterionState
 from models.verdict import Status
@@ -57,6 +57,11 @@ async def make_candidate(app: CarnetApp, pilot: Any) -> None:
     await pilot.press(*"Jeanne Martin", "tab", *"CPAM du Rhône", "tab")
     await choose(pilot, "Gestionnaire conseil")
     await pilot.press("tab", "tab")  # no route for this CQP
+    await pilot.press(*"31/02/2026", "ctrl+s")
+    await settle(app, pilot)
+    assert "n'est pas une date" in _error(app, "started")
+    app.screen.query_one("#started", Input).value = ""
+    await pilot.press(*"02/09/2026", "tab")
     await choose(pilot, "Paul")
     await pilot.press("tab")
     await choose(pilot, "Marie")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
@@ -13,6 +15,22 @@ ROUTES = [
     ("Salarié en parcours de formation", "parcours_formation"),
     ("Validation des acquis de l'expérience (VAE)", "vae"),
 ]
+
+
+def parse_day(text: str, field: str) -> date:
+    """A French date (JJ/MM/AAAA), refused in French if impossible, future or implausible."""
+    value = text.strip()
+    if not value:
+        raise FieldError(field, "La date est obligatoire (JJ/MM/AAAA).")
+    try:
+        day = datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise FieldError(field, f"« {value} » n'est pas une date au format JJ/MM/AAAA.") from None
+    if day > date.today():
+        raise FieldError(field, "La date ne peut pas être dans le futur.")
+    if day.year < 2000:
+        raise FieldError(field, "La date est antérieure à 2000 : vérifiez l'année.")
+    return day
 
 
 class CandidateForm(FormModal[str | None]):
@@ -44,6 +62,10 @@ class CandidateForm(FormModal[str | None]):
             "Voie d'accès (Gestionnaire carrière)", Select(ROUTES, id="route", prompt="—")
         )
         yield from self.field(
+            "Date d'entrée en formation ou en VAE (JJ/MM/AAAA)",
+            Input(id="started", placeholder="ex. 02/09/2026"),
+        )
+        yield from self.field(
             "Tuteur", Select(self._choices("tuteur"), id="tutor", prompt="Choisir le tuteur")
         )
         yield from self.field(
@@ -66,6 +88,7 @@ class CandidateForm(FormModal[str | None]):
             )
         if cqp == "gestionnaire-conseil" and route is not None:
             raise FieldError("route", "La voie d'accès ne concerne que le Gestionnaire carrière.")
+        started = parse_day(self.query_one("#started", Input).value, "started")
         tutor = self.query_one("#tutor", Select).value
         manager = self.query_one("#manager", Select).value
         if not isinstance(tutor, str):
@@ -74,7 +97,14 @@ class CandidateForm(FormModal[str | None]):
             raise FieldError("manager", "Choisissez le manager (créez-le d'abord dans Personnes).")
         candidate: str = await self.store(
             lambda s: s.create_candidate(
-                name, organisme, cqp, "poste", route=route, tutor=tutor, manager=manager
+                name,
+                organisme,
+                cqp,
+                "poste",
+                route=route,
+                tutor=tutor,
+                manager=manager,
+                started=started,
             )
         )
         return candidate

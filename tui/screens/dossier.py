@@ -3,6 +3,7 @@ and the evaluations, each verdict's explanation one key away."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -13,9 +14,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dossier import DossierState, GridState
 from models.events import PersonCreated
+from models.grid import phases
 from models.referential import ThresholdReferential
 from models.status import cqp_label
 from models.threshold import BlockVerdict, CompetencyVerdict, CqpVerdict
+from models.timing import minutes_text
 from models.weighted import WeightedVerdict, format_mark
 from store.store import Snapshot
 from tui.labels import status_cell
@@ -168,6 +171,14 @@ class DossierScreen(Screen[None]):
             grid.phase_label,
             f"{self._person_name(grid.evaluator)} et {self._person_name(grid.certifier)}",
         ]
+        now = datetime.now(UTC)
+        durations = [
+            f"{phase.label.lower()} {minutes_text(grid.timers[phase.id].elapsed(now))}"
+            for phase in phases(block, grid.situation)
+            if phase.id in grid.timers
+        ]
+        if durations:
+            parts.append("durées : " + ", ".join(durations))
         if grid.closed is not None and grid.closed.shortfalls:
             parts.append(
                 f"⚠ close malgré : {'; '.join(grid.closed.shortfalls)} — motif : {grid.closed.reason}"

@@ -42,7 +42,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filtrer par nom, organisme, CQP ou statut…", id="filter")
+        yield Input(placeholder="Filtrer par nom, organisme, CQP, tuteur ou statut…", id="filter")
         yield Static(_columns(), id="columns")
         yield LineList(WIDTHS, id="candidates")
         yield Static("Ouverture des données…", id="saved")
@@ -110,7 +110,8 @@ class HomeScreen(Screen[None]):
             ):
                 continue
             short = cqp.removeprefix("Gestionnaire ").capitalize()
-            cells = (cells_of_status[status], r["name"], short, r["organisme"], _detail(r))
+            tutor = r.get("tutor_name") or "—"
+            cells = (cells_of_status[status], r["name"], short, r["organisme"], tutor, _detail(r))
             lines.append(Line(r["id"], cells))
         self.query_one("#candidates", LineList).set_lines(lines)
 
@@ -164,11 +165,11 @@ class HomeScreen(Screen[None]):
         self.query_one("#candidates", LineList).focus()
 
 
-WIDTHS = (12, 18, 9, 21, None)
+WIDTHS = (12, 17, 8, 16, 14, None)
 
 
 def _columns() -> Text:
-    titles = ("Statut", "Candidat", "CQP", "Organisme", "Avancement")
+    titles = ("Statut", "Candidat", "CQP", "Organisme", "Tuteur", "Avancement")
     text = Text(style="bold")
     for title, width in zip(titles, WIDTHS, strict=True):
         text.append(f" {title.ljust(width or 0)} ")
