@@ -168,7 +168,7 @@ class GridScreen(Screen[None]):
         lines.append(f"Bloc {self.block.number} ", style="bold")
         lines.append_text(status_cell(verdict.status))
         count = verdict.count
-        lines.append(f"\n{count.validated}/{count.total} compétences, il en faut {count.required}")
+        lines.append(f"\n{count.validated}/{count.total} comp. (il en faut {count.required})")
         if verdict.status.value == "pending":
             lines.append(f"\nencore {count.still_needed} à acquérir")
         lines.append("\n")

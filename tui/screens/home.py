@@ -95,6 +95,13 @@ class HomeScreen(Screen[None]):
         self.notify("\n".join(report.lines()), title="Restauration", timeout=30)
         await self.reload()
 
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        """Enter in the filter: to the list, or straight to the dossier if only one matches."""
+        candidates = self.query_one("#candidates", LineList)
+        candidates.focus()
+        if len(candidates.lines) == 1:
+            self._open(candidates.lines[0].key)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
