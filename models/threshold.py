@@ -9,9 +9,8 @@ block is. While an evaluation is under way, what is not yet evaluated may still 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 from models.referential import Block, Competency, ThresholdReferential, ThresholdRules
 from models.verdict import Explanation, Status
@@ -31,10 +30,9 @@ class CriterionState(StrEnum):
         }[self]
 
 
-class Count(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Count:
     """Where a competency or a block stands against its threshold."""
-
-    model_config = ConfigDict(frozen=True)
 
     validated: int
     failed: int
@@ -55,18 +53,16 @@ class Count(BaseModel):
         return Status.PENDING
 
 
-class CompetencyVerdict(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class CompetencyVerdict:
     id: str
     count: Count
     status: Status
     explanation: Explanation
 
 
-class BlockVerdict(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class BlockVerdict:
     id: str
     count: Count
     status: Status
@@ -74,9 +70,8 @@ class BlockVerdict(BaseModel):
     explanation: Explanation
 
 
-class CqpVerdict(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class CqpVerdict:
     status: Status
     blocks: tuple[BlockVerdict, ...]
     explanation: Explanation

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from models.status import Status
 
 __all__ = ["Explanation", "Status"]
 
 
-class Explanation(BaseModel):
-    """Why a verdict is what it is: the rule applied, the facts, and what decided it."""
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a verdict is what it is: the rule applied, the facts, and what decided it.
 
-    model_config = ConfigDict(frozen=True)
+    A plain dataclass: verdicts are rebuilt on every mark, and pydantic's validation of a few
+    dozen of them would cost a good part of the write budget.
+    """
 
     rule: str
     facts: tuple[str, ...]

@@ -9,11 +9,9 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dossier import DossierState, GridState
-from models.events import PersonCreated
 from models.grid import phases
 from models.referential import ThresholdReferential
 from models.status import cqp_label
@@ -25,10 +23,11 @@ from tui.labels import status_cell
 from tui.modals.explanation import ExplanationModal
 from tui.modals.link_form import LinkForm
 from tui.modals.open_grid import OpenGrid
+from tui.screens.candidate import CandidateScreen
 from tui.timefmt import day, when
 
 
-class DossierScreen(Screen[None]):
+class DossierScreen(CandidateScreen):
     BINDINGS = [
         Binding("g", "grid", "Grille du bloc", id="grid"),
         Binding("o", "open_grid", "Nouvelle grille", id="open-grid"),
@@ -39,10 +38,7 @@ class DossierScreen(Screen[None]):
     ]
 
     def __init__(self, candidate: str) -> None:
-        super().__init__()
-        self.candidate = candidate
-        self.snapshot: Snapshot | None = None
-        self.people: dict[str, PersonCreated] = {}
+        super().__init__(candidate)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,12 +63,8 @@ class DossierScreen(Screen[None]):
         await self.reload()
 
     async def reload(self) -> None:
-        self.snapshot, self.people = await self.app.store_call(lambda s: s.view(self.candidate))  # type: ignore[attr-defined]
+        await self.load_view()
         self._show()
-
-    def _person_name(self, person: str | None) -> str:
-        found = self.people.get(person or "")
-        return found.name if found else "—"
 
     def _show(self) -> None:
         snap = self.snapshot
@@ -82,8 +74,8 @@ class DossierScreen(Screen[None]):
         verdict = snap.verdict
         identity = Text.assemble(
             (cand.name, "bold"),
-            f" — {cqp_label(cand.cqp)} — {cand.organisme} — tuteur : {self._person_name(cand.tutor)}, "
-            f"manager : {self._person_name(cand.manager)}   ",
+            f" — {cqp_label(cand.cqp)} — {cand.organisme} — tuteur : {self.person_name(cand.tutor)}, "
+            f"manager : {self.person_name(cand.manager)}   ",
             status_cell(verdict.status),
         )
         self.query_one("#identity", Static).update(identity)
@@ -169,7 +161,7 @@ class DossierScreen(Screen[None]):
             f"Bloc {block.number}" + (f" · {situation}" if situation else ""),
             f"ouverte le {day(grid.opened_ts)}",
             grid.phase_label,
-            f"{self._person_name(grid.evaluator)} et {self._person_name(grid.certifier)}",
+            f"{self.person_name(grid.evaluator)} et {self.person_name(grid.certifier)}",
         ]
         now = datetime.now(UTC)
         durations = [

@@ -19,12 +19,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from models.dossier import GridState
 from models.errors import CarnetError
-from models.events import PersonCreated
 from models.grid import Phase, phases, shortfalls
 from models.referential import (
     Block,
@@ -35,7 +33,7 @@ from models.referential import (
 )
 from models.threshold import CriterionState, evaluate_block
 from models.timing import Timer, clock
-from store.store import Snapshot, Store
+from store.store import Store
 from tui.labels import status_cell
 from tui.modals.amend import AmendCriterion
 from tui.modals.explanation import ExplanationModal
@@ -43,6 +41,7 @@ from tui.modals.letters import LettersForm
 from tui.modals.question import QuestionForm
 from tui.modals.sign_grid import SignGrid
 from tui.modals.text_prompt import TextPrompt
+from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
 from tui.widgets.line_list import Line, LineList
 from tui.widgets.live_text import LiveText
@@ -55,7 +54,7 @@ STATE_CELLS = {
 HEADER = "h:"  # row keys of the competency headings
 
 
-class GridScreen(Screen[None]):
+class GridScreen(CandidateScreen):
     BINDINGS = [
         Binding("v", "mark('validated')", "Validé", id="mark-validated"),
         Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
@@ -77,11 +76,8 @@ class GridScreen(Screen[None]):
     ]
 
     def __init__(self, candidate: str, grid: str) -> None:
-        super().__init__()
-        self.candidate = candidate
+        super().__init__(candidate)
         self.grid_id = grid
-        self.snapshot: Snapshot | None = None
-        self.people: dict[str, PersonCreated] = {}
         self.grid: GridState | None = None
         self.block: Block | None = None
         self.ref: ThresholdReferential | None = None
@@ -115,11 +111,11 @@ class GridScreen(Screen[None]):
         self.loaded.set()
 
     async def _load(self) -> None:
-        self.snapshot, self.people = await self.app.store_call(lambda s: s.view(self.candidate))  # type: ignore[attr-defined]
-        ref = self.snapshot.referential
+        snap = await self.load_view()
+        ref = snap.referential
         assert isinstance(ref, ThresholdReferential)
         self.ref = ref
-        self.grid = self.snapshot.state.grids[self.grid_id]
+        self.grid = snap.state.grids[self.grid_id]
         self.block = ref.block(self.grid.block)
         self.phases = phases(self.block, self.grid.situation)
         now = datetime.now(UTC)
@@ -130,7 +126,7 @@ class GridScreen(Screen[None]):
             # A phase already over when the grid is reopened has had its warning.
             if self._timer(phase).remaining(phase.minutes, now) <= 0:
                 self._warned.add(phase.id)
-        cand = self.snapshot.state.candidate
+        cand = snap.state.candidate
         assert cand is not None
         self.sub_title = f"{cand.name} — bloc {self.block.number}"
 
@@ -552,13 +548,13 @@ class GridScreen(Screen[None]):
         signers = [
             (
                 grid.evaluator,
-                self._person_name(grid.evaluator),
+                self.person_name(grid.evaluator),
                 "représentant métier",
                 "representant_metier" in grid.signatures,
             ),
             (
                 grid.certifier,
-                self._person_name(grid.certifier),
+                self.person_name(grid.certifier),
                 "certificateur",
                 "certificateur" in grid.signatures,
             ),
@@ -573,10 +569,6 @@ class GridScreen(Screen[None]):
                 )
 
         self.app.push_screen(SignGrid(self.candidate, self.grid_id, signers), done)
-
-    def _person_name(self, person: str) -> str:
-        found = self.people.get(person)
-        return found.name if found else person
 
     def action_amend(self) -> None:
         criterion = self._current_criterion()

@@ -8,17 +8,15 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models.events import PersonCreated
 from models.referential import ThresholdReferential
-from store.store import Snapshot
 from tui.modals.attestation import SignAttestation, WithdrawAttestation
+from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
 
 
-class LogbookScreen(Screen[None]):
+class LogbookScreen(CandidateScreen):
     BINDINGS = [
         Binding("t", "sign('tuteur')", "Signer (tuteur)", id="sign-tutor"),
         Binding("m", "sign('manager')", "Signer (manager)", id="sign-manager"),
@@ -27,10 +25,7 @@ class LogbookScreen(Screen[None]):
     ]
 
     def __init__(self, candidate: str) -> None:
-        super().__init__()
-        self.candidate = candidate
-        self.snapshot: Snapshot | None = None
-        self.people: dict[str, PersonCreated] = {}
+        super().__init__(candidate)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -50,8 +45,7 @@ class LogbookScreen(Screen[None]):
         table.focus()
 
     async def reload(self) -> None:
-        self.snapshot, self.people = await self.app.store_call(lambda s: s.view(self.candidate))  # type: ignore[attr-defined]
-        snap = self.snapshot
+        snap = await self.load_view()
         ref = snap.referential
         assert isinstance(ref, ThresholdReferential) and snap.state.candidate is not None
         self.sub_title = snap.state.candidate.name

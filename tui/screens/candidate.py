@@ -1,0 +1,27 @@
+"""What the dossier, logbook and grid screens share: one candidate, their snapshot, the people."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from models.events import PersonCreated
+from store.store import Snapshot
+
+
+class CandidateScreen(Screen[None]):
+    def __init__(self, candidate: str) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.snapshot: Snapshot | None = None
+        self.people: dict[str, PersonCreated] = {}
+
+    async def load_view(self) -> Snapshot:
+        """Re-reads the dossier and the people through the writer (never on the loop)."""
+        self.snapshot, self.people = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: store.view(self.candidate)
+        )
+        return self.snapshot
+
+    def person_name(self, person: str | None) -> str:
+        found = self.people.get(person or "")
+        return found.name if found else "—"
