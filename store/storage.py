@@ -63,8 +63,7 @@ class SafeJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         try:
-            text = self._encode_tables(data)
-            atomic_write(self.path, text.encode("utf-8"))
+            atomic_write(self.path, self._encode_tables(data))
         except BaseException:
             # TinyDB mutated the dict we handed it; forget it so the next read is the disk's.
             self._data = None
@@ -76,17 +75,17 @@ class SafeJSONStorage(Storage):
         self._data = None
         self._encoded = {}
 
-    def _encode_tables(self, data: Tables) -> str:
+    def _encode_tables(self, data: Tables) -> bytes:
         parts = []
         for name, table in data.items():
             if name in self._append_only:
                 body = self._encode_append_only(name, table)
             else:
-                body = _encode(table)
-            parts.append(f"{_encode(name)}:{body}")
-        return "{" + ",".join(parts) + "}"
+                body = _encode(table).encode()
+            parts.append(_encode(name).encode() + b":" + body)
+        return b"{" + b",".join(parts) + b"}"
 
-    def _encode_append_only(self, name: str, table: dict[str, Any]) -> str:
+    def _encode_append_only(self, name: str, table: dict[str, Any]) -> bytes:
         cache = self._encoded.get(name)
         if cache is None:
             cache = self._encoded[name] = _AppendOnlyCache()
@@ -100,9 +99,11 @@ class _AppendOnlyCache:
         self.ids: list[str] = []
         self.docs: list[Any] = []
         self.texts: list[str] = []
-        self.body = ""
+        # Kept as UTF-8 bytes: re-encoding the whole dossier's text on every write costs more
+        # than the write itself.
+        self.body = b""
 
-    def encode(self, name: str, table: dict[str, Any]) -> str:
+    def encode(self, name: str, table: dict[str, Any]) -> bytes:
         if len(table) < len(self.ids):
             raise StoreError(_refusal(name, "d'effacer"))
         items = iter(table.items())
@@ -124,9 +125,9 @@ class _AppendOnlyCache:
             self.texts.append(text)
             added.append(f"{_encode(doc_id)}:{text}")
         if added:
-            joined = ",".join(added)
-            self.body = f"{self.body},{joined}" if self.body else joined
-        return "{" + self.body + "}"
+            joined = ",".join(added).encode()
+            self.body = self.body + b"," + joined if self.body else joined
+        return b"{" + self.body + b"}"
 
 
 class FrozenDict(dict[str, Any]):
