@@ -7,6 +7,7 @@ UI's event loop never waits on the disk and writes never interleave.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import secrets
 import threading
@@ -41,7 +42,7 @@ from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.threshold import CqpVerdict, CriterionState
 from models.weighted import WeightedVerdict, parse_mark
-from store.atomic import clean_stale_temporaries
+from store.atomic import atomic_write, clean_stale_temporaries
 from store.errors import DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
 from store.journal import GENESIS_HEAD, Entry, Head, Journal
@@ -54,6 +55,7 @@ from store.storage import SafeJSONStorage, parse_tables
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
+SESSION_NAME = "session.json"
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,22 @@ class Store:
             verdict=verdict(item.state, ref),
             referential=ref,
         )
+
+    def remember_open_grid(self, candidate: str | None, grid: str | None) -> None:
+        """The grid on screen, so that reopening the app after a crash goes back to it."""
+        data = {"candidate": candidate, "grid": grid} if candidate and grid else {}
+        with contextlib.suppress(OSError):  # a convenience: never worth a failed mark
+            atomic_write(self.folder / SESSION_NAME, json.dumps(data).encode(), keep_backup=False)
+
+    def open_grid_to_resume(self) -> tuple[str, str] | None:
+        """The grid that was on screen when the app last stopped, if it is still open."""
+        try:
+            data = json.loads((self.folder / SESSION_NAME).read_bytes())
+            candidate, grid = str(data["candidate"]), str(data["grid"])
+            state = self._load(candidate).state.grids[grid]
+        except (OSError, ValueError, KeyError, TypeError, CarnetError):
+            return None
+        return None if state.signed else (candidate, grid)
 
     def grid_view(self, candidate: str, grid: str) -> GridState:
         """A copy of one grid's state: what the grid screen re-reads after each write."""

@@ -114,3 +114,40 @@ async def test_corrupt_registry_stops_at_a_french_message_with_recovery(demo_dat
         )
     with Store.open(demo_data) as store:
         assert len(store.summaries().records) == 12
+
+
+async def test_reopening_resumes_the_grid_that_was_on_screen(demo_data: Path) -> None:
+    from tui.screens.dossier import DossierScreen
+    from tui.screens.grid import GridScreen
+
+    with Store.open(demo_data) as store:
+        candidate, grid = next(
+            (c, g.id)
+            for c in store.candidate_ids()
+            for g in store.snapshot(c).state.grids.values()
+            if g.closed is None
+        )
+    app = build_app(demo_data)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        screen = GridScreen(candidate, grid)
+        await app.push_screen(screen)
+        await ready(screen.loaded)
+        await pilot.pause()
+    # The app stopped with the grid on screen: the next start goes back to it.
+    app = build_app(demo_data)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(lambda: isinstance(app.screen, GridScreen), "reprise de la grille", pilot)
+        resumed = app.screen
+        assert isinstance(resumed, GridScreen) and resumed.grid_id == grid
+        await ready(resumed.loaded)
+        await pilot.press("escape")
+        await until(lambda: isinstance(app.screen, DossierScreen), "retour au dossier", pilot)
+        await app.workers.wait_for_complete()
+    # « échap » left the grid: no resumption next time.
+    assert json.loads((demo_data / "session.json").read_text()) == {}
+    app = build_app(demo_data)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -72,7 +72,7 @@ class GridScreen(CandidateScreen):
         Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
-        Binding("escape", "app.pop_screen", "Retour", id="back"),
+        Binding("escape", "back", "Retour", id="back"),
     ]
 
     def __init__(self, candidate: str, grid: str) -> None:
@@ -108,6 +108,8 @@ class GridScreen(CandidateScreen):
         criteria.focus()
         criteria.move_to(0)
         self.set_interval(1.0, self._tick)
+        # Reopening the app after a crash (or a quit) comes back here until « échap ».
+        self.app.writer.submit(lambda s: s.remember_open_grid(self.candidate, self.grid_id))  # type: ignore[attr-defined]
         self.loaded.set()
 
     async def _load(self) -> None:
@@ -282,6 +284,10 @@ class GridScreen(CandidateScreen):
                 self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
     # --- keys ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.writer.submit(lambda s: s.remember_open_grid(None, None))  # type: ignore[attr-defined]
+        self.app.pop_screen()
 
     def on_key(self, event: events.Key) -> None:
         if getattr(self.app, "latency_probe", None) is not None:

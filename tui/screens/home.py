@@ -65,6 +65,20 @@ class HomeScreen(Screen[None]):
 
     def on_home_screen_store_ready(self, _: StoreReady) -> None:
         self.run_worker(self.reload(), group="reload", exclusive=True)
+        self.run_worker(self._resume(), group="resume")
+
+    async def _resume(self) -> None:
+        """Back to the grid that was on screen when the app stopped, timers included."""
+        found = await self.app.store_call(lambda store: store.open_grid_to_resume())  # type: ignore[attr-defined]
+        if found is None or not self.is_current:
+            return
+        from tui.screens.dossier import DossierScreen
+        from tui.screens.grid import GridScreen
+
+        candidate, grid = found
+        await self.app.push_screen(DossierScreen(candidate))
+        await self.app.push_screen(GridScreen(candidate, grid))
+        self.notify("Reprise de la grille en cours.")
 
     async def reload(self) -> None:
         listing = await self.app.store_call(lambda store: store.summaries())  # type: ignore[attr-defined]
