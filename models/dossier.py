@@ -320,13 +320,6 @@ class DossierState:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}
 
 
-def fold(events: list[Event]) -> DossierState:
-    state = DossierState()
-    for event in events:
-        state.apply(event)
-    return state
-
-
 def verdict(
     state: DossierState, ref: ThresholdReferential | WeightedReferential
 ) -> CqpVerdict | WeightedVerdict:

@@ -145,6 +145,8 @@ class Store:
         self._journal = journal
         self.head = head
         self._registry = self._load(REGISTRY)
+        # Kept up to date by ``append``: listing 1,000 dossiers names their tutors from it.
+        self._people = _people_in(self._registry.events)
         self._index = SummaryIndex(self.folder)
 
     def close(self) -> None:
@@ -235,9 +237,7 @@ class Store:
         item = _Open(db, table, state, events)
         if dossier != REGISTRY:
             self._open[dossier] = item
-            while len(self._open) > _OPEN_DOSSIERS:
-                _, evicted = self._open.popitem(last=False)
-                evicted.db.close()
+            self.forget_all_but_recent(_OPEN_DOSSIERS)
         return item
 
     # --- the one write path ---------------------------------------------------------------
@@ -269,6 +269,8 @@ class Store:
         item.events.extend(events)
         item.state = trial
         self.head = Head(events[-1].seq, events[-1].hash)
+        if dossier == REGISTRY:
+            self._people.update(_people_in(events))
         return events
 
     @staticmethod
@@ -364,12 +366,8 @@ class Store:
         return verdict(item.state, self.referentials.get(item.state.candidate.cqp))
 
     def people(self) -> dict[str, PersonCreated]:
-        people: dict[str, PersonCreated] = {}
-        for event in self._registry.events:
-            payload = payload_of(event)
-            if isinstance(payload, PersonCreated):
-                people[payload.person] = payload
-        return people
+        """The registry's people (a copy: it is handed to the UI's thread)."""
+        return dict(self._people)
 
     def summaries(self) -> Listing:
         """Every candidate's status record (the ``carnet status --json`` contract), from the
@@ -401,15 +399,15 @@ class Store:
         if any(p.name == REGISTRY_FILE for p in report.restored):
             self._registry.db.close()
             self._registry = self._load(REGISTRY)
+            self._people = _people_in(self._registry.events)
         self._lost = load_lost(self.folder)
         return report
 
     def summary(self, candidate: str) -> dict[str, Any]:
         item = self._load(candidate)
         record = status_record(candidate, item.state, self.current_verdict(candidate))
-        people = self.people()
         for role in ("tutor", "manager"):
-            person = people.get(record.get(role) or "")
+            person = self._people.get(record.get(role) or "")
             record[f"{role}_name"] = person.name if person else None
         return record
 
@@ -716,6 +714,15 @@ GRID_EVENTS = frozenset(
         "question.recorded",
     }
 )
+
+
+def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:
+    people: dict[str, PersonCreated] = {}
+    for event in events:
+        payload = payload_of(event)
+        if isinstance(payload, PersonCreated):
+            people[payload.person] = payload
+    return people
 
 
 def _check_registry_event(event: Event) -> None:
