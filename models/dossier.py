@@ -9,8 +9,8 @@ signature that is not there), so an inconsistent history is never shown as a pla
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
+from models.career import CareerState
 from models.events import (
     AttestationSigned,
     AttestationWithdrawn,
@@ -26,9 +26,7 @@ from models.events import (
     InterviewsCounted,
     LetterRecorded,
     LinkDeclared,
-    MarkEntered,
     NoDocumentNoted,
-    PassRecorded,
     QuestionRecorded,
     TimerPaused,
     TimerStarted,
@@ -37,7 +35,10 @@ from models.events import (
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict, CriterionState, evaluate_cqp
 from models.timing import Timer, parse_ts
-from models.weighted import WeightedVerdict, check_mark, evaluate_weighted
+from models.vae import VaeVerdict, evaluate_vae
+from models.weighted import WeightedVerdict, evaluate_weighted
+
+Verdict = CqpVerdict | WeightedVerdict | VaeVerdict
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,7 @@ class DossierState:
     # competency -> role -> signature in force
     attestations: dict[str, dict[str, Signature]] = field(default_factory=dict)
     logbook_history: list[LogbookEntry] = field(default_factory=list)
-    marks: dict[str, Decimal] = field(default_factory=dict)
-    pass_followed: bool | None = None
+    career: CareerState = field(default_factory=CareerState)
     events: int = 0
     unknown_events: int = 0
     last_seq: int = 0
@@ -277,13 +277,10 @@ class DossierState:
                         event.ts,
                     )
                 )
-            case MarkEntered():
-                self.marks[payload.evaluation] = check_mark(Decimal(payload.mark))
-            case PassRecorded():
-                self.pass_followed = payload.followed
             case _:
-                # Registry payloads never belong in a candidate's dossier.
-                raise EventError(f"{where} : {event.type} hors de sa place")
+                if not self.career.apply(event, payload, self.candidate):
+                    # Registry payloads never belong in a candidate's dossier.
+                    raise EventError(f"{where} : {event.type} hors de sa place")
 
     def _grid(self, grid_id: str, where: str) -> GridState:
         grid = self.grids.get(grid_id)
@@ -313,16 +310,19 @@ class DossierState:
             current_grid=dict(self.current_grid),
             attestations={c: dict(s) for c, s in self.attestations.items()},
             logbook_history=list(self.logbook_history),
-            marks=dict(self.marks),
+            career=self.career.copy(),
         )
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}
 
 
-def verdict(
-    state: DossierState, ref: ThresholdReferential | WeightedReferential
-) -> CqpVerdict | WeightedVerdict:
+def verdict(state: DossierState, ref: ThresholdReferential | WeightedReferential) -> Verdict:
     if isinstance(ref, ThresholdReferential):
         return evaluate_cqp(ref, state.states_by_block())
-    return evaluate_weighted(ref, state.marks, state.pass_followed)
+    career = state.career
+    if state.candidate is not None and state.candidate.route == "vae":
+        admissible = career.admissibility.value.admissible if career.admissibility else None
+        decisions = {c: d.validated for c, d in career.decisions.items()}
+        return evaluate_vae(ref, admissible, career.acquired, decisions)
+    return evaluate_weighted(ref, career.marks, career.pass_followed)

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models.errors import CarnetError
 from models.threshold import CriterionState
@@ -233,6 +233,101 @@ class CriterionMarked(_Payload):
 class MarkEntered(_Payload):
     evaluation: str
     mark: str = Field(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})?$")
+    by: str | None = None  # the person who entered it (the local jury for the oral)
+
+
+JuryRole = Literal["caisse_nationale", "branche_retraite", "expert_metier"]
+Proclamation = Literal[
+    "certifie", "non_certifie", "validation_totale", "validation_partielle", "aucune_validation"
+]
+# A proclamation that asks the national jury for recommendations (further work, training…).
+NEEDS_RECOMMENDATIONS = frozenset({"non_certifie", "validation_partielle", "aucune_validation"})
+
+
+class JurySeat(_Payload):
+    role: JuryRole
+    person: str
+
+
+class JuryComposed(_Payload):
+    members: tuple[JurySeat, ...] = Field(min_length=3, max_length=3)
+    # Warnings shown and accepted when composing (two members of one organisme).
+    warnings: tuple[str, ...] = ()
+
+
+class JuryProposed(_Payload):
+    """The local jury's proposal; a non-certification needs its reasoned opinion."""
+
+    proposal: Literal["certification", "non_certification"]
+    reasons: str = Field(default="", max_length=4000)
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> JuryProposed:
+        if self.proposal == "non_certification" and len(self.reasons.strip()) < 3:
+            raise ValueError("un avis de non-certification doit être argumenté")
+        return self
+
+
+class JuryProclaimed(_Payload):
+    """The national jury's sovereign decision, final even against the computed verdict."""
+
+    decision: Proclamation
+    recommendations: str = Field(default="", max_length=4000)
+    on: date
+
+    @model_validator(mode="after")
+    def _recommended(self) -> JuryProclaimed:
+        if self.decision in NEEDS_RECOMMENDATIONS and len(self.recommendations.strip()) < 3:
+            raise ValueError("un échec ou une validation partielle appelle des préconisations")
+        return self
+
+
+class ExperiencePeriod(_Payload):
+    start: date
+    end: date
+    description: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExperiencePeriod:
+        if self.end < self.start:
+            raise ValueError("une période finit après son début")
+        return self
+
+
+class VaeAdmissibility(_Payload):
+    """The certifying body's decision on a VAE request, with what it was based on."""
+
+    related: bool
+    description: Reason
+    periods: tuple[ExperiencePeriod, ...] = Field(max_length=50)
+    days: int = Field(ge=0)
+    admissible: bool
+    reason: str = Field(default="", max_length=2000)
+    on: date
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> VaeAdmissibility:
+        if not self.admissible and len(self.reason.strip()) < 3:
+            raise ValueError("une demande irrecevable garde son motif")
+        return self
+
+
+class VaeProofReceived(_Payload):
+    received: date
+    attestation_3a: date | None = None  # "parcours 3a Technicien carrière" attestation
+    oral: bool  # presented before the local jury (or an oral asked for despite the exemption)
+
+
+class VaeCompetencyDecided(_Payload):
+    competency: str
+    validated: bool
+    comment: str = Field(default="", max_length=2000)
+
+
+class AttemptStarted(_Payload):
+    """A new VAE session after a partial or refused validation; acquired competencies stay."""
+
+    reason: Reason
 
 
 class PassRecorded(_Payload):
@@ -265,6 +360,13 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "criterion.amended": CriterionAmended,
     "mark.entered": MarkEntered,
     "pass.recorded": PassRecorded,
+    "jury.composed": JuryComposed,
+    "jury.proposed": JuryProposed,
+    "jury.proclaimed": JuryProclaimed,
+    "vae.admissibility": VaeAdmissibility,
+    "vae.proof_received": VaeProofReceived,
+    "vae.competency_decided": VaeCompetencyDecided,
+    "attempt.started": AttemptStarted,
     "person.created": PersonCreated,
 }
 

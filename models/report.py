@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.dossier import DossierState
+from models.career import CareerState
+from models.dossier import DossierState, Verdict
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict
+from models.vae import VaeVerdict
 from models.verdict import Explanation
-from models.weighted import WeightedVerdict
 
 
 def explanation_record(explanation: Explanation) -> dict[str, Any]:
@@ -20,9 +21,7 @@ def explanation_record(explanation: Explanation) -> dict[str, Any]:
     }
 
 
-def status_record(
-    candidate_id: str, state: DossierState, verdict: CqpVerdict | WeightedVerdict
-) -> dict[str, Any]:
+def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> dict[str, Any]:
     assert state.candidate is not None
     record: dict[str, Any] = {
         "id": candidate_id,
@@ -62,16 +61,96 @@ def status_record(
             }
             for block in verdict.blocks
         ]
-    else:
-        record["route"] = state.candidate.route
-        record["blocks"] = []
-        record["marks"] = {e: f"{m:.2f}" for e, m in verdict.marks.items()}
-        record["average"] = verdict.average_text
-        record["total"] = f"{verdict.total:.2f}"
-        record["missing"] = list(verdict.missing)
-        record["eliminatory"] = list(verdict.eliminatory)
-        record["pass_followed"] = verdict.pass_followed
+        return record
+    career = state.career
+    record["route"] = state.candidate.route
+    record["blocks"] = []
+    record["juries"] = juries_record(career)
+    proclaimed = career.proclamation
+    # The national jury is sovereign: its decision is final, shown beside the computed one.
+    record["final_decision"] = proclaimed.value.decision if proclaimed else None
+    if isinstance(verdict, VaeVerdict):
+        record["vae"] = vae_record(career, verdict)
+        return record
+    record["marks"] = {e: f"{m:.2f}" for e, m in verdict.marks.items()}
+    record["mark_entries"] = [
+        {"evaluation": r.evaluation, "mark": f"{r.mark:.2f}", "by": r.by, "at": r.ts}
+        for r in career.mark_history
+    ]
+    record["average"] = verdict.average_text
+    record["total"] = f"{verdict.total:.2f}"
+    record["missing"] = list(verdict.missing)
+    record["eliminatory"] = list(verdict.eliminatory)
+    record["pass_followed"] = verdict.pass_followed
     return record
+
+
+def juries_record(career: CareerState) -> dict[str, Any]:
+    jury, proposal, proclaimed = career.jury, career.proposal, career.proclamation
+    return {
+        "local": None
+        if jury is None
+        else {
+            "members": [{"role": m.role, "person": m.person} for m in jury.value.members],
+            "warnings": list(jury.value.warnings),
+            "composed_at": jury.ts,
+            "proposal": None if proposal is None else proposal.value.proposal,
+            "reasons": None if proposal is None else proposal.value.reasons or None,
+            "proposed_at": None if proposal is None else proposal.ts,
+        },
+        "national": None
+        if proclaimed is None
+        else {
+            "decision": proclaimed.value.decision,
+            "recommendations": proclaimed.value.recommendations or None,
+            "on": proclaimed.value.on.isoformat(),
+            "recorded_at": proclaimed.ts,
+        },
+    }
+
+
+def vae_record(career: CareerState, verdict: VaeVerdict) -> dict[str, Any]:
+    admissibility, proof = career.admissibility, career.proof
+    return {
+        "attempt": career.attempt,
+        "outcome": verdict.outcome,
+        "admissibility": None
+        if admissibility is None
+        else {
+            "admissible": admissibility.value.admissible,
+            "related": admissibility.value.related,
+            "description": admissibility.value.description,
+            "days": admissibility.value.days,
+            "periods": [
+                {"start": p.start.isoformat(), "end": p.end.isoformat()}
+                for p in admissibility.value.periods
+            ],
+            "reason": admissibility.value.reason or None,
+            "on": admissibility.value.on.isoformat(),
+        },
+        "proof": None
+        if proof is None
+        else {
+            "received": proof.value.received.isoformat(),
+            "attestation_3a": proof.value.attestation_3a.isoformat()
+            if proof.value.attestation_3a
+            else None,
+            "oral": proof.value.oral,
+        },
+        "acquired": list(verdict.acquired),
+        "validated": list(verdict.validated),
+        "not_validated": list(verdict.refused),
+        "undecided": list(verdict.undecided),
+        "past_attempts": [
+            {
+                "attempt": past.number,
+                "decision": past.proclamation.value.decision,
+                "validated": list(past.validated),
+                "recommendations": past.proclamation.value.recommendations,
+            }
+            for past in career.past
+        ],
+    }
 
 
 def referential_record(ref: ThresholdReferential | WeightedReferential) -> dict[str, Any]:

@@ -68,7 +68,11 @@ QUESTIONS = (
     ("À qui transmettez-vous un dossier hors délégation ?", "Au référent technique du service."),
 )
 CONSEIL_STAGES = ("validated", "failed", "under_way", "fresh", "validated", "under_way")
-CARRIERE_STAGES = ("certified", "eliminated", "pending", "no_pass")
+CARRIERE_STAGES = (
+    "certified", "vae_partial", "eliminated", "vae_under_way", "pending", "no_pass",
+)  # fmt: skip
+# Jury members come from organismes no demo candidate belongs to, as the seed asks.
+JURY_ORGANISMES = ("Cnav", "Carsat Nord-Est", "Carsat Centre-Val de Loire")
 TODAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
@@ -112,8 +116,9 @@ def populate(
         if index % 3 == 2:
             stage = CARRIERE_STAGES[(index // 3) % len(CARRIERE_STAGES)]
             _carriere(
-                store, rng, name, organisme, stage, (tutor, manager), begun, events_per_dossier
-            )
+                store, rng, name, organisme, stage, people, (tutor, manager), begun,
+                events_per_dossier,
+            )  # fmt: skip
         else:
             stage = CONSEIL_STAGES[(index - index // 3) % len(CONSEIL_STAGES)]
             _conseil(
@@ -141,7 +146,9 @@ def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
             payload = {
                 "person": person,
                 "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                "organisme": rng.choice(ORGANISMES),
+                "organisme": JURY_ORGANISMES[len(people[role]) - 1]
+                if role == "jury"
+                else rng.choice(ORGANISMES),
                 "roles": [role],
             }
             drafts.append(Draft("person.created", payload, at=TODAY - timedelta(days=120)))
@@ -340,18 +347,31 @@ def _carriere(
     name: str,
     organisme: str,
     stage: str,
+    people: dict[str, list[str]],
     tutor_manager: tuple[str, str],
     begun: datetime,
     events_per_dossier: int | None,
 ) -> None:
     ref: WeightedReferential = store.referentials.carriere
-    route = rng.choice(("nouvel_embauche", "parcours_formation"))
+    vae = stage.startswith("vae")
+    route = "vae" if vae else rng.choice(("nouvel_embauche", "parcours_formation"))
     candidate = new_id("c")
     history = _History(begun)
     history.add("candidate.created", _candidate_payload(candidate, name, organisme, ref.id,
                                                          ref.version, route, *tutor_manager,
                                                          begun.date().isoformat()),
                 timedelta(0))  # fmt: skip
+    jury = people["jury"]
+    seats = [
+        {"role": "caisse_nationale", "person": jury[0]},
+        {"role": "branche_retraite", "person": jury[1]},
+        {"role": "expert_metier", "person": jury[2]},
+    ]
+    if vae:
+        _vae(history, rng, ref, stage, seats, events_per_dossier)
+        _write(store, candidate, history)
+        return
+    history.add("jury.composed", {"members": seats, "warnings": []}, timedelta(days=1))
     if stage == "certified":
         # The seed's worked example: exactly 10,00 of average.
         marks = {"cc_interbranche": "5.7", "cc_carriere": "16.4", "ecrit": "12.1", "oral": "9",
@@ -365,10 +385,14 @@ def _carriere(
         marks = {"cc_interbranche": "12", "cc_carriere": "13", "ecrit": "11", "oral": "12.5",
                  "apt": "14"}  # fmt: skip
     history.add("pass.recorded", {"followed": stage != "no_pass"}, timedelta(days=3))
-    entered = [Draft("mark.entered", {"evaluation": e, "mark": m}) for e, m in marks.items()]
+    tutor = tutor_manager[0]
+    entered = [
+        Draft("mark.entered", {"evaluation": e, "mark": m, "by": jury[0] if e == "oral" else tutor})
+        for e, m in marks.items()
+    ]
     if events_per_dossier is not None:
         # Marks re-entered as the same value: a realistic amount of history, same verdict.
-        while len(entered) + 2 < events_per_dossier:
+        while len(entered) + 5 < events_per_dossier:
             entered.append(rng.choice(entered[: len(marks)]))
     for number, draft in enumerate(entered):
         history.add(
@@ -376,4 +400,67 @@ def _carriere(
             draft.payload,
             timedelta(days=2) if number < len(marks) else timedelta(minutes=1),
         )
+    if stage == "certified":
+        history.add(
+            "jury.proposed", {"proposal": "certification", "reasons": ""}, timedelta(days=2)
+        )
+        history.add("jury.proclaimed", {"decision": "certifie", "recommendations": "",
+                                        "on": history.at.date().isoformat()}, timedelta(days=5))  # fmt: skip
+    elif stage == "eliminated":
+        history.add("jury.proposed", {"proposal": "non_certification",
+                                      "reasons": "Note éliminatoire à l'épreuve orale."},
+                    timedelta(days=2))  # fmt: skip
+        history.add("jury.proclaimed", {"decision": "non_certifie",
+                                        "recommendations": "Reprendre l'analyse de situations "
+                                        "professionnelles avec le tuteur avant une nouvelle session.",
+                                        "on": history.at.date().isoformat()}, timedelta(days=5))  # fmt: skip
     _write(store, candidate, history)
+
+
+def _vae(
+    history: _History,
+    rng: random.Random,
+    ref: WeightedReferential,
+    stage: str,
+    seats: list[dict[str, str]],
+    events_per_dossier: int | None,
+) -> None:
+    """A VAE request: admissible, proof received, decisions per competency; the partial one
+    is proclaimed by the national jury."""
+    first = history.at.date() - timedelta(days=3 * 365)
+    last = history.at.date() - timedelta(days=30)
+    history.add("vae.admissibility", {
+        "related": True,
+        "description": "Technicien(ne) retraite : régularisation de carrière et liquidation.",
+        "periods": [{"start": first.isoformat(), "end": last.isoformat()}],
+        "days": (last - first).days + 1,
+        "admissible": True,
+        "reason": "",
+        "on": history.at.date().isoformat(),
+    }, timedelta(hours=2))  # fmt: skip
+    history.add("vae.proof_received", {
+        "received": (history.at + timedelta(days=10)).date().isoformat(),
+        "attestation_3a": "2014-06-30" if stage == "vae_partial" else None,
+        "oral": stage != "vae_partial",
+    }, timedelta(days=10))  # fmt: skip
+    history.add("jury.composed", {"members": seats, "warnings": []}, timedelta(days=5))
+    certified = [line.competency for line in ref.certification]
+    decided = certified if stage == "vae_partial" else certified[:6]
+    drafts = [
+        {"competency": c, "validated": number < 10, "comment": ""}
+        for number, c in enumerate(decided)
+    ]
+    if events_per_dossier is not None:
+        while len(drafts) + 10 < events_per_dossier:
+            drafts.append(rng.choice(drafts))  # a decision confirmed again: same outcome
+    for payload in drafts:
+        history.add("vae.competency_decided", payload, timedelta(minutes=3))
+    if stage != "vae_partial":
+        return
+    history.add("jury.proposed", {"proposal": "non_certification",
+                                  "reasons": "Cinq compétences relationnelles restent à démontrer."},
+                timedelta(days=1))  # fmt: skip
+    history.add("jury.proclaimed", {"decision": "validation_partielle",
+                                    "recommendations": "Module de formation sur l'accueil et "
+                                    "l'entretien, puis nouvelle présentation.",
+                                    "on": history.at.date().isoformat()}, timedelta(days=7))  # fmt: skip

@@ -33,3 +33,7 @@ class LockedError(StoreError):
 
 class DiskWriteError(StoreError):
     """A write that did not reach the disk (full disk, permissions…): nothing was recorded."""
+
+
+class ConflictError(StoreError):
+    """Refused because of who the person is: a conflict of interest or the wrong role."""

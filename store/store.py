@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from grids import Referentials, load_referentials
-from models.dossier import DossierState, GridState, verdict
+from models.dossier import DossierState, GridState, Verdict, verdict
 from models.errors import CarnetError
 from models.events import (
     PAYLOADS,
@@ -40,10 +39,11 @@ from models.events import (
 from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
-from models.threshold import CqpVerdict, CriterionState
-from models.weighted import WeightedVerdict, parse_mark
+from models.threshold import CriterionState
 from store.atomic import atomic_write, clean_stale_temporaries
-from store.errors import DiskWriteError, StoreError
+from store.career import CareerActions
+from store.draft import Draft
+from store.errors import ConflictError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
 from store.journal import GENESIS_HEAD, Entry, Head, Journal
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
@@ -55,17 +55,8 @@ from store.storage import SafeJSONStorage, parse_tables
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
+_WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An event not yet sealed: its type and payload."""
-
-    type: str
-    payload: dict[str, Any]
-    # Only for writing a past history in one write (the demo); the app always uses the clock.
-    at: datetime | None = None
 
 
 @dataclass
@@ -89,7 +80,7 @@ class Snapshot:
     id: str
     state: DossierState
     events: tuple[Event, ...]
-    verdict: CqpVerdict | WeightedVerdict
+    verdict: Verdict
     referential: ThresholdReferential | WeightedReferential
 
 
@@ -97,7 +88,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-class Store:
+class Store(CareerActions):
     def __init__(self, folder: Path, referentials: Referentials | None = None) -> None:
         self.folder = folder
         self.referentials = referentials or load_referentials()
@@ -256,7 +247,11 @@ class Store:
             if dossier == REGISTRY:
                 _check_registry_event(event)
             else:
-                trial.apply(event)
+                try:
+                    trial.apply(event)
+                except EventError as exc:
+                    # Refused before anything is written: say why without the event number.
+                    raise StoreError(_WHERE.sub("", str(exc))) from exc
         try:
             rollback_to = self._journal.append(events)
         except OSError as exc:
@@ -303,7 +298,8 @@ class Store:
             try:
                 payload = model.model_validate(draft.payload).model_dump(mode="json")
             except ValidationError as exc:
-                raise EventError(f"{draft.type} : {exc.errors()[0]['msg']}") from exc
+                message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                raise EventError(f"{draft.type} : {message}") from exc
             seq += 1
             event = seal(
                 event_id=uuid.uuid4().hex,
@@ -351,6 +347,9 @@ class Store:
             return None
         return None if state.signed else (candidate, grid)
 
+    def _state(self, candidate: str) -> DossierState:
+        return self._load(candidate).state
+
     def grid_view(self, candidate: str, grid: str) -> GridState:
         """A copy of one grid's state: what the grid screen re-reads after each write."""
         return self._grid_state(candidate, grid).copy()
@@ -359,7 +358,7 @@ class Store:
         """What a screen needs to show a dossier: the snapshot and the people it names."""
         return self.snapshot(candidate), self.people()
 
-    def current_verdict(self, candidate: str) -> CqpVerdict | WeightedVerdict:
+    def current_verdict(self, candidate: str) -> Verdict:
         item = self._load(candidate)
         if item.state.candidate is None:
             raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
@@ -571,7 +570,7 @@ class Store:
 
     def grid_event(
         self, candidate: str, grid: str, type: str, author: str, **fields: Any
-    ) -> CqpVerdict | WeightedVerdict:
+    ) -> Verdict:
         """Records one of a grid's own events (timers, counters, letters, coverage…)."""
         if type not in GRID_EVENTS:
             raise StoreError(f"événement de grille inconnu : {type}")
@@ -611,7 +610,7 @@ class Store:
         comment: str,
         reason: str,
         author: str,
-    ) -> CqpVerdict | WeightedVerdict:
+    ) -> Verdict:
         payload = {
             "grid": grid,
             "criterion": criterion,
@@ -634,7 +633,7 @@ class Store:
         grid: str,
         marks: Sequence[tuple[str, CriterionState, str]],
         author: str,
-    ) -> CqpVerdict | WeightedVerdict:
+    ) -> Verdict:
         """Records criterion states (one or many, in one durable write); returns the verdict."""
         ref = self._threshold_ref(candidate)
         item = self._load(candidate)
@@ -656,24 +655,6 @@ class Store:
         self.append(candidate, drafts, author)
         return self.current_verdict(candidate)
 
-    def enter_mark(self, candidate: str, evaluation: str, typed: str, author: str) -> Decimal:
-        ref = self._weighted_ref(candidate)
-        try:
-            scale = ref.evaluation(evaluation).scale
-        except KeyError:
-            raise StoreError(f"épreuve inconnue : {evaluation}") from None
-        mark = parse_mark(typed, scale)
-        self.append(
-            candidate,
-            [Draft("mark.entered", {"evaluation": evaluation, "mark": str(mark)})],
-            author,
-        )
-        return mark
-
-    def record_pass(self, candidate: str, followed: bool, author: str) -> None:
-        self._weighted_ref(candidate)
-        self.append(candidate, [Draft("pass.recorded", {"followed": followed})], author)
-
     def _ref_of(self, candidate: str) -> ThresholdReferential | WeightedReferential:
         item = self._load(candidate)
         if item.state.candidate is None:
@@ -691,10 +672,6 @@ class Store:
         if not isinstance(ref, WeightedReferential):
             raise StoreError("les notes pondérées concernent le CQP Gestionnaire carrière")
         return ref
-
-
-class ConflictError(StoreError):
-    """Refused because of who the person is: a conflict of interest or the wrong role."""
 
 
 RELATION_TEXT = {
@@ -744,4 +721,4 @@ def _disk_error(exc: OSError) -> DiskWriteError:
     )
 
 
-__all__ = ["REGISTRY", "Draft", "Snapshot", "Store", "canonical", "new_id"]
+__all__ = ["REGISTRY", "ConflictError", "Draft", "Snapshot", "Store", "canonical", "new_id"]

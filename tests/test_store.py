@@ -125,7 +125,7 @@ def test_a_batch_is_all_or_nothing(store: Store) -> None:
 
 def test_carriere_marks(store: Store) -> None:
     candidate = store.create_candidate(
-        "C", "Carsat Bretagne", "gestionnaire-carriere", "t", route="vae"
+        "C", "Carsat Bretagne", "gestionnaire-carriere", "t", route="parcours_formation"
     )
     for evaluation, typed in zip(
         ("cc_interbranche", "cc_carriere", "ecrit", "oral", "apt"),

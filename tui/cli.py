@@ -183,15 +183,32 @@ def _status(data: Path, *, as_json: bool) -> int:
 
     for r in records:
         status = Status(r["status"])
-        detail = (
-            " ".join(f"B{i + 1} {b['validated']}/{b['total']}" for i, b in enumerate(r["blocks"]))
-            if r["blocks"]
-            else f"moyenne {(r['average'] or '—').replace('.', ',')}"
-        )
+        detail = _detail(r)
         print(
             f"{status.mark} {r['name']:<28} {cqp_label(r['cqp']):<22} {status.label:<11} {detail}"
         )
     return 0
+
+
+def _detail(record: dict[str, Any]) -> str:
+    """The one-line summary after the status: blocks, average or VAE, and the final decision."""
+    from models.career import PROCLAMATION_LABELS
+
+    if record["blocks"]:
+        return " ".join(
+            f"B{i + 1} {b['validated']}/{b['total']}" for i, b in enumerate(record["blocks"])
+        )
+    if "vae" in record:
+        vae = record["vae"]
+        done = len(vae["acquired"]) + len(vae["validated"])
+        total = done + len(vae["not_validated"]) + len(vae["undecided"])
+        detail = f"VAE {done}/{total} compétences"
+    else:
+        detail = f"moyenne {(record['average'] or '—').replace('.', ',')}"
+    final = record.get("final_decision")
+    if final:
+        detail += f" · jury national : {PROCLAMATION_LABELS[final]}"
+    return detail
 
 
 def _referentiels(*, as_json: bool) -> int:

@@ -17,7 +17,7 @@ ROUTES = [
 ]
 
 
-def parse_day(text: str, field: str) -> date:
+def parse_day(text: str, field: str, earliest: int = 2000) -> date:
     """A French date (JJ/MM/AAAA), refused in French if impossible, future or implausible."""
     value = text.strip()
     if not value:
@@ -28,8 +28,8 @@ def parse_day(text: str, field: str) -> date:
         raise FieldError(field, f"« {value} » n'est pas une date au format JJ/MM/AAAA.") from None
     if day > date.today():
         raise FieldError(field, "La date ne peut pas être dans le futur.")
-    if day.year < 2000:
-        raise FieldError(field, "La date est antérieure à 2000 : vérifiez l'année.")
+    if day.year < earliest:
+        raise FieldError(field, f"La date est antérieure à {earliest} : vérifiez l'année.")
     return day
 
 

@@ -13,12 +13,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dossier import DossierState, GridState
 from models.grid import phases
-from models.referential import ThresholdReferential
+from models.referential import ThresholdReferential, WeightedReferential
 from models.status import cqp_label
 from models.threshold import BlockVerdict, CompetencyVerdict, CqpVerdict
 from models.timing import minutes_text
+from models.vae import VaeVerdict
 from models.weighted import WeightedVerdict, format_mark
 from store.store import Snapshot
+from tui.career_text import jury_summary, vae_cells
 from tui.labels import status_cell
 from tui.modals.explanation import ExplanationModal
 from tui.modals.link_form import LinkForm
@@ -34,6 +36,9 @@ class DossierScreen(CandidateScreen):
         Binding("c", "logbook", "Carnet de suivi", id="logbook"),
         Binding("i", "explain", "Explication", id="explain"),
         Binding("l", "link", "Déclarer un lien", id="link"),
+        Binding("n", "marks", "Notes", id="marks"),
+        Binding("j", "juries", "Jurys", id="juries"),
+        Binding("v", "vae", "VAE", id="vae"),
         Binding("escape", "back", "Retour", id="back"),
     ]
 
@@ -87,7 +92,10 @@ class DossierScreen(CandidateScreen):
             self.query_one("#grids", Static).update(self._grids_text(snap.referential, snap.state))
         elif isinstance(verdict, WeightedVerdict):
             self._weighted_rows(table, verdict, snap)
-            self.query_one("#grids", Static).update(" ".join(verdict.explanation.facts))
+            self.query_one("#grids", Static).update(self._career_text(snap))
+        elif isinstance(verdict, VaeVerdict):
+            self._vae_rows(table, verdict, snap)
+            self.query_one("#grids", Static).update(self._career_text(snap))
         if cursor < table.row_count:
             table.move_cursor(row=cursor)
 
@@ -138,6 +146,18 @@ class DossierScreen(CandidateScreen):
                 "",
                 key=evaluation.id,
             )
+
+    def _vae_rows(self, table: DataTable[Any], verdict: VaeVerdict, snap: Snapshot) -> None:
+        ref = snap.referential
+        assert isinstance(ref, WeightedReferential)
+        for competency, cell in vae_cells(ref, snap.state.career, verdict):
+            comp = ref.competency(competency)
+            table.add_row(cell, f"{comp.number}. {comp.title}", "", "", "", key=competency)
+
+    def _career_text(self, snap: Snapshot) -> str:
+        lines = [" ".join(snap.verdict.explanation.facts)]
+        lines.extend(jury_summary(snap.state.career, self.person_name))
+        return "\n".join(lines)
 
     def _grids_text(self, ref: ThresholdReferential, state: DossierState) -> str:
         if not state.grids:
@@ -195,10 +215,44 @@ class DossierScreen(CandidateScreen):
         )
         if action in {"grid", "open_grid", "logbook", "link"}:
             return threshold
+        route = self._route()
+        if action == "marks":
+            return route is not None and route != "vae"
+        if action == "vae":
+            return route == "vae"
+        if action == "juries":
+            return route is not None
         return True
 
+    def _route(self) -> str | None:
+        snap = self.snapshot
+        if snap is None or snap.state.candidate is None:
+            return None
+        return snap.state.candidate.route
+
+    def action_marks(self) -> None:
+        from tui.screens.marks import MarksScreen
+
+        self.app.push_screen(MarksScreen(self.candidate))
+
+    def action_juries(self) -> None:
+        from tui.screens.jury import JuryScreen
+
+        self.app.push_screen(JuryScreen(self.candidate))
+
+    def action_vae(self) -> None:
+        from tui.screens.vae import VaeScreen
+
+        self.app.push_screen(VaeScreen(self.candidate))
+
     def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
-        self.action_grid()
+        route = self._route()
+        if route == "vae":
+            self.action_vae()
+        elif route is not None:
+            self.action_marks()
+        else:
+            self.action_grid()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -260,8 +314,8 @@ class DossierScreen(CandidateScreen):
         if snap is None:
             return
         verdict = snap.verdict
-        if isinstance(verdict, WeightedVerdict):
-            self.app.push_screen(ExplanationModal("Verdict", verdict.explanation, []))
+        if isinstance(verdict, WeightedVerdict | VaeVerdict):
+            self.app.push_screen(ExplanationModal("Verdict calculé", verdict.explanation, []))
             return
         table = self.query_one("#tree", DataTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""

@@ -1,0 +1,219 @@
+"""What users do in a Gestionnaire carrière dossier: marks, Pass, the two juries and the VAE
+request. Each action checks who may do it against the registry, then appends its event through
+the store's one write path; the dossier's own ``apply`` enforces the order of the process."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from models.career import CareerState
+from models.events import PersonCreated
+from models.jury import JURY_ROLES, JuryError, check_local_jury
+from models.referential import WeightedReferential
+from models.vae import Period, admissibility, oral_exempt
+from models.weighted import parse_mark
+from store.draft import Draft
+from store.errors import ConflictError, StoreError
+
+if TYPE_CHECKING:
+    from models.dossier import DossierState
+    from models.events import Event
+
+
+class JuryWarning(StoreError):
+    """A jury the seed allows but advises against: composed only once the warnings are seen."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
+
+
+class CareerActions:
+    if TYPE_CHECKING:
+
+        def append(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]: ...
+        def people(self) -> dict[str, PersonCreated]: ...
+        def _weighted_ref(self, candidate: str) -> WeightedReferential: ...
+        def _state(self, candidate: str) -> DossierState: ...
+
+    def _career(self, candidate: str) -> tuple[WeightedReferential, DossierState, CareerState]:
+        ref = self._weighted_ref(candidate)
+        state = self._state(candidate)
+        return ref, state, state.career
+
+    def _route(self, candidate: str, vae: bool) -> None:
+        state = self._state(candidate)
+        is_vae = state.candidate is not None and state.candidate.route == "vae"
+        if vae and not is_vae:
+            raise StoreError("réservé aux candidats en VAE")
+        if not vae and is_vae:
+            raise StoreError("les candidats en VAE ne passent pas les épreuves notées")
+
+    def _known(self, person: str) -> PersonCreated:
+        found = self.people().get(person)
+        if found is None:
+            raise StoreError(f"personne inconnue : {person}")
+        return found
+
+    # --- marks and Pass (training routes) --------------------------------------------------
+
+    def enter_mark(
+        self, candidate: str, evaluation: str, typed: str, author: str, by: str | None = None
+    ) -> Decimal:
+        """A mark /20 as typed, entered by a known person; the oral by a local jury member."""
+        ref, _, career = self._career(candidate)
+        self._route(candidate, vae=False)
+        try:
+            spec = ref.evaluation(evaluation)
+        except KeyError:
+            raise StoreError(f"épreuve inconnue : {evaluation}") from None
+        mark = parse_mark(typed, spec.scale)
+        if by is not None:
+            person = self._known(by)
+            if spec.marked_by == "jury_local" and by not in career.jury_members():
+                raise ConflictError(
+                    f"{person.name} ne siège pas au jury local : la note de "
+                    f"« {spec.title.lower()} » est attribuée par le jury local"
+                    + ("" if career.jury else " (composez-le d'abord)")
+                    + "."
+                )
+        payload = {"evaluation": evaluation, "mark": str(mark), "by": by}
+        self.append(candidate, [Draft("mark.entered", payload)], by or author)
+        return mark
+
+    def record_pass(self, candidate: str, followed: bool, author: str) -> None:
+        self._weighted_ref(candidate)
+        self._route(candidate, vae=False)
+        self.append(candidate, [Draft("pass.recorded", {"followed": followed})], author)
+
+    # --- juries ------------------------------------------------------------------------------
+
+    def check_jury(self, candidate: str, members: Sequence[tuple[str, str]]) -> list[str]:
+        """The warnings for a jury the seed allows; ``JuryError`` for one it refuses."""
+        ref, state, _ = self._career(candidate)
+        assert state.candidate is not None
+        people = self.people()
+        for role, person in members:
+            found = people.get(person)
+            if found is not None and "jury" not in found.roles:
+                raise JuryError(f"{found.name} n'est pas déclaré(e) membre de jury.", role)
+        return check_local_jury(ref, members, people, state.candidate.organisme)
+
+    def compose_jury(
+        self,
+        candidate: str,
+        members: Sequence[tuple[str, str]],
+        author: str,
+        *,
+        accept_warnings: bool = False,
+    ) -> list[str]:
+        warnings = self.check_jury(candidate, members)
+        if warnings and not accept_warnings:
+            raise JuryWarning(warnings)
+        order = list(JURY_ROLES)
+        seats = sorted(members, key=lambda m: order.index(m[0]))
+        payload = {
+            "members": [{"role": role, "person": person} for role, person in seats],
+            "warnings": warnings,
+        }
+        self.append(candidate, [Draft("jury.composed", payload)], author)
+        return warnings
+
+    def propose(self, candidate: str, proposal: str, reasons: str, author: str) -> None:
+        self._career(candidate)
+        payload = {"proposal": proposal, "reasons": reasons.strip()}
+        self.append(candidate, [Draft("jury.proposed", payload)], author)
+
+    def proclaim(
+        self, candidate: str, decision: str, recommendations: str, on: date, author: str
+    ) -> None:
+        self._career(candidate)
+        if on > date.today():
+            raise StoreError("la date de proclamation ne peut pas être dans le futur")
+        payload = {
+            "decision": decision,
+            "recommendations": recommendations.strip(),
+            "on": on.isoformat(),
+        }
+        self.append(candidate, [Draft("jury.proclaimed", payload)], author)
+
+    # --- VAE ---------------------------------------------------------------------------------
+
+    def decide_admissibility(
+        self,
+        candidate: str,
+        *,
+        related: bool,
+        description: str,
+        periods: Sequence[tuple[date, date]],
+        comment: str,
+        on: date,
+        author: str,
+    ) -> bool:
+        """The certifying body's decision, computed from the rule: an inadmissible request
+        keeps the rule's reasons and the comment."""
+        ref, _, _ = self._career(candidate)
+        self._route(candidate, vae=True)
+        for start, end in periods:
+            if end < start:
+                raise StoreError("une période d'expérience finit avant de commencer")
+            if end > on:
+                raise StoreError("une période d'expérience ne peut pas finir après la décision")
+        result = admissibility(ref, related, [Period(s, e) for s, e in periods])
+        reason = ""
+        if not result.admissible:
+            reason = " ".join(result.explanation.facts)
+            if comment.strip():
+                reason += f" {comment.strip()}"
+        payload: dict[str, Any] = {
+            "related": related,
+            "description": description.strip(),
+            "periods": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in periods],
+            "days": result.days,
+            "admissible": result.admissible,
+            "reason": reason,
+            "on": on.isoformat(),
+        }
+        self.append(candidate, [Draft("vae.admissibility", payload)], author)
+        return result.admissible
+
+    def receive_proof(
+        self,
+        candidate: str,
+        *,
+        received: date,
+        attestation_3a: date | None,
+        oral_requested: bool,
+        author: str,
+    ) -> bool:
+        """Records the dossier de preuve; returns whether the candidate presents it orally."""
+        ref, _, _ = self._career(candidate)
+        self._route(candidate, vae=True)
+        if received > date.today():
+            raise StoreError("la date de réception ne peut pas être dans le futur")
+        oral = oral_requested or not oral_exempt(ref.vae.oral_exemption, attestation_3a)
+        payload = {
+            "received": received.isoformat(),
+            "attestation_3a": attestation_3a.isoformat() if attestation_3a else None,
+            "oral": oral,
+        }
+        self.append(candidate, [Draft("vae.proof_received", payload)], author)
+        return oral
+
+    def decide_competency(
+        self, candidate: str, competency: str, validated: bool, comment: str, author: str
+    ) -> None:
+        ref, _, _ = self._career(candidate)
+        self._route(candidate, vae=True)
+        if competency not in {line.competency for line in ref.certification}:
+            raise StoreError(f"{competency} n'est pas une compétence certifiée")
+        payload = {"competency": competency, "validated": validated, "comment": comment.strip()}
+        self.append(candidate, [Draft("vae.competency_decided", payload)], author)
+
+    def start_attempt(self, candidate: str, reason: str, author: str) -> None:
+        self._career(candidate)
+        self._route(candidate, vae=True)
+        self.append(candidate, [Draft("attempt.started", {"reason": reason.strip()})], author)

@@ -1,0 +1,154 @@
+"""The juries' forms: composing the local jury, its proposal, the national proclamation.
+
+A member the seed forbids is refused at their field with the reason; two members of one
+organisme are allowed after a warning, confirmed by validating a second time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select, Static
+
+from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
+from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
+from models.jury import JURY_ROLES, JuryError, same_organisme
+from tui.modals.candidate_form import parse_day
+from tui.modals.form import FieldError, FormModal, required_text
+
+
+class JuryForm(FormModal[bool]):
+    heading = "Composer le jury local"
+
+    def __init__(self, candidate: str, organisme: str, people: dict[str, PersonCreated]) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.organisme = organisme
+        self.people = people
+        self.warned: list[tuple[str, str]] | None = None
+
+    def fields(self) -> ComposeResult:
+        yield Static(
+            f"Candidat de : {self.organisme}. Le représentant de la Branche retraite et l'expert "
+            "métier viennent d'un autre organisme ; de préférence, les trois membres sont "
+            "d'organismes différents.",
+            classes="form-detail",
+            markup=False,
+        )
+        choices = sorted(
+            (
+                f"{p.name} — {p.organisme}"
+                + (
+                    " (organisme du candidat)"
+                    if same_organisme(p.organisme, self.organisme)
+                    else ""
+                ),
+                pid,
+            )
+            for pid, p in self.people.items()
+            if "jury" in p.roles
+        )
+        for role, label in JURY_ROLES.items():
+            yield from self.field(label, Select(choices, id=role, prompt="Choisir un membre"))
+
+    async def submit(self) -> bool:
+        members = []
+        for role, label in JURY_ROLES.items():
+            person = self.query_one(f"#{role}", Select).value
+            if not isinstance(person, str):
+                raise FieldError(role, f"Choisissez : {label.lower()}.")
+            members.append((role, person))
+        try:
+            warnings: list[str] = await self.store(lambda s: s.check_jury(self.candidate, members))
+        except JuryError as exc:
+            raise FieldError(exc.role or "caisse_nationale", str(exc)) from exc
+        if warnings and self.warned != members:
+            self.warned = members
+            raise FieldError(
+                "caisse_nationale",
+                " ".join(warnings) + " Validez à nouveau (ctrl+s) pour confirmer ce jury.",
+            )
+        await self.store(
+            lambda s: s.compose_jury(self.candidate, members, "poste", accept_warnings=True)
+        )
+        return True
+
+
+class ProposalForm(FormModal[bool]):
+    heading = "Proposition du jury local"
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__()
+        self.candidate = candidate
+
+    def fields(self) -> ComposeResult:
+        yield Static(
+            "Après délibération, le jury local propose la certification, ou rend un avis "
+            "argumenté de non-certification destiné au jury paritaire national.",
+            classes="form-detail",
+        )
+        choices = [
+            ("Proposer la certification", "certification"),
+            ("Avis argumenté de non-certification", "non_certification"),
+        ]
+        yield from self.field("Proposition", Select(choices, id="proposal", prompt="Choisir"))
+        yield from self.field(
+            "Motifs (obligatoires pour une non-certification)", Input(id="reasons")
+        )
+
+    async def submit(self) -> bool:
+        proposal = self.query_one("#proposal", Select).value
+        if not isinstance(proposal, str):
+            raise FieldError("proposal", "Choisissez la proposition du jury.")
+        reasons = self.query_one("#reasons", Input).value
+        if proposal == "non_certification":
+            reasons = required_text(reasons, "reasons", "L'avis argumenté", minimum=3)
+        await self.store(lambda s: s.propose(self.candidate, proposal, reasons, "poste"))
+        return True
+
+
+class ProclamationForm(FormModal[bool]):
+    heading = "Proclamation du jury paritaire national"
+
+    def __init__(self, candidate: str, *, vae: bool) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.vae = vae
+
+    def fields(self) -> ComposeResult:
+        yield Static(
+            "Le jury paritaire national est souverain : sa décision est définitive et "
+            "s'impose au verdict calculé (les deux restent affichés).",
+            classes="form-detail",
+        )
+        decisions = VAE_DECISIONS if self.vae else TRAINING_DECISIONS
+        order = list(PROCLAMATION_LABELS)
+        choices = [
+            (PROCLAMATION_LABELS[d].capitalize(), d) for d in sorted(decisions, key=order.index)
+        ]
+        yield from self.field("Décision", Select(choices, id="decision", prompt="Choisir"))
+        yield from self.field(
+            "Préconisations (travaux complémentaires, formation, réorientation) — "
+            "obligatoires en cas d'échec ou de validation partielle",
+            Input(id="recommendations"),
+        )
+        yield from self.field(
+            "Date de la proclamation (JJ/MM/AAAA)",
+            Input(date.today().strftime("%d/%m/%Y"), id="on"),
+        )
+
+    async def submit(self) -> bool:
+        decision = self.query_one("#decision", Select).value
+        if not isinstance(decision, str):
+            raise FieldError("decision", "Choisissez la décision proclamée.")
+        recommendations = self.query_one("#recommendations", Input).value
+        if decision in NEEDS_RECOMMENDATIONS:
+            recommendations = required_text(
+                recommendations, "recommendations", "Les préconisations", minimum=3
+            )
+        on = parse_day(self.query_one("#on", Input).value, "on")
+        await self.store(
+            lambda s: s.proclaim(self.candidate, decision, recommendations, on, "poste")
+        )
+        return True

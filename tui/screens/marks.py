@@ -1,0 +1,251 @@
+"""The five marks of a Gestionnaire carrière candidate on a training route.
+
+One field per evaluation, typed as on paper (« 12,5 »); « entrée » records it. While a mark is
+being typed, the panel below shows what the verdict would become (total /200, average, eliminatory
+marks, Pass) so the person entering it sees the consequence before saving; « enregistré » appears
+only once the writer has it on disk.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+
+from models.errors import CarnetError
+from models.referential import WeightedReferential
+from models.status import Status
+from models.weighted import MarkError, WeightedVerdict, evaluate_weighted, format_mark, parse_mark
+from tui.labels import status_cell
+from tui.screens.candidate import CandidateScreen
+from tui.timefmt import when
+
+PASS_CHOICES = [("Oui, Pass suivi", "oui"), ("Non, Pass non suivi", "non")]
+
+
+class MarksScreen(CandidateScreen):
+    BINDINGS = [
+        Binding("up", "app.focus_previous", "Précédent", show=False),
+        Binding("down", "app.focus_next", "Suivant", show=False),
+        Binding("escape", "back", "Retour", id="back"),
+    ]
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__(candidate)
+        self.ref: WeightedReferential | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="marks-title", classes="screen-title")
+        with Horizontal(id="marks-people"):
+            yield Label("Saisie par ", classes="inline-label")
+            yield Select[str]([], id="by", prompt="Qui saisit ?", compact=True)
+            yield Label("  Pass ", classes="inline-label")
+            yield Select[str](PASS_CHOICES, id="pass", prompt="non renseigné", compact=True)
+        yield VerticalScroll(id="marks-list")
+        yield Static("", id="marks-panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        snap = await self.load_view()
+        ref = snap.referential
+        assert isinstance(ref, WeightedReferential) and snap.state.candidate is not None
+        self.ref = ref
+        career = snap.state.career
+        rows = []
+        for evaluation in ref.evaluations:
+            saved = career.marks.get(evaluation.id)
+            limit = evaluation.eliminatory_at_or_below
+            detail = f"  coef. {evaluation.coefficient}"
+            if limit is not None:
+                detail += f" · éliminatoire ≤ {format_mark(limit)}"
+            if evaluation.marked_by == "jury_local":
+                detail += " · notée par le jury local"
+            numbers = [str(ref.competency(c).number) for c in ref.certified_by(evaluation.id)]
+            rows.append(
+                Vertical(
+                    Horizontal(
+                        Label(evaluation.title, classes="mark-title", markup=False),
+                        Input(
+                            format_mark(saved) if saved is not None else "",
+                            placeholder="—/20",
+                            id=f"mark-{evaluation.id}",
+                            compact=True,
+                            classes="mark-input",
+                        ),
+                        Static("", id=f"who-{evaluation.id}", classes="mark-who"),
+                        classes="mark-line",
+                    ),
+                    Static(
+                        f"{detail} · couvre les compétences " + ", ".join(numbers),
+                        classes="mark-covers",
+                    ),
+                    classes="mark-row",
+                )
+            )
+        await self.query_one("#marks-list", VerticalScroll).mount_all(rows)
+        by = self.query_one("#by", Select)
+        by.set_options(
+            sorted(((f"{p.name} — {p.organisme}", pid) for pid, p in self.people.items()))
+        )
+        last = getattr(self.app, "last_marker", None)
+        if last in self.people:
+            by.value = last
+        if career.pass_followed is not None:
+            self.query_one("#pass", Select).value = "oui" if career.pass_followed else "non"
+        self._show()
+        self.query_one(f"#mark-{ref.evaluations[0].id}", Input).focus()
+
+    # --- what is shown ------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        snap, ref = self.snapshot, self.ref
+        assert snap is not None and ref is not None and snap.state.candidate is not None
+        cand = snap.state.candidate
+        route = {
+            "nouvel_embauche": "nouvel embauché",
+            "parcours_formation": "parcours de formation",
+        }
+        self.sub_title = cand.name
+        self.query_one("#marks-title", Static).update(
+            f"Notes — {cand.name} ({cand.organisme}) — {route.get(cand.route or '', '')}"
+        )
+        for evaluation in ref.evaluations:
+            self._show_who(evaluation.id)
+        self._preview()
+
+    def _typed(self) -> tuple[dict[str, Decimal], bool]:
+        """The marks as on screen (typed or saved) and whether any differs from the saved."""
+        snap, ref = self.snapshot, self.ref
+        assert snap is not None and ref is not None
+        saved = snap.state.career.marks
+        marks: dict[str, Decimal] = {}
+        changed = False
+        for evaluation in ref.evaluations:
+            text = self.query_one(f"#mark-{evaluation.id}", Input).value
+            try:
+                mark = parse_mark(text) if text.strip() else None
+            except MarkError:
+                mark = saved.get(evaluation.id)
+                changed = True
+            if mark is not None:
+                marks[evaluation.id] = mark
+            changed = changed or mark != saved.get(evaluation.id)
+        return marks, changed
+
+    def _preview(self) -> None:
+        snap, ref = self.snapshot, self.ref
+        assert snap is not None and ref is not None
+        marks, changed = self._typed()
+        pass_value = self.query_one("#pass", Select).value
+        followed = None if not isinstance(pass_value, str) else pass_value == "oui"
+        verdict = evaluate_weighted(ref, marks, followed)
+        self.query_one("#marks-panel", Static).update(_panel(ref, verdict, changed))
+
+    # --- typing and saving --------------------------------------------------------------------
+
+    @on(Input.Changed, ".mark-input")
+    def _changed(self, event: Input.Changed) -> None:
+        evaluation = (event.input.id or "").removeprefix("mark-")
+        who = self.query_one(f"#who-{evaluation}", Static)
+        text = event.value.strip()
+        if text:
+            try:
+                parse_mark(text)
+            except MarkError as exc:
+                who.update(Text(f"⚠ {exc}", style="bold red"))
+                self._preview()
+                return
+        self._show_who(evaluation)
+        self._preview()
+
+    def _show_who(self, evaluation: str) -> None:
+        snap = self.snapshot
+        assert snap is not None
+        record = snap.state.career.mark_records.get(evaluation)
+        who = self.query_one(f"#who-{evaluation}", Static)
+        if record is None:
+            who.update(Text("non saisie", style="dim"))
+        else:
+            who.update(Text(f"{self.person_name(record.by)}, {when(record.ts)}", style="dim"))
+
+    @on(Input.Submitted, ".mark-input")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        evaluation = (event.input.id or "").removeprefix("mark-")
+        who = self.query_one(f"#who-{evaluation}", Static)
+        by = self.query_one("#by", Select).value
+        typed = event.value
+        try:
+            if not typed.strip():
+                raise MarkError("Saisissez une note de 0 à 20 (ex. 12,5).")
+            mark = parse_mark(typed)
+            if not isinstance(by, str):
+                self.query_one("#by", Select).focus()
+                raise MarkError("Choisissez d'abord qui saisit la note (« Saisie par »).")
+            await self.app.store_call(  # type: ignore[attr-defined]
+                lambda s: s.enter_mark(self.candidate, evaluation, typed, "poste", by=by)
+            )
+        except CarnetError as exc:
+            who.update(Text(f"⚠ {exc}", style="bold red"))
+            return
+        self.app.last_marker = by  # type: ignore[attr-defined]
+        await self.load_view()
+        event.input.value = format_mark(mark)
+        self._show()
+        self.notify(f"Note enregistrée : {format_mark(mark)}/20.")
+        self.focus_next()
+
+    @on(Select.Changed, "#pass")
+    async def _pass_changed(self, event: Select.Changed) -> None:
+        snap = self.snapshot
+        if snap is None or not isinstance(event.value, str):
+            return
+        followed = event.value == "oui"
+        if snap.state.career.pass_followed is followed:
+            return
+        try:
+            await self.app.store_call(  # type: ignore[attr-defined]
+                lambda s: s.record_pass(self.candidate, followed, "poste")
+            )
+        except CarnetError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        await self.load_view()
+        self._show()
+        self.notify("Suivi du parcours Pass enregistré.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _panel(ref: WeightedReferential, verdict: WeightedVerdict, changed: bool) -> Text:
+    text = Text()
+    if verdict.average is not None:
+        text.append(f"Total {format_mark(verdict.total)}/{ref.total} · ", style="bold")
+        text.append(f"moyenne {verdict.average_text or ''}/20".replace(".", ","), style="bold")
+    else:
+        text.append(
+            f"Total provisoire {format_mark(verdict.total)}/{ref.total} · "
+            f"{len(verdict.missing)} note(s) manquante(s)",
+            style="bold",
+        )
+    pass_text = {True: "suivi", False: "NON suivi", None: "non renseigné"}[verdict.pass_followed]
+    text.append(f" · Pass : {pass_text}")
+    for evaluation in verdict.eliminatory:
+        spec = ref.evaluation(evaluation)
+        text.append(
+            f"\n⚠ Note éliminatoire : {spec.title} {format_mark(verdict.marks[evaluation])}/20",
+            style="bold red",
+        )
+    text.append("\nVerdict ")
+    if changed:
+        text.append("(si ces notes sont enregistrées) ", style="italic")
+    text.append_text(status_cell(verdict.status))
+    if verdict.status is not Status.VALIDATED:
+        text.append(" — " + " ".join(verdict.explanation.facts[-2:]), style="dim")
+    return text
