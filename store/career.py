@@ -76,7 +76,7 @@ class CareerActions:
             if spec.marked_by == "jury_local" and by not in career.jury_members():
                 raise ConflictError(
                     f"{person.name} ne siège pas au jury local : la note de "
-                    f"« {spec.title.lower()} » est attribuée par le jury local"
+                    f"« {spec.title} » est attribuée par le jury local"
                     + ("" if career.jury else " (composez-le d'abord)")
                     + "."
                 )

@@ -71,8 +71,9 @@ CONSEIL_STAGES = ("validated", "failed", "under_way", "fresh", "validated", "und
 CARRIERE_STAGES = (
     "certified", "vae_partial", "eliminated", "vae_under_way", "pending", "no_pass",
 )  # fmt: skip
-# Jury members come from organismes no demo candidate belongs to, as the seed asks.
-JURY_ORGANISMES = ("Cnav", "Carsat Nord-Est", "Carsat Centre-Val de Loire")
+# The first three jury members come from organismes no demo candidate belongs to.
+# The fourth is from a candidates' organisme: the app must refuse them on those dossiers.
+JURY_ORGANISMES = ("Cnav", "Carsat Nord-Est", "Carsat Centre-Val de Loire", "Carsat Bretagne")
 TODAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
@@ -136,7 +137,7 @@ def populate(
 
 
 def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
-    roles = {"tuteur": 4, "manager": 3, "representant_metier": 3, "certificateur": 2, "jury": 3}
+    roles = {"tuteur": 4, "manager": 3, "representant_metier": 3, "certificateur": 2, "jury": 4}
     people: dict[str, list[str]] = {role: [] for role in roles}
     drafts = []
     for role, count in roles.items():

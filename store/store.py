@@ -251,7 +251,7 @@ class Store(CareerActions):
                     trial.apply(event)
                 except EventError as exc:
                     # Refused before anything is written: say why without the event number.
-                    raise StoreError(_WHERE.sub("", str(exc))) from exc
+                    raise RefusedEvent(_WHERE.sub("", str(exc))) from exc
         try:
             rollback_to = self._journal.append(events)
         except OSError as exc:
@@ -672,6 +672,10 @@ class Store(CareerActions):
         if not isinstance(ref, WeightedReferential):
             raise StoreError("les notes pondérées concernent le CQP Gestionnaire carrière")
         return ref
+
+
+class RefusedEvent(StoreError, EventError):
+    """An event the dossier's history does not allow (a mark after the proclamation…)."""
 
 
 RELATION_TEXT = {

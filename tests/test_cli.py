@@ -48,9 +48,15 @@ def test_status_json_contract(demo_dir: Path, capsys: pytest.CaptureFixture[str]
                     assert 0 <= comp["validated"] <= comp["total"]
         else:
             assert c["cqp"] == "gestionnaire-carriere"
+            assert {"juries", "final_decision", "route"} <= c.keys()
+            if c["route"] == "vae":
+                vae = c["vae"]
+                assert {"admissibility", "proof", "acquired", "validated", "outcome"} <= vae.keys()
+                continue
             assert isinstance(c["marks"], dict)
             assert all(isinstance(m, str) for m in c["marks"].values())
             assert c["average"] is None or len(c["average"].split(".")[1]) == 2
+            assert all({"evaluation", "mark", "by", "at"} <= e.keys() for e in c["mark_entries"])
     # The demo shows every stage of both CQPs.
     for cqp in ("gestionnaire-conseil", "gestionnaire-carriere"):
         assert {s for q, s in seen if q == cqp} == statuses
@@ -59,6 +65,10 @@ def test_status_json_contract(demo_dir: Path, capsys: pytest.CaptureFixture[str]
     ]
     assert certified[0]["average"] == "10.00"
     assert certified[0]["marks"]["oral"] == "9.00"
+    assert certified[0]["final_decision"] == "certifie"
+    assert certified[0]["juries"]["local"]["proposal"] == "certification"
+    partial = [c for c in candidates if c.get("vae", {}).get("outcome") == "partielle"]
+    assert partial and partial[0]["final_decision"] == "validation_partielle"
 
 
 def test_status_text(demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

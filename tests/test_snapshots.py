@@ -14,7 +14,10 @@ from tests.conftest import ready
 from tui.app import CarnetApp, build_app
 from tui.screens.dossier import DossierScreen
 from tui.screens.grid import GridScreen
+from tui.screens.jury import JuryScreen
 from tui.screens.logbook import LogbookScreen
+from tui.screens.marks import MarksScreen
+from tui.screens.vae import VaeScreen
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -31,6 +34,13 @@ def demo(tmp_path: Path) -> tuple[CarnetApp, dict[str, str]]:
             if open_grids and "under_way" not in picks:
                 picks["under_way"] = record["id"]
                 picks["grid"] = open_grids[0].id
+            career = snap.state.career
+            if record.get("route") == "vae" and career.proclamation and "vae" not in picks:
+                picks["vae"] = record["id"]
+            if record.get("final_decision") == "certifie" and "certified" not in picks:
+                picks["certified"] = record["id"]
+            if record.get("final_decision") == "non_certifie" and "not_certified" not in picks:
+                picks["not_certified"] = record["id"]
             signed = [g for g in snap.state.grids.values() if g.signed]
             if record["status"] == "failed" and signed and "failed" not in picks:
                 picks["failed"] = record["id"]
@@ -130,3 +140,39 @@ def test_help(
         await pilot.press("question_mark")
 
     assert snap_compare(demo[0], terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_marks(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(MarksScreen(picks["certified"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_juries(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(JuryScreen(picks["not_certified"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_vae(
+    snap_compare: Any, demo: tuple[CarnetApp, dict[str, str]], size: tuple[int, int]
+) -> None:
+    app, picks = demo
+
+    async def push(pilot: Any) -> None:
+        await app.push_screen(VaeScreen(picks["vae"]))
+
+    assert snap_compare(app, terminal_size=size, run_before=_then(push))

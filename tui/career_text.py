@@ -30,7 +30,7 @@ def jury_summary(career: CareerState, name: Callable[[str | None], str]) -> list
             else PROPOSAL_LABELS[proposal.value.proposal]
             + (f" : {proposal.value.reasons}" if proposal.value.reasons else "")
         )
-        lines.append(f"Jury local : {members} — {said}.")
+        lines.append(f"Jury local : {members} — {said.rstrip('.')}.")
     lines.append(national_line(career))
     return lines
 
@@ -44,7 +44,7 @@ def national_line(career: CareerState) -> str:
         f"proclamé le {done.value.on.strftime('%d/%m/%Y')} (décision finale)"
     )
     if done.value.recommendations:
-        text += f" — préconisations : {done.value.recommendations}"
+        text += f" — préconisations : {done.value.recommendations.rstrip('.')}"
     return text + "."
 
 

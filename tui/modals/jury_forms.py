@@ -21,11 +21,18 @@ from tui.modals.form import FieldError, FormModal, required_text
 class JuryForm(FormModal[bool]):
     heading = "Composer le jury local"
 
-    def __init__(self, candidate: str, organisme: str, people: dict[str, PersonCreated]) -> None:
+    def __init__(
+        self,
+        candidate: str,
+        organisme: str,
+        people: dict[str, PersonCreated],
+        current: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.candidate = candidate
         self.organisme = organisme
         self.people = people
+        self.current = current or {}
         self.warned: list[tuple[str, str]] | None = None
 
     def fields(self) -> ComposeResult:
@@ -50,7 +57,10 @@ class JuryForm(FormModal[bool]):
             if "jury" in p.roles
         )
         for role, label in JURY_ROLES.items():
-            yield from self.field(label, Select(choices, id=role, prompt="Choisir un membre"))
+            select: Select[str] = Select(choices, id=role, prompt="Choisir un membre")
+            if self.current.get(role) in self.people:
+                select.value = self.current[role]
+            yield from self.field(label, select)
 
     async def submit(self) -> bool:
         members = []
@@ -145,7 +155,7 @@ class ProclamationForm(FormModal[bool]):
         recommendations = self.query_one("#recommendations", Input).value
         if decision in NEEDS_RECOMMENDATIONS:
             recommendations = required_text(
-                recommendations, "recommendations", "Les préconisations", minimum=3
+                recommendations, "recommendations", "Le champ « préconisations »", minimum=3
             )
         on = parse_day(self.query_one("#on", Input).value, "on")
         await self.store(

@@ -55,12 +55,6 @@ class DossierScreen(CandidateScreen):
 
     async def on_mount(self) -> None:
         table = self.query_one("#tree", DataTable)
-        # Widths that fit 80 columns; the title column is the one that gives.
-        table.add_column("Statut", key="status", width=12)
-        table.add_column("Bloc / compétence", key="title", width=28)
-        table.add_column("Grille", key="count", width=9)
-        table.add_column("Seuil", key="needed", width=8)
-        table.add_column("Carnet", key="logbook", width=10)
         await self.reload()
         table.focus()
 
@@ -87,6 +81,10 @@ class DossierScreen(CandidateScreen):
         table = self.query_one("#tree", DataTable)
         cursor = table.cursor_row
         table.clear()
+        if not table.columns:
+            # Widths that fit 80 columns; the title column is the one that gives.
+            for label, key, width in _COLUMNS[type(verdict).__name__]:
+                table.add_column(label, key=key, width=width)
         if isinstance(verdict, CqpVerdict) and isinstance(snap.referential, ThresholdReferential):
             self._threshold_rows(table, snap.referential, verdict, snap.state)
             self.query_one("#grids", Static).update(self._grids_text(snap.referential, snap.state))
@@ -142,8 +140,8 @@ class DossierScreen(CandidateScreen):
                 ),
                 evaluation.title,
                 f"{format_mark(mark)}/20" if mark is not None else "—",
-                f"coef. {evaluation.coefficient}",
-                "",
+                f"× {evaluation.coefficient}",
+                self._entered_by(snap, evaluation.id),
                 key=evaluation.id,
             )
 
@@ -152,7 +150,11 @@ class DossierScreen(CandidateScreen):
         assert isinstance(ref, WeightedReferential)
         for competency, cell in vae_cells(ref, snap.state.career, verdict):
             comp = ref.competency(competency)
-            table.add_row(cell, f"{comp.number}. {comp.title}", "", "", "", key=competency)
+            table.add_row(cell, f"{comp.number}. {comp.title}", key=competency)
+
+    def _entered_by(self, snap: Snapshot, evaluation: str) -> str:
+        record = snap.state.career.mark_records.get(evaluation)
+        return "" if record is None else f"{self.person_name(record.by)} {day(record.ts)}"
 
     def _career_text(self, snap: Snapshot) -> str:
         lines = [" ".join(snap.verdict.explanation.facts)]
@@ -333,6 +335,25 @@ class DossierScreen(CandidateScreen):
         texts = _titles(ref)
         decided = [texts.get(i, i) for i in item.explanation.decided_by]
         self.app.push_screen(ExplanationModal(texts.get(key, key), item.explanation, decided))
+
+
+_COLUMNS: dict[str, list[tuple[str, str, int | None]]] = {
+    "CqpVerdict": [
+        ("Statut", "status", 12),
+        ("Bloc / compétence", "title", 28),
+        ("Grille", "count", 9),
+        ("Seuil", "needed", 8),
+        ("Carnet", "logbook", 10),
+    ],
+    "WeightedVerdict": [
+        ("Statut", "status", 12),
+        ("Épreuve", "title", 38),
+        ("Note", "count", 8),
+        ("Coef.", "needed", 5),
+        ("Saisie par", "logbook", None),
+    ],
+    "VaeVerdict": [("Décision", "status", 16), ("Compétence certifiée", "title", None)],
+}
 
 
 def _titles(ref: ThresholdReferential) -> dict[str, str]:

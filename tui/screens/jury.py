@@ -121,8 +121,14 @@ class JuryScreen(CandidateScreen):
         snap = self.snapshot
         if snap is None or snap.state.candidate is None:
             return
+        jury = snap.state.career.jury
         self.app.push_screen(
-            JuryForm(self.candidate, snap.state.candidate.organisme, self.people),
+            JuryForm(
+                self.candidate,
+                snap.state.candidate.organisme,
+                self.people,
+                {s.role: s.person for s in jury.value.members} if jury else None,
+            ),
             self._done("Jury local enregistré."),
         )
 

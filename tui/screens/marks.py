@@ -21,6 +21,7 @@ from models.errors import CarnetError
 from models.referential import WeightedReferential
 from models.status import Status
 from models.weighted import MarkError, WeightedVerdict, evaluate_weighted, format_mark, parse_mark
+from tui.career_text import final_versus_computed
 from tui.labels import status_cell
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
@@ -38,6 +39,7 @@ class MarksScreen(CandidateScreen):
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
         self.ref: WeightedReferential | None = None
+        self.covers: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,8 +67,9 @@ class MarksScreen(CandidateScreen):
             if limit is not None:
                 detail += f" · éliminatoire ≤ {format_mark(limit)}"
             if evaluation.marked_by == "jury_local":
-                detail += " · notée par le jury local"
+                detail += " · jury local"
             numbers = [str(ref.competency(c).number) for c in ref.certified_by(evaluation.id)]
+            self.covers[evaluation.id] = f"{detail} · couvre les compétences " + ", ".join(numbers)
             rows.append(
                 Vertical(
                     Horizontal(
@@ -82,8 +85,10 @@ class MarksScreen(CandidateScreen):
                         classes="mark-line",
                     ),
                     Static(
-                        f"{detail} · couvre les compétences " + ", ".join(numbers),
+                        self.covers[evaluation.id],
+                        id=f"covers-{evaluation.id}",
                         classes="mark-covers",
+                        markup=False,
                     ),
                     classes="mark-row",
                 )
@@ -98,8 +103,15 @@ class MarksScreen(CandidateScreen):
             by.value = last
         if career.pass_followed is not None:
             self.query_one("#pass", Select).value = "oui" if career.pass_followed else "non"
+        if career.proclamation is not None:
+            # The national jury has proclaimed: its decision is final, the marks are too.
+            for widget in self.query(".mark-input, #pass, #by"):
+                widget.disabled = True
         self._show()
-        self.query_one(f"#mark-{ref.evaluations[0].id}", Input).focus()
+        first = self.query_one(f"#mark-{ref.evaluations[0].id}", Input)
+        if not first.disabled:
+            # Who enters the marks comes first: nothing is recorded without it.
+            (first if isinstance(by.value, str) else by).focus()
 
     # --- what is shown ------------------------------------------------------------------------
 
@@ -145,24 +157,37 @@ class MarksScreen(CandidateScreen):
         pass_value = self.query_one("#pass", Select).value
         followed = None if not isinstance(pass_value, str) else pass_value == "oui"
         verdict = evaluate_weighted(ref, marks, followed)
-        self.query_one("#marks-panel", Static).update(_panel(ref, verdict, changed))
+        panel = _panel(ref, verdict, changed)
+        if snap.state.career.proclamation is not None:
+            panel.append("\n")
+            panel.append_text(final_versus_computed(snap.state.career, verdict))
+            panel.append(" — notes figées.", style="dim")
+        self.query_one("#marks-panel", Static).update(panel)
 
     # --- typing and saving --------------------------------------------------------------------
 
     @on(Input.Changed, ".mark-input")
     def _changed(self, event: Input.Changed) -> None:
         evaluation = (event.input.id or "").removeprefix("mark-")
-        who = self.query_one(f"#who-{evaluation}", Static)
         text = event.value.strip()
+        error = None
         if text:
             try:
                 parse_mark(text)
             except MarkError as exc:
-                who.update(Text(f"⚠ {exc}", style="bold red"))
-                self._preview()
-                return
-        self._show_who(evaluation)
+                error = str(exc)
+        self._row_message(evaluation, error)
         self._preview()
+
+    def _row_message(self, evaluation: str, error: str | None) -> None:
+        """The row's second line: what the evaluation covers, or what is wrong with the mark."""
+        line = self.query_one(f"#covers-{evaluation}", Static)
+        if error is None:
+            line.update(Text(self.covers[evaluation]))
+            line.remove_class("mark-error")
+        else:
+            line.update(Text(f"  ⚠ {error}"))
+            line.add_class("mark-error")
 
     def _show_who(self, evaluation: str) -> None:
         snap = self.snapshot
@@ -177,7 +202,6 @@ class MarksScreen(CandidateScreen):
     @on(Input.Submitted, ".mark-input")
     async def _submitted(self, event: Input.Submitted) -> None:
         evaluation = (event.input.id or "").removeprefix("mark-")
-        who = self.query_one(f"#who-{evaluation}", Static)
         by = self.query_one("#by", Select).value
         typed = event.value
         try:
@@ -191,8 +215,9 @@ class MarksScreen(CandidateScreen):
                 lambda s: s.enter_mark(self.candidate, evaluation, typed, "poste", by=by)
             )
         except CarnetError as exc:
-            who.update(Text(f"⚠ {exc}", style="bold red"))
+            self._row_message(evaluation, str(exc))
             return
+        self._row_message(evaluation, None)
         self.app.last_marker = by  # type: ignore[attr-defined]
         await self.load_view()
         event.input.value = format_mark(mark)
