@@ -9,12 +9,15 @@ signature that is not there), so an inconsistent history is never shown as a pla
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
-from models.career import CareerState
+from models.career import CareerState, MarkRecord
+from models.conflicts import Conflict, Source
 from models.events import (
     AttestationSigned,
     AttestationWithdrawn,
     CandidateCreated,
+    ConflictResolved,
     CoverageMarked,
     CriterionAmended,
     CriterionMarked,
@@ -26,6 +29,7 @@ from models.events import (
     InterviewsCounted,
     LetterRecorded,
     LinkDeclared,
+    MarkEntered,
     NoDocumentNoted,
     QuestionRecorded,
     TimerPaused,
@@ -129,6 +133,9 @@ class DossierState:
     attestations: dict[str, dict[str, Signature]] = field(default_factory=dict)
     logbook_history: list[LogbookEntry] = field(default_factory=list)
     career: CareerState = field(default_factory=CareerState)
+    # The event behind each value two stations could set, and the conflicts between them.
+    sources: dict[str, Source] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
     events: int = 0
     unknown_events: int = 0
     last_seq: int = 0
@@ -147,6 +154,72 @@ class DossierState:
     def attested(self, competency: str) -> bool:
         return {"tuteur", "manager"} <= self.attestations.get(competency, {}).keys()
 
+    @property
+    def open_conflicts(self) -> list[Conflict]:
+        return [c for c in self.conflicts.values() if c.open]
+
+    def apply_received(self, event: Event) -> None:
+        """Applies an event recorded elsewhere (a merged dossier): one that no longer fits the
+        history is kept aside as a conflict for the secretariat, never dropped in silence."""
+        trial_events = self.events
+        try:
+            self.apply(event)
+        except EventError as exc:
+            self.events = trial_events + 1
+            key = f"event:{event.id}"
+            source = Source(event.id, event.station, event.author, event.ts, (), None)
+            self.conflicts[key] = Conflict(key, [source], incompatible=str(exc))
+
+    def _claim(self, event: Event, key: str, value: tuple[object, ...], payload: object) -> bool:
+        """Whether ``event`` may set ``key``; if not, the clash is recorded as a conflict."""
+        replaces = getattr(payload, "replaces", None)
+        source = Source(event.id, event.station, event.author, event.ts, value, payload)
+        current = self.sources.get(key)
+        if (
+            current is None
+            or current.station == event.station
+            or replaces == current.event
+            or current.value == value
+        ):
+            self.sources[key] = source
+            return True
+        conflict = self.conflicts.get(key)
+        if conflict is None or not conflict.open:
+            conflict = self.conflicts[key] = Conflict(key, [current])
+        conflict.sources.append(source)
+        return False
+
+    def _resolve(self, event: Event, payload: ConflictResolved, where: str) -> None:
+        conflict = self.conflicts.get(payload.key)
+        if conflict is None or not conflict.open:
+            raise EventError(f"{where} : aucun conflit ouvert sur {payload.key}")
+        chosen = next((s for s in conflict.sources if s.event == payload.chosen), None)
+        if chosen is None:
+            raise EventError(f"{where} : la valeur choisie ne fait pas partie du conflit")
+        if chosen.payload is not None:
+            self._set(chosen)
+            self.sources[payload.key] = chosen
+        conflict.chosen = chosen.event
+        conflict.reason = payload.reason
+        conflict.resolved_by = event.author
+        conflict.resolved_ts = event.ts
+
+    def _set(self, source: Source) -> None:
+        """Makes a chosen value the one in force."""
+        payload = source.payload
+        if isinstance(payload, CriterionMarked):
+            grid = self.grids[payload.grid]
+            grid.states[payload.criterion] = payload.state
+            grid.comments[payload.criterion] = payload.comment
+        elif isinstance(payload, MarkEntered):
+            record = MarkRecord(payload.evaluation, Decimal(payload.mark), payload.by, source.ts)
+            self.career.marks[payload.evaluation] = record.mark
+            self.career.mark_records[payload.evaluation] = record
+            self.career.mark_history.append(record)
+        elif isinstance(payload, AttestationSigned):
+            signed = self.attestations.setdefault(payload.competency, {})
+            signed[payload.role] = Signature(payload.person, source.ts, payload.situation)
+
     def apply(self, event: Event) -> None:
         payload = payload_of(event)
         self.events += 1
@@ -163,6 +236,9 @@ class DossierState:
             case LinkDeclared():
                 self.links.append(payload)
             case AttestationSigned():
+                key = f"attestation:{payload.competency}:{payload.role}"
+                if not self._claim(event, key, (payload.person,), payload):
+                    return
                 signed = self.attestations.setdefault(payload.competency, {})
                 if payload.role in signed:
                     raise EventError(f"{where} : attestation déjà signée par le {payload.role}")
@@ -186,6 +262,7 @@ class DossierState:
                 if current is None or current.person != payload.person:
                     raise EventError(f"{where} : seule sa propre signature peut être retirée")
                 del signed[payload.role]
+                self.sources.pop(f"attestation:{payload.competency}:{payload.role}", None)
                 self.logbook_history.append(
                     LogbookEntry(
                         payload.competency,
@@ -212,6 +289,9 @@ class DossierState:
             case CriterionMarked():
                 grid = self._open_grid(payload.grid, where)
                 self._check_criterion(grid, payload.criterion, where)
+                key = f"criterion:{payload.grid}:{payload.criterion}"
+                if not self._claim(event, key, (payload.state, payload.comment), payload):
+                    return
                 grid.states[payload.criterion] = payload.state
                 grid.comments[payload.criterion] = payload.comment
             case TimerStarted() | TimerPaused():
@@ -277,6 +357,12 @@ class DossierState:
                         event.ts,
                     )
                 )
+            case ConflictResolved():
+                self._resolve(event, payload, where)
+            case MarkEntered() if not self._claim(
+                event, f"mark:{payload.evaluation}", (payload.mark,), payload
+            ):
+                return
             case _:
                 if not self.career.apply(event, payload, self.candidate):
                     # Registry payloads never belong in a candidate's dossier.
@@ -311,6 +397,8 @@ class DossierState:
             attestations={c: dict(s) for c, s in self.attestations.items()},
             logbook_history=list(self.logbook_history),
             career=self.career.copy(),
+            sources=dict(self.sources),
+            conflicts={k: c.copy() for k, c in self.conflicts.items()},
         )
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:

@@ -144,6 +144,7 @@ class AttestationSigned(_Payload):
     role: LogbookRole
     person: str
     situation: Reason  # the real work situation, in a sentence
+    replaces: str | None = None  # see models.conflicts
 
 
 class AttestationWithdrawn(_Payload):
@@ -228,12 +229,14 @@ class CriterionMarked(_Payload):
     criterion: str
     state: CriterionState
     comment: str = Field(default="", max_length=2000)
+    replaces: str | None = None  # see models.conflicts
 
 
 class MarkEntered(_Payload):
     evaluation: str
     mark: str = Field(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2})?$")
     by: str | None = None  # the person who entered it (the local jury for the oral)
+    replaces: str | None = None  # see models.conflicts
 
 
 JuryRole = Literal["caisse_nationale", "branche_retraite", "expert_metier"]
@@ -334,6 +337,14 @@ class PassRecorded(_Payload):
     followed: bool
 
 
+class ConflictResolved(_Payload):
+    """The secretariat's choice between values recorded concurrently by two stations."""
+
+    key: str = Field(min_length=1, max_length=300)
+    chosen: str = Field(pattern=r"^[0-9a-f]{32}$")
+    reason: Reason
+
+
 class PersonCreated(_Payload):
     person: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -367,6 +378,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "vae.proof_received": VaeProofReceived,
     "vae.competency_decided": VaeCompetencyDecided,
     "attempt.started": AttemptStarted,
+    "conflict.resolved": ConflictResolved,
     "person.created": PersonCreated,
 }
 

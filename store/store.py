@@ -7,13 +7,14 @@ UI's event loop never waits on the disk and writes never interleave.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import re
 import secrets
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from grids import Referentials, load_referentials
+from models.conflicts import claim_key
 from models.dossier import DossierState, GridState, Verdict, verdict
 from models.errors import CarnetError
 from models.events import (
@@ -214,14 +216,13 @@ class Store(CareerActions):
         try:
             table = db.table(EVENTS)
             raw = db.storage.read() or {}
-            events = [Event.from_stored(doc) for doc in raw.get(EVENTS, {}).values()]
-            events.sort(key=lambda e: (e.station, e.seq))
+            events = merged_order(Event.from_stored(doc) for doc in raw.get(EVENTS, {}).values())
             state = DossierState()
             for event in events:
                 if dossier == REGISTRY:
                     _check_registry_event(event)
                 else:
-                    state.apply(event)
+                    state.apply_received(event)
         except BaseException:
             db.close()
             raise
@@ -241,7 +242,8 @@ class Store(CareerActions):
             return []
         assert self._journal is not None
         item = self._registry if dossier == REGISTRY else self._load(dossier)
-        events = self._seal(dossier, drafts, author)
+        ids = [uuid.uuid4().hex for _ in drafts]
+        events = self._seal(dossier, _with_replaces(item.state, drafts, ids), author, ids)
         trial = item.state.copy()
         for event in events:
             if dossier == REGISTRY:
@@ -286,11 +288,13 @@ class Store(CareerActions):
         item.table.clear_cache()
         item.table._next_id = None  # TinyDB's own counter, should anything insert through it
 
-    def _seal(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]:
+    def _seal(
+        self, dossier: str, drafts: Sequence[Draft], author: str, ids: Sequence[str]
+    ) -> list[Event]:
         events = []
         seq, prev = self.head.seq, self.head.hash
         now = format_ts(self.clock())
-        for draft in drafts:
+        for draft, event_id in zip(drafts, ids, strict=True):
             ts = now if draft.at is None else format_ts(draft.at)
             model = PAYLOADS.get(draft.type)
             if model is None:
@@ -302,7 +306,7 @@ class Store(CareerActions):
                 raise EventError(f"{draft.type} : {message}") from exc
             seq += 1
             event = seal(
-                event_id=uuid.uuid4().hex,
+                event_id=event_id,
                 station=self.station.id,
                 seq=seq,
                 author=author,
@@ -655,6 +659,13 @@ class Store(CareerActions):
         self.append(candidate, drafts, author)
         return self.current_verdict(candidate)
 
+    def resolve_conflict(
+        self, candidate: str, key: str, chosen: str, reason: str, author: str
+    ) -> None:
+        """The secretariat's choice of the value that stands, itself an event."""
+        payload = {"key": key, "chosen": chosen, "reason": reason.strip()}
+        self.append(candidate, [Draft("conflict.resolved", payload)], author)
+
     def _ref_of(self, candidate: str) -> ThresholdReferential | WeightedReferential:
         item = self._load(candidate)
         if item.state.candidate is None:
@@ -695,6 +706,35 @@ GRID_EVENTS = frozenset(
         "question.recorded",
     }
 )
+
+
+def merged_order(events: Iterable[Event]) -> list[Event]:
+    """Each station's events in its own order, the stations interleaved by time: a dossier
+    merged from several stations reads as it happened, and one station's alone as it was."""
+    chains: dict[str, list[Event]] = {}
+    for event in events:
+        chains.setdefault(event.station, []).append(event)
+    if len(chains) == 1:
+        (only,) = chains.values()
+        return sorted(only, key=lambda e: e.seq)
+    ordered = [sorted(chain, key=lambda e: e.seq) for chain in chains.values()]
+    return list(heapq.merge(*ordered, key=lambda e: (e.ts, e.station, e.seq)))
+
+
+def _with_replaces(state: DossierState, drafts: Sequence[Draft], ids: Sequence[str]) -> list[Draft]:
+    """Names, in each keyed event, the event whose value it replaces on this station."""
+    latest: dict[str, str] = {}
+    result = []
+    for draft, event_id in zip(drafts, ids, strict=True):
+        key = claim_key(draft.type, draft.payload)
+        if key is not None:
+            current = latest.get(key) or (
+                state.sources[key].event if key in state.sources else None
+            )
+            draft = Draft(draft.type, {**draft.payload, "replaces": current}, draft.at)
+            latest[key] = event_id
+        result.append(draft)
+    return result
 
 
 def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:
