@@ -36,6 +36,25 @@ def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> d
         "explanation": explanation_record(verdict.explanation),
         "events": state.events,
         "last_change": state.last_ts or None,
+        # Values two stations recorded differently, until the secretariat chooses.
+        "conflicts": [
+            {
+                "key": c.key,
+                "incompatible": c.incompatible or None,
+                "values": [
+                    {
+                        "event": src.event,
+                        "station": src.station,
+                        "author": src.author,
+                        "at": src.ts,
+                        "value": [str(v) for v in src.value],
+                    }
+                    for src in c.sources
+                ],
+            }
+            for c in state.open_conflicts
+        ],
+        "conflicts_resolved": sum(1 for c in state.conflicts.values() if not c.open),
     }
     if isinstance(verdict, CqpVerdict):
         record["blocks"] = [

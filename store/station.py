@@ -14,10 +14,18 @@ from store.errors import CorruptFileError
 STATION_NAME = "station.json"
 
 
+ROLES = ("poste", "secretariat")
+
+
 @dataclass(frozen=True)
 class Station:
     id: str
     created: str
+    role: str = "poste"  # "secretariat" for the central office that merges the stations
+
+    @property
+    def secretariat(self) -> bool:
+        return self.role == "secretariat"
 
 
 def load_or_create_station(folder: Path) -> Station:
@@ -31,6 +39,16 @@ def load_or_create_station(folder: Path) -> Station:
         return station
     try:
         data = json.loads(raw)
-        return Station(id=str(data["id"]), created=str(data["created"]))
-    except (ValueError, KeyError, TypeError) as exc:
+        role = str(data.get("role", "poste"))
+        if role not in ROLES:
+            raise ValueError(role)
+        return Station(id=str(data["id"]), created=str(data["created"]), role=role)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorruptFileError(path, "identité du poste illisible", None) from exc
+
+
+def set_role(folder: Path, role: str) -> Station:
+    station = load_or_create_station(folder)
+    data = {"id": station.id, "created": station.created, "role": role}
+    atomic_write(folder / STATION_NAME, json.dumps(data).encode(), keep_backup=False)
+    return Station(station.id, station.created, role)

@@ -181,6 +181,45 @@ class Store(CareerActions):
     def _any_dossier(self) -> bool:
         return (self.folder / REGISTRY_FILE).exists() or bool(self.candidate_ids())
 
+    def raw_events(self, dossier: str) -> dict[str, Any]:
+        """A dossier's events as stored, unchecked (an export checks the ones it sends)."""
+        return self._raw_events(dossier)
+
+    def receive(self, dossier: str, raws: Sequence[dict[str, Any]]) -> int:
+        """Adds events recorded by other stations as they are (sealed by their station, never
+        re-sealed here); an event id already in the dossier is skipped. Returns how many."""
+        if threading.get_ident() != self._owner:
+            raise StoreError("écriture hors du fil d'écriture unique")
+        if dossier == REGISTRY:
+            self._registry.db.close()
+        else:
+            self.forget(dossier)
+        storage = SafeJSONStorage(self.path_of(dossier))
+        try:
+            data = storage.read() or {}
+            table = dict(data.get(EVENTS, {}))
+            held = {doc.get("id") for doc in table.values()}
+            next_id = len(table) + 1
+            added = 0
+            for raw in raws:
+                if raw["id"] in held or raw["station"] == self.station.id:
+                    continue
+                held.add(raw["id"])
+                table[str(next_id)] = raw
+                next_id += 1
+                added += 1
+            if added:
+                try:
+                    storage.write({**data, EVENTS: table})
+                except OSError as exc:
+                    raise _disk_error(exc) from exc
+        finally:
+            storage.close()
+            if dossier == REGISTRY:
+                self._registry = self._load(REGISTRY)
+                self._people = _people_in(self._registry.events)
+        return added
+
     def _raw_events(self, dossier: str) -> dict[str, Any]:
         path = self.path_of(dossier)
         try:

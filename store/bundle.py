@@ -1,0 +1,177 @@
+"""Signed files between stations and the secretariat: bundles of events and receipts.
+
+One JSON object: ``format``, ``version``, a ``header`` (kind, signing station, its key's
+fingerprint, sequence number, referentials, event count, SHA-256 of the content), the Ed25519
+``signature`` of the canonical header, and the ``content`` as a JSON text. Everything is checked
+before anything is used: a file that fails any check is refused whole, with the reason in French.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from models.errors import CarnetError
+from models.events import Event, EventError, canonical, payload_of, utc_now
+from store.keys import StationKey, TrustedKey
+
+FORMAT = "carnet"
+VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024  # far above a real bundle; refuses a file meant to exhaust memory
+SUFFIX = ".carnet"
+
+
+class BundleError(CarnetError):
+    """A bundle or receipt refused whole; nothing of it was applied."""
+
+
+class Header(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["bundle", "receipt"]
+    station: str = Field(min_length=1, max_length=64)
+    fingerprint: str = Field(max_length=64)
+    seq: int = Field(ge=1)
+    created: str = Field(max_length=40)
+    referentials: dict[str, str] = Field(default_factory=dict)
+    count: int = Field(ge=0)
+    content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Opened:
+    header: Header
+    content: Any
+
+
+def seal_file(
+    kind: Literal["bundle", "receipt"],
+    station: str,
+    key: StationKey,
+    seq: int,
+    content: Any,
+    *,
+    count: int,
+    referentials: Mapping[str, str] | None = None,
+) -> bytes:
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    header = Header(
+        kind=kind,
+        station=station,
+        fingerprint=key.fingerprint,
+        seq=seq,
+        created=utc_now(),
+        referentials=dict(referentials or {}),
+        count=count,
+        content_sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+    header_data = header.model_dump()
+    signature = key.sign(canonical(header_data))
+    envelope = {
+        "format": FORMAT,
+        "version": VERSION,
+        "header": header_data,
+        "signature": base64.b64encode(signature).decode(),
+        "content": text,
+    }
+    return (json.dumps(envelope, ensure_ascii=False) + "\n").encode()
+
+
+def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
+    """Checks a file's envelope, signature and content hash; returns its parsed content."""
+    if len(data) > MAX_BYTES:
+        raise BundleError(f"fichier trop volumineux ({len(data)} octets) : ce n'est pas un lot")
+    if not data.strip():
+        raise BundleError("fichier vide : ce n'est pas un lot carnet")
+    if not data.lstrip().startswith(b"{"):
+        raise BundleError("ce n'est pas un lot carnet")
+    try:
+        envelope = json.loads(data)
+    except UnicodeDecodeError:
+        raise BundleError("ce n'est pas un lot carnet (contenu binaire)") from None
+    except (ValueError, RecursionError) as exc:
+        raise BundleError(f"fichier tronqué ou illisible ({_short(exc)})") from None
+    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+        raise BundleError("ce n'est pas un lot carnet")
+    if envelope.get("version") != VERSION:
+        raise BundleError(
+            f"version de format inconnue ({envelope.get('version')!r}) : "
+            f"cette version de carnet lit la version {VERSION}"
+        )
+    try:
+        header = Header.model_validate(envelope.get("header"))
+    except ValidationError as exc:
+        raise BundleError(f"en-tête invalide : {exc.errors()[0]['msg']}") from None
+    key = trusted.get(header.station)
+    if key is None:
+        raise BundleError(
+            f"poste inconnu « {header.station} » : faites d'abord confiance à sa clé "
+            "publique (carnet trust FICHIER)"
+        )
+    if header.fingerprint != key.fingerprint:
+        raise BundleError(
+            f"signé par une autre clé que celle connue pour le poste {header.station} "
+            f"({header.fingerprint} au lieu de {key.fingerprint})"
+        )
+    try:
+        signature = base64.b64decode(str(envelope.get("signature")), validate=True)
+    except (binascii.Error, ValueError):
+        raise BundleError("signature absente ou illisible") from None
+    if not key.verify(signature, canonical(header.model_dump())):
+        raise BundleError(
+            f"signature invalide : l'en-tête a été modifié ou n'est pas signé par {header.station}"
+        )
+    text = envelope.get("content")
+    if not isinstance(text, str):
+        raise BundleError("contenu absent")
+    if hashlib.sha256(text.encode()).hexdigest() != header.content_sha256:
+        raise BundleError("contenu altéré : son empreinte SHA-256 ne correspond pas à la signature")
+    try:
+        content = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BundleError("contenu illisible malgré une empreinte correcte") from None
+    return Opened(header, content)
+
+
+def check_events(opened: Opened, referentials: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A bundle's events, each checked: its own hash, its station, its payload, the
+    referential versions it was recorded with. Returns them as stored (plain dicts)."""
+    header = opened.header
+    for ref_id, version in header.referentials.items():
+        if referentials.get(ref_id) != version:
+            raise BundleError(f"référentiel inconnu ici : {ref_id} version {version}")
+    raw = opened.content
+    if not isinstance(raw, list) or len(raw) != header.count:
+        raise BundleError("le nombre d'événements ne correspond pas à l'en-tête")
+    previous: Event | None = None
+    for index, item in enumerate(raw):
+        try:
+            event = Event.from_stored(item)
+            payload_of(event)
+        except EventError as exc:
+            raise BundleError(f"événement {index + 1} refusé : {exc}") from None
+        if event.station != header.station:
+            raise BundleError(f"événement {index + 1} d'un autre poste ({event.station})")
+        if previous is not None:
+            if event.seq <= previous.seq:
+                raise BundleError("événements dans le désordre ou en double dans le lot")
+            if event.seq == previous.seq + 1 and event.prev != previous.hash:
+                raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
+        if event.type == "candidate.created":
+            cqp, recorded = event.payload.get("cqp"), event.payload.get("referential_version")
+            if referentials.get(str(cqp)) != recorded:
+                raise BundleError(f"référentiel inconnu ici : {cqp} version {recorded}")
+        previous = event
+    return raw
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) < 80 else text[:77] + "…"

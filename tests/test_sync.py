@@ -1,0 +1,304 @@
+"""Stations → secretariat: signed bundles, lossless and idempotent merge, gaps, conflicts,
+receipts back to the station (no textual)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.threshold import CriterionState
+from store.bundle import seal_file
+from store.keys import Ed25519PrivateKey, StationKey, public_key_file
+from store.station import set_role
+from store.store import Store
+from store.sync import export, import_files, own_events, station_key, sync_state
+
+V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
+
+
+def _station(folder: Path) -> tuple[str, str, list[str]]:
+    """A station with one Gestionnaire conseil candidate and a grid under way."""
+    with Store.open(folder) as store:
+        tutor = store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+        manager = store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
+        evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
+        candidate = store.create_candidate(
+            "Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil", "t",
+            tutor=tutor, manager=manager,
+        )  # fmt: skip
+        grid = store.open_grid(candidate, "gc.b2", "t", evaluator=evaluator, certifier=certifier)
+        criteria = [k.id for c in store.referentials.conseil.block("gc.b2").competencies
+                    for k in c.criteria]  # fmt: skip
+        store.mark_criteria(candidate, grid, [(k, V, "") for k in criteria[:3]], "t")
+    return candidate, grid, criteria
+
+
+def _key_file(folder: Path) -> Path:
+    with Store.open(folder) as store:
+        path = folder.parent / f"{folder.name}.cle"
+        path.write_bytes(public_key_file(store.station.id, station_key(store)))
+    return path
+
+
+def _trust(folder: Path, *others: Path) -> None:
+    from store.sync import confirm_trust
+
+    with Store.open(folder) as store:
+        for other in others:
+            confirm_trust(store, _key_file(other))
+
+
+def _export(folder: Path, name: str, everything: bool = False) -> Path:
+    with Store.open(folder) as store:
+        return export(store, folder.parent / name, everything=everything).path
+
+
+def _import(folder: Path, *paths: Path) -> Any:
+    with Store.open(folder) as store:
+        return import_files(store, list(paths), receipts_dir=folder.parent / "accuses")
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """Every file under the data folder with its SHA-256: "nothing changed" made checkable."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in {"carnet.lock"}
+    }
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
+    station, secretariat = tmp_path / "a", tmp_path / "s"
+    candidate, grid, criteria = _station(station)
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    _trust(secretariat, station)
+    _trust(station, secretariat)
+    return station, secretariat, candidate, grid, criteria
+
+
+def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
+    station, secretariat, candidate, grid, _ = pair
+    bundle = _export(station, "lot1.carnet")
+    report = _import(secretariat, bundle)
+    assert not report.rejected and report.new_events > 0 and not report.gaps
+    with Store.open(station) as a, Store.open(secretariat) as s:
+        assert s.summary(candidate) == a.summary(candidate)
+        assert sync_state(a).status_of(e["seq"] for e in own_events(a)) == "exporté, non confirmé"
+    (receipt,) = report.receipts
+    back = _import(station, receipt)
+    assert not back.rejected and back.acknowledged == report.new_events
+    with Store.open(station) as a:
+        assert sync_state(a).status_of(e["seq"] for e in own_events(a)) == (
+            "confirmé par le secrétariat"
+        )
+        # Nothing left to send; « --all » still sends everything.
+        assert export(a, station.parent / "vide.carnet").events == 0
+        assert export(a, station.parent / "tout.carnet", everything=True).events == len(
+            own_events(a)
+        )
+    # A receipt is for its station only.
+    assert "concerne le poste" in (_import(secretariat, receipt).files[0].error or "")
+    assert "ce poste même" in (_import(station, bundle).files[0].error or "")
+
+
+def test_importing_twice_or_overlapping_changes_nothing(pair: Any) -> None:
+    station, secretariat, candidate, grid, criteria = pair
+    first = _export(station, "lot1.carnet")
+    _import(secretariat, first)
+    before = {
+        k: v for k, v in _files(secretariat).items() if "dossiers" in k or k == "registry.json"
+    }
+    again = _import(secretariat, first)
+    assert again.new_events == 0 and not again.rejected
+    after = {
+        k: v for k, v in _files(secretariat).items() if "dossiers" in k or k == "registry.json"
+    }
+    assert after == before
+    with Store.open(station) as a:
+        a.mark_criteria(candidate, grid, [(criteria[3], N, "")], "t")
+    overlapping = _export(station, "lot2.carnet")  # nothing acknowledged: holds lot1 too
+    report = _import(secretariat, overlapping, first)
+    assert report.new_events == 1
+    with Store.open(station) as a, Store.open(secretariat) as s:
+        assert s.summary(candidate) == a.summary(candidate)
+        events = s.snapshot(candidate).events
+        assert len({e.id for e in events}) == len(events)
+
+
+def test_a_gap_is_reported_and_what_arrived_is_kept(pair: Any) -> None:
+    station, secretariat, candidate, grid, criteria = pair
+    first = _export(station, "lot1.carnet")
+    with Store.open(station) as a:
+        for criterion in criteria[3:6]:
+            a.mark_criteria(candidate, grid, [(criterion, N, "")], "t")
+        mine = own_events(a)
+        # Only the last event: the two before it never reach the secretariat.
+        late = seal_file("bundle", a.station.id, station_key(a), 9, mine[-1:], count=1,
+                         referentials={r.id: r.version for r in a.referentials.all()})  # fmt: skip
+    path = station.parent / "tardif.carnet"
+    path.write_bytes(late)
+    report = _import(secretariat, first, path)
+    assert not report.rejected
+    last = mine[-1]["seq"]
+    assert list(report.gaps.values()) == [[(last - 2, last - 1)]]
+    with Store.open(secretariat) as s:
+        assert any(e.id == mine[-1]["id"] for e in s.snapshot(candidate).events)
+    # The full bundle fills the gap, its chain checked against both edges.
+    full = _import(secretariat, _export(station, "lot2.carnet"))
+    assert not full.rejected and not full.gaps and full.new_events == 2
+
+
+def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -> None:
+    a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
+    candidate, grid, criteria = _station(a)
+    for folder in (b, s):
+        with Store.open(folder):
+            pass
+    _trust(b, a)
+    _trust(s, a, b)
+    _import(b, _export(a, "a1.carnet"))
+    with Store.open(a) as sa:
+        sa.mark_criteria(candidate, grid, [(criteria[4], V, "vu en situation")], "t")
+    with Store.open(b) as sb:
+        sb.mark_criteria(candidate, grid, [(criteria[4], N, "non observé")], "t")
+        sb.mark_criteria(candidate, grid, [(criteria[5], V, "")], "t")  # no clash: kept
+    report = _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
+    assert not report.rejected
+    with Store.open(s) as store:
+        snap = store.snapshot(candidate)
+        (conflict,) = snap.state.open_conflicts
+        assert conflict.key == f"criterion:{grid}:{criteria[4]}"
+        assert {src.value[0] for src in conflict.sources} == {V, N}
+        assert snap.state.grids[grid].states[criteria[5]] is V
+        record = store.summary(candidate)
+        assert record["conflicts"][0]["key"] == conflict.key
+        chosen = next(src for src in conflict.sources if src.value[0] is N)
+        store.resolve_conflict(
+            candidate, conflict.key, chosen.event, "Vérifié avec l'évaluateur.", "secretariat"
+        )
+        after = store.snapshot(candidate)
+        assert not after.state.open_conflicts
+        assert after.state.grids[grid].states[criteria[4]] is N
+        assert after.events[-1].type == "conflict.resolved"
+        assert store.summary(candidate)["conflicts"] == []
+
+
+# --- bad bundles ------------------------------------------------------------------------------
+
+
+def _refused(secretariat: Path, data: bytes, name: str = "mauvais.carnet") -> str:
+    path = secretariat.parent / name
+    path.write_bytes(data)
+    before = _files(secretariat)
+    report = _import(secretariat, path)
+    (result,) = report.files
+    assert result.error, "the bundle should have been refused"
+    assert _files(secretariat) == before, "a refused bundle must change nothing"
+    return result.error
+
+
+def _envelope(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_bytes())
+    return data
+
+
+def test_each_kind_of_bad_bundle_is_refused_whole(pair: Any) -> None:
+    station, secretariat, *_ = pair
+    good = _export(station, "lot1.carnet")
+    raw = good.read_bytes()
+    assert "tronqué" in _refused(secretariat, raw[: len(raw) // 2])
+    env = _envelope(good)
+    env["content"] = env["content"].replace("Jeanne Martin", "Jeanne Dupont")
+    assert "altéré" in _refused(secretariat, json.dumps(env).encode())
+    env = _envelope(good)
+    env["header"]["count"] += 1
+    assert "signature invalide" in _refused(secretariat, json.dumps(env).encode())
+    env = _envelope(good)
+    env["version"] = 2
+    assert "version de format inconnue" in _refused(secretariat, json.dumps(env).encode())
+    assert "pas un lot" in _refused(secretariat, b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert "pas un lot" in _refused(secretariat, b'{"bonjour": 1}')
+    assert "pas un lot" in _refused(secretariat, b"[1, 2, 3]")
+    assert "pas un lot" in _refused(secretariat, b"")
+
+    # Signed by a key the secretariat does not know, under an unknown station id…
+    stranger = StationKey(Ed25519PrivateKey.generate())
+    with Store.open(station) as a:
+        events = own_events(a)
+        refs = {r.id: r.version for r in a.referentials.all()}
+        station_id = a.station.id
+    unknown = seal_file(
+        "bundle", "poste-inconnu", stranger, 1, events, count=len(events), referentials=refs
+    )
+    assert "poste inconnu" in _refused(secretariat, unknown)
+    # …or claiming to be a known station.
+    forged = seal_file(
+        "bundle", station_id, stranger, 1, events, count=len(events), referentials=refs
+    )
+    assert "autre clé" in _refused(secretariat, forged)
+    # A referential version this secretariat does not have.
+    with Store.open(station) as a:
+        other = seal_file("bundle", station_id, station_key(a), 1, events, count=len(events),
+                          referentials={**refs, "gestionnaire-conseil": "9"})  # fmt: skip
+    assert "référentiel inconnu" in _refused(secretariat, other)
+    # A path in a dossier name, signed by the real key: refused all the same.
+    with Store.open(station) as a:
+        bad = [dict(e) for e in events]
+        from models.events import content_hash
+
+        bad[-1]["dossier"] = "../../évasion"
+        bad[-1]["hash"] = content_hash(bad[-1])
+        sneaky = seal_file("bundle", station_id, station_key(a), 1, bad, count=len(bad),
+                           referentials=refs)  # fmt: skip
+    assert "refusé" in _refused(secretariat, sneaky)
+    # After all this, the real bundle still imports in full.
+    assert not _import(secretariat, good).rejected
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_mutated_or_random_bytes_are_refused_cleanly(pair: Any, data: Any) -> None:
+    station, secretariat, *_ = pair
+    good = station.parent / "lot-hypothese.carnet"
+    if not good.exists():
+        good = _export(station, good.name)
+    raw = bytearray(good.read_bytes())
+    how = data.draw(st.sampled_from(["flip", "truncate", "random", "splice"]))
+    if how == "flip":
+        for _ in range(data.draw(st.integers(1, 4))):
+            at = data.draw(st.integers(0, len(raw) - 1))
+            raw[at] = (raw[at] + data.draw(st.integers(1, 255))) % 256
+    elif how == "truncate":
+        raw = raw[: data.draw(st.integers(0, len(raw) - 1))]
+    elif how == "random":
+        raw = bytearray(data.draw(st.binary(max_size=2000)))
+    else:
+        at = data.draw(st.integers(0, len(raw)))
+        raw[at:at] = data.draw(st.binary(min_size=1, max_size=50))
+    path = secretariat.parent / "mute.carnet"
+    path.write_bytes(bytes(raw))
+    before = _files(secretariat)
+    report = _import(secretariat, path)
+    (result,) = report.files
+    if result.error is None:
+        # Only a change JSON ignores (spacing) can pass, and then it is the genuine bundle.
+        envelope = json.loads(bytes(raw))
+        assert envelope["content"] == _envelope(good)["content"]
+        assert base64.b64decode(envelope["signature"]) == base64.b64decode(
+            _envelope(good)["signature"]
+        )
+    else:
+        assert _files(secretariat) == before
