@@ -61,7 +61,7 @@ def gaps(ranges: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
     """What is missing between 1 and the last sequence number received."""
     missing = []
     expected = 1
-    for a, b in sorted(ranges):
+    for a, b in sorted((int(r[0]), int(r[1])) for r in ranges):
         if a > expected:
             missing.append((expected, a - 1))
         expected = max(expected, b + 1)

@@ -88,7 +88,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
 
 
 def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
-    station, secretariat, candidate, grid, _ = pair
+    station, secretariat, candidate, _, _ = pair
     bundle = _export(station, "lot1.carnet")
     report = _import(secretariat, bundle)
     assert not report.rejected and report.new_events > 0 and not report.gaps

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import CarnetError
+from tui.cli_sync import add_parsers as add_sync_parsers
+from tui.cli_sync import dispatch as dispatch_sync
 
 EXIT_UNEXPECTED = 70
 
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
     )
     recover.add_argument("--data", type=Path)
+    add_sync_parsers(sub)
     return parser
 
 
@@ -121,6 +124,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _referentiels(as_json=args.json)
     if args.command == "recover":
         return _recover(data or default_data_dir())
+    done = dispatch_sync(args, data or default_data_dir())
+    if done is not None:
+        return done
     if args.demo:
         if data is not None:
             raise CarnetError("--demo ouvre un dossier temporaire neuf : n'indiquez pas --data")
