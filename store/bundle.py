@@ -1,9 +1,11 @@
 """Signed files between stations and the secretariat: bundles of events and receipts.
 
-One JSON object: ``format``, ``version``, a ``header`` (kind, signing station, its key's
-fingerprint, sequence number, referentials, event count, SHA-256 of the content), the Ed25519
-``signature`` of the canonical header, and the ``content`` as a JSON text. Everything is checked
-before anything is used: a file that fails any check is refused whole, with the reason in French.
+A first line holding one JSON object: ``format``, ``version``, a ``header`` (kind, signing
+station, its key's fingerprint, sequence number, referentials, event count, SHA-256 of the
+content) and the Ed25519 ``signature`` of the canonical header; then the content, a JSON text.
+The content is hashed as the bytes it is, so checking a file already imported costs one hash.
+Everything is checked before anything is used: a file that fails any check is refused whole,
+with the reason in French.
 """
 
 from __future__ import annotations
@@ -48,7 +50,14 @@ class Header(BaseModel):
 @dataclass(frozen=True)
 class Opened:
     header: Header
-    content: Any
+    body: bytes
+
+    @property
+    def content(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, RecursionError):
+            raise BundleError("contenu illisible malgré une empreinte correcte") from None
 
 
 def seal_file(
@@ -79,9 +88,8 @@ def seal_file(
         "version": VERSION,
         "header": header_data,
         "signature": base64.b64encode(signature).decode(),
-        "content": text,
     }
-    return (json.dumps(envelope, ensure_ascii=False) + "\n").encode()
+    return (json.dumps(envelope, ensure_ascii=False) + "\n" + text).encode()
 
 
 def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
@@ -90,10 +98,11 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
         raise BundleError(f"fichier trop volumineux ({len(data)} octets) : ce n'est pas un lot")
     if not data.strip():
         raise BundleError("fichier vide : ce n'est pas un lot carnet")
-    if not data.lstrip().startswith(b"{"):
+    if not data.startswith(b"{"):
         raise BundleError("ce n'est pas un lot carnet")
+    first, newline, body = data.partition(b"\n")
     try:
-        envelope = json.loads(data)
+        envelope = json.loads(first)
     except UnicodeDecodeError:
         raise BundleError("ce n'est pas un lot carnet (contenu binaire)") from None
     except (ValueError, RecursionError) as exc:
@@ -128,16 +137,13 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
         raise BundleError(
             f"signature invalide : l'en-tête a été modifié ou n'est pas signé par {header.station}"
         )
-    text = envelope.get("content")
-    if not isinstance(text, str):
-        raise BundleError("contenu absent")
-    if hashlib.sha256(text.encode()).hexdigest() != header.content_sha256:
-        raise BundleError("contenu altéré : son empreinte SHA-256 ne correspond pas à la signature")
-    try:
-        content = json.loads(text)
-    except (ValueError, RecursionError):
-        raise BundleError("contenu illisible malgré une empreinte correcte") from None
-    return Opened(header, content)
+    if not newline:
+        raise BundleError("fichier tronqué : le contenu manque")
+    if hashlib.sha256(body).hexdigest() != header.content_sha256:
+        raise BundleError(
+            "contenu altéré ou tronqué : son empreinte SHA-256 ne correspond pas à la signature"
+        )
+    return Opened(header, body)
 
 
 def check_events(opened: Opened, referentials: Mapping[str, str]) -> list[dict[str, Any]]:

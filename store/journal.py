@@ -17,6 +17,9 @@ from pathlib import Path
 from models.events import GENESIS, Event
 
 JOURNAL_NAME = "journal.log"
+# Present while the journal is empty because this station has recorded nothing yet, though its
+# dossiers hold events from other stations (a secretariat): an empty journal is then no loss.
+EMPTY_MARK = "journal.vide"
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,27 @@ class Journal:
     def size(self) -> int:
         return os.fstat(self._fd).st_size
 
+    @property
+    def verified_empty(self) -> bool:
+        return self.size() == 0 and (self.path.parent / EMPTY_MARK).exists()
+
+    def mark_empty(self) -> None:
+        if self.size() == 0 and not (self.path.parent / EMPTY_MARK).exists():
+            from store.atomic import atomic_write
+
+            atomic_write(self.path.parent / EMPTY_MARK, b"", keep_backup=False)
+
     def append(self, events: Iterable[Event]) -> int:
         """Writes the intents durably; returns the size to roll back to if the write fails."""
         before = self.size()
+        if before == 0:
+            mark = self.path.parent / EMPTY_MARK
+            if mark.exists():
+                # The first own event: from now on an empty journal would be a loss again.
+                mark.unlink()
+                from store.atomic import fsync_dir
+
+                fsync_dir(self.path.parent)
         data = b"".join(Entry(e.seq, e.hash, e.dossier).line() for e in events)
         try:
             os.write(self._fd, data)

@@ -42,7 +42,7 @@ from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.threshold import CriterionState
-from store.atomic import atomic_write, clean_stale_temporaries
+from store.atomic import atomic_write, atomic_write_many, clean_stale_temporaries
 from store.career import CareerActions
 from store.draft import Draft
 from store.errors import ConflictError, DiskWriteError, StoreError
@@ -130,11 +130,14 @@ class Store(CareerActions):
         self._lost = load_lost(self.folder)
         journal = Journal(self.folder)
         head = journal.recover(self._holds)
-        if head is None or (head is GENESIS_HEAD and self._any_dossier()):
+        lost = head is GENESIS_HEAD and not journal.verified_empty and self._any_dossier()
+        if head is None or lost:
             journal.close()
             Journal.rebuild(self.folder, self._scan_entries())
             journal = Journal(self.folder)
             head = journal.recover(self._holds) or GENESIS_HEAD
+            if head is GENESIS_HEAD:
+                journal.mark_empty()
         self._journal = journal
         self.head = head
         self._registry = self._load(REGISTRY)
@@ -185,37 +188,46 @@ class Store(CareerActions):
         """A dossier's events as stored, unchecked (an export checks the ones it sends)."""
         return self._raw_events(dossier)
 
-    def receive(self, dossier: str, raws: Sequence[dict[str, Any]]) -> int:
-        """Adds events recorded by other stations as they are (sealed by their station, never
-        re-sealed here); an event id already in the dossier is skipped. Returns how many."""
+    def receive(self, batches: dict[str, list[dict[str, Any]]]) -> int:
+        """Adds events recorded by other stations, as they are (sealed by their station, never
+        re-sealed here), to their dossiers in one group write; an event id a dossier already
+        holds is skipped. Returns how many were added."""
         if threading.get_ident() != self._owner:
             raise StoreError("écriture hors du fil d'écriture unique")
-        if dossier == REGISTRY:
-            self._registry.db.close()
-        else:
-            self.forget(dossier)
-        storage = SafeJSONStorage(self.path_of(dossier))
-        try:
-            data = storage.read() or {}
+        writes: list[tuple[Path, bytes]] = []
+        added = 0
+        for dossier, raws in batches.items():
+            if dossier == REGISTRY:
+                self._registry.db.close()
+            else:
+                self.forget(dossier)
+            path = self.path_of(dossier)
+            try:
+                data: dict[str, Any] = parse_tables(path.read_bytes(), path)
+            except FileNotFoundError:
+                data = {}
             table = dict(data.get(EVENTS, {}))
             held = {doc.get("id") for doc in table.values()}
-            next_id = len(table) + 1
-            added = 0
+            before = len(table)
             for raw in raws:
                 if raw["id"] in held or raw["station"] == self.station.id:
                     continue
                 held.add(raw["id"])
-                table[str(next_id)] = raw
-                next_id += 1
-                added += 1
-            if added:
-                try:
-                    storage.write({**data, EVENTS: table})
-                except OSError as exc:
-                    raise _disk_error(exc) from exc
+                table[str(len(table) + 1)] = raw
+            if len(table) > before:
+                added += len(table) - before
+                body = {**data, EVENTS: table}
+                writes.append(
+                    (path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+                )
+        if writes and self.head is GENESIS_HEAD and self._journal is not None:
+            self._journal.mark_empty()
+        try:
+            atomic_write_many(writes)
+        except OSError as exc:
+            raise _disk_error(exc) from exc
         finally:
-            storage.close()
-            if dossier == REGISTRY:
+            if REGISTRY in batches:
                 self._registry = self._load(REGISTRY)
                 self._people = _people_in(self._registry.events)
         return added

@@ -15,15 +15,19 @@ already holds), the ledger after, receipts last; importing again finishes the jo
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.events import Event, utc_now
 from store.atomic import atomic_write
-from store.bundle import SUFFIX, BundleError, Opened, check_events, open_file, seal_file
+from store.bundle import SUFFIX, BundleError, Header, check_events, open_file, seal_file
 from store.errors import CorruptFileError, StoreError
 from store.keys import StationKey, TrustedKey, TrustStore, load_or_create_key
 from store.layout import REGISTRY
@@ -36,7 +40,7 @@ LEDGER_NAME = "ledger.json"
 RECEIPTS = "accuses"
 _DOSSIER = re.compile(r"^c-[0-9a-f]{6,32}$")
 # Buffered events before the dossiers they touch are written: bounds memory on big imports.
-FLUSH_EVENTS = 60_000
+FLUSH_EVENTS = 30_000
 
 
 # --- ranges of sequence numbers -------------------------------------------------------------
@@ -281,6 +285,104 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+@dataclass
+class Checked:
+    """One file after every check that needs no state: signature, hashes, events."""
+
+    header: Header | None = None
+    events: list[dict[str, Any]] | None = None  # a bundle's checked events (None: known)
+    content: Any = None  # a receipt's content
+    error: str | None = None
+
+
+def check_path(
+    path: Path, keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+) -> Checked:
+    try:
+        opened = open_file(_read(path), keys)
+        if opened.header.kind == "receipt":
+            return Checked(opened.header, content=opened.content)
+        if opened.header.content_sha256 in known:
+            # This very content was imported before: signed, so identical; nothing to check.
+            return Checked(opened.header)
+        events = check_events(opened, refs)
+        for raw in events:
+            dossier = str(raw["dossier"])
+            if dossier != REGISTRY and not _DOSSIER.match(dossier):
+                raise BundleError(f"nom de dossier refusé : {dossier!r}")
+        return Checked(opened.header, events)
+    except BundleError as exc:
+        return Checked(error=str(exc))
+    except OSError as exc:
+        return Checked(error=f"illisible : {exc.strerror or exc}")
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]) -> None:
+    _WORKER.update(keys=keys, refs=refs, known=known)
+
+
+def _check_in_worker(path: Path) -> Checked:
+    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"])
+
+
+# Checking signatures and hashes is most of an import's work: above this many files it is
+# shared with worker processes, while this one applies what they checked, in file order.
+POOL_FROM = 32
+IN_FLIGHT = 8
+
+
+def _checked(
+    paths: Sequence[Path], keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+) -> Iterator[Checked]:
+    """Each file checked, in order. Files already imported, receipts and refusals are settled
+    here; the bundles to check event by event go to the workers when there are many."""
+    settled: list[Checked | None] = []
+    todo: list[Path] = []
+    for path in paths:
+        try:
+            opened = open_file(_read(path), keys)
+        except BundleError as exc:
+            settled.append(Checked(error=str(exc)))
+            continue
+        except OSError as exc:
+            settled.append(Checked(error=f"illisible : {exc.strerror or exc}"))
+            continue
+        if opened.header.kind == "receipt":
+            settled.append(Checked(opened.header, content=opened.content))
+        elif opened.header.content_sha256 in known:
+            settled.append(Checked(opened.header))
+        else:
+            settled.append(None)
+            todo.append(path)
+    workers = min(2, os.cpu_count() or 1)
+    if len(todo) < POOL_FROM or workers < 2:
+        for item in settled:
+            yield item if item is not None else check_path(todo.pop(0), keys, refs, known)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(keys, refs, known)
+    ) as pool:
+        queue: deque[Future[Checked]] = deque()
+        waiting = iter(todo)
+        for _ in range(IN_FLIGHT):
+            ahead = next(waiting, None)
+            if ahead is not None:
+                queue.append(pool.submit(_check_in_worker, ahead))
+        for item in settled:
+            if item is not None:
+                yield item
+                continue
+            done = queue.popleft().result()
+            ahead = next(waiting, None)
+            if ahead is not None:
+                queue.append(pool.submit(_check_in_worker, ahead))
+            yield done
+
+
 def import_files(
     store: Store,
     paths: Sequence[Path],
@@ -299,23 +401,24 @@ def import_files(
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
     touched: set[str] = set()
-    for index, path in enumerate(paths, 1):
+    checked = _checked(paths, keys, refs, frozenset(ledger.files))
+    for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
         report.files.append(result)
         try:
-            data = _read(path)
-            opened = open_file(data, keys)
-            result.kind, result.station = opened.header.kind, opened.header.station
-            if opened.header.kind == "receipt":
-                report.acknowledged += _take_receipt(store, opened)
+            if item.error is not None or item.header is None:
+                raise BundleError(item.error or "fichier illisible")
+            result.kind, result.station = item.header.kind, item.header.station
+            if item.header.kind == "receipt":
+                report.acknowledged += _take_receipt(store, item.content)
             else:
-                new = _take_bundle(store, ledger, opened, refs, result)
+                new = _take_bundle(store, ledger, item, result)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                 buffered += len(new)
-                touched.add(opened.header.station)
-        except (BundleError, StoreError, OSError) as exc:
-            result.error = str(exc) if not isinstance(exc, OSError) else f"illisible : {exc}"
+                touched.add(item.header.station)
+        except (BundleError, StoreError) as exc:
+            result.error = str(exc)
         if buffered >= FLUSH_EVENTS:
             _flush(store, ledger, pending)
             buffered = 0
@@ -338,31 +441,27 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store,
-    ledger: Ledger,
-    opened: Opened,
-    refs: dict[str, str],
-    result: FileResult,
+    store: Store, ledger: Ledger, item: Checked, result: FileResult
 ) -> list[dict[str, Any]]:
-    station = opened.header.station
-    if station == store.station.id:
+    assert item.header is not None
+    header = item.header
+    if header.station == store.station.id:
         raise BundleError("ce lot vient de ce poste même : rien à importer")
-    events = check_events(opened, refs)
-    for raw in events:
-        dossier = str(raw["dossier"])
-        if dossier != REGISTRY and not _DOSSIER.match(dossier):
-            raise BundleError(f"nom de dossier refusé : {dossier!r}")
-    new = [raw for raw in events if not ledger.received(station, int(raw["seq"]))]
-    result.known_events = len(events) - len(new)
+    if item.events is None or header.content_sha256 in ledger.files:
+        result.known_events = header.count
+        return []
+    new = [raw for raw in item.events if not ledger.received(header.station, int(raw["seq"]))]
+    result.known_events = len(item.events) - len(new)
     result.new_events = len(new)
-    ledger.check_and_add(station, new)
+    ledger.check_and_add(header.station, new)
+    ledger.files.add(header.content_sha256)
+    ledger.dirty = True
     return new
 
 
 def _flush(store: Store, ledger: Ledger, pending: dict[str, list[dict[str, Any]]]) -> None:
     """Dossiers first, then the ledger that says they were received."""
-    for dossier, raws in pending.items():
-        store.receive(dossier, raws)
+    store.receive(pending)
     pending.clear()
     if ledger.dirty:
         ledger.save()
@@ -388,8 +487,7 @@ def write_receipts(
     return written
 
 
-def _take_receipt(store: Store, opened: Opened) -> int:
-    content = opened.content
+def _take_receipt(store: Store, content: Any) -> int:
     if not isinstance(content, dict) or not isinstance(content.get("ranges"), list):
         raise BundleError("accusé de réception illisible")
     if content.get("for_station") != store.station.id:

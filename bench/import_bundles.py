@@ -1,0 +1,150 @@
+"""Importing 1,000 signed bundles holding about 200,000 events at the secretariat.
+
+50 stations, each with 20 dossiers of about 200 events, each cut into 20 signed bundles of about
+200 events. The secretariat trusts the 50 keys, then imports every bundle in one
+``carnet import`` run (a fresh process: its peak memory is measured), then imports them all again
+(nothing may change), then writes one candidate's dossier de certification as PDF.
+
+    python bench/import_bundles.py [--data DIR] [--stations 50] [--runs 1]
+
+Budgets: import ≤ 10 s, re-import ≤ 2 s, peak memory ≤ 300 MB, one PDF ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import table  # noqa: E402
+from store.bundle import seal_file  # noqa: E402
+from store.demo import populate  # noqa: E402
+from store.keys import public_key_file  # noqa: E402
+from store.store import Store  # noqa: E402
+from store.sync import own_events, station_key  # noqa: E402
+
+BUNDLES_PER_STATION = 20
+
+
+def make_bundles(folder: Path, stations: int) -> tuple[Path, Path, int]:
+    """Writes (or reuses) the stations' bundles and public keys; returns their folders."""
+    bundles, keys = folder / "lots", folder / "cles"
+    done = folder / "ready.json"
+    if done.exists():
+        return bundles, keys, int(json.loads(done.read_text())["events"])
+    shutil.rmtree(folder, ignore_errors=True)
+    bundles.mkdir(parents=True)
+    keys.mkdir()
+    total = 0
+    for number in range(stations):
+        with Store.open(folder / "postes" / f"p{number:03d}") as store:
+            populate(store, 20, seed=number, events_per_dossier=200)
+            key = station_key(store)
+            (keys / f"{store.station.id}.cle").write_bytes(public_key_file(store.station.id, key))
+            events = own_events(store)
+            refs = {r.id: r.version for r in store.referentials.all()}
+            size = -(-len(events) // BUNDLES_PER_STATION)
+            for index in range(BUNDLES_PER_STATION):
+                chunk = events[index * size : (index + 1) * size]
+                data = seal_file("bundle", store.station.id, key, index + 1, chunk,
+                                 count=len(chunk), referentials=refs)  # fmt: skip
+                (bundles / f"{store.station.id}-{index + 1:03d}.carnet").write_bytes(data)
+                total += len(chunk)
+        print(f"  poste {number + 1}/{stations} prêt", file=sys.stderr)
+    done.write_text(json.dumps({"events": total}))
+    return bundles, keys, total
+
+
+# The command as installed, reporting its own peak resident memory on its last stderr line.
+_RUN = (
+    "import resource, sys\n"
+    "from tui.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "print(own + 2 * workers, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def carnet(*args: str) -> tuple[float, int, str]:
+    """Runs ``carnet`` in a fresh process: wall time, peak resident memory (MB: the process,
+    plus twice its largest worker process, an upper bound of the two workers), output."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN, *args], cwd=ROOT, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"carnet {' '.join(args)} a échoué : {result.stderr}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb // 1024, result.stdout
+
+
+def fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((folder / "dossiers").glob("*.json")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--stations", type=int, default=50)
+    args = parser.parse_args()
+    base = args.data or Path(tempfile.mkdtemp(prefix="carnet-bench-import-"))
+    bundles, keys, events = make_bundles(base / f"source-{args.stations}", args.stations)
+    files = sorted(bundles.glob("*.carnet"))
+    secretariat = Path(tempfile.mkdtemp(prefix="carnet-secretariat-"))
+    subprocess.run([sys.executable, "-m", "tui.cli", "init", "--secretariat", "--data",
+                    str(secretariat)], cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    with Store.open(secretariat) as store:
+        from store.sync import confirm_trust
+
+        for key in sorted(keys.glob("*.cle")):
+            confirm_trust(store, key)
+    receipts = secretariat.parent / (secretariat.name + "-accuses")
+    first, first_mb, out = carnet("import", "--data", str(secretariat), "--receipts",
+                                  str(receipts), str(bundles))  # fmt: skip
+    refused = out.count("✘")
+    before = fingerprint(secretariat)
+    again, again_mb, out2 = carnet("import", "--data", str(secretariat), "--receipts",
+                                   str(receipts), str(bundles))  # fmt: skip
+    unchanged = fingerprint(secretariat) == before and "nouvel(s)" in out2
+    new_again = sum(int(line.split(", ")[1].split()[0]) for line in out2.splitlines()
+                    if line.startswith("✔") and "poste" in line)  # fmt: skip
+    with Store.open(secretariat) as store:
+        candidate = store.candidate_ids()[0]
+    pdf = secretariat.parent / f"{secretariat.name}.pdf"
+    pdf_time, _, _ = carnet("dossier", candidate, "--data", str(secretariat), "--out", str(pdf))
+    with Store.open(secretariat) as store:
+        from store.documents import dossier_pdf
+
+        start = time.perf_counter()
+        dossier_pdf(store, candidate)
+        pdf_inner = time.perf_counter() - start
+    rows = [
+        ("import", len(files), events, f"{first:.2f}", first_mb, "≤ 10 s, ≤ 300 MB",
+         f"{refused} refusé(s)"),
+        ("ré-import", len(files), new_again, f"{again:.2f}", again_mb, "≤ 2 s",
+         "rien de changé" if unchanged and new_again == 0 else "CHANGÉ"),
+        ("dossier PDF", 1, "", f"{pdf_inner:.3f}", "", "≤ 1 s",
+         f"commande entière {pdf_time:.2f} s"),
+    ]  # fmt: skip
+    print(table(["mesure", "fichiers", "événements", "secondes", "Mo max", "budget", "note"], rows))
+    shutil.rmtree(secretariat, ignore_errors=True)
+    shutil.rmtree(receipts, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
