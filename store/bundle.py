@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import CarnetError
 from models.events import Event, EventError, canonical, payload_of, utc_now
-from store.keys import StationKey, TrustedKey
+from store.keys import StationKey, TrustedKey, fingerprint
 
 FORMAT = "carnet"
 VERSION = 1
@@ -34,11 +34,26 @@ class BundleError(CarnetError):
     """A bundle or receipt refused whole; nothing of it was applied."""
 
 
+class UnknownStation(BundleError):
+    """Signed by a station this folder does not trust yet: the app offers to trust it, once
+    its fingerprint has been checked with the station (by phone, on paper)."""
+
+    def __init__(self, station: str, fingerprint: str, public: bytes) -> None:
+        super().__init__(
+            f"poste inconnu « {station} » (empreinte {fingerprint}) : faites d'abord confiance "
+            "à sa clé publique (carnet trust FICHIER, ou confirmation dans l'application)"
+        )
+        self.station = station
+        self.fingerprint = fingerprint
+        self.public = public
+
+
 class Header(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["bundle", "receipt"]
     station: str = Field(min_length=1, max_length=64)
+    public_key: str = Field(max_length=100)
     fingerprint: str = Field(max_length=64)
     seq: int = Field(ge=1)
     created: str = Field(max_length=40)
@@ -74,6 +89,7 @@ def seal_file(
     header = Header(
         kind=kind,
         station=station,
+        public_key=base64.b64encode(key.public).decode(),
         fingerprint=key.fingerprint,
         seq=seq,
         created=utc_now(),
@@ -120,10 +136,13 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
         raise BundleError(f"en-tête invalide : {exc.errors()[0]['msg']}") from None
     key = trusted.get(header.station)
     if key is None:
-        raise BundleError(
-            f"poste inconnu « {header.station} » : faites d'abord confiance à sa clé "
-            "publique (carnet trust FICHIER)"
-        )
+        try:
+            public = base64.b64decode(header.public_key, validate=True)
+        except (binascii.Error, ValueError):
+            raise BundleError("clé publique de l'en-tête illisible") from None
+        if fingerprint(public) != header.fingerprint:
+            raise BundleError("l'empreinte de l'en-tête ne correspond pas à sa clé publique")
+        raise UnknownStation(header.station, header.fingerprint, public)
     if header.fingerprint != key.fingerprint:
         raise BundleError(
             f"signé par une autre clé que celle connue pour le poste {header.station} "

@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any
 
 from models.events import Event, utc_now
 from store.atomic import atomic_write
-from store.bundle import SUFFIX, BundleError, Header, check_events, open_file, seal_file
+from store.bundle import (
+    SUFFIX,
+    BundleError,
+    Header,
+    UnknownStation,
+    check_events,
+    open_file,
+    seal_file,
+)
 from store.errors import CorruptFileError, StoreError
 from store.keys import StationKey, TrustedKey, TrustStore, load_or_create_key
 from store.layout import REGISTRY
@@ -255,6 +263,7 @@ class FileResult:
     new_events: int = 0
     known_events: int = 0
     error: str | None = None
+    unknown: UnknownStation | None = None  # refused only for want of trust
 
 
 @dataclass
@@ -293,6 +302,7 @@ class Checked:
     events: list[dict[str, Any]] | None = None  # a bundle's checked events (None: known)
     content: Any = None  # a receipt's content
     error: str | None = None
+    unknown: UnknownStation | None = None
 
 
 def check_path(
@@ -300,6 +310,13 @@ def check_path(
 ) -> Checked:
     try:
         opened = open_file(_read(path), keys)
+    except UnknownStation as exc:
+        return Checked(error=str(exc), unknown=exc)
+    except BundleError as exc:
+        return Checked(error=str(exc))
+    except OSError as exc:
+        return Checked(error=f"illisible : {exc.strerror or exc}")
+    try:
         if opened.header.kind == "receipt":
             return Checked(opened.header, content=opened.content)
         if opened.header.content_sha256 in known:
@@ -344,6 +361,9 @@ def _checked(
     for path in paths:
         try:
             opened = open_file(_read(path), keys)
+        except UnknownStation as exc:
+            settled.append(Checked(error=str(exc), unknown=exc))
+            continue
         except BundleError as exc:
             settled.append(Checked(error=str(exc)))
             continue
@@ -406,6 +426,7 @@ def import_files(
         result = FileResult(path)
         report.files.append(result)
         try:
+            result.unknown = item.unknown
             if item.error is not None or item.header is None:
                 raise BundleError(item.error or "fichier illisible")
             result.kind, result.station = item.header.kind, item.header.station
@@ -514,6 +535,13 @@ def _take_receipt(store: Store, content: Any) -> int:
     return sum(b - a + 1 for a, b in state.acknowledged) - before
 
 
+def trust_station(store: Store, unknown: UnknownStation) -> bool:
+    """Trusts the key a bundle came with, once a person has checked its fingerprint."""
+    if unknown.station == store.station.id:
+        raise StoreError("c'est la clé de ce poste même")
+    return TrustStore(store.folder).trust(TrustedKey(unknown.station, unknown.public, utc_now()))
+
+
 def confirm_trust(store: Store, key_file: Path) -> tuple[str, str, bool]:
     """Trusts a station's public key file; returns (station, fingerprint, newly added)."""
     from store.keys import read_public_key_file
@@ -538,3 +566,21 @@ def sync_state(store: Store) -> SyncState:
 
 
 __all__ = ["ExportReport", "ImportReport", "SyncState", "export", "import_files"]
+
+
+def sync_status(store: Store, candidate: str) -> dict[str, str]:
+    """For each grid (« grid:ID ») and signature in force (« attestation:C:ROLE ») of a
+    dossier: not exported, exported but not confirmed, or confirmed by the secretariat."""
+    state = SyncState.load(store.folder)
+    snap = store.snapshot(candidate)
+    own = {e.id: e.seq for e in snap.events if e.station == store.station.id}
+    by_grid: dict[str, list[int]] = {}
+    for event in snap.events:
+        grid = event.payload.get("grid")
+        if event.id in own and isinstance(grid, str):
+            by_grid.setdefault(grid, []).append(own[event.id])
+    statuses = {f"grid:{grid}": state.status_of(seqs) for grid, seqs in by_grid.items()}
+    for key, source in snap.state.sources.items():
+        if key.startswith("attestation:") and source.event in own:
+            statuses[key] = state.status_of([own[source.event]])
+    return statuses

@@ -83,7 +83,7 @@ def _station(args: argparse.Namespace, data: Path) -> int:
 
     station, fingerprint, public, role = _with_store(data, show)
     out = args.out or data / f"{station}.cle"
-    _write_new(out, public)
+    write_new(out, public)
     print(f"Poste : {station}" + (" (secrétariat)" if role == "secretariat" else ""))
     print(f"Empreinte de la clé : {fingerprint}")
     print(f"Clé publique écrite dans {out}")
@@ -158,7 +158,7 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
         return dossier_pdf(store, find_candidate(store, args.candidate))
 
     pdf = _with_store(data, build)
-    _write_new(args.out, pdf)
+    write_new(args.out, pdf)
     print(f"Dossier de certification écrit dans {args.out}")
     return 0
 
@@ -171,12 +171,12 @@ def _tableau(args: argparse.Namespace, data: Path) -> int:
     if suffix not in {".xlsx", ".csv"}:
         raise CarnetError("le tableau s'écrit en .xlsx ou en .csv")
     maker = consolidated_xlsx if suffix == ".xlsx" else consolidated_csv
-    _write_new(args.out, _with_store(data, maker))
+    write_new(args.out, _with_store(data, maker))
     print(f"Tableau consolidé écrit dans {args.out}")
     return 0
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes) -> None:
     from store.atomic import atomic_write
 
     if not path.parent.is_dir():

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 ACTIONS = (
     ("Nouveau candidat", "new_candidate", "Créer un candidat"),
     ("Personnes", "people", "Le registre des tuteurs, managers et évaluateurs"),
+    ("Échanges avec le secrétariat", "sync", "Exporter un lot, importer des lots ou accusés"),
     ("Aide", "help", "Les touches de l'écran en cours"),
 )
 

@@ -39,11 +39,14 @@ class DossierScreen(CandidateScreen):
         Binding("n", "marks", "Notes", id="marks"),
         Binding("j", "juries", "Jurys", id="juries"),
         Binding("v", "vae", "VAE", id="vae"),
+        Binding("x", "conflicts", "Conflits", id="conflicts"),
+        Binding("h", "history", "Historique", id="history"),
         Binding("escape", "back", "Retour", id="back"),
     ]
 
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
+        self.sync: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,8 +65,14 @@ class DossierScreen(CandidateScreen):
         await self.reload()
 
     async def reload(self) -> None:
+        from store.sync import sync_status
+
         await self.load_view()
+        self.sync = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: sync_status(store, self.candidate)
+        )
         self._show()
+        self.refresh_bindings()
 
     def _show(self) -> None:
         snap = self.snapshot
@@ -77,6 +86,9 @@ class DossierScreen(CandidateScreen):
             f"manager : {self.person_name(cand.manager)}   ",
             status_cell(verdict.status),
         )
+        conflicts = len(snap.state.open_conflicts)
+        if conflicts:
+            identity.append(f"   ⚠ {conflicts} conflit(s) : « x »", style="bold yellow")
         self.query_one("#identity", Static).update(identity)
         table = self.query_one("#tree", DataTable)
         cursor = table.cursor_row
@@ -199,6 +211,8 @@ class DossierScreen(CandidateScreen):
             )
         for amendment in grid.amendments:
             parts.append(f"avenant du {when(amendment.ts)} : {amendment.reason}")
+        if f"grid:{grid.id}" in self.sync:
+            parts.append(f"secrétariat : {self.sync[f'grid:{grid.id}']}")
         return " · ".join(parts)
 
     def _selected_block(self) -> str | None:
@@ -224,6 +238,8 @@ class DossierScreen(CandidateScreen):
             return route == "vae"
         if action == "juries":
             return route is not None
+        if action == "conflicts":
+            return self.snapshot is not None and bool(self.snapshot.state.conflicts)
         return True
 
     def _route(self) -> str | None:
@@ -231,6 +247,16 @@ class DossierScreen(CandidateScreen):
         if snap is None or snap.state.candidate is None:
             return None
         return snap.state.candidate.route
+
+    def action_conflicts(self) -> None:
+        from tui.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen(self.candidate))
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.candidate))
 
     def action_marks(self) -> None:
         from tui.screens.marks import MarksScreen

@@ -23,6 +23,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "open_dossier", "Ouvrir le dossier", id="open-dossier"),
         Binding("n", "new_candidate", "Nouveau candidat", id="new-candidate"),
         Binding("p", "people", "Personnes", id="people"),
+        Binding("s", "sync", "Échanges", id="sync"),
         Binding("slash", "focus_filter", "Filtrer", id="filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", id="clear-filter", show=False),
         Binding("ctrl+r", "restore", "Restaurer les sauvegardes", id="restore"),
@@ -126,8 +127,9 @@ class HomeScreen(Screen[None]):
         for r in self._records:
             status = Status(r["status"])
             cqp = cqp_label(r["cqp"])
+            flags = "conflit" if r.get("conflicts") else ""
             if needle and needle not in sort_key(
-                f"{r['name']} {r['organisme']} {cqp} {status.label}"
+                f"{r['name']} {r['organisme']} {cqp} {status.label} {flags}"
             ):
                 continue
             short = cqp.removeprefix("Gestionnaire ").capitalize()
@@ -166,6 +168,11 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(CandidateForm(people), done)
 
+    def action_sync(self) -> None:
+        from tui.screens.sync import SyncScreen
+
+        self.app.push_screen(SyncScreen())
+
     def action_people(self) -> None:
         from tui.screens.people import PeopleScreen
 
@@ -174,7 +181,7 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "restore":
             return bool(self._unreadable)
-        if action in {"open_dossier", "new_candidate", "people"}:
+        if action in {"open_dossier", "new_candidate", "people", "sync"}:
             return self.loaded.is_set()
         return True
 
@@ -198,9 +205,16 @@ def _columns() -> Text:
 
 
 def _detail(record: dict[str, Any]) -> str:
+    conflicts = len(record.get("conflicts") or ())
+    flag = f"⚠ {conflicts} conflit{'s' if conflicts > 1 else ''} · " if conflicts else ""
     if record["blocks"]:
-        return "  ".join(
+        return flag + "  ".join(
             f"B{i + 1} {b['validated']}/{b['total']}" for i, b in enumerate(record["blocks"])
         )
+    vae = record.get("vae")
+    if vae:
+        done = len(vae["acquired"]) + len(vae["validated"])
+        total = done + len(vae["not_validated"]) + len(vae["undecided"])
+        return f"{flag}VAE {done}/{total}"
     average = record.get("average")
-    return f"moyenne {average.replace('.', ',')}" if average else "notes incomplètes"
+    return flag + (f"moyenne {average.replace('.', ',')}" if average else "notes incomplètes")

@@ -45,7 +45,12 @@ class LogbookScreen(CandidateScreen):
         table.focus()
 
     async def reload(self) -> None:
+        from store.sync import sync_status
+
         snap = await self.load_view()
+        self.sync: dict[str, str] = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: sync_status(store, self.candidate)
+        )
         ref = snap.referential
         assert isinstance(ref, ThresholdReferential) and snap.state.candidate is not None
         self.sub_title = snap.state.candidate.name
@@ -102,6 +107,13 @@ class LogbookScreen(CandidateScreen):
                 lines.append(
                     f"{when(entry.ts)} · {name} retire sa signature de {entry.role} — motif : {entry.text}"
                 )
+        sent = [
+            f"{role} : {self.sync[f'attestation:{competency}:{role}']}"
+            for role in ("tuteur", "manager")
+            if f"attestation:{competency}:{role}" in getattr(self, "sync", {})
+        ]
+        if sent:
+            lines.append("Envoi au secrétariat — " + " ; ".join(sent))
         self.query_one("#history", Static).update(
             "\n".join(lines[-6:]) if lines else "Aucune signature pour cette compétence."
         )

@@ -1,0 +1,153 @@
+"""The exchanges through the keyboard: export at a station, import at the secretariat with the
+trust confirmation, receipts back, and a conflict settled on the conflicts screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import RichLog
+
+from store.demo import populate
+from store.station import set_role
+from store.store import Store
+from tests.conftest import ready, until
+from tests.test_flows import settle
+from tests.test_sync import _export, _import, _station, _trust
+from tui.app import CarnetApp, build_app
+from tui.modals.confirm import Confirm
+from tui.modals.export_form import ExportForm
+from tui.screens.conflicts import ConflictsScreen
+from tui.screens.dossier import DossierScreen
+from tui.screens.history import HistoryScreen
+from tui.screens.sync import SyncScreen
+
+
+def _log(app: CarnetApp) -> str:
+    return "\n".join(str(line.text) for line in app.screen.query_one("#sync-log", RichLog).lines)
+
+
+async def pause(pilot: Any) -> None:
+    """The folder tree keeps a loader worker alive: waiting for every worker would never end."""
+    for _ in range(5):
+        await pilot.pause(0.05)
+
+
+async def _sync_screen(app: CarnetApp, pilot: Any) -> SyncScreen:
+    await ready(app.screen.loaded)  # type: ignore[attr-defined]
+    await pilot.press("s")
+    await pause(pilot)
+    screen = app.screen
+    assert isinstance(screen, SyncScreen)
+    await until(lambda: hasattr(screen, "station"), "l'écran des échanges", pilot)
+    return screen
+
+
+async def test_export_import_trust_and_receipt_in_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "maison"))
+    (tmp_path / "maison").mkdir()
+    station, secretariat = tmp_path / "poste", tmp_path / "sec"
+    with Store.open(station) as store:
+        populate(store, 3)
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    exchange = tmp_path / "maison" / "carnet-echanges"
+
+    app = build_app(station)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await _sync_screen(app, pilot)
+        assert screen.root == exchange and exchange.is_dir()
+        await pilot.press("e")
+        await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
+        await pilot.press("ctrl+s")
+        await until(lambda: "Lot n° 1 écrit" in _log(app), "l'export", pilot)
+        await pilot.press("k")
+        await until(lambda: "Clé publique écrite" in _log(app), "la clé publique", pilot)
+    bundles = list(exchange.glob("*.carnet"))
+    assert len(bundles) == 1
+
+    app = build_app(secretariat)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await _sync_screen(app, pilot)
+        await pilot.press("i")
+        await until(lambda: isinstance(app.screen, Confirm), "la demande de confiance", pilot)
+        assert "Empreinte de sa clé" in str(app.screen.query_one("Static").render())
+        await pilot.press("o")
+        await until(lambda: "1 fichier(s) accepté(s)" in _log(app), "l'import", pilot)
+        assert "refusé : poste inconnu" in _log(app)  # the first attempt, before trusting
+        assert "Accusé de réception écrit" in _log(app)
+    with Store.open(secretariat) as store:
+        assert len(store.summaries().records) == 3
+
+    # The receipt goes back to the station, which trusts the secretariat's key file.
+    receipts = list((secretariat / "accuses").glob("*.carnet"))
+    (exchange / receipts[0].name).write_bytes(receipts[0].read_bytes())
+    with Store.open(secretariat) as store:
+        from store.keys import public_key_file
+        from store.sync import confirm_trust, station_key
+
+        key = tmp_path / "sec.cle"
+        key.write_bytes(public_key_file(store.station.id, station_key(store)))
+    with Store.open(station) as store:
+        confirm_trust(store, key)
+    app = build_app(station)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await _sync_screen(app, pilot)
+        screen.selected = exchange / receipts[0].name
+        await pilot.press("i")
+        await until(lambda: "confirmé(s) par le secrétariat" in _log(app), "l'accusé", pilot)
+        assert "0 non exporté(s), 0 exporté(s) non confirmé(s)" in str(
+            screen.query_one("#sync-station").render()
+        )
+
+
+async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
+    a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
+    candidate, grid, criteria = _station(a)
+    for folder in (b, s):
+        with Store.open(folder):
+            pass
+    _trust(b, a)
+    _trust(s, a, b)
+    _import(b, _export(a, "a1.carnet"))
+    with Store.open(a) as sa:
+        sa.mark_criteria(candidate, grid, [(criteria[4], _state("v"), "vu")], "t")
+    with Store.open(b) as sb:
+        sb.mark_criteria(candidate, grid, [(criteria[4], _state("n"), "non vu")], "t")
+    _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
+
+    app = build_app(s)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await app.push_screen(DossierScreen(candidate))
+        await settle(app, pilot)
+        assert "1 conflit(s)" in str(app.screen.query_one("#identity").render())
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "3 poste(s)" not in str(app.screen.query_one("#history-title").render())
+        assert "2 poste(s)" in str(app.screen.query_one("#history-title").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        await pilot.press(*"Vérifié avec l'évaluateur.", "ctrl+s")
+        await settle(app, pilot)
+        assert "Aucune saisie concurrente" in str(app.screen.query_one("#conflicts-title").render())
+    with Store.open(s) as store:
+        snap = store.snapshot(candidate)
+        assert not snap.state.open_conflicts
+        assert snap.state.grids[grid].states[criteria[4]] is _state("n")
+
+
+def _state(key: str) -> Any:
+    from models.threshold import CriterionState
+
+    return CriterionState.VALIDATED if key == "v" else CriterionState.NOT_VALIDATED

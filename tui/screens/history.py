@@ -1,0 +1,81 @@
+"""A candidate's full history: every event, from every station, in the order it happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.screens.candidate import CandidateScreen
+from tui.timefmt import when
+
+LABELS = {
+    "candidate.created": "Candidat créé",
+    "link.declared": "Lien déclaré",
+    "attestation.signed": "Carnet : signature",
+    "attestation.withdrawn": "Carnet : signature retirée",
+    "grid.opened": "Grille ouverte",
+    "criterion.marked": "Critère évalué",
+    "timer.started": "Chrono démarré",
+    "timer.paused": "Chrono en pause",
+    "interviews.counted": "Entretiens comptés",
+    "letter.recorded": "Courrier noté",
+    "coverage.marked": "Compétence abordée",
+    "no_document.noted": "Aucun document remis",
+    "question.recorded": "Question notée",
+    "grid.closed": "Grille close",
+    "grid.signed": "Grille signée",
+    "criterion.amended": "Avenant",
+    "mark.entered": "Note saisie",
+    "pass.recorded": "Parcours Pass",
+    "jury.composed": "Jury local composé",
+    "jury.proposed": "Proposition du jury local",
+    "jury.proclaimed": "Proclamation nationale",
+    "vae.admissibility": "Recevabilité VAE",
+    "vae.proof_received": "Dossier de preuve reçu",
+    "vae.competency_decided": "Décision VAE",
+    "attempt.started": "Nouvelle session",
+    "conflict.resolved": "Conflit tranché",
+}
+# The payload fields worth a glance in the list; the rest is in the dossier.
+SHOWN = ("name", "criterion", "state", "competency", "role", "evaluation", "mark", "proposal",
+         "decision", "reason", "validated", "followed", "phase", "count")  # fmt: skip
+
+
+class HistoryScreen(CandidateScreen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Retour", id="back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="history-title", classes="screen-title")
+        table: DataTable[Any] = DataTable(id="history-table", cursor_type="row")
+        yield table
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.add_column("Date", key="ts", width=16)
+        table.add_column("Poste", key="station", width=18)
+        table.add_column("Événement", key="type", width=24)
+        table.add_column("Détail", key="detail")
+        snap = await self.load_view()
+        assert snap.state.candidate is not None
+        self.sub_title = snap.state.candidate.name
+        stations = {e.station for e in snap.events}
+        self.query_one("#history-title", Static).update(
+            f"Historique complet — {len(snap.events)} événement(s) de {len(stations)} poste(s)"
+        )
+        for event in snap.events:
+            detail = ", ".join(
+                f"{field} {event.payload[field]}" for field in SHOWN if field in event.payload
+            )
+            table.add_row(
+                when(event.ts),
+                f"{event.station} n° {event.seq}",
+                LABELS.get(event.type, event.type),
+                detail,
+                key=event.id,
+            )
+        table.focus()

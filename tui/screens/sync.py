@@ -1,0 +1,232 @@
+"""Exchanges with the secretariat: export a signed bundle, import bundles or receipts.
+
+The folder tree starts in the user's exchange folder (``~/carnet-echanges``, created on first
+use), where bundles, receipts and public keys are usually carried by USB key or file share.
+Imports show a progress bar over many files, then one line per file: accepted with what it
+brought, or refused whole with the reason. A bundle from a station not trusted yet offers to
+trust it once its fingerprint has been checked with that station.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DirectoryTree, Footer, Header, ProgressBar, RichLog, Static
+
+from models.errors import CarnetError
+
+EXCHANGE_FOLDER = "carnet-echanges"
+
+
+def exchange_folder() -> Path:
+    folder = Path.home() / EXCHANGE_FOLDER
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return Path.home()
+    return folder
+
+
+class SyncScreen(Screen[None]):
+    BINDINGS = [
+        Binding("e", "export", "Exporter un lot", id="export"),
+        Binding("i", "import", "Importer la sélection", id="import"),
+        Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
+        Binding("escape", "app.pop_screen", "Retour", id="back"),
+    ]
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int, line: Text) -> None:
+            super().__init__()
+            self.done, self.total, self.line = done, total, line
+
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__()
+        self.root = root or exchange_folder()
+        self.selected: Path = self.root
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="sync-station", classes="screen-title")
+        with Horizontal(id="sync-body"):
+            yield DirectoryTree(self.root, id="sync-tree")
+            with Vertical(id="sync-side"):
+                yield Static("", id="sync-selected")
+                yield ProgressBar(id="sync-progress", show_eta=False)
+                yield RichLog(id="sync-log", wrap=True, markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = "Échanges avec le secrétariat"
+        await self._show_station()
+        self._show_selected()
+        self.query_one("#sync-tree", DirectoryTree).focus()
+
+    async def _show_station(self) -> None:
+        from store.sync import covered, own_events, station_key, sync_state
+
+        def describe(store: Any) -> tuple[str, str, str, str]:
+            key = station_key(store)
+            state = sync_state(store)
+            seqs = [int(e["seq"]) for e in own_events(store)]
+            exported = sum(1 for s in seqs if covered(state.exported, s))
+            confirmed = sum(1 for s in seqs if covered(state.acknowledged, s))
+            counts = (
+                f"{len(seqs)} événement(s) de ce poste : {len(seqs) - exported} non exporté(s), "
+                f"{exported - confirmed} exporté(s) non confirmé(s), {confirmed} confirmé(s)"
+            )
+            role = " — secrétariat central" if store.station.secretariat else ""
+            return store.station.id, key.fingerprint, counts, role
+
+        station, fingerprint, counts, role = await self.app.store_call(describe)  # type: ignore[attr-defined]
+        self.station = station
+        self.query_one("#sync-station", Static).update(
+            f"Poste {station}{role} — empreinte {fingerprint}\n{counts}"
+        )
+
+    def _show_selected(self) -> None:
+        self.query_one("#sync-selected", Static).update(
+            f"Sélection : {self.selected}\n« i » importe ce fichier, ou tous les .carnet de ce "
+            "dossier ; « e » exporte vers ce dossier ; « k » y écrit la clé publique du poste."
+        )
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.selected = event.path
+        self._show_selected()
+
+    def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        self.selected = event.path
+        self._show_selected()
+
+    def on_tree_node_highlighted(self, event: DirectoryTree.NodeHighlighted[Any]) -> None:
+        data = event.node.data
+        path = getattr(data, "path", None)
+        if isinstance(path, Path):
+            self.selected = path
+            self._show_selected()
+
+    def _folder(self) -> Path:
+        return self.selected if self.selected.is_dir() else self.selected.parent
+
+    def action_export(self) -> None:
+        from tui.modals.export_form import ExportForm
+
+        async def done(message: str | None) -> None:
+            if message:
+                self._log(Text(message, style="green"))
+                await self._show_station()
+                self.query_one("#sync-tree", DirectoryTree).reload()
+
+        self.app.push_screen(ExportForm(self._folder(), self.station), done)
+
+    async def action_write_key(self) -> None:
+        from store.keys import public_key_file
+        from store.sync import station_key
+        from tui.cli_sync import write_new
+
+        target = self._folder() / f"{self.station}.cle"
+
+        def write(store: Any) -> None:
+            write_new(target, public_key_file(store.station.id, station_key(store)))
+
+        try:
+            await self.app.store_call(write)  # type: ignore[attr-defined]
+        except CarnetError as exc:
+            self._log(Text(f"✘ {exc}", style="red"))
+            return
+        self._log(Text(f"Clé publique écrite : {target}", style="green"))
+        self.query_one("#sync-tree", DirectoryTree).reload()
+
+    def action_import(self) -> None:
+        from store.sync import expand
+
+        files = expand([self.selected])
+        if not files:
+            self._log(Text("Aucun fichier .carnet ici.", style="yellow"))
+            return
+        self._import(files)
+
+    @work(exclusive=True, group="import")
+    async def _import(self, files: list[Path]) -> None:
+        from store.sync import import_files, ranges_text
+
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.update(total=len(files), progress=0)
+
+        def progress(done: int, total: int, result: Any) -> None:
+            self.post_message(self.Progress(done, total, _line(result)))
+
+        try:
+            report = await self.app.store_call(  # type: ignore[attr-defined]
+                lambda store: import_files(store, files, progress=progress)
+            )
+        except CarnetError as exc:
+            self._log(Text(f"✘ Import interrompu : {exc}", style="bold red"))
+            return
+        for station, missing in report.gaps.items():
+            self._log(
+                Text(f"⚠ poste {station} : événements manquants {ranges_text(missing)}", "yellow")
+            )
+        if report.acknowledged:
+            self._log(Text(f"{report.acknowledged} événement(s) confirmé(s) par le secrétariat."))
+        for path in report.receipts:
+            self._log(Text(f"Accusé de réception écrit : {path}"))
+        self._log(
+            Text(
+                f"{len(report.files) - len(report.rejected)} fichier(s) accepté(s), "
+                f"{len(report.rejected)} refusé(s), {report.new_events} nouvel(s) événement(s).",
+                style="bold",
+            )
+        )
+        await self._show_station()
+        unknown = {r.unknown.station: r.unknown for r in report.files if r.unknown is not None}
+        if unknown:
+            await self._offer_trust(list(unknown.values()), files)
+
+    async def _offer_trust(self, stations: list[Any], files: list[Path]) -> None:
+        from store.sync import trust_station
+        from tui.modals.confirm import Confirm
+
+        trusted = []
+        for unknown in stations:
+            question = (
+                f"Faire confiance au poste {unknown.station} ?\n\nEmpreinte de sa clé :\n"
+                f"{unknown.fingerprint}\n\nVérifiez-la avec ce poste (téléphone, papier) avant "
+                "d'accepter : ses lots seront ensuite importés."
+            )
+            if await self.app.push_screen_wait(Confirm(question)):
+                await self.app.store_call(lambda s, u=unknown: trust_station(s, u))  # type: ignore[attr-defined]
+                trusted.append(unknown.station)
+                self._log(Text(f"Confiance accordée au poste {unknown.station}.", "green"))
+        if trusted:
+            self._import(files)
+
+    def on_sync_screen_progress(self, message: Progress) -> None:
+        self.query_one("#sync-progress", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+        self._log(message.line)
+
+    def _log(self, line: Text) -> None:
+        self.query_one("#sync-log", RichLog).write(line)
+
+
+def _line(result: Any) -> Text:
+    name = result.path.name
+    if result.error:
+        return Text(f"✘ {name} refusé : {result.error}", style="red")
+    if result.kind == "receipt":
+        return Text(f"✔ {name} : accusé de réception de {result.station}", style="green")
+    return Text(
+        f"✔ {name} : poste {result.station}, {result.new_events} nouvel(s), "
+        f"{result.known_events} déjà reçu(s)",
+        style="green",
+    )
