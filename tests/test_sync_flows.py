@@ -80,12 +80,22 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: "1 fichier(s) accepté(s)" in _log(app), "l'import", pilot)
         assert "refusé : poste inconnu" in _log(app)  # the first attempt, before trusting
         assert "Accusé de réception écrit" in _log(app)
+        await pilot.press("t")
+        await until(lambda: "Tableau consolidé écrit" in _log(app), "le tableau", pilot)
+        await pilot.press("escape")
+        await pause(pilot)
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, DossierScreen), "le dossier", pilot)
+        await pause(pilot)
+        await pilot.press("d")
+        await until(lambda: any(exchange.glob("dossier-*.pdf")), "le dossier PDF", pilot)
     with Store.open(secretariat) as store:
         assert len(store.summaries().records) == 3
+    assert len(list(exchange.glob("tableau-consolide-*"))) == 2
 
-    # The receipt goes back to the station, which trusts the secretariat's key file.
-    receipts = list((secretariat / "accuses").glob("*.carnet"))
-    (exchange / receipts[0].name).write_bytes(receipts[0].read_bytes())
+    # The receipt, written beside the bundle, goes back to the station, which trusts the
+    # secretariat's key file.
+    receipts = list(exchange.glob("accuse-*.carnet"))
     with Store.open(secretariat) as store:
         from store.keys import public_key_file
         from store.sync import confirm_trust, station_key

@@ -9,6 +9,7 @@ trust it once its fingerprint has been checked with that station.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ class SyncScreen(Screen[None]):
         Binding("e", "export", "Exporter un lot", id="export"),
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
+        Binding("t", "table", "Tableau consolidé", id="table"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
@@ -145,6 +147,27 @@ class SyncScreen(Screen[None]):
         self._log(Text(f"Clé publique écrite : {target}", style="green"))
         self.query_one("#sync-tree", DirectoryTree).reload()
 
+    async def action_table(self) -> None:
+        from store.documents import consolidated_csv, consolidated_xlsx
+        from tui.cli_sync import write_new
+
+        folder = self._folder()
+        stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+        targets = [folder / f"tableau-consolide-{stamp}{suffix}" for suffix in (".xlsx", ".csv")]
+
+        def write(store: Any) -> None:
+            write_new(targets[0], consolidated_xlsx(store))
+            write_new(targets[1], consolidated_csv(store))
+
+        try:
+            await self.app.store_call(write)  # type: ignore[attr-defined]
+        except CarnetError as exc:
+            self._log(Text(f"✘ {exc}", style="red"))
+            return
+        for target in targets:
+            self._log(Text(f"Tableau consolidé écrit : {target}", style="green"))
+        self.query_one("#sync-tree", DirectoryTree).reload()
+
     def action_import(self) -> None:
         from store.sync import expand
 
@@ -165,8 +188,10 @@ class SyncScreen(Screen[None]):
             self.post_message(self.Progress(done, total, _line(result)))
 
         try:
+            # Receipts go beside the bundles, to travel back the way they came.
+            receipts = self._folder()
             report = await self.app.store_call(  # type: ignore[attr-defined]
-                lambda store: import_files(store, files, progress=progress)
+                lambda store: import_files(store, files, receipts_dir=receipts, progress=progress)
             )
         except CarnetError as exc:
             self._log(Text(f"✘ Import interrompu : {exc}", style="bold red"))
