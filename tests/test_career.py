@@ -313,6 +313,21 @@ def _admit(store: Store, candidate: str, related: bool = True, years: int = 3) -
     )
 
 
+def _proof(
+    store: Store,
+    candidate: str,
+    attestation: date | None = None,
+    received: date = date(2026, 3, 1),
+) -> bool:
+    return store.receive_proof(
+        candidate,
+        received=received,
+        attestation_3a=attestation,
+        oral_requested=False,
+        author="poste",
+    )
+
+
 def test_an_inadmissible_request_keeps_its_reason(store: Store) -> None:
     candidate = _candidate(store, "vae")
     assert not _admit(store, candidate, related=False)
@@ -321,13 +336,7 @@ def test_an_inadmissible_request_keeps_its_reason(store: Store) -> None:
     assert "pas en relation" in record["vae"]["admissibility"]["reason"]
     assert record["status"] == "failed"
     with pytest.raises(StoreError, match="non recevable"):
-        store.receive_proof(
-            candidate,
-            received=date(2026, 3, 1),
-            attestation_3a=None,
-            oral_requested=False,
-            author="poste",
-        )
+        _proof(store, candidate)
 
 
 def test_oral_exemption_is_recorded(store: Store) -> None:
@@ -356,13 +365,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     p = _people(store)
     candidate = _candidate(store, "vae")
     _admit(store, candidate)
-    store.receive_proof(
-        candidate,
-        received=date(2026, 3, 1),
-        attestation_3a=None,
-        oral_requested=False,
-        author="poste",
-    )
+    _proof(store, candidate)
     store.compose_jury(candidate, _jury(p), "poste")
     certified = [line.competency for line in refs.carriere.certification]
     assert len(certified) == CERTIFIED
@@ -388,13 +391,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert record["acquired"] == certified[:10]
     assert record["undecided"] == certified[10:]
     assert record["past_attempts"][0]["decision"] == "validation_partielle"
-    store.receive_proof(
-        candidate,
-        received=date(2026, 9, 1),
-        attestation_3a=None,
-        oral_requested=False,
-        author="poste",
-    )
+    _proof(store, candidate, received=date(2026, 9, 1))
     with pytest.raises(StoreError, match="déjà acquise"):
         store.decide_competency(candidate, certified[0], False, "", "poste")
     store.compose_jury(candidate, _jury(p), "poste")

@@ -61,7 +61,10 @@ def _then(push: Callable[[Any], Awaitable[None]]) -> Callable[[Any], Awaitable[N
         screen = pilot.app.screen
         if hasattr(screen, "loaded"):
             await ready(screen.loaded)
-        await pilot.pause()
+        # A second layout pass may add a scrollbar: let it land before the picture.
+        for _ in range(4):
+            await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     return run

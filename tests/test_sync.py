@@ -159,7 +159,9 @@ def test_a_gap_is_reported_and_what_arrived_is_kept(pair: Any) -> None:
     assert not full.rejected and not full.gaps and full.new_events == 2
 
 
-def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -> None:
+def conflicting(tmp_path: Path) -> tuple[Path, str, str, list[str]]:
+    """Station b imports a's candidate; both then mark one criterion differently (and b another
+    one, with no clash); the secretariat s imports both. Returns s, candidate, grid, criteria."""
     a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
     candidate, grid, criteria = _station(a)
     for folder in (b, s):
@@ -175,6 +177,11 @@ def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -
         sb.mark_criteria(candidate, grid, [(criteria[5], V, "")], "t")  # no clash: kept
     report = _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
     assert not report.rejected
+    return s, candidate, grid, criteria
+
+
+def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -> None:
+    s, candidate, grid, criteria = conflicting(tmp_path)
     with Store.open(s) as store:
         snap = store.snapshot(candidate)
         (conflict,) = snap.state.open_conflicts

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from textual.widgets import RichLog
 
+from models.threshold import CriterionState
 from store.demo import populate
 from store.station import set_role
 from store.store import Store
 from tests.conftest import ready, until
 from tests.test_flows import settle
-from tests.test_sync import _export, _import, _station, _trust
+from tests.test_sync import conflicting
 from tui.app import CarnetApp, build_app
 from tui.modals.confirm import Confirm
 from tui.modals.export_form import ExportForm
@@ -116,19 +117,7 @@ async def test_export_import_trust_and_receipt_in_the_app(
 
 
 async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
-    a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
-    candidate, grid, criteria = _station(a)
-    for folder in (b, s):
-        with Store.open(folder):
-            pass
-    _trust(b, a)
-    _trust(s, a, b)
-    _import(b, _export(a, "a1.carnet"))
-    with Store.open(a) as sa:
-        sa.mark_criteria(candidate, grid, [(criteria[4], _state("v"), "vu")], "t")
-    with Store.open(b) as sb:
-        sb.mark_criteria(candidate, grid, [(criteria[4], _state("n"), "non vu")], "t")
-    _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
+    s, candidate, grid, criteria = conflicting(tmp_path)
 
     app = build_app(s)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -154,10 +143,4 @@ async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
     with Store.open(s) as store:
         snap = store.snapshot(candidate)
         assert not snap.state.open_conflicts
-        assert snap.state.grids[grid].states[criteria[4]] is _state("n")
-
-
-def _state(key: str) -> Any:
-    from models.threshold import CriterionState
-
-    return CriterionState.VALIDATED if key == "v" else CriterionState.NOT_VALIDATED
+        assert snap.state.grids[grid].states[criteria[4]] is CriterionState.NOT_VALIDATED

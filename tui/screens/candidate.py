@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.screen import Screen
 
 from models.events import PersonCreated
@@ -14,6 +16,7 @@ class CandidateScreen(Screen[None]):
         self.candidate = candidate
         self.snapshot: Snapshot | None = None
         self.people: dict[str, PersonCreated] = {}
+        self.loaded = asyncio.Event()  # set once the screen shows the dossier (tests wait on it)
 
     async def load_view(self) -> Snapshot:
         """Re-reads the dossier and the people through the writer (never on the loop)."""

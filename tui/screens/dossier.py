@@ -62,6 +62,7 @@ class DossierScreen(CandidateScreen):
         table = self.query_one("#tree", DataTable)
         await self.reload()
         table.focus()
+        self.loaded.set()
 
     async def on_screen_resume(self) -> None:
         await self.reload()
@@ -214,7 +215,7 @@ class DossierScreen(CandidateScreen):
         for amendment in grid.amendments:
             parts.append(f"avenant du {when(amendment.ts)} : {amendment.reason}")
         if f"grid:{grid.id}" in self.sync:
-            parts.append(f"secrétariat : {self.sync[f'grid:{grid.id}']}")
+            parts.append(f"envoi : {self.sync[f'grid:{grid.id}']}")
         return " · ".join(parts)
 
     def _selected_block(self) -> str | None:

@@ -87,6 +87,7 @@ class JuryScreen(CandidateScreen):
         verdict = snap.verdict
         assert isinstance(verdict, WeightedVerdict | VaeVerdict)
         self.query_one("#jury-verdict", Static).update(final_versus_computed(career, verdict))
+        self.loaded.set()
 
     def _results(self) -> Text:
         """What the local jury studies: every mark, or the VAE decisions."""

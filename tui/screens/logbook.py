@@ -43,6 +43,7 @@ class LogbookScreen(CandidateScreen):
         table.add_column("Att.", key="done", width=5)
         await self.reload()
         table.focus()
+        self.loaded.set()
 
     async def reload(self) -> None:
         from store.sync import sync_status

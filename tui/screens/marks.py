@@ -112,6 +112,7 @@ class MarksScreen(CandidateScreen):
         if not first.disabled:
             # Who enters the marks comes first: nothing is recorded without it.
             (first if isinstance(by.value, str) else by).focus()
+        self.loaded.set()
 
     # --- what is shown ------------------------------------------------------------------------
 

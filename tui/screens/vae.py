@@ -49,6 +49,7 @@ class VaeScreen(CandidateScreen):
         table.add_column("Compétence certifiée", key="title")
         await self.reload()
         table.focus()
+        self.loaded.set()
 
     async def on_screen_resume(self) -> None:
         await self.reload()
