@@ -360,7 +360,7 @@ class DossierState:
             case ConflictResolved():
                 self._resolve(event, payload, where)
             case MarkEntered() if not self._claim(
-                event, f"mark:{payload.evaluation}", (payload.mark,), payload
+                event, f"mark:{payload.evaluation}", (Decimal(payload.mark),), payload
             ):
                 return
             case _:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -313,3 +314,42 @@ def test_mutated_or_random_bytes_are_refused_cleanly(pair: Any, data: Any) -> No
         )
     else:
         assert _files(secretariat) == before
+
+
+def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path) -> None:
+    a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
+    with Store.open(a) as sa:
+        tutor = sa.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+        other = sa.create_person("Théo Tuteur", "CPAM", ["tuteur"], "t")
+        manager = sa.create_person("Marie Manager", "CPAM", ["manager"], "t")
+        conseil = sa.create_candidate("Jeanne", "CPAM", "gestionnaire-conseil", "t",
+                                      tutor=tutor, manager=manager)  # fmt: skip
+        sa.declare_link(conseil, other, "tuteur", "t")
+        carriere = sa.create_candidate(
+            "Luc", "Carsat Bretagne", "gestionnaire-carriere", "t", route="parcours_formation"
+        )
+    for folder in (b, s):
+        with Store.open(folder):
+            pass
+    _trust(b, a)
+    _trust(s, a, b)
+    _import(b, _export(a, "a1.carnet"))
+    with Store.open(a) as sa:
+        sa.enter_mark(carriere, "ecrit", "12", "t")
+        sa.sign_attestation(conseil, "gc.b1.c1", "tuteur", tutor, "Accueil d'un assuré.")
+    with Store.open(b) as sb:
+        sb.enter_mark(carriere, "ecrit", "14,5", "t")
+        sb.sign_attestation(conseil, "gc.b1.c1", "tuteur", other, "Appel d'une allocataire.")
+    _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
+    with Store.open(s) as store:
+        (mark,) = store.snapshot(carriere).state.open_conflicts
+        assert mark.key == "mark:ecrit" and {x.value for x in mark.sources} == {
+            (Decimal(12),),
+            (Decimal("14.5"),),
+        }
+        (signature,) = store.snapshot(conseil).state.open_conflicts
+        assert signature.key == "attestation:gc.b1.c1:tuteur"
+        assert {x.value for x in signature.sources} == {(tutor,), (other,)}
+        chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
+        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", "s")
+        assert store.snapshot(carriere).state.career.marks["ecrit"] == Decimal("14.5")

@@ -4,6 +4,7 @@ in silence: the other value stays in the history and in the dossier de certifica
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from models.conflicts import Conflict
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CriterionState
+from models.weighted import format_mark
 from tui.modals.text_prompt import TextPrompt
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
@@ -108,7 +110,9 @@ class ConflictsScreen(CandidateScreen):
             return STATES[first] + comment
         if conflict.key.startswith("attestation:"):
             return self.person_name(str(first))
-        return str(first).replace(".", ",")
+        if isinstance(first, Decimal):
+            return f"{format_mark(first)}/20"
+        return str(first)
 
     def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         self.action_choose()
