@@ -52,7 +52,7 @@ def final_versus_computed(career: CareerState, verdict: WeightedVerdict | VaeVer
     """Both decisions side by side; the national jury's stands when they differ."""
     text = Text("Verdict calculé : ")
     text.append_text(status_cell(verdict.status))
-    if isinstance(verdict, VaeVerdict):
+    if isinstance(verdict, VaeVerdict) and verdict.outcome != "en_cours":
         text.append(f" ({OUTCOME_LABELS[verdict.outcome]})")
     elif verdict.average_text is not None:
         text.append(f" (moyenne {verdict.average_text.replace('.', ',')}/20)")
