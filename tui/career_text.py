@@ -52,8 +52,9 @@ def final_versus_computed(career: CareerState, verdict: WeightedVerdict | VaeVer
     """Both decisions side by side; the national jury's stands when they differ."""
     text = Text("Verdict calculé : ")
     text.append_text(status_cell(verdict.status))
-    if isinstance(verdict, VaeVerdict) and verdict.outcome != "en_cours":
-        text.append(f" ({OUTCOME_LABELS[verdict.outcome]})")
+    if isinstance(verdict, VaeVerdict):
+        if verdict.outcome != "en_cours":
+            text.append(f" ({OUTCOME_LABELS[verdict.outcome]})")
     elif verdict.average_text is not None:
         text.append(f" (moyenne {verdict.average_text.replace('.', ',')}/20)")
     done = career.proclamation
