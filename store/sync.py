@@ -31,6 +31,7 @@ from store.bundle import (
     SUFFIX,
     BundleError,
     Header,
+    Opened,
     UnknownStation,
     check_events,
     open_file,
@@ -305,23 +306,38 @@ class Checked:
     unknown: UnknownStation | None = None
 
 
-def check_path(
-    path: Path, keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
-) -> Checked:
+def _open(path: Path, keys: dict[str, TrustedKey]) -> Opened | Checked:
+    """The file opened and its signature checked, or why it is refused."""
     try:
-        opened = open_file(_read(path), keys)
+        return open_file(_read(path), keys)
     except UnknownStation as exc:
         return Checked(error=str(exc), unknown=exc)
     except BundleError as exc:
         return Checked(error=str(exc))
     except OSError as exc:
         return Checked(error=f"illisible : {exc.strerror or exc}")
+
+
+def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
+    """What needs no event-by-event check: a receipt, or a content imported before (signed,
+    so identical). None for a bundle still to check."""
+    if opened.header.kind == "receipt":
+        return Checked(opened.header, content=opened.content)
+    if opened.header.content_sha256 in known:
+        return Checked(opened.header)
+    return None
+
+
+def check_path(
+    path: Path, keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+) -> Checked:
+    opened = _open(path, keys)
+    if isinstance(opened, Checked):
+        return opened
     try:
-        if opened.header.kind == "receipt":
-            return Checked(opened.header, content=opened.content)
-        if opened.header.content_sha256 in known:
-            # This very content was imported before: signed, so identical; nothing to check.
-            return Checked(opened.header)
+        settled = _settled(opened, known)
+        if settled is not None:
+            return settled
         events = check_events(opened, refs)
         for raw in events:
             dossier = str(raw["dossier"])
@@ -330,8 +346,6 @@ def check_path(
         return Checked(opened.header, events)
     except BundleError as exc:
         return Checked(error=str(exc))
-    except OSError as exc:
-        return Checked(error=f"illisible : {exc.strerror or exc}")
 
 
 _WORKER: dict[str, Any] = {}
@@ -359,23 +373,10 @@ def _checked(
     settled: list[Checked | None] = []
     todo: list[Path] = []
     for path in paths:
-        try:
-            opened = open_file(_read(path), keys)
-        except UnknownStation as exc:
-            settled.append(Checked(error=str(exc), unknown=exc))
-            continue
-        except BundleError as exc:
-            settled.append(Checked(error=str(exc)))
-            continue
-        except OSError as exc:
-            settled.append(Checked(error=f"illisible : {exc.strerror or exc}"))
-            continue
-        if opened.header.kind == "receipt":
-            settled.append(Checked(opened.header, content=opened.content))
-        elif opened.header.content_sha256 in known:
-            settled.append(Checked(opened.header))
-        else:
-            settled.append(None)
+        opened = _open(path, keys)
+        item = opened if isinstance(opened, Checked) else _settled(opened, known)
+        settled.append(item)
+        if item is None:
             todo.append(path)
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < POOL_FROM or workers < 2:

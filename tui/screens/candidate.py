@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.screen import Screen
 
@@ -24,6 +26,19 @@ class CandidateScreen(Screen[None]):
             lambda store: store.view(self.candidate)
         )
         return self.snapshot
+
+    async def reload(self) -> None:
+        await self.load_view()
+
+    def after_form(self, message: str) -> Callable[[Any], Awaitable[None]]:
+        """The callback of a form: once it has saved, show the change and say so."""
+
+        async def done(saved: Any) -> None:
+            if saved:
+                await self.reload()
+                self.notify(message)
+
+        return done
 
     def person_name(self, person: str | None) -> str:
         found = self.people.get(person or "")

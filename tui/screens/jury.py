@@ -3,8 +3,6 @@ national jury's proclamation, and the computed verdict beside the final decision
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -110,14 +108,6 @@ class JuryScreen(CandidateScreen):
             )
         return text
 
-    def _done(self, message: str) -> Callable[[bool | None], Awaitable[None]]:
-        async def done(ok: bool | None) -> None:
-            if ok:
-                await self.reload()
-                self.notify(message)
-
-        return done
-
     def action_compose_jury(self) -> None:
         snap = self.snapshot
         if snap is None or snap.state.candidate is None:
@@ -130,13 +120,13 @@ class JuryScreen(CandidateScreen):
                 self.people,
                 {s.role: s.person for s in jury.value.members} if jury else None,
             ),
-            self._done("Jury local enregistré."),
+            self.after_form("Jury local enregistré."),
         )
 
     def action_propose(self) -> None:
         self.app.push_screen(
             ProposalForm(self.candidate),
-            self._done("Proposition du jury local enregistrée."),
+            self.after_form("Proposition du jury local enregistrée."),
         )
 
     def action_proclaim(self) -> None:
@@ -145,7 +135,7 @@ class JuryScreen(CandidateScreen):
             return
         self.app.push_screen(
             ProclamationForm(self.candidate, vae=snap.state.candidate.route == "vae"),
-            self._done("Décision du jury paritaire national enregistrée."),
+            self.after_form("Décision du jury paritaire national enregistrée."),
         )
 
     def action_back(self) -> None:

@@ -4,7 +4,6 @@ acquired, with no time limit, and are not decided again."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
@@ -129,21 +128,13 @@ class VaeScreen(CandidateScreen):
         table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
         self.notify("Décision enregistrée.")
 
-    def _done(self, message: str) -> Callable[[Any], Awaitable[None]]:
-        async def done(ok: Any) -> None:
-            if ok:
-                await self.reload()
-                self.notify(message)
-
-        return done
-
     def action_admissibility(self) -> None:
         snap = self.snapshot
         if snap is None or not isinstance(snap.referential, WeightedReferential):
             return
         self.app.push_screen(
             AdmissibilityForm(self.candidate, snap.referential),
-            self._done("Recevabilité enregistrée."),
+            self.after_form("Recevabilité enregistrée."),
         )
 
     def action_proof(self) -> None:
@@ -151,7 +142,7 @@ class VaeScreen(CandidateScreen):
         if snap is None or not isinstance(snap.referential, WeightedReferential):
             return
         self.app.push_screen(
-            ProofForm(self.candidate, snap.referential), self._done("Dossier de preuve reçu.")
+            ProofForm(self.candidate, snap.referential), self.after_form("Dossier de preuve reçu.")
         )
 
     def action_new_attempt(self) -> None:
