@@ -21,6 +21,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -383,25 +384,53 @@ def _checked(
         for item in settled:
             yield item if item is not None else check_path(todo.pop(0), keys, refs, known)
         return
+    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known))
+
+
+def _checked_by_workers(
+    settled: list[Checked | None],
+    todo: list[Path],
+    workers: int,
+    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str]],
+) -> Iterator[Checked]:
+    """Bundles checked by worker processes, a few ahead, in order. Should the workers fail
+    (memory, a killed process), the rest is checked here: slower, never wrong."""
     context = multiprocessing.get_context("spawn")
+    queue: deque[tuple[Path, Future[Checked] | None]] = deque()
+    waiting = iter(todo)
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(keys, refs, known)
+        workers, mp_context=context, initializer=_init_worker, initargs=setup
     ) as pool:
-        queue: deque[Future[Checked]] = deque()
-        waiting = iter(todo)
-        for _ in range(IN_FLIGHT):
+        broken = False
+
+        def submit() -> None:
+            nonlocal broken
             ahead = next(waiting, None)
-            if ahead is not None:
-                queue.append(pool.submit(_check_in_worker, ahead))
+            if ahead is None:
+                return
+            future = None
+            if not broken:
+                try:
+                    future = pool.submit(_check_in_worker, ahead)
+                except (BrokenProcessPool, OSError, RuntimeError):
+                    broken = True
+            queue.append((ahead, future))
+
+        for _ in range(IN_FLIGHT):
+            submit()
         for item in settled:
             if item is not None:
                 yield item
                 continue
-            done = queue.popleft().result()
-            ahead = next(waiting, None)
-            if ahead is not None:
-                queue.append(pool.submit(_check_in_worker, ahead))
-            yield done
+            path, future = queue.popleft()
+            submit()
+            try:
+                if future is None:
+                    raise BrokenProcessPool("pas de processus de vérification")
+                yield future.result()
+            except (BrokenProcessPool, OSError, RuntimeError):
+                broken = True
+                yield check_path(path, *setup)
 
 
 def import_files(

@@ -353,3 +353,29 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
         store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", "s")
         assert store.snapshot(carriere).state.career.marks["ecrit"] == Decimal("14.5")
+
+
+def crash_in_worker(path: Path) -> Any:
+    """A worker process that dies (killed, out of memory)."""
+    import os
+
+    os._exit(1)
+
+
+def test_import_survives_its_worker_processes_dying(
+    pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.sync as sync
+
+    station, secretariat, candidate, grid, criteria = pair
+    bundles = [_export(station, "lot1.carnet")]
+    with Store.open(station) as a:
+        for number, criterion in enumerate(criteria[3:5]):
+            a.mark_criteria(candidate, grid, [(criterion, N, "")], "t")
+            bundles.append(export(a, station.parent / f"lot{number + 2}.carnet").path)
+    monkeypatch.setattr(sync, "POOL_FROM", 1)
+    monkeypatch.setattr(sync, "_check_in_worker", crash_in_worker)
+    report = _import(secretariat, *bundles)
+    assert not report.rejected and not report.gaps
+    with Store.open(station) as a, Store.open(secretariat) as s:
+        assert s.summary(candidate) == a.summary(candidate)
