@@ -62,6 +62,17 @@ async def test_typing_filters_the_list(demo_data: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert len(table.lines) == 12
+        # Exact filters: « validés » does not bring the « non validés ».
+        await pilot.press("f")
+        await pilot.pause()
+        assert {str(line.cells[0]) for line in table.lines} == {"✔ validé"}
+        await pilot.press("f", "c", "c")
+        await pilot.pause()
+        assert {str(line.cells[0]) for line in table.lines} == {"✘ non validé"}
+        assert {str(line.cells[2]) for line in table.lines} == {"Carrière"}
+        assert "non validés, Gestionnaire carrière" in str(
+            app.screen.query_one("#saved", Static).content
+        )
 
 
 async def test_a_second_instance_is_refused_in_french(demo_data: Path) -> None:

@@ -24,6 +24,8 @@ class HomeScreen(Screen[None]):
         Binding("n", "new_candidate", "Nouveau candidat", id="new-candidate"),
         Binding("p", "people", "Personnes", id="people"),
         Binding("s", "sync", "Échanges", id="sync"),
+        Binding("f", "cycle_status", "Filtre statut", id="status-filter"),
+        Binding("c", "cycle_cqp", "Filtre CQP", id="cqp-filter"),
         Binding("slash", "focus_filter", "Filtrer", id="filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", id="clear-filter", show=False),
         Binding("ctrl+r", "restore", "Restaurer les sauvegardes", id="restore"),
@@ -40,6 +42,9 @@ class HomeScreen(Screen[None]):
         self.loaded = asyncio.Event()  # set once the list shows the store's candidates
         self.listed = asyncio.Event()  # set once a list is on screen (roster or store)
         self.roster_done = asyncio.Event()  # the last known list is shown, or there is none
+        # Exact filters beside the free text (« validé » as text would also find « non validé »).
+        self.status_filter = 0
+        self.cqp_filter = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +102,8 @@ class HomeScreen(Screen[None]):
                 self._unreadable[0], title="Dossier illisible", severity="error", timeout=30
             )
         self.query_one("#saved", Static).update(line)
+        if self.status_filter or self.cqp_filter:
+            self._refilter()
         self.refresh_bindings()
         if not self.loaded.is_set():
             # What start-up loaded stays for the session: keep the collector from re-scanning it,
@@ -120,11 +127,44 @@ class HomeScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
+    def action_cycle_status(self) -> None:
+        self.status_filter = (self.status_filter + 1) % len(STATUS_FILTERS)
+        self._refilter()
+
+    def action_cycle_cqp(self) -> None:
+        self.cqp_filter = (self.cqp_filter + 1) % len(CQP_FILTERS)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self._fill(self.query_one("#filter", Input).value)
+        shown = len(self.query_one("#candidates", LineList).lines)
+        filters = [
+            label
+            for label, index in (
+                (STATUS_FILTERS[self.status_filter][0], self.status_filter),
+                (CQP_FILTERS[self.cqp_filter][0], self.cqp_filter),
+            )
+            if index
+        ]
+        line = f"{shown} candidat(s) sur {len(self._records)}"
+        if filters:
+            line += " — " + ", ".join(filters) + " (« f » statut, « c » CQP)"
+        self.query_one("#saved", Static).update(line)
+
     def _fill(self, text: str) -> None:
         needle = sort_key(text.strip())
         lines = []
         cells_of_status = {status: status_cell(status) for status in Status}
+        wanted_status = STATUS_FILTERS[self.status_filter][1]
+        wanted_cqp = CQP_FILTERS[self.cqp_filter][1]
         for r in self._records:
+            if wanted_cqp and r["cqp"] != wanted_cqp:
+                continue
+            if wanted_status == "conflict":
+                if not r.get("conflicts"):
+                    continue
+            elif wanted_status and r["status"] != wanted_status:
+                continue
             status = Status(r["status"])
             cqp = cqp_label(r["cqp"])
             flags = "conflit" if r.get("conflicts") else ""
@@ -194,6 +234,18 @@ class HomeScreen(Screen[None]):
 
 
 WIDTHS = (12, 17, 8, 16, 14, None)
+STATUS_FILTERS = (
+    ("tous statuts", None),
+    ("validés", "validated"),
+    ("non validés", "failed"),
+    ("en cours", "pending"),
+    ("conflits à trancher", "conflict"),
+)
+CQP_FILTERS = (
+    ("tous CQP", None),
+    ("Gestionnaire conseil", "gestionnaire-conseil"),
+    ("Gestionnaire carrière", "gestionnaire-carriere"),
+)
 
 
 def _columns() -> Text:
