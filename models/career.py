@@ -26,7 +26,7 @@ from models.events import (
     VaeCompetencyDecided,
     VaeProofReceived,
 )
-from models.weighted import check_mark
+from models.weighted import MarkError, check_mark
 
 TRAINING_DECISIONS = frozenset({"certifie", "non_certifie"})
 VAE_DECISIONS = frozenset({"validation_totale", "validation_partielle", "aucune_validation"})
@@ -110,12 +110,7 @@ class CareerState:
                 self._not_proclaimed(where)
                 if vae:
                     raise EventError(f"{where} : la voie VAE ne passe pas par les épreuves notées")
-                record = MarkRecord(
-                    payload.evaluation, check_mark(Decimal(payload.mark)), payload.by, event.ts
-                )
-                self.marks[payload.evaluation] = record.mark
-                self.mark_records[payload.evaluation] = record
-                self.mark_history.append(record)
+                self.record_mark(payload, event.ts)
             case PassRecorded():
                 self._not_proclaimed(where)
                 self.pass_followed = payload.followed
@@ -167,6 +162,18 @@ class CareerState:
             case _:
                 return False
         return True
+
+    def record_mark(self, payload: MarkEntered, ts: str) -> None:
+        """The mark in force for its evaluation, and one more line of its history."""
+        try:
+            mark = check_mark(Decimal(payload.mark))
+        except MarkError as exc:
+            # Recorded elsewhere, as an event: set aside like any event that does not fit.
+            raise EventError(f"{payload.evaluation} : {exc}") from exc
+        record = MarkRecord(payload.evaluation, mark, payload.by, ts)
+        self.marks[payload.evaluation] = record.mark
+        self.mark_records[payload.evaluation] = record
+        self.mark_history.append(record)
 
     def validated_now(self) -> tuple[str, ...]:
         return tuple(c for c, d in self.decisions.items() if d.validated)

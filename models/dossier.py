@@ -246,16 +246,7 @@ class DossierState:
                 if other in signed and signed[other].person == payload.person:
                     raise EventError(f"{where} : une même personne ne signe pas les deux rôles")
                 signed[payload.role] = Signature(payload.person, event.ts, payload.situation)
-                self.logbook_history.append(
-                    LogbookEntry(
-                        payload.competency,
-                        payload.role,
-                        payload.person,
-                        event.ts,
-                        "signed",
-                        payload.situation,
-                    )
-                )
+                self._log(payload, event.ts, "signed", payload.situation)
             case AttestationWithdrawn():
                 signed = self.attestations.get(payload.competency, {})
                 current = signed.get(payload.role)
@@ -263,16 +254,7 @@ class DossierState:
                     raise EventError(f"{where} : seule sa propre signature peut être retirée")
                 del signed[payload.role]
                 self.sources.pop(f"attestation:{payload.competency}:{payload.role}", None)
-                self.logbook_history.append(
-                    LogbookEntry(
-                        payload.competency,
-                        payload.role,
-                        payload.person,
-                        event.ts,
-                        "withdrawn",
-                        payload.reason,
-                    )
-                )
+                self._log(payload, event.ts, "withdrawn", payload.reason)
             case GridOpened():
                 if payload.grid in self.grids:
                     raise EventError(f"{where} : grille {payload.grid} déjà ouverte")
@@ -367,6 +349,13 @@ class DossierState:
                 if not self.career.apply(event, payload, self.candidate):
                     # Registry payloads never belong in a candidate's dossier.
                     raise EventError(f"{where} : {event.type} hors de sa place")
+
+    def _log(
+        self, payload: AttestationSigned | AttestationWithdrawn, ts: str, action: str, text: str
+    ) -> None:
+        self.logbook_history.append(
+            LogbookEntry(payload.competency, payload.role, payload.person, ts, action, text)
+        )
 
     def _grid(self, grid_id: str, where: str) -> GridState:
         grid = self.grids.get(grid_id)

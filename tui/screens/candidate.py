@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from models.errors import CarnetError
 from models.events import PersonCreated
 from store.store import Snapshot
 
@@ -29,6 +30,18 @@ class CandidateScreen(Screen[None]):
 
     async def reload(self) -> None:
         await self.load_view()
+
+    async def save(self, work: Callable[[Any], Any], message: str) -> bool:
+        """Runs a change on the writer; once it is on disk, shows it and says so. A refusal is
+        said in French and changes nothing on screen."""
+        try:
+            await self.app.store_call(work)  # type: ignore[attr-defined]
+        except CarnetError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        await self.reload()
+        self.notify(message)
+        return True
 
     def after_form(self, message: str) -> Callable[[Any], Awaitable[None]]:
         """The callback of a form: once it has saved, show the change and say so."""

@@ -125,15 +125,13 @@ class ConflictsScreen(CandidateScreen):
         conflict_key, _, event = key.rpartition("|")
 
         async def reason_given(reason: str | None) -> None:
-            if not reason:
-                return
-            await self.app.store_call(  # type: ignore[attr-defined]
-                lambda s: s.resolve_conflict(
-                    self.candidate, conflict_key, event, reason, "secretariat"
+            if reason:
+                await self.save(
+                    lambda s: s.resolve_conflict(
+                        self.candidate, conflict_key, event, reason, "secretariat"
+                    ),
+                    "Choix enregistré, avec son motif.",
                 )
-            )
-            await self.reload()
-            self.notify("Choix enregistré, avec son motif.")
 
         self.app.push_screen(
             TextPrompt(

@@ -234,16 +234,14 @@ class MarksScreen(CandidateScreen):
         followed = event.value == "oui"
         if snap.state.career.pass_followed is followed:
             return
-        try:
-            await self.app.store_call(  # type: ignore[attr-defined]
-                lambda s: s.record_pass(self.candidate, followed, "poste")
-            )
-        except CarnetError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        await self.save(
+            lambda s: s.record_pass(self.candidate, followed, "poste"),
+            "Suivi du parcours Pass enregistré.",
+        )
+
+    async def reload(self) -> None:
         await self.load_view()
         self._show()
-        self.notify("Suivi du parcours Pass enregistré.")
 
     def action_back(self) -> None:
         self.app.pop_screen()

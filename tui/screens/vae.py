@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models.errors import CarnetError
 from models.referential import WeightedReferential
 from models.vae import VaeVerdict, oral_exempt
 from tui.career_text import final_versus_computed, vae_cells
@@ -116,17 +115,13 @@ class VaeScreen(CandidateScreen):
         competency = self._selected()
         if competency is None:
             return
-        try:
-            await self.app.store_call(  # type: ignore[attr-defined]
-                lambda s: s.decide_competency(self.candidate, competency, validated, "", "poste")
-            )
-        except CarnetError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        await self.reload()
-        table = self.query_one("#vae-competencies", DataTable)
-        table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
-        self.notify("Décision enregistrée.")
+        saved = await self.save(
+            lambda s: s.decide_competency(self.candidate, competency, validated, "", "poste"),
+            "Décision enregistrée.",
+        )
+        if saved:
+            table = self.query_one("#vae-competencies", DataTable)
+            table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
 
     def action_admissibility(self) -> None:
         snap = self.snapshot
@@ -147,17 +142,11 @@ class VaeScreen(CandidateScreen):
 
     def action_new_attempt(self) -> None:
         async def reason_given(reason: str | None) -> None:
-            if not reason:
-                return
-            try:
-                await self.app.store_call(  # type: ignore[attr-defined]
-                    lambda s: s.start_attempt(self.candidate, reason, "poste")
+            if reason:
+                await self.save(
+                    lambda s: s.start_attempt(self.candidate, reason, "poste"),
+                    "Nouvelle session ouverte : les compétences validées restent acquises.",
                 )
-            except CarnetError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            await self.reload()
-            self.notify("Nouvelle session ouverte : les compétences validées restent acquises.")
 
         self.app.push_screen(
             TextPrompt(
