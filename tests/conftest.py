@@ -39,3 +39,18 @@ async def until(condition: Callable[[], bool], what: str, pilot: Any) -> None:
             return
         await pilot.pause(0.01)
     pytest.fail(f"{what} : toujours pas au bout de 30 s")
+
+
+def record_notifications(app: Any) -> list[str]:
+    """The messages the app notifies from now on, in order. Textual keeps its notifications in
+    a private attribute; ``App.notify`` is the public door every screen goes through, so it is
+    wrapped here (the toast is still shown)."""
+    shown: list[str] = []
+    original = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        shown.append(message)
+        original(message, *args, **kwargs)
+
+    app.notify = notify
+    return shown

@@ -16,6 +16,9 @@ from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
 from tui.widgets.line_list import LineList
 
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def demo_data(tmp_path: Path) -> Path:

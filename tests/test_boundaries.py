@@ -20,6 +20,7 @@ def _modules(package: str) -> list[str]:
 
 
 @pytest.mark.parametrize("package", DOMAIN)
+@pytest.mark.slow  # a subprocess per package
 def test_domain_package_does_not_import_textual(package: str) -> None:
     modules = _modules(package)
     assert modules

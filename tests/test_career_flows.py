@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from models.status import Status
@@ -18,6 +19,9 @@ from tui.screens.dossier import DossierScreen
 from tui.screens.jury import JuryScreen
 from tui.screens.marks import MarksScreen
 from tui.screens.vae import VaeScreen
+
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
 
 
 def _people(data: Path) -> None:

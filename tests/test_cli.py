@@ -156,6 +156,7 @@ def test_corrupt_dossier_then_recover(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0 and len(json.loads(out)["candidates"]) == 3
 
 
+@pytest.mark.slow  # a subprocess
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "status", "--data", str(tmp_path / "nope")],
@@ -168,6 +169,7 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("carnet : ") and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a subprocess
 def test_status_does_not_import_textual(demo_dir: Path) -> None:
     code = (
         "import sys; from tui.cli import main; main(['status', '--data', sys.argv[1], '--json']); "

@@ -10,8 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from models.events import GENESIS, Event
 from store.store import Store
+
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parent.parent
 KILLS = 50

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input, Static
 
 from models.threshold import CriterionState
@@ -18,6 +19,9 @@ from tui.screens.grid import GridScreen
 from tui.screens.home import HomeScreen
 from tui.screens.logbook import LogbookScreen
 from tui.widgets.live_text import LiveText
+
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
 
 PEOPLE = [  # name, organisme, index of the role checkbox (tuteur, manager, métier, certif., jury)
     ("Paul Tuteur", "CPAM du Rhône", 0),

@@ -19,6 +19,9 @@ from tui.screens.logbook import LogbookScreen
 from tui.screens.marks import MarksScreen
 from tui.screens.vae import VaeScreen
 
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 SIZES = [(80, 24), (120, 40)]
 
 

@@ -362,6 +362,7 @@ def crash_in_worker(path: Path) -> Any:
     os._exit(1)
 
 
+@pytest.mark.slow  # spawns worker processes
 def test_import_survives_its_worker_processes_dying(
     pair: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -24,6 +24,9 @@ from tui.screens.dossier import DossierScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.sync import SyncScreen
 
+# Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
+
 
 def _log(app: CarnetApp) -> str:
     return "\n".join(str(line.text) for line in app.screen.query_one("#sync-log", RichLog).lines)
