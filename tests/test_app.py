@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from store.demo import populate
 from store.store import Store
-from tests.conftest import ready, until
+from tests.conftest import ready, record_notifications, until
 from tui.app import CarnetApp, build_app
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
@@ -96,6 +96,7 @@ async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> N
     victim = demo_data / "dossiers" / f"{json.loads(first)['dossier']}.json"
     victim.write_bytes(b"")
     app = build_app(demo_data)
+    shown = record_notifications(app)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await _ready(app, pilot)
         await pilot.pause()
@@ -103,7 +104,7 @@ async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> N
         assert len(table.lines) == 11
         status = str(app.screen.query_one("#saved", Static).content)
         assert "1 dossier(s) illisible(s)" in status
-        assert any("fichier vide" in n.message for n in app._notifications)
+        assert any("fichier vide" in message for message in shown), shown
         screen = app.screen
         assert isinstance(screen, HomeScreen)
         screen.loaded.clear()

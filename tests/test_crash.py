@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from models.events import GENESIS, Event
+from store.layout import REGISTRY
 from store.store import Store
 
 # Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
@@ -23,7 +24,7 @@ KILLS = 50
 
 
 def _events(store: Store) -> list[Event]:
-    events = list(store._registry.events)
+    events = [Event.from_stored(raw) for raw in store.raw_events(REGISTRY).values()]
     for candidate in store.candidate_ids():
         events.extend(store.snapshot(candidate).events)
         store.forget(candidate)

@@ -11,13 +11,14 @@ from textual.widgets import Input, Static
 from models.threshold import CriterionState
 from models.verdict import Status
 from store.store import Store
-from tests.conftest import ready
+from tests.conftest import ready, record_notifications
 from tui.app import CarnetApp, build_app
 from tui.modals.open_grid import OpenGrid
 from tui.screens.dossier import DossierScreen
 from tui.screens.grid import GridScreen
 from tui.screens.home import HomeScreen
 from tui.screens.logbook import LogbookScreen
+from tui.widgets.line_list import LineList
 from tui.widgets.live_text import LiveText
 
 # Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
@@ -148,12 +149,14 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         assert grid_screen.grid is not None and grid_screen.grid.signed
 
         # A signed grid is read-only: a mark is refused and changes nothing.
-        first = grid_screen._current_criterion()
+        first = grid_screen.query_one(LineList).current_key
         before = grid_screen.grid.states.get(first or "")
+        shown = record_notifications(app)
         await pilot.press("v")
         await settle(app, pilot)
         assert grid_screen.grid.states.get(first or "") == before
-        assert any("lecture seule" in n.message for n in app._notifications)
+        # That refusal itself, not the signing's own notice (which also says « lecture seule »).
+        assert shown == ["Grille signée : lecture seule. « r » pour un avenant motivé."]
 
         # An amendment, with its mandatory reason.
         await pilot.press("r")

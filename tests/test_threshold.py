@@ -70,7 +70,19 @@ def test_threshold_boundaries(validated: int, total: int, expected: bool) -> Non
     states = {f"x.c1.k{i}": V if i < validated else N for i in range(total)}
     verdict = evaluate_competency(_comp(total), states, RULES)
     assert (verdict.status is Status.VALIDATED) is expected
-    assert verdict.count.required == required(total, RULES)
+    assert verdict.count.required == _fewest(total)
+
+
+def _fewest(total: int) -> int:
+    """The reference: the smallest count that is at least 80 % of ``total``, by counting."""
+    return next(k for k in range(total + 1) if Fraction(k, total) >= Fraction(4, 5))
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"), [(1, 1), (2, 2), (3, 3), (4, 4), (5, 4), (6, 5), (7, 6), (10, 8)]
+)
+def test_required_counts_as_on_paper(total: int, expected: int) -> None:
+    assert required(total, RULES) == expected == _fewest(total)
 
 
 def test_every_state_combination_up_to_seven_criteria() -> None:
@@ -82,7 +94,7 @@ def test_every_state_combination_up_to_seven_criteria() -> None:
             assert verdict.count.validated == states.count(V)
             assert verdict.count.open == states.count(E)
             if verdict.status is Status.PENDING:
-                assert verdict.count.still_needed == required(n, RULES) - states.count(V) > 0
+                assert verdict.count.still_needed == _fewest(n) - states.count(V) > 0
                 assert verdict.count.still_needed <= states.count(E)
 
 

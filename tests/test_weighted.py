@@ -22,8 +22,7 @@ def _marks(*values: str) -> dict[str, Decimal]:
 
 
 def test_the_seed_example_is_exactly_ten(refs: Referentials) -> None:
-    # In floats, 5.7 + 16.4 + 3 × 12.1 + 3 × 9.0 + 2 × 7.3 is 99.99999999999999.
-    assert 5.7 + 16.4 + 3 * 12.1 + 3 * 9.0 + 2 * 7.3 != 100
+    # In floats this total is 99.99999999999999: carnet must give exactly 100 and 10.00.
     verdict = evaluate_weighted(refs.carriere, _marks("5.7", "16.4", "12.1", "9.0", "7.3"), True)
     assert verdict.total == Decimal(100)
     assert verdict.average == Decimal(10)
@@ -92,9 +91,15 @@ def test_unreachable_average_fails_early(refs: Referentials) -> None:
     assert verdict.best_possible_average == Decimal("7.606")
 
 
-@pytest.mark.parametrize("typed", ["12", "12.5", "12,75", " 0 ", "20", "20.00", "7.3", "09"])
-def test_parse_mark_accepts(typed: str) -> None:
-    assert Decimal(0) <= parse_mark(typed) <= 20
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("12", "12"), ("12.5", "12.5"), ("12,75", "12.75"), (" 0 ", "0"), ("20", "20"),
+     ("20.00", "20"), ("7.3", "7.3"), ("09", "9"), ("0,01", "0.01"), ("19,99", "19.99")],
+)  # fmt: skip
+def test_parse_mark_accepts(typed: str, value: str) -> None:
+    parsed = parse_mark(typed)
+    assert isinstance(parsed, Decimal)
+    assert parsed == Decimal(value)
 
 
 @pytest.mark.parametrize(
