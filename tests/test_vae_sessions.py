@@ -1,0 +1,93 @@
+"""A new VAE session keeps exactly what the national jury validated, names the session it
+follows and why; VAE steps are refused on a training route (no textual)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from grids import Referentials
+from models.events import GENESIS, EventError, seal
+from store.errors import StoreError
+from store.store import Store
+from tests.test_career import _admit, _candidate, _jury, _people, _proof
+
+
+def _decided(store: Store, refs: Referentials, candidate: str, validated: int) -> list[str]:
+    p = _people(store)
+    _admit(store, candidate)
+    _proof(store, candidate)
+    store.compose_jury(candidate, _jury(p), "poste")
+    certified = [line.competency for line in refs.carriere.certification]
+    for number, competency in enumerate(certified):
+        store.decide_competency(candidate, competency, number < validated, "", "poste")
+    return certified
+
+
+def _proclaim(store: Store, candidate: str, decision: str) -> None:
+    store.propose(candidate, "non_certification", "Compétences à consolider.", "poste")
+    store.proclaim(candidate, decision, "Reprendre la formation.", date(2026, 6, 1), "poste")
+
+
+def test_after_no_validation_nothing_is_acquired(store: Store, refs: Referentials) -> None:
+    candidate = _candidate(store, "vae")
+    _decided(store, refs, candidate, validated=4)
+    _proclaim(store, candidate, "aucune_validation")
+    store.start_attempt(candidate, "Nouvelle demande après deux ans.", "poste")
+    career = store.snapshot(candidate).state.career
+    assert career.attempt == 2
+    assert career.acquired == []
+    (past,) = career.past
+    assert (past.number, past.validated) == (1, ())
+    assert past.reason_for_next == "Nouvelle demande après deux ans."
+    assert past.proclamation.value.decision == "aucune_validation"
+    record = store.summary(candidate)["vae"]["past_attempts"]
+    assert record == [
+        {
+            "attempt": 1,
+            "decision": "aucune_validation",
+            "validated": [],
+            "recommendations": "Reprendre la formation.",
+        }
+    ]
+
+
+def test_after_a_partial_validation_its_competencies_are_acquired(
+    store: Store, refs: Referentials
+) -> None:
+    candidate = _candidate(store, "vae")
+    certified = _decided(store, refs, candidate, validated=6)
+    _proclaim(store, candidate, "validation_partielle")
+    store.start_attempt(candidate, "Deuxième session.", "poste")
+    career = store.snapshot(candidate).state.career
+    (past,) = career.past
+    assert (past.number, past.validated) == (1, tuple(certified[:6]))
+    assert career.acquired == certified[:6]
+
+
+def test_no_new_session_after_a_total_validation(store: Store, refs: Referentials) -> None:
+    candidate = _candidate(store, "vae")
+    _decided(store, refs, candidate, validated=len(refs.carriere.certification))
+    store.propose(candidate, "certification", "", "poste")
+    store.proclaim(candidate, "validation_totale", "", date(2026, 6, 1), "poste")
+    with pytest.raises((StoreError, EventError)) as refused:
+        store.start_attempt(candidate, "Encore une fois.", "poste")
+    assert "une nouvelle session suit une validation partielle ou refusée" in str(refused.value)
+    assert store.snapshot(candidate).state.career.attempt == 1
+
+
+def test_vae_steps_are_refused_on_a_training_route(store: Store) -> None:
+    candidate = _candidate(store, "parcours_formation")
+    with pytest.raises(StoreError, match="réservé aux candidats en VAE"):
+        store.start_attempt(candidate, "Nouvelle session.", "poste")
+    # The same step recorded by another station (or an older carnet) reaches the dossier's
+    # own rules, which refuse it too: it is set aside with the reason.
+    state = store.snapshot(candidate).state.copy()
+    late = seal(event_id="e" * 32, station="poste-b", seq=1, author="b", dossier=candidate,
+                ts="2026-11-23T10:00:00.000000Z", type="attempt.started",
+                payload={"reason": "Nouvelle session."}, prev=GENESIS)  # fmt: skip
+    state.apply_received(late)
+    conflict = state.conflicts[f"event:{late.id}"]
+    assert "réservé à la voie VAE" in conflict.incompatible
+    assert state.career.attempt == 1
