@@ -132,3 +132,18 @@ def test_a_choice_outside_the_conflict_or_on_a_settled_one_is_refused(tmp_path: 
             )
         assert "aucun conflit ouvert sur mark:oral" in str(unknown.value)
         assert store.snapshot(ids["carriere"]).state.career.marks["ecrit"] == Decimal(12)
+
+
+def test_a_settled_conflict_stays_settled_through_later_changes(tmp_path: Path) -> None:
+    s, ids = _three_stations(tmp_path)
+    with Store.open(s) as store:
+        (mark,) = store.snapshot(ids["carriere"]).state.open_conflicts
+        store.resolve_conflict(ids["carriere"], mark.key, mark.sources[1].event, "Vu.", "s")
+        settled = store.snapshot(ids["carriere"]).state.conflicts[mark.key]
+        # Each later change is tried on a copy of the dossier's state first.
+        store.enter_mark(ids["carriere"], "apt", "15", "s", by=ids["jury_a"])
+        after = store.snapshot(ids["carriere"]).state.conflicts[mark.key]
+        assert (after.chosen, after.reason, after.resolved_by, after.resolved_ts) == (
+            settled.chosen, "Vu.", "s", settled.resolved_ts,
+        )  # fmt: skip
+        assert after.resolved_ts

@@ -4,7 +4,7 @@ the dossier de certification; a mutation run found them unguarded (no textual)."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,8 +12,10 @@ from grids import Referentials
 from models.dossier import GridState
 from models.events import LetterRecorded, QuestionRecorded
 from models.grid import shortfalls
+from models.status import cqp_label
 from models.timing import Timer, clock, minutes_text
-from models.vae import Period, admissibility
+from models.vae import Period, admissibility, evaluate_vae
+from models.verdict import Status
 from models.weighted import MarkError, parse_mark
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -185,3 +187,111 @@ def test_refused_marks_say_why(typed: str, message: str) -> None:
     with pytest.raises(MarkError) as refused:
         parse_mark(typed)
     assert str(refused.value) == message
+
+
+# --- the VAE verdict's explanation ----------------------------------------------------------
+
+VAE_RULE = (
+    "VAE : validation totale quand chacune des compétences certifiées est validée ; "
+    "les compétences validées le restent sans limitation de durée."
+)
+
+
+def _certified(refs: Referentials) -> list[str]:
+    return [line.competency for line in refs.carriere.certification]
+
+
+def test_vae_before_admissibility(refs: Referentials) -> None:
+    verdict = evaluate_vae(refs.carriere, None, [], {})
+    assert (verdict.status, verdict.outcome, verdict.admissible) == (
+        Status.PENDING,
+        "en_cours",
+        None,
+    )
+    assert verdict.explanation.rule == VAE_RULE
+    assert verdict.explanation.facts == (
+        "La recevabilité n'a pas encore été prononcée.",
+        "0/15 compétences validées, 0 non validée(s), 15 à décider.",
+        "Résultat calculé : en cours.",
+    )
+    assert verdict.explanation.decided_by == ("recevabilite", *_certified(refs))
+
+
+def test_vae_inadmissible(refs: Referentials) -> None:
+    verdict = evaluate_vae(refs.carriere, False, [], {})
+    assert (verdict.status, verdict.outcome, verdict.admissible) == (Status.FAILED, "aucune", False)
+    assert verdict.explanation.facts == (
+        "La demande a été déclarée irrecevable.",
+        "0/15 compétences validées, 0 non validée(s), 15 à décider.",
+        "Résultat calculé : aucune validation.",
+    )
+    assert verdict.explanation.decided_by == ("recevabilite",)
+
+
+def test_vae_second_session_under_way(refs: Referentials) -> None:
+    c = _certified(refs)
+    verdict = evaluate_vae(refs.carriere, True, c[:2], {c[2]: True, c[3]: False, c[0]: False})
+    assert (verdict.status, verdict.outcome) == (Status.PENDING, "en_cours")
+    assert (verdict.acquired, verdict.validated, verdict.refused) == (
+        tuple(c[:2]),
+        (c[2],),
+        (c[3],),
+    )
+    assert verdict.undecided == tuple(c[4:])
+    assert verdict.explanation.rule == VAE_RULE
+    assert verdict.explanation.facts == (
+        "2 compétence(s) acquise(s) lors d'une session antérieure.",
+        "3/15 compétences validées, 1 non validée(s), 11 à décider.",
+        "Résultat calculé : en cours.",
+    )
+    assert verdict.explanation.decided_by == tuple(c[4:])
+
+
+def test_vae_all_refused_or_all_validated(refs: Referentials) -> None:
+    c = _certified(refs)
+    refused = evaluate_vae(refs.carriere, True, [], dict.fromkeys(c, False))
+    assert (refused.status, refused.outcome, refused.validated) == (Status.FAILED, "aucune", ())
+    assert refused.explanation.facts == (
+        "0/15 compétences validées, 15 non validée(s), 0 à décider.",
+        "Résultat calculé : aucune validation.",
+    )
+    partial = evaluate_vae(refs.carriere, True, [], {**dict.fromkeys(c, False), c[5]: True})
+    assert (partial.status, partial.outcome) == (Status.FAILED, "partielle")
+    assert partial.explanation.facts[-1] == "Résultat calculé : validation partielle."
+    total = evaluate_vae(refs.carriere, True, [], dict.fromkeys(c, True))
+    assert (total.status, total.outcome, total.validated) == (Status.VALIDATED, "totale", tuple(c))
+    assert total.explanation.facts == (
+        "15/15 compétences validées, 0 non validée(s), 0 à décider.",
+        "Résultat calculé : validation totale.",
+    )
+
+
+# --- timers, labels, look-ups ---------------------------------------------------------------
+
+
+def test_a_timer_keeps_when_it_first_started() -> None:
+    first = NOW
+    timer = Timer().start(first)
+    assert (timer.running_since, timer.started_at, timer.seconds_before) == (first, first, 0.0)
+    paused = timer.pause(first + timedelta(milliseconds=500))
+    assert (paused.running, paused.started_at, paused.seconds_before) == (False, first, 0.5)
+    again = paused.start(first + timedelta(seconds=10))
+    assert (again.running_since, again.started_at) == (first + timedelta(seconds=10), first)
+    assert again.start(first + timedelta(seconds=20)) is again
+    # A clock set back never makes a phase run backwards.
+    assert again.pause(first).seconds_before == 0.5
+
+
+def test_cqp_labels() -> None:
+    assert cqp_label("gestionnaire-conseil") == "Gestionnaire conseil"
+    assert cqp_label("gestionnaire-carriere") == "Gestionnaire carrière"
+    assert cqp_label("autre-cqp") == "autre-cqp"
+
+
+def test_unknown_ids_name_themselves(refs: Referentials) -> None:
+    with pytest.raises(KeyError) as competency:
+        refs.carriere.competency("gk.c99")
+    assert competency.value.args == ("gk.c99",)
+    with pytest.raises(KeyError) as evaluation:
+        refs.carriere.evaluation("dictee")
+    assert evaluation.value.args == ("dictee",)

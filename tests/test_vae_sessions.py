@@ -91,3 +91,44 @@ def test_vae_steps_are_refused_on_a_training_route(store: Store) -> None:
     conflict = state.conflicts[f"event:{late.id}"]
     assert "réservé à la voie VAE" in conflict.incompatible
     assert state.career.attempt == 1
+
+
+def test_the_vae_record_for_the_secretariat(store: Store, refs: Referentials) -> None:
+    candidate = _candidate(store, "vae")
+    assert store.summary(candidate)["vae"]["admissibility"] is None
+    assert store.summary(candidate)["vae"]["proof"] is None
+    _admit(store, candidate, years=2)
+    store.receive_proof(candidate, received=date(2026, 3, 1), attestation_3a=date(2014, 6, 30),
+                        oral_requested=False, author="poste")  # fmt: skip
+    certified = [line.competency for line in refs.carriere.certification]
+    store.compose_jury(candidate, _jury(_people(store)), "poste")
+    store.decide_competency(candidate, certified[0], True, "", "poste")
+    store.decide_competency(candidate, certified[1], False, "Pas de preuve.", "poste")
+    record = store.summary(candidate)["vae"]
+    assert record == {
+        "attempt": 1,
+        "outcome": "en_cours",
+        "admissibility": {
+            "admissible": True,
+            "related": True,
+            "description": "Technicienne retraite, calcul et liquidation des droits.",
+            "days": 731,
+            "periods": [{"start": "2024-01-01", "end": "2025-12-31"}],
+            "reason": None,
+            "on": "2026-02-01",
+        },
+        "proof": {"received": "2026-03-01", "attestation_3a": "2014-06-30", "oral": False},
+        "acquired": [],
+        "validated": [certified[0]],
+        "not_validated": [certified[1]],
+        "undecided": certified[2:],
+        "past_attempts": [],
+    }
+    other = _candidate(store, "vae")
+    _admit(store, other)
+    _proof(store, other)
+    assert store.summary(other)["vae"]["proof"] == {
+        "received": "2026-03-01",
+        "attestation_3a": None,
+        "oral": True,
+    }
