@@ -1,0 +1,139 @@
+"""Each refusal of a bundle says exactly why, and an unknown station's bundle carries what is
+needed to trust it after checking its fingerprint (no textual)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.events import content_hash
+from store.bundle import _short, seal_file
+from store.keys import load_or_create_key
+from store.station import set_role
+from store.store import Store
+from store.sync import import_files, own_events, station_key, trust_station
+from tests.test_sync import _files, _import, _station, _trust
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    station, secretariat = tmp_path / "a", tmp_path / "s"
+    _station(station)
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    load_or_create_key(secretariat)
+    _trust(secretariat, station)
+    return station, secretariat
+
+
+def _bundle(station: Path, content: Any, count: int) -> bytes:
+    with Store.open(station) as store:
+        refs = {r.id: r.version for r in store.referentials.all()}
+        return seal_file(
+            "bundle",
+            store.station.id,
+            station_key(store),
+            7,
+            content,
+            count=count,
+            referentials=refs,
+        )
+
+
+def _error(secretariat: Path, data: bytes) -> str:
+    path = secretariat.parent / "refuse.carnet"
+    path.write_bytes(data)
+    before = _files(secretariat)
+    (result,) = _import(secretariat, path).files
+    assert _files(secretariat) == before
+    assert result.error is not None
+    return str(result.error)
+
+
+def test_a_count_that_does_not_match_the_header(pair: Any) -> None:
+    station, secretariat = pair
+    with Store.open(station) as store:
+        events = own_events(store)
+    expected = "le nombre d'événements ne correspond pas à l'en-tête"
+    assert _error(secretariat, _bundle(station, events, len(events) + 1)) == expected
+    # Content of the right size that is not a list of events.
+    assert _error(secretariat, _bundle(station, {"a": events[0]}, 1)) == expected
+
+
+def test_a_bad_event_is_named_by_its_place_in_the_bundle(pair: Any) -> None:
+    station, secretariat = pair
+    with Store.open(station) as store:
+        events = own_events(store)
+    events[1] = {**events[1], "author": "quelqu'un d'autre"}  # its own hash no longer fits
+    assert _error(secretariat, _bundle(station, events, len(events))) == (
+        f"événement 2 refusé : événement n° {events[1]['seq']} altéré : "
+        "son empreinte ne correspond pas"
+    )
+    events[1]["hash"] = content_hash(events[1])
+    events[0] = {**events[0], "seq": "un"}
+    assert _error(secretariat, _bundle(station, events, len(events))).startswith(
+        "événement 1 refusé : événement illisible"
+    )
+
+
+def test_an_unreadable_header_is_said_briefly(pair: Any) -> None:
+    _, secretariat = pair
+    deep = b'{"a":' + b"[" * 100_000 + b"\n[]"
+    assert _error(secretariat, deep) == (
+        "fichier tronqué ou illisible (maximum recursion depth exceeded while decoding "
+        "a JSON array from a unicode s…)"
+    )
+
+
+def test_short_keeps_up_to_79_characters() -> None:
+    # The 80-character edge has no public way in: no reader error has exactly that length.
+    assert _short(ValueError("x" * 79)) == "x" * 79
+    assert _short(ValueError("x" * 80)) == "x" * 77 + "…"
+    assert _short(ValueError("x" * 81)) == "x" * 77 + "…"
+
+
+def test_an_unknown_station_can_be_trusted_after_its_fingerprint_is_checked(
+    tmp_path: Path,
+) -> None:
+    station, secretariat = tmp_path / "a", tmp_path / "s"
+    _station(station)
+    with Store.open(station) as store:
+        key = station_key(store)
+        station_id = store.station.id
+        path = tmp_path / "lot.carnet"
+        path.write_bytes(
+            seal_file(
+                "bundle",
+                station_id,
+                key,
+                1,
+                own_events(store),
+                count=len(own_events(store)),
+                referentials={r.id: r.version for r in store.referentials.all()},
+            )
+        )
+    with Store.open(secretariat) as store:
+        (result,) = import_files(store, [path], receipts_dir=tmp_path / "accuses").files
+        assert result.error == (
+            f"poste inconnu « {station_id} » (empreinte {key.fingerprint}) : faites d'abord "
+            "confiance à sa clé publique (carnet trust FICHIER, ou confirmation dans "
+            "l'application)"
+        )
+        unknown = result.unknown
+        assert unknown is not None
+        assert (unknown.station, unknown.fingerprint, unknown.public) == (
+            station_id,
+            key.fingerprint,
+            key.public,
+        )
+        assert trust_station(store, unknown) is True
+        report = import_files(store, [path], receipts_dir=tmp_path / "accuses")
+        assert not report.rejected and report.new_events == len(own_events_of(station))
+
+
+def own_events_of(folder: Path) -> list[dict[str, Any]]:
+    with Store.open(folder) as store:
+        return own_events(store)
