@@ -137,3 +137,23 @@ def test_an_unknown_station_can_be_trusted_after_its_fingerprint_is_checked(
 def own_events_of(folder: Path) -> list[dict[str, Any]]:
     with Store.open(folder) as store:
         return own_events(store)
+
+
+def test_an_event_of_another_station_or_twice_in_a_bundle(pair: Any) -> None:
+    station, secretariat = pair
+    with Store.open(station) as store:
+        events = own_events(store)
+    stranger = [dict(e) for e in events]
+    stranger[2] = {**stranger[2], "station": "poste-b"}
+    stranger[2]["hash"] = content_hash(stranger[2])
+    assert _error(secretariat, _bundle(station, stranger, len(stranger))) == (
+        "événement 3 d'un autre poste (poste-b)"
+    )
+    twice = [events[0], events[1], events[1], events[2]]
+    assert _error(secretariat, _bundle(station, twice, 4)) == (
+        "événements dans le désordre ou en double dans le lot"
+    )
+    backwards = [events[1], events[0]]
+    assert _error(secretariat, _bundle(station, backwards, 2)) == (
+        "événements dans le désordre ou en double dans le lot"
+    )
