@@ -161,3 +161,38 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     store.enter_mark(training, "ecrit", "12", "poste")
     record = store.snapshot(training).state.career.mark_records["ecrit"]
     assert (record.evaluation, record.mark) == ("ecrit", Decimal(12))
+
+
+def test_the_juries_record_for_the_secretariat(store: Store) -> None:
+    p = _people(store)
+    candidate = _candidate(store)
+    assert store.summary(candidate)["juries"] == {"local": None, "national": None}
+    members = [("caisse_nationale", p["cnav"]), ("branche_retraite", p["retraite"]),
+               ("expert_metier", p["nord2"])]  # fmt: skip
+    with pytest.raises(Exception, match="même organisme"):
+        store.compose_jury(candidate, members, "poste")
+    store.compose_jury(candidate, members, "poste", accept_warnings=True)
+    composed = store.snapshot(candidate).events[-1].ts
+    record = store.summary(candidate)["juries"]
+    assert record["national"] is None
+    local = record["local"]
+    assert local["members"] == [{"role": r, "person": x} for r, x in members]
+    assert len(local["warnings"]) == 1 and "même organisme" in local["warnings"][0]
+    assert (local["composed_at"], local["proposal"], local["reasons"], local["proposed_at"]) == (
+        composed, None, None, None,
+    )  # fmt: skip
+    store.propose(candidate, "non_certification", " Écrit trop faible. ", "poste")
+    proposed = store.snapshot(candidate).events[-1].ts
+    store.proclaim(candidate, "non_certifie", "Refaire l'écrit.", date(2026, 6, 1), "poste")
+    record = store.summary(candidate)["juries"]
+    assert {k: record["local"][k] for k in ("proposal", "reasons", "proposed_at")} == {
+        "proposal": "non_certification",
+        "reasons": "Écrit trop faible.",
+        "proposed_at": proposed,
+    }
+    assert record["national"] == {
+        "decision": "non_certifie",
+        "recommendations": "Refaire l'écrit.",
+        "on": "2026-06-01",
+        "recorded_at": store.snapshot(candidate).events[-1].ts,
+    }

@@ -11,7 +11,7 @@ import pytest
 from grids import Referentials
 from models.dossier import GridState
 from models.events import LetterRecorded, QuestionRecorded
-from models.grid import shortfalls
+from models.grid import phases, shortfalls
 from models.status import cqp_label
 from models.timing import Timer, clock, minutes_text
 from models.vae import Period, admissibility, evaluate_vae
@@ -295,3 +295,21 @@ def test_unknown_ids_name_themselves(refs: Referentials) -> None:
     with pytest.raises(KeyError) as evaluation:
         refs.carriere.evaluation("dictee")
     assert evaluation.value.args == ("dictee",)
+
+
+def test_each_blocks_phases(refs: Referentials) -> None:
+    def shown(block: str, situation: str | None) -> list[tuple[str, str, int]]:
+        return [(p.id, p.label, p.minutes) for p in phases(refs.conseil.block(block), situation)]
+
+    assert shown("gc.b1", "accueil_physique") == [
+        ("observation", "Accueil physique", 20),
+        ("questioning", "Questionnement", 15),
+    ]
+    # No situation recorded: the first one stands.
+    assert shown("gc.b1", None)[0] == ("observation", "Double écoute", 20)
+    assert shown("gc.b2", None) == [
+        ("presentation", "Présentation", 10),
+        ("exchange", "Échange", 10),
+    ]
+    assert shown("gc.b3", None) == [("observation", "Observation", 90)]
+    assert minutes_text(3599) == "59 min 59 s"
