@@ -157,3 +157,13 @@ def test_an_event_of_another_station_or_twice_in_a_bundle(pair: Any) -> None:
     assert _error(secretariat, _bundle(station, backwards, 2)) == (
         "événements dans le désordre ou en double dans le lot"
     )
+
+
+def test_a_bundle_is_compact_utf8_text(pair: Any) -> None:
+    station, _ = pair
+    with Store.open(station) as store:
+        events = own_events(store)
+    body = _bundle(station, events, len(events)).partition(b"\n")[2]
+    # Accents as written (a bundle stays readable and small), no padding between fields.
+    assert "Bruno Métier".encode() in body and b"\\u00e9" not in body
+    assert b'", "' not in body and b'": ' not in body
