@@ -1,0 +1,154 @@
+"""Receipts from the secretariat, read strictly: only well-formed ranges of what the station
+exported are confirmed, and each import says how many more were; the helpers the exchange
+screen and the command line rely on (no textual)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.bundle import seal_file
+from store.keys import TrustStore, load_or_create_key
+from store.station import set_role
+from store.store import Store
+from store.sync import SyncState, expand, gaps, own_events, sync_state, trust_station
+from tests.test_sync import _export, _files, _import, _station, _trust
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    station, secretariat = tmp_path / "a", tmp_path / "s"
+    _station(station)
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    load_or_create_key(secretariat)
+    _trust(secretariat, station)
+    _trust(station, secretariat)
+    return station, secretariat
+
+
+def _receipt(station: Path, secretariat: Path, content: Any, number: int = 1) -> Path:
+    """A receipt genuinely signed by the secretariat, with the given content."""
+    with Store.open(secretariat) as store:
+        data = seal_file("receipt", store.station.id, load_or_create_key(secretariat), number,
+                         content, count=0)  # fmt: skip
+    path = station.parent / f"accuse-{number}.carnet"
+    path.write_bytes(data)
+    return path
+
+
+def _station_id(folder: Path) -> str:
+    with Store.open(folder) as store:
+        return store.station.id
+
+
+def _acknowledged(station: Path) -> list[list[int]]:
+    with Store.open(station) as store:
+        return sync_state(store).acknowledged
+
+
+def test_malformed_receipts_are_refused_and_confirm_nothing(pair: Any) -> None:
+    station, secretariat = pair
+    _export(station, "lot1.carnet")
+    me = _station_id(station)
+    before = _files(station)
+    cases: list[tuple[Any, str]] = [
+        ([1, 2], "accusé de réception illisible"),
+        ({"for_station": me}, "accusé de réception illisible"),
+        ({"for_station": me, "ranges": "1-3"}, "accusé de réception illisible"),
+        ({"for_station": "poste-x", "ranges": [[1, 2]]},
+         f"cet accusé de réception concerne le poste poste-x, pas celui-ci ({me})"),
+    ]  # fmt: skip
+    for bad in ([1], [1, 2, 3], ["1", 2], [0, 3], [3, 2], [1.5, 2], "1"):
+        cases.append(({"for_station": me, "ranges": [[1, 1], bad]}, "accusé de réception illisible (plages)"))  # fmt: skip
+    for number, (content, message) in enumerate(cases, 1):
+        report = _import(station, _receipt(station, secretariat, content, number))
+        (result,) = report.files
+        assert result.error == message, content
+        assert report.acknowledged == 0
+        assert _files(station) == before, content
+
+
+def test_each_receipt_confirms_only_what_is_new_and_was_exported(pair: Any) -> None:
+    station, secretariat = pair
+    _export(station, "lot1.carnet")
+    me = _station_id(station)
+    with Store.open(station) as store:
+        last = len(own_events(store))
+    single = _import(
+        station, _receipt(station, secretariat, {"for_station": me, "ranges": [[2, 2]]})
+    )
+    assert single.acknowledged == 1 and _acknowledged(station) == [[2, 2]]
+    # Overlapping what was confirmed, and reaching beyond what was exported.
+    wider = {"for_station": me, "ranges": [[1, 3], [last - 1, last + 50]]}
+    report = _import(station, _receipt(station, secretariat, wider, 2))
+    assert report.acknowledged == 2 + 2
+    assert _acknowledged(station) == [[1, 3], [last - 1, last]]
+    again = _import(station, _receipt(station, secretariat, wider, 3))
+    assert not again.rejected and again.acknowledged == 0
+
+
+def test_receipts_are_numbered_across_imports(pair: Any) -> None:
+    station, secretariat = pair
+    me = _station_id(station)
+    first = _import(secretariat, _export(station, "lot1.carnet"))
+    with Store.open(station) as store:
+        candidate = store.candidate_ids()[0]
+        grid = next(iter(store.snapshot(candidate).state.grids))
+        criterion = store.referentials.conseil.block("gc.b2").competencies[1].criteria[0].id
+        from models.threshold import CriterionState
+
+        store.mark_criteria(candidate, grid, [(criterion, CriterionState.VALIDATED, "")], "t")
+    second = _import(secretariat, _export(station, "lot2.carnet"))
+    assert [p.name for p in first.receipts] == [f"accuse-{me}-00001.carnet"]
+    assert [p.name for p in second.receipts] == [f"accuse-{me}-00002.carnet"]
+
+
+def test_gaps_count_from_the_first_event() -> None:
+    assert gaps([]) == []
+    assert gaps([[1, 4]]) == []
+    assert gaps([[2, 4]]) == [(1, 1)]
+    assert gaps([[1, 2], [5, 6], [9, 9]]) == [(3, 4), (7, 8)]
+
+
+def test_status_of_a_set_of_events() -> None:
+    state = SyncState(exported=[[1, 4]], acknowledged=[[1, 2]])
+    assert state.status_of([]) == "rien à envoyer"
+    assert state.status_of([4, 5]) == "non exporté"
+    assert state.status_of([2, 3]) == "exporté, non confirmé"
+    assert state.status_of([1, 2]) == "confirmé par le secrétariat"
+
+
+def test_a_folder_stands_for_its_carnet_files(tmp_path: Path) -> None:
+    for name in ("b.carnet", "a.carnet", "notes.txt", "lot.carnet.bak"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sous-dossier.carnet").mkdir()
+    single = tmp_path / "notes.txt"
+    assert expand([tmp_path, single]) == [tmp_path / "a.carnet", tmp_path / "b.carnet", single]
+
+
+def test_trusting_from_a_bundle_records_when(pair: Any, tmp_path: Path) -> None:
+    _, secretariat = pair
+    other = tmp_path / "c"
+    _station(other)
+    bundle = _export(other, "c1.carnet")
+    with Store.open(secretariat) as store:
+        (result,) = _import_unknown(store, bundle)
+        assert result.unknown is not None
+        assert trust_station(store, result.unknown) is True
+        added = TrustStore(secretariat).keys[result.unknown.station].added
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", added)
+        own = load_or_create_key(secretariat)
+        mine = type(result.unknown)(store.station.id, own.fingerprint, own.public)
+        with pytest.raises(Exception, match=r"^c'est la clé de ce poste même$"):
+            trust_station(store, mine)
+
+
+def _import_unknown(store: Store, path: Path) -> list[Any]:
+    from store.sync import import_files
+
+    return import_files(store, [path], receipts_dir=path.parent / "accuses").files
