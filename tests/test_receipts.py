@@ -14,7 +14,16 @@ from store.bundle import seal_file
 from store.keys import TrustStore, load_or_create_key
 from store.station import set_role
 from store.store import Store
-from store.sync import SyncState, expand, gaps, own_events, sync_state, trust_station
+from store.sync import (
+    SyncState,
+    expand,
+    gaps,
+    own_events,
+    ranges_text,
+    sync_state,
+    sync_status,
+    trust_station,
+)
 from tests.test_sync import _export, _files, _import, _station, _trust
 
 
@@ -152,3 +161,31 @@ def _import_unknown(store: Store, path: Path) -> list[Any]:
     from store.sync import import_files
 
     return import_files(store, [path], receipts_dir=path.parent / "accuses").files
+
+
+def test_each_grid_and_signature_says_where_it_stands(pair: Any) -> None:
+    station, secretariat = pair
+    with Store.open(station) as store:
+        candidate = store.candidate_ids()[0]
+        (grid,) = store.snapshot(candidate).state.grids
+        people = {p.name: i for i, p in store.people().items()}
+        store.sign_attestation(candidate, "gc.b1.c1", "tuteur", people["Paul Tuteur"], "Appel.")
+        assert sync_status(store, candidate) == {
+            f"grid:{grid}": "non exporté",
+            "attestation:gc.b1.c1:tuteur": "non exporté",
+        }
+    report = _import(secretariat, _export(station, "lot1.carnet"))
+    with Store.open(station) as store:
+        assert set(sync_status(store, candidate).values()) == {"exporté, non confirmé"}
+    _import(station, *report.receipts)
+    with Store.open(station) as store:
+        assert set(sync_status(store, candidate).values()) == {"confirmé par le secrétariat"}
+        store.withdraw_attestation(candidate, "gc.b1.c1", "tuteur", people["Paul Tuteur"], "Non.")
+        # A withdrawn signature is no longer listed; the grid is unchanged.
+        assert sync_status(store, candidate) == {f"grid:{grid}": "confirmé par le secrétariat"}
+
+
+def test_ranges_are_said_in_french() -> None:
+    assert ranges_text([]) == ""
+    assert ranges_text([(3, 3)]) == "n° 3"
+    assert ranges_text([(1, 2), (5, 9)]) == "n° 1 à 2, n° 5 à 9"
