@@ -333,7 +333,10 @@ def test_an_event_from_another_station_that_no_longer_fits_is_set_aside(tmp_path
         (conflict,) = snap.state.open_conflicts
         assert conflict.key == f"event:{late.id}"
         assert conflict.incompatible
-        assert [(src.event, src.station) for src in conflict.sources] == [(late.id, late.station)]
+        assert [(src.event, src.station, src.author, src.ts) for src in conflict.sources] == [
+            (late.id, late.station, late.author, late.ts)
+        ]
+        assert store.summary(candidate)["events"] == len(snap.events)
         # The signed grid stays as signed; the late mark did not slip into it.
         assert criteria[6] not in snap.state.grids[grid].states
         assert [c["key"] for c in store.summary(candidate)["conflicts"]] == [conflict.key]

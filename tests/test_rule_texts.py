@@ -5,6 +5,8 @@ the dossier de certification; a mutation run found them unguarded (no textual)."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -16,7 +18,7 @@ from models.status import cqp_label
 from models.timing import Timer, clock, minutes_text
 from models.vae import Period, admissibility, evaluate_vae
 from models.verdict import Status
-from models.weighted import MarkError, parse_mark
+from models.weighted import MarkError, evaluate_weighted, parse_mark
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 RULE_1_YEAR = (
@@ -313,3 +315,58 @@ def test_each_blocks_phases(refs: Referentials) -> None:
     ]
     assert shown("gc.b3", None) == [("observation", "Observation", 90)]
     assert minutes_text(3599) == "59 min 59 s"
+
+
+# --- the weighted verdict's explanation -----------------------------------------------------
+
+WEIGHTED_RULE = (
+    "Certifié si le parcours Pass a été suivi, la moyenne est d'au moins 10,00/20 et aucune "
+    "note n'est éliminatoire (Epreuve écrite ≤ 6,00, Epreuve orale ≤ 6,00)."
+)
+IDS = ("cc_interbranche", "cc_carriere", "ecrit", "oral", "apt")
+MISSING_THREE = (
+    "notes manquantes : Contrôle continu – partie interbranche, Contrôle continu – partie "
+    "carrière, Applications professionnelles tutorées."
+)
+
+
+def _weighted(refs: Referentials, marks: dict[str, str], followed: bool | None) -> Any:
+    verdict = evaluate_weighted(refs.carriere, {k: Decimal(v) for k, v in marks.items()}, followed)
+    assert verdict.explanation.rule == WEIGHTED_RULE
+    assert verdict.pass_followed is followed
+    return verdict
+
+
+@pytest.mark.parametrize(
+    ("marks", "followed", "status", "facts", "decided"),
+    [
+        (dict(zip(IDS, ("5.7", "16.4", "12.1", "9.0", "7.3"), strict=True)), True,
+         Status.VALIDATED, ("Total 100,00/200, moyenne 10,00/20 (il faut au moins 10,00).",), IDS),
+        ({"ecrit": "5", "oral": "14"}, None, Status.FAILED,
+         ("Epreuve écrite : 5,00/20, note éliminatoire (≤ 6,00).",
+          "Total provisoire 57,00/200 ; " + MISSING_THREE), ("ecrit",)),
+        (dict(zip(IDS, ("20", "20", "6", "14", "20"), strict=True)), False, Status.FAILED,
+         ("Epreuve écrite : 6,00/20, note éliminatoire (≤ 6,00).",
+          "Le parcours Pass n'a pas été suivi.",
+          "Total 140,00/200, moyenne 14,00/20 (il faut au moins 10,00)."), ("ecrit", "pass")),
+        ({"ecrit": "15", "oral": "14"}, None, Status.PENDING,
+         ("Total provisoire 87,00/200 ; " + MISSING_THREE,
+          "Le suivi du parcours Pass n'est pas encore renseigné."),
+         ("pass", "cc_interbranche", "cc_carriere", "apt")),
+        (dict(zip(IDS, ("20", "20", "16", "14", "20"), strict=True)), None, Status.PENDING,
+         ("Total 170,00/200, moyenne 17,00/20 (il faut au moins 10,00).",
+          "Le suivi du parcours Pass n'est pas encore renseigné."), ("pass",)),
+    ],
+)  # fmt: skip
+def test_weighted_explanations(
+    refs: Referentials,
+    marks: dict[str, str],
+    followed: bool | None,
+    status: Status,
+    facts: tuple[str, ...],
+    decided: tuple[str, ...],
+) -> None:
+    verdict = _weighted(refs, marks, followed)
+    assert verdict.status is status
+    assert verdict.explanation.facts == facts
+    assert verdict.explanation.decided_by == decided
