@@ -23,3 +23,29 @@ def test_each_line_of_the_history_is_whole(store: Store) -> None:
         LogbookEntry("gc.b1.c2", "manager", manager, countersigned, "signed", "Le même appel."),
         LogbookEntry("gc.b1.c2", "tuteur", tutor, withdrawn, "withdrawn", "Signé trop tôt."),
     ]
+
+
+def test_a_copy_of_the_state_shares_nothing_mutable(store: Store) -> None:
+    """A change is tried on a copy first and dropped if refused: the copy must not reach back."""
+    tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
+    candidate = store.create_candidate("Jeanne", "CPAM", "gestionnaire-conseil", "t", tutor=tutor)
+    grid_id = store.open_grid(candidate, "gc.b2", "t", evaluator=evaluator, certifier=certifier)
+    state = store.snapshot(candidate).state
+    grid = state.grids[grid_id]
+    before = (dict(grid.states), dict(grid.comments), dict(grid.timers), dict(grid.letters),
+              dict(grid.coverage), dict(grid.questions), dict(grid.signatures),
+              list(grid.amendments))  # fmt: skip
+    copy = state.copy().grids[grid_id]
+    copy.states["k"] = None  # type: ignore[assignment]
+    copy.comments["k"] = "x"
+    copy.timers["k"] = None  # type: ignore[assignment]
+    copy.letters[1] = None  # type: ignore[assignment]
+    copy.coverage["k"] = True
+    copy.questions[1] = None  # type: ignore[assignment]
+    copy.signatures["k"] = None  # type: ignore[assignment]
+    copy.amendments.append(None)  # type: ignore[arg-type]
+    after = (grid.states, grid.comments, grid.timers, grid.letters, grid.coverage,
+             grid.questions, grid.signatures, grid.amendments)  # fmt: skip
+    assert after == before
