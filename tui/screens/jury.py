@@ -24,6 +24,8 @@ class JuryScreen(CandidateScreen):
         Binding("m", "compose_jury", "Composer le jury local", id="compose"),
         Binding("p", "propose", "Proposition du jury local", id="propose"),
         Binding("n", "proclaim", "Proclamation nationale", id="proclaim"),
+        Binding("d", "minutes", "PV du jury local (PDF)", id="jury-minutes"),
+        Binding("l", "national_list", "Liste du jury national", id="national-list"),
         Binding("escape", "back", "Retour", id="back"),
     ]
 
@@ -137,6 +139,16 @@ class JuryScreen(CandidateScreen):
             ProclamationForm(self.candidate, vae=snap.state.candidate.route == "vae"),
             self.after_form("Décision du jury paritaire national enregistrée."),
         )
+
+    async def action_minutes(self) -> None:
+        from tui.document_actions import local_jury_document
+
+        await local_jury_document(self, self.candidate)
+
+    async def action_national_list(self) -> None:
+        from tui.document_actions import national_list_documents
+
+        await national_list_documents(self)
 
     def action_back(self) -> None:
         self.app.pop_screen()
