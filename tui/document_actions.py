@@ -18,7 +18,12 @@ Built = tuple[Sequence[tuple[Path, bytes]], Sequence[str]]
 
 
 async def make_document(
-    screen: Screen[Any], read: Callable[[Any], Any], build: Callable[[Any], Built], what: str
+    screen: Screen[Any],
+    read: Callable[[Any], Any],
+    build: Callable[[Any], Built],
+    what: str,
+    *,
+    quiet: bool = False,
 ) -> list[Path]:
     """``read(store)`` on the writer, ``build(inputs)`` in a thread, then each file written
     through the writer. Returns the files written (none after an error, which is shown)."""
@@ -37,8 +42,9 @@ async def make_document(
     except CarnetError as exc:
         screen.notify(f"{what} : {exc}", severity="error", timeout=10, markup=False)
         return []
-    names = ", ".join(str(path) for path, _ in files)
-    screen.notify(f"{what} écrit : {names}", timeout=10, markup=False)
+    if not quiet:  # a screen with its own log says it there
+        names = ", ".join(str(path) for path, _ in files)
+        screen.notify(f"{what} — écrit dans : {names}", timeout=10, markup=False)
     for warning in warnings:
         screen.notify(f"Attention : {warning}", severity="warning", timeout=15, markup=False)
     return [path for path, _ in files]
@@ -114,7 +120,7 @@ async def local_jury_document(screen: Screen[Any], candidate: str) -> list[Path]
     )
 
 
-async def national_list_documents(screen: Screen[Any]) -> list[Path]:
+async def national_list_documents(screen: Screen[Any], *, quiet: bool = False) -> list[Path]:
     """The list of the candidates awaiting the national jury, PDF and XLSX."""
     from datetime import UTC, datetime
 
@@ -132,7 +138,7 @@ async def national_list_documents(screen: Screen[Any]) -> list[Path]:
         ]
         return files, rendered.warnings
 
-    return await make_document(screen, listing_inputs, build, "Liste du jury national")
+    return await make_document(screen, listing_inputs, build, "Liste du jury national", quiet=quiet)
 
 
 async def table_documents(screen: Screen[Any], folder: Path) -> list[Path]:
@@ -151,4 +157,4 @@ async def table_documents(screen: Screen[Any], folder: Path) -> list[Path]:
         ]
         return files, ()
 
-    return await make_document(screen, listing_inputs, build, "Tableau consolidé")
+    return await make_document(screen, listing_inputs, build, "Tableau consolidé", quiet=True)

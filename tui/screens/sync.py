@@ -150,13 +150,19 @@ class SyncScreen(Screen[None]):
     async def action_table(self) -> None:
         from tui.document_actions import table_documents
 
-        if await table_documents(self, self._folder()):
+        files = await table_documents(self, self._folder())
+        for target in files:
+            self._log(Text(f"Tableau consolidé écrit : {target}", style="green"))
+        if files:
             self.query_one("#sync-tree", DirectoryTree).reload()
 
     async def action_national_list(self) -> None:
         from tui.document_actions import national_list_documents
 
-        if await national_list_documents(self):
+        files = await national_list_documents(self, quiet=True)
+        for target in files:
+            self._log(Text(f"Liste du jury national écrite : {target}", style="green"))
+        if files:
             self.query_one("#sync-tree", DirectoryTree).reload()
 
     def action_import(self) -> None:
