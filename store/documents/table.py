@@ -181,23 +181,35 @@ def xlsx(sheets: Sequence[Sheet]) -> bytes:
         for c, column in enumerate(sheet.columns):
             ws.set_column(c, c, column.width, formats[column.kind])
             ws.write_string(0, c, column.title, header)
+        # One writer per column, chosen once: numbers as numbers, dates as dates, the rest as
+        # text (never ``write``, which would read « =… » as a formula).
+        writers = [
+            (c, _WRITERS[column.kind](ws), formats[column.kind])
+            for c, column in enumerate(sheet.columns)
+        ]
         for r, row in enumerate(sheet.rows, 1):
-            for c, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
-                fmt = formats[column.kind]
-                if value is None or value == "":
-                    continue
-                if isinstance(value, datetime | date):
-                    ws.write_datetime(r, c, value, fmt)
-                elif isinstance(value, int | Decimal):
-                    # Marks are exact decimals with two places: exact as a double too.
-                    ws.write_number(r, c, float(value), fmt)
-                else:
-                    ws.write_string(r, c, value, fmt)
+            for (c, write, fmt), value in zip(writers, row, strict=True):
+                if value is not None and value != "":
+                    write(r, c, value, fmt)
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.columns) - 1)
         ws.set_row(0, 30)
     book.close()
     return buffer.getvalue()
+
+
+def _number(ws: Any) -> Any:
+    # Marks are exact decimals with two places: exact as a double too.
+    return lambda r, c, value, fmt: ws.write_number(r, c, float(value), fmt)
+
+
+_WRITERS = {
+    "text": lambda ws: ws.write_string,
+    "int": _number,
+    "mark": _number,
+    "date": lambda ws: ws.write_datetime,
+    "datetime": lambda ws: ws.write_datetime,
+}
 
 
 # --- CSV -------------------------------------------------------------------------------------
