@@ -28,7 +28,7 @@ def add_parsers(sub: Any) -> None:
     grid.add_argument("--grille", help="une grille précise (g-…) plutôt que la plus récente")
 
     jury = sub.add_parser("jury", help="les documents des jurys (procès-verbal, liste nationale)")
-    what = jury.add_subparsers(dest="jury_document", required=True)
+    what = jury.add_subparsers(dest="jury_document", required=True, metavar="pv|liste")
     pv = what.add_parser("pv", help="le procès-verbal du jury local d'un candidat (PDF)")
     pv.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
     pv.add_argument("--data", type=Path)

@@ -24,9 +24,9 @@ class JuryScreen(CandidateScreen):
         Binding("m", "compose_jury", "Composer le jury local", id="compose"),
         Binding("p", "propose", "Proposition du jury local", id="propose"),
         Binding("n", "proclaim", "Proclamation nationale", id="proclaim"),
-        Binding("d", "minutes", "PV du jury local (PDF)", id="jury-minutes"),
-        Binding("l", "national_list", "Liste du jury national", id="national-list"),
         Binding("escape", "back", "Retour", id="back"),
+        Binding("d", "minutes", "PV (PDF)", id="jury-minutes"),
+        Binding("l", "national_list", "Liste nationale", id="national-list"),
     ]
 
     def compose(self) -> ComposeResult:
