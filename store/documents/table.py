@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -198,17 +198,30 @@ def xlsx(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _number(ws: Any) -> Any:
+Write = Callable[[int, int, Any, Any], Any]
+
+
+def _number(ws: Any) -> Write:
     # Marks are exact decimals with two places: exact as a double too.
     return lambda r, c, value, fmt: ws.write_number(r, c, float(value), fmt)
 
 
-_WRITERS = {
-    "text": lambda ws: ws.write_string,
+def _string(ws: Any) -> Write:
+    write: Write = ws.write_string
+    return write
+
+
+def _datetime(ws: Any) -> Write:
+    write: Write = ws.write_datetime
+    return write
+
+
+_WRITERS: dict[str, Callable[[Any], Write]] = {
+    "text": _string,
     "int": _number,
     "mark": _number,
-    "date": lambda ws: ws.write_datetime,
-    "datetime": lambda ws: ws.write_datetime,
+    "date": _datetime,
+    "datetime": _datetime,
 }
 
 
