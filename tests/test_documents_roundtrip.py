@@ -192,3 +192,17 @@ def test_the_app_start_does_not_import_the_document_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["[]", "True"], out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(ALPHABETS["latin"] + " \n" + ALPHABETS["greek"], max_size=300), st.integers(5, 80))
+def test_lines_fit_their_width_and_lose_nothing(text: str, width: int) -> None:
+    doc = PdfDocument("Lignes", created=NOW)
+    doc.pdf.set_font("DejaVu", "", 9)
+    lines = doc._lines(text, width, "", 9)
+    for line in lines:
+        assert doc.pdf.get_string_width(line) <= width + 1e-6 or len(line) == 1, line
+    # Only the spaces where a line was broken are gone.
+    assert "".join(lines).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
