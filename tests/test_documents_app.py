@@ -29,7 +29,7 @@ async def test_grid_and_jury_documents_from_their_screens(
         snaps = [store.snapshot(c) for c in store.candidate_ids()]
     graded = next(s for s in snaps if s.state.grids)
     grid = next(iter(graded.state.grids))
-    juried = next(s for s in snaps if s.state.career.jury is not None)
+    juried = next(s for s in snaps if s.state.career.proclamation is not None)
     exchange = tmp_path / "maison" / "carnet-echanges"
     app = build_app(data)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -58,3 +58,7 @@ async def test_grid_and_jury_documents_from_their_screens(
     (pv,) = exchange.glob("pv-jury-local-*.pdf")
     assert "Procès-verbal du jury local" in pypdf.PdfReader(pv).pages[0].extract_text()
     assert len(list(exchange.glob("liste-jury-national-*"))) == 2
+    # From a candidate whose decision is proclaimed: that session's list, with them on it.
+    (listing,) = exchange.glob("liste-jury-national-*.pdf")
+    assert juried.state.candidate is not None
+    assert juried.state.candidate.name in pypdf.PdfReader(listing).pages[0].extract_text()

@@ -120,8 +120,12 @@ async def local_jury_document(screen: Screen[Any], candidate: str) -> list[Path]
     )
 
 
-async def national_list_documents(screen: Screen[Any], *, quiet: bool = False) -> list[Path]:
-    """The list of the candidates awaiting the national jury, PDF and XLSX."""
+async def national_list_documents(
+    screen: Screen[Any], candidate: str | None = None, *, quiet: bool = False
+) -> list[Path]:
+    """The national jury's list, PDF and XLSX: from a candidate's juries, the session that
+    proclaimed their decision (or, before it, the candidates awaiting the national jury);
+    elsewhere, the candidates awaiting it."""
     from datetime import UTC, datetime
 
     from store.documents.inputs import listing_inputs
@@ -129,16 +133,24 @@ async def national_list_documents(screen: Screen[Any], *, quiet: bool = False) -
 
     base = _exchange_folder() / f"liste-jury-national-{stamp()}"
 
+    def read(store: Any) -> Any:
+        session = None
+        if candidate is not None:
+            proclaimed = store.snapshot(candidate).state.career.proclamation
+            session = proclaimed.value.on if proclaimed else None
+        return listing_inputs(store), session
+
     def build(inputs: Any) -> Built:
-        sheet = national_sheet(inputs.records, inputs.people, None)
-        rendered = national_pdf(sheet, None, datetime.now(UTC))
+        listing, session = inputs
+        sheet = national_sheet(listing.records, listing.people, session)
+        rendered = national_pdf(sheet, session, datetime.now(UTC))
         files = [
             (base.with_suffix(".pdf"), rendered.data),
             (base.with_suffix(".xlsx"), national_xlsx(sheet)),
         ]
         return files, rendered.warnings
 
-    return await make_document(screen, listing_inputs, build, "Liste du jury national", quiet=quiet)
+    return await make_document(screen, read, build, "Liste du jury national", quiet=quiet)
 
 
 async def table_documents(screen: Screen[Any], folder: Path) -> list[Path]:

@@ -148,7 +148,7 @@ class JuryScreen(CandidateScreen):
     async def action_national_list(self) -> None:
         from tui.document_actions import national_list_documents
 
-        await national_list_documents(self)
+        await national_list_documents(self, self.candidate)
 
     def action_back(self) -> None:
         self.app.pop_screen()
