@@ -47,15 +47,21 @@ class Unprintable:
         self.found.setdefault(char, text)
 
     def warnings(self) -> list[str]:
-        lines = []
+        """One line per text that had characters replaced, naming each of them."""
+        by_text: dict[str, list[str]] = {}
         for char, text in self.found.items():
-            code = f"U+{ord(char):04X}"
-            name = unicodedata.name(char, "sans nom")
-            if _is_control(char):
-                what = f"caractère de contrôle {code} imprimé « {control_mark(char)} »"
-            else:
-                what = f"caractère {code} ({name}) absent de la police, imprimé « {MISSING_MARK} »"
-            lines.append(f"{what} dans « {printable(text)} »")
+            by_text.setdefault(text, []).append(char)
+        lines = []
+        for text, chars in by_text.items():
+            what = []
+            for char in chars:
+                code = f"U+{ord(char):04X}"
+                if _is_control(char):
+                    what.append(f"caractère de contrôle {code} imprimé « {control_mark(char)} »")
+                else:
+                    name = unicodedata.name(char, "sans nom")
+                    what.append(f"{code} ({name}) absent de la police, imprimé « {MISSING_MARK} »")
+            lines.append(f"{' ; '.join(what)} — dans « {printable(text)} »")
         return lines
 
 
