@@ -183,6 +183,7 @@ def test_printable_keeps_what_the_font_has_and_marks_the_rest() -> None:
     assert ord("ễ") in glyphs and ord("ı") in glyphs and 0x627 in glyphs
     assert printable("a\x00b\nc") == "a[U+0000]b[U+000A]c"
     assert printable("a\nb", multiline=True) == "a\nb"
+    assert printable("a\r\nb\tc\rd", multiline=True) == "a\nb    c[U+000D]d"
     assert printable("中") == MISSING_MARK
 
 

@@ -73,9 +73,12 @@ def printable(
     text: str, *, bold: bool = False, multiline: bool = False, seen: Unprintable | None = None
 ) -> str:
     """The text as the PDF prints it: every character the font has, as written; a control
-    character as its code point; any other character the font lacks as « � ». Line breaks stay
-    line breaks where the text may span lines (comments, reasons)."""
+    character as its code point; any other character the font lacks as « � ». Where the text
+    may span lines (comments, reasons), line breaks stay line breaks and a tab is spaces."""
     glyphs = codepoints(BOLD if bold else REGULAR)
+    if multiline:
+        # Line breaks and tabs typed in a comment are layout, not characters to show.
+        text = text.replace("\r\n", "\n").replace("\t", "    ")
     out: list[str] = []
     for char in text:
         if multiline and char == "\n":
