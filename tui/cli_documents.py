@@ -90,7 +90,7 @@ def _done(rendered: Any, out: Path, what: str) -> int:
     write_new(out, rendered.data)
     for warning in rendered.warnings:
         print(f"carnet : attention, {warning}", file=sys.stderr)
-    print(f"{what} écrit dans {out}")
+    print(f"{what} dans {out}")
     return 0
 
 
@@ -103,7 +103,7 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
         data, lambda store: (*dossier_inputs(store, args.candidate), store.station.id)
     )
     rendered = dossier_pdf(snap, people, station=station, now=datetime.now(UTC))
-    return _done(rendered, args.out, "Dossier de certification")
+    return _done(rendered, args.out, "Dossier de certification écrit")
 
 
 def _grid(args: argparse.Namespace, data: Path) -> int:
@@ -113,7 +113,9 @@ def _grid(args: argparse.Namespace, data: Path) -> int:
     _suffix(args.out, (".pdf",))
     snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
     grid = find_grid(snap, args.block, args.grille)
-    return _done(grid_pdf(snap, grid, people, datetime.now(UTC)), args.out, "Grille d’évaluation")
+    return _done(
+        grid_pdf(snap, grid, people, datetime.now(UTC)), args.out, "Grille d’évaluation écrite"
+    )
 
 
 def _jury(args: argparse.Namespace, data: Path) -> int:
@@ -124,7 +126,9 @@ def _jury(args: argparse.Namespace, data: Path) -> int:
 
         _suffix(args.out, (".pdf",))
         snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
-        return _done(local_jury_pdf(snap, people, now), args.out, "Procès-verbal du jury local")
+        return _done(
+            local_jury_pdf(snap, people, now), args.out, "Procès-verbal du jury local écrit"
+        )
     from store.documents.inputs import listing_inputs
     from store.documents.jury import national_pdf, national_sheet, national_xlsx
     from store.documents.rendered import Rendered
@@ -136,7 +140,9 @@ def _jury(args: argparse.Namespace, data: Path) -> int:
         rendered = national_pdf(sheet, args.session, now)
     else:
         rendered = Rendered(national_xlsx(sheet))
-    return _done(rendered, args.out, f"Liste du jury national ({len(sheet.rows)} candidat(s))")
+    return _done(
+        rendered, args.out, f"Liste du jury national ({len(sheet.rows)} candidat(s)) écrite"
+    )
 
 
 def _table(args: argparse.Namespace, data: Path) -> int:

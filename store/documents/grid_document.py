@@ -98,10 +98,12 @@ def write_grid(
         doc.paragraph(f"Question {index} : {question.question}", indent=8)
         doc.paragraph(f"Réponse : {question.answer or '—'}", indent=12)
     verdict = evaluate_block(block, grid.states, ref.rules)
-    rows = []
+    rows: list[list[str]] = []
+    strong: set[int] = set()
     for number, (comp, cv) in enumerate(
         zip(block.competencies, verdict.competencies, strict=True), 1
     ):
+        strong.add(len(rows))
         rows.append(
             [f"{block.number}.{number} {comp.title}", "", f"{cv.status.label} "
              f"({cv.count.validated}/{cv.count.total}, {cv.count.required} requis)"]
@@ -109,9 +111,12 @@ def write_grid(
         for crit in comp.criteria:
             state = grid.states.get(crit.id, CriterionState.NOT_EVALUATED)
             comment = grid.comments.get(crit.id, "")
-            rows.append([f"   {crit.text}", STATES[state], comment])
+            rows.append([f"– {crit.text}", STATES[state], comment])
     doc.table(
-        ["Compétence et critères", "État", "Commentaire ou verdict"], rows, [0.52, 0.13, 0.35]
+        ["Compétence et critères", "État", "Commentaire ou verdict"],
+        rows,
+        [0.52, 0.13, 0.35],
+        strong=frozenset(strong),
     )
     doc.paragraph(
         f"Bloc {block.number} selon cette grille : {verdict.status.label} — "

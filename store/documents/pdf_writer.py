@@ -156,9 +156,15 @@ class PdfDocument:
         self.pdf.ln(height)
 
     def table(
-        self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        *,
+        strong: frozenset[int] = frozenset(),
     ) -> None:
-        """A table with its header repeated on each page; a row moves whole to the next page."""
+        """A table with its header repeated on each page; a row moves whole to the next page.
+        The rows numbered in ``strong`` (a competency above its criteria) are in bold."""
         pdf = self.pdf
         total = sum(widths)
         columns = [pdf.epw * w / total for w in widths]
@@ -174,8 +180,10 @@ class PdfDocument:
             kept.append(cells)
         head = [self._text(cell, bold=True) for cell in header]
         self._row(head, columns, bold=True)
-        for cells in kept:
-            self._row([self._text(c, multiline=True) for c in cells], columns, head=head)
+        for number, cells in enumerate(kept):
+            bold = number in strong
+            texts = [self._text(c, bold=bold, multiline=True) for c in cells]
+            self._row(texts, columns, head=head, bold=bold, fill=False)
         pdf.set_font(FAMILY, "", TEXT_SIZE)
         for number, note in enumerate(notes, 1):
             self.paragraph(f"Note {number} — {note}", indent=4)
@@ -188,6 +196,7 @@ class PdfDocument:
         *,
         bold: bool = False,
         head: Sequence[str] | None = None,
+        fill: bool = True,
     ) -> None:
         pdf = self.pdf
         style = "B" if bold else ""
@@ -198,13 +207,13 @@ class PdfDocument:
             for cell, width in zip(cells, columns, strict=True)
         ]
         height = max(len(lines) for lines in wrapped) * line + 2 * PADDING
-        if pdf.will_page_break(height + (line + 2 * PADDING if bold else 0)):
+        if pdf.will_page_break(height + (line + 2 * PADDING if bold and fill else 0)):
             pdf.add_page()
             if head is not None:
                 self._row(head, columns, bold=True)
                 pdf.set_font(FAMILY, style, TABLE_SIZE)
         top = pdf.y
-        if bold:
+        if bold and fill:
             pdf.set_fill_color(225, 230, 240)
             pdf.rect(pdf.l_margin, top, sum(columns), height, style="F")
         pdf.set_auto_page_break(False)
