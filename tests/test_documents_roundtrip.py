@@ -66,6 +66,7 @@ def _pdf_lines(values: list[str]) -> list[str]:
 LTR = tuple(s for s in ALPHABETS if s != "arabic")
 
 
+@pytest.mark.slow  # PDF round trips over many generated names: outside the fast loop
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(names(LTR), min_size=1, max_size=6))
 def test_left_to_right_names_round_trip_through_the_pdf(values: list[str]) -> None:
@@ -78,6 +79,7 @@ def test_left_to_right_names_round_trip_through_the_pdf(values: list[str]) -> No
         assert any(" ".join(line.split()) == printed for line in lines), (printed, lines)
 
 
+@pytest.mark.slow  # PDF round trips over many generated names: outside the fast loop
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(ALPHABETS["arabic"], min_size=1, max_size=10), min_size=1, max_size=3))
 def test_arabic_words_round_trip_through_the_pdf(words: list[str]) -> None:
@@ -195,6 +197,7 @@ def test_the_app_start_does_not_import_the_document_libraries() -> None:
     assert out.stdout.split("\n")[:2] == ["[]", "True"], out
 
 
+@pytest.mark.slow  # PDF round trips over many generated names: outside the fast loop
 @settings(max_examples=60, deadline=None)
 @given(st.text(ALPHABETS["latin"] + " \n" + ALPHABETS["greek"], max_size=300), st.integers(5, 80))
 def test_lines_fit_their_width_and_lose_nothing(text: str, width: int) -> None:
