@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bench._common import table  # noqa: E402
 from store.bundle import seal_file  # noqa: E402
 from store.demo import populate  # noqa: E402
-from store.keys import public_key_file  # noqa: E402
 from store.store import Store  # noqa: E402
-from store.sync import own_events, station_key  # noqa: E402
+from store.sync import own_events, public_key_of, station_key  # noqa: E402
 
 BUNDLES_PER_STATION = 20
 
@@ -49,7 +48,7 @@ def make_bundles(folder: Path, stations: int) -> tuple[Path, Path, int]:
         with Store.open(folder / "postes" / f"p{number:03d}") as store:
             populate(store, 20, seed=number, events_per_dossier=200)
             key = station_key(store)
-            (keys / f"{store.station.id}.cle").write_bytes(public_key_file(store.station.id, key))
+            (keys / f"{store.station.id}.cle").write_bytes(public_key_of(store))
             events = own_events(store)
             refs = {r.id: r.version for r in store.referentials.all()}
             size = -(-len(events) // BUNDLES_PER_STATION)
@@ -109,10 +108,10 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "tui.cli", "init", "--secretariat", "--data",
                     str(secretariat)], cwd=ROOT, check=True, capture_output=True)  # fmt: skip
     with Store.open(secretariat) as store:
-        from store.sync import confirm_trust
+        from store.sync import confirm_trust, read_key_file
 
         for key in sorted(keys.glob("*.cle")):
-            confirm_trust(store, key)
+            confirm_trust(store, key, read_key_file(key).fingerprint)
     receipts = secretariat.parent / (secretariat.name + "-accuses")
     first, first_mb, out = carnet("import", "--data", str(secretariat), "--receipts",
                                   str(receipts), str(bundles))  # fmt: skip

@@ -39,7 +39,20 @@ from store.bundle import (
     seal_file,
 )
 from store.errors import CorruptFileError, StoreError
-from store.keys import StationKey, TrustedKey, TrustStore, load_or_create_key
+from store.keys import (
+    ROLE_TEXT,
+    STATION,
+    UNKNOWN_ROLE,
+    StationKey,
+    TrustedKey,
+    TrustStore,
+    load_or_create_encryption_key,
+    load_or_create_key,
+    normalised_fingerprint,
+    public_key_file,
+    raw_public,
+    read_public_key_file,
+)
 from store.layout import REGISTRY
 
 if TYPE_CHECKING:
@@ -461,6 +474,7 @@ def import_files(
                 raise BundleError(item.error or "fichier illisible")
             result.kind, result.station = item.header.kind, item.header.station
             if item.header.kind == "receipt":
+                _receipt_signer(store, trust, item.header.station)
                 report.acknowledged += _take_receipt(store, item.content)
             else:
                 new = _take_bundle(store, ledger, item, result)
@@ -538,6 +552,29 @@ def write_receipts(
     return written
 
 
+def _receipt_signer(store: Store, trust: TrustStore, signer: str) -> None:
+    """Only a secretariat this folder trusts as such confirms what it received: a peer's
+    receipt (or this folder's own) would stop events from ever reaching the real one."""
+    if signer == store.station.id:
+        raise BundleError(
+            "accusé de réception signé par ce poste même : refusé, rien n'est confirmé"
+        )
+    key = trust.keys.get(signer)
+    if key is None or key.secretariat:
+        return
+    if key.role == UNKNOWN_ROLE:
+        raise BundleError(
+            f"accusé de réception de {key.label} refusé : son rôle n'est pas connu ici (clé "
+            "enregistrée par une version précédente). Faites de nouveau confiance à la clé "
+            "publique du secrétariat (carnet station --out, puis carnet trust FICHIER "
+            "--empreinte …) ; rien n'est confirmé"
+        )
+    raise BundleError(
+        f"accusé de réception de {key.label} refusé : ce n'est pas un secrétariat "
+        f"({ROLE_TEXT[key.role]}), seul le secrétariat confirme ; rien n'est confirmé"
+    )
+
+
 def _take_receipt(store: Store, content: Any) -> int:
     if not isinstance(content, dict) or not isinstance(content.get("ranges"), list):
         raise BundleError("accusé de réception illisible")
@@ -565,26 +602,45 @@ def _take_receipt(store: Store, content: Any) -> int:
     return sum(b - a + 1 for a, b in state.acknowledged) - before
 
 
-def trust_station(store: Store, unknown: UnknownStation) -> bool:
+def trust_station(store: Store, unknown: UnknownStation) -> str:
     """Trusts the key a bundle came with, once a person has checked its fingerprint."""
     if unknown.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
-    return TrustStore(store.folder).trust(TrustedKey(unknown.station, unknown.public, utc_now()))
+    return TrustStore(store.folder).trust(
+        TrustedKey(unknown.station, unknown.public, utc_now(), STATION)
+    )
 
 
-def confirm_trust(store: Store, key_file: Path) -> tuple[str, str, bool]:
-    """Trusts a station's public key file; returns (station, fingerprint, newly added)."""
-    from store.keys import read_public_key_file
-
+def read_key_file(key_file: Path) -> TrustedKey:
     try:
         raw = key_file.read_bytes()
     except OSError as exc:
         raise StoreError(f"impossible de lire {key_file} : {exc.strerror}") from exc
-    key = read_public_key_file(raw)
+    return read_public_key_file(raw)
+
+
+def confirm_trust(store: Store, key_file: Path, typed: str) -> tuple[TrustedKey, str]:
+    """Trusts a folder's public key file once its fingerprint has been typed (or confirmed
+    on screen) as read from that folder; returns the key and « nouveau », « mis à jour » or
+    « inchangé »."""
+    key = read_key_file(key_file)
     if key.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
-    added = TrustStore(store.folder).trust(key)
-    return key.station, key.fingerprint, added
+    if normalised_fingerprint(typed) != normalised_fingerprint(key.fingerprint):
+        raise StoreError(
+            f"l'empreinte saisie ne correspond pas à celle de la clé de {key.station} "
+            f"({key.fingerprint}) : rien n'a été enregistré. Vérifiez le fichier avec ce poste."
+        )
+    return key, TrustStore(store.folder).trust(key)
+
+
+def public_key_of(store: Store) -> bytes:
+    """This folder's public key file: role, name, organisme and both keys, self-signed."""
+    return public_key_file(
+        store.station,
+        load_or_create_key(store.folder),
+        raw_public(load_or_create_encryption_key(store.folder)),
+    )
 
 
 def station_key(store: Store) -> StationKey:

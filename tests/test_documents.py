@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -120,6 +121,12 @@ def test_consolidated_xlsx_and_csv_read_back(data: tuple[Path, str, str]) -> Non
     assert first[:2] == ["Identifiant", "Candidat"] and FRENCH in text
 
 
+def _fingerprint(key_file: Path) -> str:
+    """What the person at the other folder reads out (by phone, on paper)."""
+    fingerprint: str = json.loads(key_file.read_bytes())["fingerprint"]
+    return fingerprint
+
+
 def test_sync_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     station, secretariat = tmp_path / "poste", tmp_path / "sec"
     assert main(["demo", "--data", str(station), "--candidates", "3"]) == 0
@@ -133,11 +140,13 @@ def test_sync_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     # Not trusted yet: refused whole, with the way out named.
     assert main(["import", "--data", str(secretariat), str(lot)]) == 1
     assert "carnet trust" in capsys.readouterr().out
-    assert main(["trust", str(tmp_path / "poste.cle"), "--data", str(secretariat)]) == 0
+    assert main(["trust", str(tmp_path / "poste.cle"), "--data", str(secretariat),
+                 "--empreinte", _fingerprint(tmp_path / "poste.cle")]) == 0  # fmt: skip
     receipts = tmp_path / "accuses"
     assert main(["import", "--data", str(secretariat), "--receipts", str(receipts), str(lot)]) == 0
     assert "nouvel(s) événement(s)" in capsys.readouterr().out
-    assert main(["trust", str(tmp_path / "sec.cle"), "--data", str(station)]) == 0
+    assert main(["trust", str(tmp_path / "sec.cle"), "--data", str(station),
+                 "--empreinte", _fingerprint(tmp_path / "sec.cle")]) == 0  # fmt: skip
     assert main(["import", "--data", str(station), str(receipts)]) == 0
     assert "confirmé(s) par le secrétariat" in capsys.readouterr().out
     assert main(["export", "--data", str(station), "--out", str(lot)]) == 1  # never rewritten

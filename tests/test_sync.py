@@ -16,10 +16,17 @@ from hypothesis import strategies as st
 
 from models.threshold import CriterionState
 from store.bundle import seal_file
-from store.keys import Ed25519PrivateKey, StationKey, public_key_file
+from store.keys import Ed25519PrivateKey, StationKey
 from store.station import set_role
 from store.store import Store
-from store.sync import export, import_files, own_events, station_key, sync_state
+from store.sync import (
+    export,
+    import_files,
+    own_events,
+    public_key_of,
+    station_key,
+    sync_state,
+)
 
 V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
 
@@ -45,16 +52,17 @@ def _station(folder: Path) -> tuple[str, str, list[str]]:
 def _key_file(folder: Path) -> Path:
     with Store.open(folder) as store:
         path = folder.parent / f"{folder.name}.cle"
-        path.write_bytes(public_key_file(store.station.id, station_key(store)))
+        path.write_bytes(public_key_of(store))
     return path
 
 
 def _trust(folder: Path, *others: Path) -> None:
-    from store.sync import confirm_trust
+    from store.sync import confirm_trust, read_key_file
 
     with Store.open(folder) as store:
         for other in others:
-            confirm_trust(store, _key_file(other))
+            path = _key_file(other)
+            confirm_trust(store, path, read_key_file(path).fingerprint)
 
 
 def _export(folder: Path, name: str, everything: bool = False) -> Path:
@@ -108,8 +116,8 @@ def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
         assert export(a, station.parent / "tout.carnet", everything=True).events == len(
             own_events(a)
         )
-    # A receipt is for its station only.
-    assert "concerne le poste" in (_import(secretariat, receipt).files[0].error or "")
+    # A receipt signed by the folder itself confirms nothing there.
+    assert "ce poste même" in (_import(secretariat, receipt).files[0].error or "")
     assert "ce poste même" in (_import(station, bundle).files[0].error or "")
 
 

@@ -98,13 +98,12 @@ async def test_export_import_trust_and_receipt_in_the_app(
     # secretariat's key file.
     receipts = list(exchange.glob("accuse-*.carnet"))
     with Store.open(secretariat) as store:
-        from store.keys import public_key_file
-        from store.sync import confirm_trust, station_key
+        from store.sync import confirm_trust, public_key_of, read_key_file
 
         key = tmp_path / "sec.cle"
-        key.write_bytes(public_key_file(store.station.id, station_key(store)))
+        key.write_bytes(public_key_of(store))
     with Store.open(station) as store:
-        confirm_trust(store, key)
+        confirm_trust(store, key, read_key_file(key).fingerprint)
     app = build_app(station)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await _sync_screen(app, pilot)

@@ -14,6 +14,8 @@ def add_parsers(sub: Any) -> None:
     station = sub.add_parser("station", help="l'identité du poste et sa clé publique")
     station.add_argument("--data", type=Path)
     station.add_argument("--out", type=Path, help="où écrire la clé publique (pour le secrétariat)")
+    station.add_argument("--nom", help="le nom de ce poste, tel que les autres le verront")
+    station.add_argument("--organisme", help="l'organisme de ce poste")
 
     init = sub.add_parser("init", help="prépare un dossier de données")
     init.add_argument("--data", type=Path)
@@ -22,6 +24,10 @@ def add_parsers(sub: Any) -> None:
     trust = sub.add_parser("trust", help="fait confiance à la clé publique d'un poste")
     trust.add_argument("keyfile", type=Path)
     trust.add_argument("--data", type=Path)
+    trust.add_argument(
+        "--empreinte",
+        help="l'empreinte de la clé, vérifiée avec ce poste (téléphone, papier)",
+    )
 
     export = sub.add_parser("export", help="écrit un lot signé pour le secrétariat")
     export.add_argument("--data", type=Path)
@@ -69,22 +75,32 @@ def _with_store(data: Path, work: Callable[[Any], Any]) -> Any:
 
 
 def _station(args: argparse.Namespace, data: Path) -> int:
-    from store.keys import public_key_file
-    from store.sync import station_key
+    from store.station import set_identity
+    from store.sync import public_key_of, station_key
 
-    def show(store: Any) -> tuple[str, str, bytes, str]:
-        key = station_key(store)
-        return (
-            store.station.id,
-            key.fingerprint,
-            public_key_file(store.station.id, key),
-            (store.station.role),
-        )
+    name = None if args.nom is None else " ".join(args.nom.split())
+    organisme = None if args.organisme is None else " ".join(args.organisme.split())
+    for label, value in (("nom", name), ("organisme", organisme)):
+        if value is not None and not 1 <= len(value) <= 200:
+            raise CarnetError(f"--{label} : de 1 à 200 caractères")
 
-    station, fingerprint, public, role = _with_store(data, show)
-    out = args.out or data / f"{station}.cle"
+    def show(store: Any) -> tuple[Any, str, bytes]:
+        if name is not None or organisme is not None:
+            store.station = set_identity(
+                store.folder,
+                store.station.name if name is None else name,
+                store.station.organisme if organisme is None else organisme,
+            )
+        return store.station, station_key(store).fingerprint, public_key_of(store)
+
+    station, fingerprint, public = _with_store(data, show)
+    out = args.out or data / f"{station.id}.cle"
     write_new(out, public)
-    print(f"Poste : {station}" + (" (secrétariat)" if role == "secretariat" else ""))
+    print(f"Poste : {station.id}" + (" (secrétariat)" if station.secretariat else ""))
+    if station.name or station.organisme:
+        print(f"Nom : {station.name} — organisme : {station.organisme}")
+    else:
+        print("Sans nom ni organisme : carnet station --nom … --organisme … les donne.")
     print(f"Empreinte de la clé : {fingerprint}")
     print(f"Clé publique écrite dans {out}")
     return 0
@@ -101,15 +117,31 @@ def _init(args: argparse.Namespace, data: Path) -> int:
 
 
 def _trust(args: argparse.Namespace, data: Path) -> int:
-    from store.sync import confirm_trust
+    import sys
 
-    station, fingerprint, added = _with_store(
-        data, lambda store: confirm_trust(store, args.keyfile)
-    )
-    if added:
-        print(f"Confiance accordée au poste {station} (empreinte {fingerprint}).")
+    from store.keys import ROLE_TEXT
+    from store.sync import confirm_trust, read_key_file
+
+    key = read_key_file(args.keyfile)
+    typed = args.empreinte
+    print(f"Clé de {key.station} — {ROLE_TEXT[key.role]}")
+    if key.name or key.organisme:
+        print(f"Nom : {key.name} — organisme : {key.organisme}")
+    print(f"Empreinte : {key.fingerprint}")
+    if typed is None:
+        if not sys.stdin.isatty():
+            raise CarnetError(
+                "vérifiez cette empreinte avec ce poste (téléphone, papier), puis relancez "
+                "avec --empreinte « … » : rien n'a été enregistré"
+            )
+        typed = input("Empreinte lue par ce poste (tapez-la pour confirmer) : ")
+    key, outcome = _with_store(data, lambda store: confirm_trust(store, args.keyfile, typed))
+    if outcome == "nouveau":
+        print(f"Confiance accordée à {key.station} ({ROLE_TEXT[key.role]}).")
+    elif outcome == "mis à jour":
+        print(f"{key.station} était déjà de confiance ; rôle, nom et organisme mis à jour.")
     else:
-        print(f"Le poste {station} était déjà de confiance (empreinte {fingerprint}).")
+        print(f"{key.station} était déjà de confiance (empreinte {key.fingerprint}).")
     return 0
 
 

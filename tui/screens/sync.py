@@ -41,6 +41,7 @@ class SyncScreen(Screen[None]):
         Binding("e", "export", "Exporter un lot", id="export"),
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
+        Binding("n", "identity", "Nom du poste", id="identity"),
         Binding("t", "table", "Tableau consolidé", id="table"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
@@ -54,14 +55,15 @@ class SyncScreen(Screen[None]):
         super().__init__()
         self.root = root or exchange_folder()
         self.selected: Path = self.root
+        self.identity = ("", "")
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="sync-station", classes="screen-title")
+        yield Static("", id="sync-station", classes="screen-title", markup=False)
         with Horizontal(id="sync-body"):
             yield DirectoryTree(self.root, id="sync-tree")
             with Vertical(id="sync-side"):
-                yield Static("", id="sync-selected")
+                yield Static("", id="sync-selected", markup=False)
                 yield ProgressBar(id="sync-progress", show_eta=False)
                 yield RichLog(id="sync-log", wrap=True, markup=False)
         yield Footer()
@@ -76,6 +78,7 @@ class SyncScreen(Screen[None]):
         from store.sync import covered, own_events, station_key, sync_state
 
         def describe(store: Any) -> tuple[str, str, str, str]:
+            self.identity = (store.station.name, store.station.organisme)
             key = station_key(store)
             state = sync_state(store)
             seqs = [int(e["seq"]) for e in own_events(store)]
@@ -86,6 +89,10 @@ class SyncScreen(Screen[None]):
                 f"{exported - confirmed} exporté(s) non confirmé(s), {confirmed} confirmé(s)"
             )
             role = " — secrétariat central" if store.station.secretariat else ""
+            if store.station.name:
+                role += f" — {store.station.name} ({store.station.organisme})"
+            else:
+                role += " — sans nom (« n »)"
             return store.station.id, key.fingerprint, counts, role
 
         station, fingerprint, counts, role = await self.app.store_call(describe)  # type: ignore[attr-defined]
@@ -97,7 +104,8 @@ class SyncScreen(Screen[None]):
     def _show_selected(self) -> None:
         self.query_one("#sync-selected", Static).update(
             f"Sélection : {self.selected}\n« i » importe ce fichier, ou tous les .carnet de ce "
-            "dossier ; « e » exporte vers ce dossier ; « k » y écrit la clé publique du poste."
+            "dossier, ou fait confiance à cette clé publique (.cle) ; « e » exporte vers ce "
+            "dossier ; « k » y écrit la clé publique du poste."
         )
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
@@ -130,14 +138,13 @@ class SyncScreen(Screen[None]):
         self.app.push_screen(ExportForm(self._folder(), self.station), done)
 
     async def action_write_key(self) -> None:
-        from store.keys import public_key_file
-        from store.sync import station_key
+        from store.sync import public_key_of
         from tui.cli_sync import write_new
 
         target = self._folder() / f"{self.station}.cle"
 
         def write(store: Any) -> None:
-            write_new(target, public_key_file(store.station.id, station_key(store)))
+            write_new(target, public_key_of(store))
 
         try:
             await self.app.store_call(write)  # type: ignore[attr-defined]
@@ -168,9 +175,38 @@ class SyncScreen(Screen[None]):
             self._log(Text(f"Tableau consolidé écrit : {target}", style="green"))
         self.query_one("#sync-tree", DirectoryTree).reload()
 
+    def action_identity(self) -> None:
+        from tui.modals.station_form import StationForm
+
+        async def done(message: str | None) -> None:
+            if message:
+                self._log(Text(message, style="green"))
+                await self._show_station()
+
+        self.app.push_screen(StationForm(*self.identity), done)
+
+    def _trust_key_file(self, path: Path) -> None:
+        from store.sync import read_key_file
+        from tui.modals.trust_form import TrustForm
+
+        try:
+            key = read_key_file(path)
+        except CarnetError as exc:
+            self._log(Text(f"✘ {path.name} : {exc}", style="red"))
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self._log(Text(message, style="green"))
+
+        self.app.push_screen(TrustForm(path, key), done)
+
     def action_import(self) -> None:
         from store.sync import expand
 
+        if self.selected.is_file() and self.selected.suffix == ".cle":
+            self._trust_key_file(self.selected)
+            return
         files = expand([self.selected])
         if not files:
             self._log(Text("Aucun fichier .carnet ici.", style="yellow"))
