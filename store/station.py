@@ -59,7 +59,9 @@ def load_or_create_station(folder: Path) -> Station:
 
 def set_role(folder: Path, role: str) -> Station:
     station = load_or_create_station(folder)
-    return _save(folder, Station(station.id, station.created, role, station.name, station.organisme))
+    return _save(
+        folder, Station(station.id, station.created, role, station.name, station.organisme)
+    )
 
 
 def set_identity(folder: Path, name: str, organisme: str) -> Station:

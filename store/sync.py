@@ -38,6 +38,7 @@ from store.bundle import (
     open_file,
     seal_file,
 )
+from store.chains import Chains, rebuild
 from store.errors import CorruptFileError, StoreError
 from store.keys import (
     ROLE_TEXT,
@@ -222,6 +223,8 @@ class Ledger:
         self.stations: dict[str, list[list[Any]]] = data.get("stations", {})
         self.receipts = int(data.get("receipts", 0))
         self.files: set[str] = set(data.get("files", []))
+        # Per origin, every fork seen: {seq, known, received, file, at}.
+        self.forks: dict[str, list[dict[str, Any]]] = data.get("forks", {})
         self.dirty = False
 
     def save(self) -> None:
@@ -229,6 +232,7 @@ class Ledger:
             "stations": self.stations,
             "receipts": self.receipts,
             "files": sorted(self.files),
+            "forks": self.forks,
         }
         atomic_write(self.path, json.dumps(data).encode())
         self.dirty = False
@@ -248,12 +252,13 @@ class Ledger:
             else:
                 segments.append([seq, raw["prev"], seq, raw["hash"]])
         for start, prev, end, last in segments:
+            # Signed by the origin yet not following what it sent before: two histories.
             before = next((r for r in ranges if r[2] == start - 1), None)
             if before is not None and before[3] != prev:
-                raise BundleError(f"chaîne rompue pour le poste {station} au n° {start}")
+                raise Fork(station, start - 1, str(before[3]), prev)
             after = next((r for r in ranges if r[0] == end + 1), None)
             if after is not None and after[1] != last:
-                raise BundleError(f"chaîne rompue pour le poste {station} au n° {end + 1}")
+                raise Fork(station, end, str(after[1]), last)
         self.dirty = self.dirty or bool(segments)
         for segment in segments:
             ranges.append(segment)
@@ -270,6 +275,59 @@ class Ledger:
         return [[r[0], r[2]] for r in self.stations.get(station, [])]
 
 
+ASIDE = "a-part"
+
+
+class Fork(BundleError):
+    """The same origin and sequence number with another hash: the origin's folder was copied
+    or restored, then written in two places. Nothing of the bundle is applied."""
+
+    def __init__(self, origin: str, seq: int, known: str, received: str) -> None:
+        super().__init__(f"fourche du poste {origin} au n° {seq}")
+        self.origin, self.seq, self.known, self.received = origin, seq, known, received
+
+
+def fork_message(label: str, seq: int, aside: Path) -> str:
+    return (
+        f"FOURCHE : {label} a envoyé deux versions différentes de son événement n° {seq}. "
+        "Son dossier de données a été copié sur un autre ordinateur ou restauré d'une "
+        "sauvegarde, puis utilisé des deux côtés. Rien de ce lot n'est appliqué ni confirmé ; "
+        f"les deux versions sont gardées dans {aside}. Que faire : n'utiliser plus qu'une des "
+        "deux copies, y ressaisir ce qui n'a été fait que sur l'autre, et créer un nouveau "
+        "poste (dossier de données vide) pour tout second ordinateur."
+    )
+
+
+def _set_aside(store: Store, ledger: Ledger, fork: Fork, path: Path) -> Path:
+    """Keeps both versions: the file received as it came, the event already held as stored;
+    flags the origin in the ledger (the stations view shows it)."""
+    aside = store.folder / ASIDE
+    aside.mkdir(exist_ok=True)
+    stem = f"fourche-{fork.origin}-n{fork.seq}"
+    received = aside / f"{stem}-{fork.received[:12]}.carnet"
+    if not received.exists():
+        atomic_write(received, _read(path), keep_backup=False)
+    known = aside / f"{stem}-{fork.known[:12]}-connu.json"
+    if not known.exists():
+        held = [
+            raw
+            for dossier in (REGISTRY, *store.candidate_ids())
+            for raw in store.raw_events(dossier).values()
+            if raw.get("station") == fork.origin and raw.get("seq") == fork.seq
+        ]
+        atomic_write(
+            known, json.dumps(held, ensure_ascii=False, indent=1).encode(), keep_backup=False
+        )
+    seen = ledger.forks.setdefault(fork.origin, [])
+    if not any(f["seq"] == fork.seq and f["received"] == fork.received for f in seen):
+        seen.append(
+            {"seq": fork.seq, "known": fork.known, "received": fork.received,
+             "file": str(received), "at": utc_now()}
+        )  # fmt: skip
+        ledger.save()
+    return aside
+
+
 @dataclass
 class FileResult:
     path: Path
@@ -279,6 +337,7 @@ class FileResult:
     known_events: int = 0
     error: str | None = None
     unknown: UnknownStation | None = None  # refused only for want of trust
+    fork: bool = False
 
 
 @dataclass
@@ -460,6 +519,10 @@ def import_files(
     # Its own files are recognised too, so that re-importing one says what it is.
     keys = {**trust.keys, store.station.id: TrustedKey(store.station.id, own.public, "")}
     ledger = Ledger(store.folder)
+    chains = Chains(store.folder)
+    unhashed = {o for o in ledger.stations if not chains.exists(o)}
+    if unhashed:  # a folder of the release before: the hashes of what it received
+        rebuild(chains, unhashed, _every_raw_event(store))
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
@@ -477,19 +540,27 @@ def import_files(
                 _receipt_signer(store, trust, item.header.station)
                 report.acknowledged += _take_receipt(store, item.content)
             else:
-                new = _take_bundle(store, ledger, item, result)
+                new = _take_bundle(store, ledger, chains, item, result)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                 buffered += len(new)
                 touched.add(item.header.station)
+        except Fork as fork:
+            # What was taken before goes to the dossiers before the ledger names the fork.
+            _flush(store, ledger, chains, pending)
+            buffered = 0
+            aside = _set_aside(store, ledger, fork, path)
+            key = trust.keys.get(fork.origin)
+            label = key.label if key is not None else fork.origin
+            result.error, result.fork = fork_message(label, fork.seq, aside), True
         except (BundleError, StoreError) as exc:
             result.error = str(exc)
         if buffered >= FLUSH_EVENTS:
-            _flush(store, ledger, pending)
+            _flush(store, ledger, chains, pending)
             buffered = 0
         if progress is not None:
             progress(index, len(paths), result)
-    _flush(store, ledger, pending)
+    _flush(store, ledger, chains, pending)
     for station in sorted(touched):
         missing = gaps(ledger.plain_ranges(station))
         if missing:
@@ -506,28 +577,47 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store, ledger: Ledger, item: Checked, result: FileResult
+    store: Store, ledger: Ledger, chains: Chains, item: Checked, result: FileResult
 ) -> list[dict[str, Any]]:
     assert item.header is not None
     header = item.header
-    if header.station == store.station.id:
+    origin = header.station
+    if origin == store.station.id:
         raise BundleError("ce lot vient de ce poste même : rien à importer")
     if item.events is None or header.content_sha256 in ledger.files:
         result.known_events = header.count
         return []
-    new = [raw for raw in item.events if not ledger.received(header.station, int(raw["seq"]))]
+    new = []
+    for raw in item.events:
+        seq = int(raw["seq"])
+        if not ledger.received(origin, seq):
+            new.append(raw)
+            continue
+        # Received before: the same event, or a second version of it (a fork).
+        known = chains.hash_at(origin, seq)
+        if known is not None and known != raw["hash"]:
+            raise Fork(origin, seq, known, str(raw["hash"]))
+    ledger.check_and_add(origin, new)
+    chains.put_all(new)
     result.known_events = len(item.events) - len(new)
     result.new_events = len(new)
-    ledger.check_and_add(header.station, new)
     ledger.files.add(header.content_sha256)
     ledger.dirty = True
     return new
 
 
-def _flush(store: Store, ledger: Ledger, pending: dict[str, list[dict[str, Any]]]) -> None:
-    """Dossiers first, then the ledger that says they were received."""
+def _every_raw_event(store: Store) -> Iterator[dict[str, Any]]:
+    for dossier in (REGISTRY, *store.candidate_ids()):
+        yield from store.raw_events(dossier).values()
+
+
+def _flush(
+    store: Store, ledger: Ledger, chains: Chains, pending: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Dossiers first, then the hashes and the ledger that say they were received."""
     store.receive(pending)
     pending.clear()
+    chains.save()
     if ledger.dirty:
         ledger.save()
 
@@ -542,7 +632,10 @@ def write_receipts(
     for station in sorted(stations):
         ledger.receipts += 1
         ranges = ledger.plain_ranges(station)
-        content = {"for_station": station, "ranges": ranges}
+        # The hash of the last event of each range: a copy of the station's folder that went
+        # its own way finds its own event there under another hash, and confirms nothing.
+        heads = [[r[0], r[2], r[3]] for r in ledger.stations.get(station, [])]
+        content = {"for_station": station, "ranges": ranges, "heads": heads}
         count = sum(b - a + 1 for a, b in ranges)
         data = seal_file("receipt", store.station.id, key, ledger.receipts, content, count=count)
         path = folder / f"accuse-{station}-{ledger.receipts:05d}{SUFFIX}"
@@ -585,6 +678,9 @@ def _take_receipt(store: Store, content: Any) -> int:
         )
     state = SyncState.load(store.folder)
     before = sum(b - a + 1 for a, b in state.acknowledged)
+    heads = content.get("heads")
+    if heads is not None:  # receipts of the release before carry ranges only
+        _check_heads(store, heads)
     for item in content["ranges"]:
         if (
             not isinstance(item, list)
@@ -600,6 +696,29 @@ def _take_receipt(store: Store, content: Any) -> int:
                 state.acknowledged = add_range(state.acknowledged, low, high)
     state.save(store.folder)
     return sum(b - a + 1 for a, b in state.acknowledged) - before
+
+
+def _check_heads(store: Store, heads: Any) -> None:
+    if not isinstance(heads, list):
+        raise BundleError("accusé de réception illisible (têtes)")
+    mine = {int(raw["seq"]): raw["hash"] for raw in own_events(store)}
+    for item in heads:
+        if (
+            not isinstance(item, list)
+            or len(item) != 3
+            or not all(isinstance(v, int) and v >= 1 for v in item[:2])
+            or not isinstance(item[2], str)
+        ):
+            raise BundleError("accusé de réception illisible (têtes)")
+        held = mine.get(item[1])
+        if held is not None and held != item[2]:
+            raise BundleError(
+                f"FOURCHE : le secrétariat a reçu un n° {item[1]} de ce poste qui n'est pas "
+                "celui de ce dossier de données : il a été copié sur un autre ordinateur ou "
+                "restauré d'une sauvegarde, puis utilisé des deux côtés. Rien n'est confirmé. "
+                "Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a été "
+                "fait que sur l'autre, et prévenir le secrétariat."
+            )
 
 
 def trust_station(store: Store, unknown: UnknownStation) -> str:
