@@ -33,8 +33,11 @@ from store.bundle import (
     BundleError,
     Header,
     Opened,
+    Reader,
+    Recipient,
     UnknownStation,
     check_events,
+    decrypted,
     open_file,
     seal_file,
 )
@@ -42,7 +45,6 @@ from store.chains import Chains, rebuild
 from store.errors import CorruptFileError, StoreError
 from store.keys import (
     ROLE_TEXT,
-    STATION,
     UNKNOWN_ROLE,
     StationKey,
     TrustedKey,
@@ -175,14 +177,53 @@ def own_events(store: Store) -> list[dict[str, Any]]:
     return mine
 
 
-def export(store: Store, out: Path, *, everything: bool = False) -> ExportReport:
-    """Writes a signed bundle of the events the secretariat has not acknowledged yet."""
+def recipient_of(store: Store, pour: str | None) -> TrustedKey:
+    """Who a bundle is for: ``--pour``, or else the one secretariat this folder trusts. Its
+    content is encrypted to it: a bundle is never written in clear."""
+    trust = TrustStore(store.folder)
+    if pour is not None:
+        key = trust.keys.get(pour)
+        if key is None:
+            raise StoreError(
+                f"destinataire inconnu ici : {pour}. Faites d'abord confiance à sa clé publique "
+                "(carnet trust FICHIER --empreinte …)"
+            )
+    else:
+        if store.station.secretariat:
+            raise StoreError("au secrétariat, indiquez le poste destinataire (--pour IDENTIFIANT)")
+        secretariats = [k for k in trust.keys.values() if k.secretariat]
+        if not secretariats:
+            raise StoreError(
+                "aucun secrétariat de confiance : faites d'abord confiance à la clé publique du "
+                "secrétariat (carnet trust FICHIER --empreinte …, ou « i » sur sa clé dans les "
+                "Échanges) ; un lot n'est jamais écrit en clair"
+            )
+        if len(secretariats) > 1:
+            names = ", ".join(k.station for k in secretariats)
+            raise StoreError(f"plusieurs secrétariats de confiance ({names}) : indiquez --pour")
+        (key,) = secretariats
+    if key.encryption is None:
+        raise StoreError(
+            f"la clé de {key.label} a été reconnue sans sa clé de chiffrement (depuis un lot, ou "
+            "par une version précédente) : faites confiance à son fichier de clé publique "
+            "(carnet station --out sur ce poste, puis carnet trust FICHIER --empreinte …)"
+        )
+    return key
+
+
+def export(
+    store: Store, out: Path, *, everything: bool = False, pour: str | None = None
+) -> ExportReport:
+    """Writes a signed bundle, encrypted to its recipient, of the events the secretariat has
+    not acknowledged yet."""
     if out.exists():
         raise StoreError(
             f"{out} existe déjà : un lot n'est jamais réécrit, choisissez un autre nom"
         )
     if not out.parent.is_dir():
         raise StoreError(f"le dossier {out.parent} n'existe pas")
+    recipient = recipient_of(store, pour)
+    assert recipient.encryption is not None
     state = SyncState.load(store.folder)
     key = load_or_create_key(store.folder)
     events = [
@@ -195,8 +236,9 @@ def export(store: Store, out: Path, *, everything: bool = False) -> ExportReport
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     bundle = state.next_bundle
     data = seal_file(
-        "bundle", store.station.id, key, bundle, events, count=len(events), referentials=refs
-    )
+        "bundle", store.station.id, key, bundle, events, count=len(events), referentials=refs,
+        sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
+    )  # fmt: skip
     try:
         atomic_write(out, data, keep_backup=False)
     except OSError as exc:
@@ -204,8 +246,9 @@ def export(store: Store, out: Path, *, everything: bool = False) -> ExportReport
     for raw in events:
         state.exported = add_range(state.exported, int(raw["seq"]), int(raw["seq"]))
     state.bundles.append(
-        {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now()}
-    )
+        {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
+         "for": recipient.station}
+    )  # fmt: skip
     state.next_bundle += 1
     state.save(store.folder)
     return ExportReport(out, bundle, len(events))
@@ -379,10 +422,10 @@ class Checked:
     unknown: UnknownStation | None = None
 
 
-def _open(path: Path, keys: dict[str, TrustedKey]) -> Opened | Checked:
+def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
     """The file opened and its signature checked, or why it is refused."""
     try:
-        return open_file(_read(path), keys)
+        return open_file(_read(path), keys, reader)
     except UnknownStation as exc:
         return Checked(error=str(exc), unknown=exc)
     except BundleError as exc:
@@ -402,16 +445,20 @@ def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
 
 
 def check_path(
-    path: Path, keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+    path: Path,
+    keys: dict[str, TrustedKey],
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader | None = None,
 ) -> Checked:
-    opened = _open(path, keys)
+    opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
     try:
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        events = check_events(opened, refs)
+        events = check_events(decrypted(opened, reader), refs)
         for raw in events:
             dossier = str(raw["dossier"])
             if dossier != REGISTRY and not _DOSSIER.match(dossier):
@@ -424,12 +471,14 @@ def check_path(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]) -> None:
-    _WORKER.update(keys=keys, refs=refs, known=known)
+def _init_worker(
+    keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str], reader: Reader
+) -> None:
+    _WORKER.update(keys=keys, refs=refs, known=known, reader=reader)
 
 
 def _check_in_worker(path: Path) -> Checked:
-    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"])
+    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"], _WORKER["reader"])
 
 
 # Checking signatures and hashes is most of an import's work: above this many files it is
@@ -439,14 +488,18 @@ IN_FLIGHT = 8
 
 
 def _checked(
-    paths: Sequence[Path], keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+    paths: Sequence[Path],
+    keys: dict[str, TrustedKey],
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader,
 ) -> Iterator[Checked]:
     """Each file checked, in order. Files already imported, receipts and refusals are settled
     here; the bundles to check event by event go to the workers when there are many."""
     settled: list[Checked | None] = []
     todo: list[Path] = []
     for path in paths:
-        opened = _open(path, keys)
+        opened = _open(path, keys, reader)
         item = opened if isinstance(opened, Checked) else _settled(opened, known)
         settled.append(item)
         if item is None:
@@ -454,16 +507,16 @@ def _checked(
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < POOL_FROM or workers < 2:
         for item in settled:
-            yield item if item is not None else check_path(todo.pop(0), keys, refs, known)
+            yield item if item is not None else check_path(todo.pop(0), keys, refs, known, reader)
         return
-    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known))
+    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known, reader))
 
 
 def _checked_by_workers(
     settled: list[Checked | None],
     todo: list[Path],
     workers: int,
-    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str]],
+    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str], Reader],
 ) -> Iterator[Checked]:
     """Bundles checked by worker processes, a few ahead, in order. Should the workers fail
     (memory, a killed process), the rest is checked here: slower, never wrong."""
@@ -527,7 +580,10 @@ def import_files(
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
     touched: set[str] = set()
-    checked = _checked(paths, keys, refs, frozenset(ledger.files))
+    reader = Reader(
+        store.station.id, load_or_create_encryption_key(store.folder).private_bytes_raw()
+    )
+    checked = _checked(paths, keys, refs, frozenset(ledger.files), reader)
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
         report.files.append(result)
@@ -725,8 +781,16 @@ def trust_station(store: Store, unknown: UnknownStation) -> str:
     """Trusts the key a bundle came with, once a person has checked its fingerprint."""
     if unknown.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
+    role = unknown.role if unknown.role in ROLE_TEXT else UNKNOWN_ROLE
     return TrustStore(store.folder).trust(
-        TrustedKey(unknown.station, unknown.public, utc_now(), STATION)
+        TrustedKey(
+            unknown.station,
+            unknown.public,
+            utc_now(),
+            role,
+            unknown.name or "",
+            unknown.organisme or "",
+        )
     )
 
 

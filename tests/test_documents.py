@@ -136,6 +136,11 @@ def test_sync_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "Empreinte de la clé" in out and "(secrétariat)" in out
     lot = tmp_path / "lot.carnet"
+    # Bundles are encrypted to the secretariat: the station trusts its key first.
+    assert main(["export", "--data", str(station), "--out", str(lot)]) == 1
+    assert "aucun secrétariat de confiance" in capsys.readouterr().err
+    assert main(["trust", str(tmp_path / "sec.cle"), "--data", str(station),
+                 "--empreinte", _fingerprint(tmp_path / "sec.cle")]) == 0  # fmt: skip
     assert main(["export", "--data", str(station), "--out", str(lot)]) == 0
     # Not trusted yet: refused whole, with the way out named.
     assert main(["import", "--data", str(secretariat), str(lot)]) == 1
@@ -145,8 +150,6 @@ def test_sync_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     receipts = tmp_path / "accuses"
     assert main(["import", "--data", str(secretariat), "--receipts", str(receipts), str(lot)]) == 0
     assert "nouvel(s) événement(s)" in capsys.readouterr().out
-    assert main(["trust", str(tmp_path / "sec.cle"), "--data", str(station),
-                 "--empreinte", _fingerprint(tmp_path / "sec.cle")]) == 0  # fmt: skip
     assert main(["import", "--data", str(station), str(receipts)]) == 0
     assert "confirmé(s) par le secrétariat" in capsys.readouterr().out
     assert main(["export", "--data", str(station), "--out", str(lot)]) == 1  # never rewritten

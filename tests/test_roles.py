@@ -55,12 +55,15 @@ def test_a_peers_receipt_confirms_nothing(
     assert main(["demo", "--data", str(y), "--candidates", "1"]) == 0
     _run(capsys, "station", "--data", str(x), "--out", str(tmp_path / "X.cle"))
     _trust(capsys, tmp_path / "X.cle", y)
-    _run(capsys, "export", "--data", str(x), "--out", str(tmp_path / "X1.carnet"))
-    code, out = _run(capsys, "import", "--data", str(y), str(tmp_path / "X1.carnet"))
-    assert code == 0, out
     _run(capsys, "station", "--data", str(y), "--out", str(tmp_path / "Y.cle"))
     out = _trust(capsys, tmp_path / "Y.cle", x)
     assert "poste" in out and "secrétariat" not in out
+    y_id = read_public_key_file((tmp_path / "Y.cle").read_bytes()).station
+    code, out = _run(capsys, "export", "--data", str(x), "--out", str(tmp_path / "X1.carnet"),
+                     "--pour", y_id)  # fmt: skip
+    assert code == 0, out
+    code, out = _run(capsys, "import", "--data", str(y), str(tmp_path / "X1.carnet"))
+    assert code == 0, out
     receipts = sorted((y / "accuses").glob("*.carnet"))
     assert receipts
     before = _unconfirmed(x)
@@ -70,7 +73,8 @@ def test_a_peers_receipt_confirms_nothing(
     assert "confirmé(s) par le secrétariat" not in out
     assert _unconfirmed(x) == before > 0
     # The next bundle still holds every event: they will reach the real secretariat.
-    code, out = _run(capsys, "export", "--data", str(x), "--out", str(tmp_path / "X2.carnet"))
+    code, out = _run(capsys, "export", "--data", str(x), "--out", str(tmp_path / "X2.carnet"),
+                     "--pour", y_id)  # fmt: skip
     assert f"{before} événement(s)" in out
 
 
@@ -81,7 +85,9 @@ def test_a_receipt_signed_by_the_folder_itself_is_refused(
     assert main(["demo", "--data", str(station), "--candidates", "1"]) == 0
     assert main(["init", "--secretariat", "--data", str(secretariat)]) == 0
     _run(capsys, "station", "--data", str(station), "--out", str(tmp_path / "p.cle"))
+    _run(capsys, "station", "--data", str(secretariat), "--out", str(tmp_path / "s.cle"))
     _trust(capsys, tmp_path / "p.cle", secretariat)
+    _trust(capsys, tmp_path / "s.cle", station)
     _run(capsys, "export", "--data", str(station), "--out", str(tmp_path / "p1.carnet"))
     _run(capsys, "import", "--data", str(secretariat), "--receipts", str(tmp_path / "acc"),
          str(tmp_path / "p1.carnet"))  # fmt: skip
@@ -89,8 +95,10 @@ def test_a_receipt_signed_by_the_folder_itself_is_refused(
     # The secretariat's receipt, imported by the secretariat itself.
     code, out = _run(capsys, "import", "--data", str(secretariat), str(receipt))
     assert code == 1 and "signé par ce poste même" in out
-    # The same receipt at a station that does not trust the secretariat: refused, unknown.
-    code, out = _run(capsys, "import", "--data", str(station), str(receipt))
+    # At a station that does not trust the secretariat: refused, unknown.
+    other = tmp_path / "autre"
+    assert main(["demo", "--data", str(other), "--candidates", "1"]) == 0
+    code, out = _run(capsys, "import", "--data", str(other), str(receipt))
     assert code == 1 and "poste inconnu" in out
     assert _unconfirmed(station) > 0
 

@@ -35,6 +35,11 @@ def add_parsers(sub: Any) -> None:
     export.add_argument(
         "--all", action="store_true", help="tout le poste, pas seulement le non confirmé"
     )
+    export.add_argument(
+        "--pour",
+        metavar="IDENTIFIANT",
+        help="le destinataire (par défaut le secrétariat de confiance) : le lot est chiffré pour lui",
+    )
 
     imp = sub.add_parser("import", help="importe des lots ou des accusés de réception")
     imp.add_argument("files", type=Path, nargs="+", help="fichiers ou dossiers de fichiers .carnet")
@@ -149,7 +154,9 @@ def _export(args: argparse.Namespace, data: Path) -> int:
     from store.sync import export
 
     _require(data)
-    report = _with_store(data, lambda store: export(store, args.out, everything=args.all))
+    report = _with_store(
+        data, lambda store: export(store, args.out, everything=args.all, pour=args.pour)
+    )
     print(f"Lot n° {report.bundle} écrit dans {report.path} : {report.events} événement(s).")
     return 0
 

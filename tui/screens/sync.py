@@ -258,8 +258,13 @@ class SyncScreen(Screen[None]):
 
         trusted = []
         for unknown in stations:
+            said = ""
+            if unknown.name or unknown.organisme:
+                said = f"\nIl se présente comme « {unknown.name} » ({unknown.organisme})."
+            if unknown.role == "secretariat":
+                said += "\nIl se présente comme le secrétariat : ses accusés confirmeront vos lots."
             question = (
-                f"Faire confiance au poste {unknown.station} ?\n\nEmpreinte de sa clé :\n"
+                f"Faire confiance au poste {unknown.station} ?{said}\n\nEmpreinte de sa clé :\n"
                 f"{unknown.fingerprint}\n\nVérifiez-la avec ce poste (téléphone, papier) avant "
                 "d'accepter : ses lots seront ensuite importés."
             )
