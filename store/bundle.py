@@ -273,36 +273,67 @@ def decrypted(opened: Opened, reader: Reader | None) -> Opened:
     return Opened(header, plain)
 
 
-def check_events(opened: Opened, referentials: Mapping[str, str]) -> list[dict[str, Any]]:
-    """A bundle's events, each checked: its own hash, its station, its payload, the
-    referential versions it was recorded with. Returns them as stored (plain dicts)."""
+@dataclass(frozen=True)
+class Content:
+    """A bundle's content once checked: its events (any origin, each origin's in order) and,
+    from version 2, the heads signed by each origin, what the sender holds, and the public
+    keys a secretariat vouches for."""
+
+    events: list[dict[str, Any]]
+    heads: dict[str, list[Any]]
+    holds: dict[str, list[Any]]
+    keys: list[Any]
+
+
+def _section(content: dict[str, Any], name: str, kind: type) -> Any:
+    value = content.get(name, kind())
+    if not isinstance(value, kind):
+        raise BundleError(f"contenu du lot illisible ({name})")
+    return value
+
+
+def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
+    """A bundle's events, each checked: its own hash, its payload, the referential versions
+    it was recorded with, each origin's chain within the bundle. Events stay as stored (plain
+    dicts). Whether each is vouched for by its origin is checked on import (it needs what was
+    received before)."""
     header = opened.header
     for ref_id, version in header.referentials.items():
         if referentials.get(ref_id) != version:
             raise BundleError(f"référentiel inconnu ici : {ref_id} version {version}")
-    raw = opened.content
-    if not isinstance(raw, list) or len(raw) != header.count:
+    content = opened.content
+    if isinstance(content, list):  # version 1: the sender's events only
+        raw, heads, holds, keys = content, {}, {}, []
+    elif isinstance(content, dict):
+        raw = _section(content, "events", list)
+        heads = _section(content, "heads", dict)
+        holds = _section(content, "holds", dict)
+        keys = _section(content, "keys", list)
+    else:
+        raise BundleError("contenu du lot illisible")
+    if len(raw) != header.count:
         raise BundleError("le nombre d'événements ne correspond pas à l'en-tête")
-    previous: Event | None = None
+    previous: dict[str, Event] = {}
     for index, item in enumerate(raw):
         try:
             event = Event.from_stored(item)
             payload_of(event)
         except EventError as exc:
             raise BundleError(f"événement {index + 1} refusé : {exc}") from None
-        if event.station != header.station:
+        if isinstance(content, list) and event.station != header.station:
             raise BundleError(f"événement {index + 1} d'un autre poste ({event.station})")
-        if previous is not None:
-            if event.seq <= previous.seq:
+        before = previous.get(event.station)
+        if before is not None:
+            if event.seq <= before.seq:
                 raise BundleError("événements dans le désordre ou en double dans le lot")
-            if event.seq == previous.seq + 1 and event.prev != previous.hash:
+            if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
         if event.type == "candidate.created":
             cqp, recorded = event.payload.get("cqp"), event.payload.get("referential_version")
             if referentials.get(str(cqp)) != recorded:
                 raise BundleError(f"référentiel inconnu ici : {cqp} version {recorded}")
-        previous = event
-    return raw
+        previous[event.station] = event
+    return Content(raw, heads, holds, keys)
 
 
 def _short(exc: BaseException) -> str:

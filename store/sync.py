@@ -31,6 +31,7 @@ from store.atomic import atomic_write
 from store.bundle import (
     SUFFIX,
     BundleError,
+    Content,
     Header,
     Opened,
     Reader,
@@ -42,9 +43,11 @@ from store.bundle import (
     seal_file,
 )
 from store.chains import Chains, rebuild
+from store.draft import Draft
 from store.errors import CorruptFileError, StoreError
 from store.keys import (
     ROLE_TEXT,
+    STATION,
     UNKNOWN_ROLE,
     StationKey,
     TrustedKey,
@@ -57,6 +60,14 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
+from store.replication import (
+    Knowledge,
+    add_ranges,
+    authenticated,
+    head_is_valid,
+    ranges_of,
+    sign_head,
+)
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -214,8 +225,9 @@ def recipient_of(store: Store, pour: str | None) -> TrustedKey:
 def export(
     store: Store, out: Path, *, everything: bool = False, pour: str | None = None
 ) -> ExportReport:
-    """Writes a signed bundle, encrypted to its recipient, of the events the secretariat has
-    not acknowledged yet."""
+    """Writes a signed bundle, encrypted to its recipient, of the events it is not known to
+    hold, of every origin: a station's own and those it received (forwarded), and at the
+    secretariat the dossiers of the stations' candidates (``--all``: everything in scope)."""
     if out.exists():
         raise StoreError(
             f"{out} existe déjà : un lot n'est jamais réécrit, choisissez un autre nom"
@@ -225,33 +237,120 @@ def export(
     recipient = recipient_of(store, pour)
     assert recipient.encryption is not None
     state = SyncState.load(store.folder)
+    knowledge = Knowledge(store.folder)
+    ledger = Ledger(store.folder)
+    trust = TrustStore(store.folder)
     key = load_or_create_key(store.folder)
-    events = [
-        raw
-        for raw in own_events(store)
-        if everything or not covered(state.acknowledged, int(raw["seq"]))
-    ]
+    me = store.station.id
+    known = {} if everything else dict(knowledge.known(recipient.station))
+    if recipient.secretariat and not everything:  # acknowledged by the release before
+        known[me] = add_ranges(known.get(me, []), state.acknowledged)
+    # Another origin's events travel only with a head signed by it that covers them.
+    reach = {o: max(h["seq"] for h in hs) for o, hs in knowledge.heads.items() if hs}
+    events = []
+    for dossier in _scope(store, recipient):
+        for raw in store.raw_events(dossier).values():
+            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
+            if origin == recipient.station or covered(known.get(origin, []), seq):
+                continue
+            if origin != me and seq > reach.get(origin, 0):
+                continue
+            events.append(raw)
+    events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
     for raw in events:
-        Event.from_stored(raw)  # never send an event this station cannot vouch for
+        Event.from_stored(raw)  # never send an event this folder cannot vouch for
+    lowest: dict[str, int] = {}
+    for raw in events:
+        lowest.setdefault(str(raw["station"]), int(raw["seq"]))
+    heads = {o: knowledge.heads_from(o, low) for o, low in lowest.items() if o != me}
+    if store.head.seq:
+        heads[me] = [sign_head(key, me, store.head.seq, store.head.hash)]
+    content = {
+        "events": events,
+        "heads": heads,
+        "holds": holds_of(store, ledger),
+        "keys": _vouched_for(store, trust, recipient.station),
+    }
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     bundle = state.next_bundle
     data = seal_file(
-        "bundle", store.station.id, key, bundle, events, count=len(events), referentials=refs,
+        "bundle", me, key, bundle, content, count=len(events), referentials=refs,
         sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
     )  # fmt: skip
     try:
         atomic_write(out, data, keep_backup=False)
     except OSError as exc:
         raise StoreError(f"lot non écrit ({exc.strerror}) : rien n'a changé") from exc
+    by_origin: dict[str, list[int]] = {}
     for raw in events:
-        state.exported = add_range(state.exported, int(raw["seq"]), int(raw["seq"]))
-    state.bundles.append(
-        {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
-         "for": recipient.station}
-    )  # fmt: skip
+        by_origin.setdefault(str(raw["station"]), []).append(int(raw["seq"]))
+    state.exported = add_ranges(state.exported, ranges_of(by_origin.get(me, [])))
+    entry = {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
+             "for": recipient.station}  # fmt: skip
+    state.bundles.append(entry)
     state.next_bundle += 1
     state.save(store.folder)
+    knowledge.record_sent(recipient.station, by_origin, entry)
+    knowledge.save()
     return ExportReport(out, bundle, len(events))
+
+
+def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
+    """What this folder holds, per origin: ranges with the hash of their last event, so that
+    the other side counts only what is the same history as its own."""
+    holds = {o: [[r[0], r[2], r[3]] for r in ranges] for o, ranges in ledger.stations.items()}
+    if store.head.seq:
+        holds[store.station.id] = [[1, store.head.seq, store.head.hash]]
+    return holds
+
+
+def _scope(store: Store, recipient: TrustedKey) -> list[str]:
+    """The dossiers a bundle may draw from: everything, except at the secretariat writing for
+    a station: the registry and that station's candidates (assigned to it, or holding events
+    it recorded)."""
+    dossiers = [REGISTRY, *store.candidate_ids()]
+    if not store.station.secretariat or recipient.secretariat:
+        return dossiers
+    mine = [REGISTRY]
+    for dossier in dossiers[1:]:
+        for raw in store.raw_events(dossier).values():
+            if raw.get("station") == recipient.station or (
+                raw.get("type") == "candidate.assigned"
+                and raw.get("payload", {}).get("station") == recipient.station
+            ):
+                mine.append(dossier)
+                break
+    return mine
+
+
+def _vouched_for(store: Store, trust: TrustStore, recipient: str) -> list[dict[str, Any]]:
+    """At the secretariat: the stations' public keys, so that a station can check the events
+    of the others it receives through the secretariat. A station vouches for no one."""
+    if not store.station.secretariat:
+        return []
+    return [
+        {"station": k.station, **k.entry()}
+        for k in trust.keys.values()
+        if k.role == STATION and k.station != recipient and k.encryption is not None
+    ]
+
+
+def assign(
+    store: Store, candidate: str, station: str, evaluators: Sequence[str], author: str
+) -> None:
+    """The secretariat gives a candidate to a station (and names the evaluators there): the
+    station's next bundle from the secretariat carries the dossier."""
+    if not store.station.secretariat:
+        raise StoreError("seul le secrétariat attribue un candidat à un poste")
+    if station not in TrustStore(store.folder).keys:
+        raise StoreError(f"poste inconnu ici : {station} (faites d'abord confiance à sa clé)")
+    store.snapshot(candidate)  # refuses a dossier without a candidate
+    people = store.people()
+    for person in evaluators:
+        if person not in people:
+            raise StoreError(f"personne inconnue : {person}")
+    payload = {"station": station, "evaluators": list(evaluators)}
+    store.append(candidate, [Draft("candidate.assigned", payload)], author)
 
 
 # --- the receiving side ---------------------------------------------------------------------
@@ -283,10 +382,8 @@ class Ledger:
     def received(self, station: str, seq: int) -> bool:
         return any(r[0] <= seq <= r[2] for r in self.stations.get(station, []))
 
-    def check_and_add(self, station: str, events: list[dict[str, Any]]) -> None:
-        """Adds new events (sorted, none received yet) to the ranges, checking the chain at
-        every edge they share with what was received before."""
-        ranges = self.stations.setdefault(station, [])
+    @staticmethod
+    def _segments(events: list[dict[str, Any]]) -> list[list[Any]]:
         segments: list[list[Any]] = []
         for raw in events:
             seq = int(raw["seq"])
@@ -294,7 +391,13 @@ class Ledger:
                 segments[-1][2], segments[-1][3] = seq, raw["hash"]
             else:
                 segments.append([seq, raw["prev"], seq, raw["hash"]])
-        for start, prev, end, last in segments:
+        return segments
+
+    def check_edges(self, station: str, events: list[dict[str, Any]]) -> None:
+        """New events (sorted, none received yet) must follow, at every edge they share
+        with what was received before, the same chain."""
+        ranges = self.stations.get(station, [])
+        for start, prev, end, last in self._segments(events):
             # Signed by the origin yet not following what it sent before: two histories.
             before = next((r for r in ranges if r[2] == start - 1), None)
             if before is not None and before[3] != prev:
@@ -302,9 +405,14 @@ class Ledger:
             after = next((r for r in ranges if r[0] == end + 1), None)
             if after is not None and after[1] != last:
                 raise Fork(station, end, str(after[1]), last)
-        self.dirty = self.dirty or bool(segments)
-        for segment in segments:
-            ranges.append(segment)
+
+    def add(self, station: str, events: list[dict[str, Any]]) -> None:
+        segments = self._segments(events)
+        if not segments:
+            return
+        ranges = self.stations.setdefault(station, [])
+        self.dirty = True
+        ranges.extend(segments)
         ranges.sort(key=lambda r: r[0])
         joined: list[list[Any]] = []
         for r in ranges:
@@ -313,6 +421,10 @@ class Ledger:
             else:
                 joined.append(list(r))
         self.stations[station] = joined
+
+    def check_and_add(self, station: str, events: list[dict[str, Any]]) -> None:
+        self.check_edges(station, events)
+        self.add(station, events)
 
     def plain_ranges(self, station: str) -> list[list[int]]:
         return [[r[0], r[2]] for r in self.stations.get(station, [])]
@@ -381,6 +493,7 @@ class FileResult:
     error: str | None = None
     unknown: UnknownStation | None = None  # refused only for want of trust
     fork: bool = False
+    acknowledged: int = 0  # this folder's events the secretariat confirmed
 
 
 @dataclass
@@ -416,7 +529,7 @@ class Checked:
     """One file after every check that needs no state: signature, hashes, events."""
 
     header: Header | None = None
-    events: list[dict[str, Any]] | None = None  # a bundle's checked events (None: known)
+    bundle: Content | None = None  # a bundle's checked content (None: imported before)
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
@@ -458,12 +571,12 @@ def check_path(
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        events = check_events(decrypted(opened, reader), refs)
-        for raw in events:
+        content = check_events(decrypted(opened, reader), refs)
+        for raw in content.events:
             dossier = str(raw["dossier"])
             if dossier != REGISTRY and not _DOSSIER.match(dossier):
                 raise BundleError(f"nom de dossier refusé : {dossier!r}")
-        return Checked(opened.header, events)
+        return Checked(opened.header, content)
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -579,10 +692,17 @@ def import_files(
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
-    touched: set[str] = set()
+    origins: set[str] = set()
+    senders: set[str] = set()
+    sync = Exchange(trust, Knowledge(store.folder))
     reader = Reader(
         store.station.id, load_or_create_encryption_key(store.folder).private_bytes_raw()
     )
+
+    def flush() -> None:
+        _flush(store, ledger, chains, pending)
+        sync.save()
+
     checked = _checked(paths, keys, refs, frozenset(ledger.files), reader)
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
@@ -594,16 +714,20 @@ def import_files(
             result.kind, result.station = item.header.kind, item.header.station
             if item.header.kind == "receipt":
                 _receipt_signer(store, trust, item.header.station)
-                report.acknowledged += _take_receipt(store, item.content)
+                result.acknowledged = _take_receipt(store, item.content)
+                _learn_holds(sync, chains, item.header.station,
+                             _holds_in(item.content), store.station.id)  # fmt: skip
             else:
-                new = _take_bundle(store, ledger, chains, item, result)
+                new = _take_bundle(store, ledger, chains, sync, item, result)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
+                    origins.add(str(raw["station"]))
                 buffered += len(new)
-                touched.add(item.header.station)
+                senders.add(item.header.station)
+            report.acknowledged += result.acknowledged
         except Fork as fork:
             # What was taken before goes to the dossiers before the ledger names the fork.
-            _flush(store, ledger, chains, pending)
+            flush()
             buffered = 0
             aside = _set_aside(store, ledger, fork, path)
             key = trust.keys.get(fork.origin)
@@ -612,18 +736,24 @@ def import_files(
         except (BundleError, StoreError) as exc:
             result.error = str(exc)
         if buffered >= FLUSH_EVENTS:
-            _flush(store, ledger, chains, pending)
+            flush()
             buffered = 0
         if progress is not None:
             progress(index, len(paths), result)
-    _flush(store, ledger, chains, pending)
-    for station in sorted(touched):
+    flush()
+    for station in sorted(origins):
         missing = gaps(ledger.plain_ranges(station))
         if missing:
             report.gaps[station] = missing
-    if touched:
-        report.receipts = write_receipts(store, ledger, touched, receipts_dir)
+    # Only the secretariat confirms: a station's receipts would be refused anyway.
+    if senders and store.station.secretariat:
+        report.receipts = write_receipts(store, ledger, senders, receipts_dir)
     return report
+
+
+def _holds_in(content: Any) -> dict[str, Any]:
+    holds = content.get("holds") if isinstance(content, dict) else None
+    return holds if isinstance(holds, dict) else {}
 
 
 def _read(path: Path) -> bytes:
@@ -633,33 +763,191 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store, ledger: Ledger, chains: Chains, item: Checked, result: FileResult
+    store: Store, ledger: Ledger, chains: Chains, sync: Exchange, item: Checked, result: FileResult
 ) -> list[dict[str, Any]]:
+    """A bundle's new events, every origin checked (vouched for, no fork, chains that join
+    what was received) before anything of it is taken."""
     assert item.header is not None
     header = item.header
-    origin = header.station
-    if origin == store.station.id:
+    sender, me = header.station, store.station.id
+    if sender == me:
         raise BundleError("ce lot vient de ce poste même : rien à importer")
-    if item.events is None or header.content_sha256 in ledger.files:
+    content = item.bundle
+    if content is None or header.content_sha256 in ledger.files:
         result.known_events = header.count
         return []
-    new = []
-    for raw in item.events:
-        seq = int(raw["seq"])
-        if not ledger.received(origin, seq):
-            new.append(raw)
-            continue
-        # Received before: the same event, or a second version of it (a fork).
-        known = chains.hash_at(origin, seq)
-        if known is not None and known != raw["hash"]:
-            raise Fork(origin, seq, known, str(raw["hash"]))
-    ledger.check_and_add(origin, new)
-    chains.put_all(new)
-    result.known_events = len(item.events) - len(new)
-    result.new_events = len(new)
+    sender_key = sync.trust.keys.get(sender)
+    from_secretariat = sender_key is not None and sender_key.secretariat
+    vouched = _vouched_keys(sync.trust, content.keys, sender) if from_secretariat else {}
+    keys = {**vouched, **sync.trust.keys}
+    by_origin: dict[str, list[dict[str, Any]]] = {}
+    for raw in content.events:
+        by_origin.setdefault(str(raw["station"]), []).append(raw)
+    plans = []
+    for origin, events in by_origin.items():
+        if origin == me:
+            continue  # this folder's own events, back from the secretariat: held already
+        new, held, other = [], [], []
+        for raw in events:
+            seq = int(raw["seq"])
+            if not ledger.received(origin, seq):
+                new.append(raw)
+                continue
+            known = chains.hash_at(origin, seq)
+            if known is None or known == raw["hash"]:
+                held.append((seq, str(raw["hash"])))
+            else:
+                other.append((raw, known))
+        if origin != sender and (new or other):
+            # Forwarded: each must be vouched for by its origin before it can even count as
+            # a second version of an event (a fork), never on the forwarder's word.
+            unsure = [*new, *(raw for raw, _ in other)]
+            _vouched_by_origin(origin, unsure, keys.get(origin), content, ledger, held)
+        for raw, known in other:
+            # Received before under another hash, signed by its origin: a fork.
+            raise Fork(origin, int(raw["seq"]), known, str(raw["hash"]))
+        ledger.check_edges(origin, new)
+        plans.append((origin, new, events))
+    taken: list[dict[str, Any]] = []
+    for origin, new, events in plans:
+        ledger.add(origin, new)
+        chains.put_all(new)
+        sync.knowledge.learn(sender, origin, ranges_of(int(r["seq"]) for r in events))
+        taken.extend(new)
+    _keep_heads(sync.knowledge, keys, content)
+    _learn_holds(sync, chains, sender, content.holds, me)
+    if from_secretariat:
+        mine = content.holds.get(me)
+        if isinstance(mine, list):  # the secretariat's bundle acknowledges what it holds
+            result.acknowledged = _acknowledge(store, mine)
+    if vouched:
+        sync.trust_vouched(vouched)
+    sync.knowledge.record_received(
+        sender,
+        {"seq": header.seq, "created": header.created, "events": len(content.events),
+         "new": len(taken), "at": utc_now()},
+    )  # fmt: skip
+    result.known_events = len(content.events) - len(taken)
+    result.new_events = len(taken)
     ledger.files.add(header.content_sha256)
     ledger.dirty = True
-    return new
+    return taken
+
+
+@dataclass
+class Exchange:
+    """What an import reads and updates beside the ledger: trust and replication state."""
+
+    trust: TrustStore
+    knowledge: Knowledge
+    added_keys: dict[str, TrustedKey] = field(default_factory=dict)
+
+    def trust_vouched(self, keys: dict[str, TrustedKey]) -> None:
+        for station, key in keys.items():
+            if station not in self.trust.keys:
+                self.trust.keys[station] = key
+                self.added_keys[station] = key
+
+    def save(self) -> None:
+        if self.added_keys:
+            self.trust.save()
+            self.added_keys.clear()
+        self.knowledge.save()
+
+
+def _vouched_keys(trust: TrustStore, entries: list[Any], sender: str) -> dict[str, TrustedKey]:
+    """The stations' keys a trusted secretariat sends: new ones are taken (marked as vouched
+    by it), a different key for a known id never replaces it."""
+    keys: dict[str, TrustedKey] = {}
+    for entry in entries:
+        try:
+            station = str(entry["station"])
+            key = TrustedKey.from_entry(station, entry)
+        except (KeyError, TypeError, ValueError):
+            raise BundleError("clés publiques du lot illisibles") from None
+        if key.role != STATION:
+            continue  # a secretariat is trusted by a person, never by proxy
+        known = trust.keys.get(station)
+        if known is None:
+            keys[station] = TrustedKey(
+                station, key.public, utc_now(), STATION, key.name, key.organisme, key.encryption
+            )
+    return keys
+
+
+def _vouched_by_origin(
+    origin: str,
+    new: list[dict[str, Any]],
+    key: TrustedKey | None,
+    content: Content,
+    ledger: Ledger,
+    held: list[tuple[int, str]],
+) -> None:
+    """Forwarded events must chain up to a head signed by their origin's key."""
+    if key is None:
+        raise BundleError(
+            f"événements du poste {origin}, inconnu ici : faites d'abord confiance à sa clé "
+            "(ou importez un lot du secrétariat, qui la transmet) ; rien n'est appliqué"
+        )
+    heads = [
+        (int(h["seq"]), str(h["hash"]))
+        for h in content.heads.get(origin, [])
+        if head_is_valid(key, origin, h)
+    ]
+    edges = [(int(r[0]) - 1, str(r[1])) for r in ledger.stations.get(origin, [])]
+    good = authenticated(new, heads, [*edges, *held])
+    for raw in new:
+        if int(raw["seq"]) not in good:
+            raise BundleError(
+                f"événement n° {raw['seq']} du poste {origin} sans signature de son poste "
+                "(aucune tête signée ne le couvre) : lot refusé, rien n'est appliqué"
+            )
+
+
+def _keep_heads(knowledge: Knowledge, keys: dict[str, TrustedKey], content: Content) -> None:
+    for origin, heads in content.heads.items():
+        key = keys.get(origin)
+        if key is None or not isinstance(heads, list):
+            continue
+        for head in heads:
+            if head_is_valid(key, origin, head):
+                knowledge.add_head(origin, head)
+
+
+def _learn_holds(
+    sync: Exchange, chains: Chains, sender: str, holds: dict[str, Any], me: str
+) -> None:
+    """What the sender says it holds: counted where its history is ours (same hash at the
+    end of each range), so that nothing it lacks is left out of what we send it."""
+    for origin, ranges in holds.items():
+        if not isinstance(ranges, list):
+            continue
+        good = []
+        for item in ranges:
+            if (
+                isinstance(item, list)
+                and len(item) == 3
+                and all(isinstance(v, int) and v >= 1 for v in item[:2])
+                and item[0] <= item[1]
+            ):
+                ours = None if origin == me else chains.hash_at(str(origin), item[1])
+                if ours is None or ours == item[2]:
+                    good.append(item[:2])
+        sync.knowledge.learn(sender, str(origin), good)
+
+
+def _acknowledge(store: Store, heads: list[Any]) -> int:
+    """This folder's own events that the secretariat holds, once their hashes are checked."""
+    _check_heads(store, heads)
+    state = SyncState.load(store.folder)
+    before = sum(b - a + 1 for a, b in state.acknowledged)
+    for item in heads:
+        for a, b in state.exported:
+            low, high = max(a, item[0]), min(b, item[1])
+            if low <= high:
+                state.acknowledged = add_range(state.acknowledged, low, high)
+    state.save(store.folder)
+    return sum(b - a + 1 for a, b in state.acknowledged) - before
 
 
 def _every_raw_event(store: Store) -> Iterator[dict[str, Any]]:
@@ -691,7 +979,12 @@ def write_receipts(
         # The hash of the last event of each range: a copy of the station's folder that went
         # its own way finds its own event there under another hash, and confirms nothing.
         heads = [[r[0], r[2], r[3]] for r in ledger.stations.get(station, [])]
-        content = {"for_station": station, "ranges": ranges, "heads": heads}
+        content = {
+            "for_station": station,
+            "ranges": ranges,
+            "heads": heads,
+            "holds": holds_of(store, ledger),
+        }
         count = sum(b - a + 1 for a, b in ranges)
         data = seal_file("receipt", store.station.id, key, ledger.receipts, content, count=count)
         path = folder / f"accuse-{station}-{ledger.receipts:05d}{SUFFIX}"
