@@ -175,6 +175,7 @@ class ExportReport:
     path: Path
     bundle: int
     events: int
+    recipient: str = ""
 
 
 def own_events(store: Store) -> list[dict[str, Any]]:
@@ -292,7 +293,7 @@ def export(
     state.save(store.folder)
     knowledge.record_sent(recipient.station, by_origin, entry)
     knowledge.save()
-    return ExportReport(out, bundle, len(events))
+    return ExportReport(out, bundle, len(events), recipient.label)
 
 
 def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:

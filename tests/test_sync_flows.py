@@ -73,7 +73,7 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await pilot.press("e")
         await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
         await pilot.press("ctrl+s")
-        await until(lambda: "Lot n° 1 écrit" in _log(app), "l'export", pilot)
+        await until(lambda: "Lot n° 1 pour" in _log(app), "l'export", pilot)
         await pilot.press("k")
         await until(lambda: "Clé publique écrite" in _log(app), "la clé publique", pilot)
     bundles = list(exchange.glob("*.carnet"))

@@ -41,6 +41,16 @@ def add_parsers(sub: Any) -> None:
         help="le destinataire (par défaut le secrétariat de confiance) : le lot est chiffré pour lui",
     )
 
+    give = sub.add_parser(
+        "attribuer", help="au secrétariat : confie un candidat à un poste (et ses évaluateurs)"
+    )
+    give.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
+    give.add_argument("--poste", required=True, help="l'identifiant du poste destinataire")
+    give.add_argument(
+        "--evaluateur", action="append", default=[], help="identifiant (p-…) d'un évaluateur"
+    )
+    give.add_argument("--data", type=Path)
+
     imp = sub.add_parser("import", help="importe des lots ou des accusés de réception")
     imp.add_argument("files", type=Path, nargs="+", help="fichiers ou dossiers de fichiers .carnet")
     imp.add_argument("--data", type=Path)
@@ -65,6 +75,7 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
         "trust": _trust,
         "export": _export,
         "import": _import,
+        "attribuer": _assign,
         "dossier": _dossier,
         "tableau": _tableau,
     }
@@ -157,7 +168,26 @@ def _export(args: argparse.Namespace, data: Path) -> int:
     report = _with_store(
         data, lambda store: export(store, args.out, everything=args.all, pour=args.pour)
     )
-    print(f"Lot n° {report.bundle} écrit dans {report.path} : {report.events} événement(s).")
+    print(
+        f"Lot n° {report.bundle} pour {report.recipient} écrit dans {report.path} : "
+        f"{report.events} événement(s), chiffré pour son destinataire."
+    )
+    return 0
+
+
+def _assign(args: argparse.Namespace, data: Path) -> int:
+    from store.documents import find_candidate
+    from store.sync import assign
+
+    _require(data)
+
+    def give(store: Any) -> str:
+        candidate = find_candidate(store, args.candidate)
+        assign(store, candidate, args.poste, args.evaluateur, "secretariat")
+        return candidate
+
+    candidate = _with_store(data, give)
+    print(f"Candidat {candidate} confié au poste {args.poste} : son prochain lot le lui porte.")
     return 0
 
 
@@ -176,7 +206,7 @@ def _import(args: argparse.Namespace, data: Path) -> int:
             print(f"✔ {result.path} : accusé de réception du secrétariat {result.station}")
         else:
             print(
-                f"✔ {result.path} : poste {result.station}, {result.new_events} nouvel(s) "
+                f"✔ {result.path} : de {result.station}, {result.new_events} nouvel(s) "
                 f"événement(s), {result.known_events} déjà reçu(s)"
             )
     for station, missing in report.gaps.items():

@@ -56,6 +56,8 @@ class SyncScreen(Screen[None]):
         self.root = root or exchange_folder()
         self.selected: Path = self.root
         self.identity = ("", "")
+        self.recipients: list[tuple[str, str]] = []
+        self.default_recipient: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +81,7 @@ class SyncScreen(Screen[None]):
 
         def describe(store: Any) -> tuple[str, str, str, str]:
             self.identity = (store.station.name, store.station.organisme)
+            self._recipients(store)
             key = station_key(store)
             state = sync_state(store)
             seqs = [int(e["seq"]) for e in own_events(store)]
@@ -99,6 +102,19 @@ class SyncScreen(Screen[None]):
         self.station = station
         self.query_one("#sync-station", Static).update(
             f"Poste {station}{role} — empreinte {fingerprint}\n{counts}"
+        )
+
+    def _recipients(self, store: Any) -> None:
+        """The folders a bundle can be for: the trusted ones that can be encrypted to; the
+        secretariat first, chosen by default at a station."""
+        from store.keys import ROLE_TEXT, TrustStore
+
+        keys = [k for k in TrustStore(store.folder).keys.values() if k.encryption is not None]
+        keys.sort(key=lambda k: (not k.secretariat, k.label))
+        self.recipients = [(f"{k.label} — {ROLE_TEXT[k.role]}", k.station) for k in keys]
+        secretariats = [k.station for k in keys if k.secretariat]
+        self.default_recipient = (
+            secretariats[0] if len(secretariats) == 1 and not store.station.secretariat else None
         )
 
     def _show_selected(self) -> None:
@@ -135,7 +151,10 @@ class SyncScreen(Screen[None]):
                 await self._show_station()
                 self.query_one("#sync-tree", DirectoryTree).reload()
 
-        self.app.push_screen(ExportForm(self._folder(), self.station), done)
+        self.app.push_screen(
+            ExportForm(self._folder(), self.station, self.recipients, self.default_recipient),
+            done,
+        )
 
     async def action_write_key(self) -> None:
         from store.sync import public_key_of
