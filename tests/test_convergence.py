@@ -72,9 +72,7 @@ def _status(folder: Path) -> Any:
 
 
 step = st.one_of(
-    st.tuples(
-        st.just("edit"), st.integers(0, 4), st.sampled_from(EVALUATIONS), st.integers(0, 20)
-    ),  # fmt: skip
+    st.tuples(st.just("edit"), st.integers(0, 4), st.sampled_from(EVALUATIONS), st.integers(0, 20)),
     st.tuples(st.just("resolve"), st.integers(0, 3)),
     st.tuples(st.just("send"), st.integers(0, 4), st.integers(0, 4)),
     st.tuples(st.just("deliver"), st.integers(0, 1000)),

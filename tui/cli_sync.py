@@ -41,6 +41,30 @@ def add_parsers(sub: Any) -> None:
         help="le destinataire (par défaut le secrétariat de confiance) : le lot est chiffré pour lui",
     )
 
+    posts = sub.add_parser(
+        "postes", help="au secrétariat : les postes, leurs lots, trous et fourches"
+    )
+    posts.add_argument("--data", type=Path)
+    posts.add_argument("--json", action="store_true")
+    posts.add_argument(
+        "--tri",
+        default="nom",
+        choices=[
+            "nom",
+            "organisme",
+            "role",
+            "dernier_lot",
+            "evenements",
+            "trous",
+            "fourches",
+            "jours",
+        ],
+    )
+    posts.add_argument(
+        "--filtre", default="", help="texte, ou « silencieux », « trou », « fourche »"
+    )
+    posts.add_argument("--silence", type=int, default=30, help="jours sans lot avant l'alerte")
+
     give = sub.add_parser(
         "attribuer", help="au secrétariat : confie un candidat à un poste (et ses évaluateurs)"
     )
@@ -76,6 +100,7 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
         "export": _export,
         "import": _import,
         "attribuer": _assign,
+        "postes": _postes,
         "dossier": _dossier,
         "tableau": _tableau,
     }
@@ -172,6 +197,46 @@ def _export(args: argparse.Namespace, data: Path) -> int:
         f"Lot n° {report.bundle} pour {report.recipient} écrit dans {report.path} : "
         f"{report.events} événement(s), chiffré pour son destinataire."
     )
+    return 0
+
+
+def _postes(args: argparse.Namespace, data: Path) -> int:
+    import json
+    import sys
+
+    from store.stations import filter_rows, ranges_text, sort_rows, stations_view
+
+    _require(data)
+    if args.silence < 1:
+        raise CarnetError("--silence : au moins 1 jour")
+    rows = _with_store(data, lambda store: stations_view(store, silent_after=args.silence))
+    rows = filter_rows(sort_rows(rows, args.tri), args.filtre)
+    if args.json:
+        json.dump({"stations": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print("Aucun poste.")
+        return 0
+    for r in rows:
+        name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
+        last = (
+            f"lot n° {r['last_bundle']} du {r['last_bundle_created'][:10]}, il y a "
+            f"{r['days_since_last_bundle']} j"
+            if r["last_bundle"] is not None
+            else "aucun lot reçu"
+        )
+        flags = []
+        if r["silent"]:
+            flags.append("⚠ silencieux")
+        if r["gaps"]:
+            flags.append(f"⚠ manquent n° {ranges_text(r['gaps'])}")
+        if r["forks"]:
+            flags.append(f"⚠ FOURCHE au n° {', '.join(str(f['seq']) for f in r['forks'])}")
+        print(f"{name} — {r['role_text']} — {r['id']}")
+        print(
+            f"    {last} ; {r['events']} événement(s) reçu(s)" + "".join(f" ; {f}" for f in flags)
+        )
     return 0
 
 

@@ -42,6 +42,7 @@ class SyncScreen(Screen[None]):
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
         Binding("n", "identity", "Nom du poste", id="identity"),
+        Binding("p", "stations", "Postes", id="stations"),
         Binding("t", "table", "Tableau consolidé", id="table"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
@@ -193,6 +194,11 @@ class SyncScreen(Screen[None]):
         for target in targets:
             self._log(Text(f"Tableau consolidé écrit : {target}", style="green"))
         self.query_one("#sync-tree", DirectoryTree).reload()
+
+    def action_stations(self) -> None:
+        from tui.screens.stations import StationsScreen
+
+        self.app.push_screen(StationsScreen())
 
     def action_identity(self) -> None:
         from tui.modals.station_form import StationForm
