@@ -12,8 +12,8 @@ import pytest
 
 from store.bundle import Recipient, seal_file
 from store.keys import TrustStore
-from store.stations import filter_rows, sort_rows, stations_view
 from store.station import set_identity
+from store.stations import filter_rows, sort_rows, stations_view
 from store.store import Store
 from store.sync import own_events, station_key
 from tests.test_forks import _mark, forked
@@ -73,10 +73,10 @@ def test_the_view_names_gaps_forks_and_silence(watched: Any) -> None:
 
 
 def test_carnet_postes(watched: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    a, b, s = watched
+    a, _, s = watched
     assert main(["postes", "--data", str(s), "--json", "--tri", "trous"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [r["id"] for r in data["stations"]][0] == _id(a)
+    assert data["stations"][0]["id"] == _id(a)
     assert main(["postes", "--data", str(s)]) == 0
     out = capsys.readouterr().out
     assert "Tutorat Brest (CPAM du Finistère)" in out and "⚠ silencieux" in out
@@ -87,31 +87,33 @@ def test_carnet_postes(watched: Any, capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
 
 
-@pytest.mark.slow
-async def test_the_stations_screen_sorts_and_filters(watched: Any) -> None:
+async def _look(folder: Path, size: tuple[int, int]) -> None:
     from tests.conftest import until
     from tests.test_sync_flows import _sync_screen
     from tui.app import build_app
     from tui.screens.stations import StationsScreen
 
-    a, b, s = watched
-    app = build_app(s)
+    app = build_app(folder)
+    async with app.run_test(size=size) as pilot:
+        await _sync_screen(app, pilot)
+        await pilot.press("p")
+        await until(lambda: isinstance(app.screen, StationsScreen), "les postes", pilot)
+        screen = app.screen
+        assert isinstance(screen, StationsScreen)
+        await until(lambda: bool(screen.rows), "les postes chargés", pilot)
+        title = str(screen.query_one("#stations-title").render())
+        assert "2 poste(s) sur 2" in title and "1 silencieux" in title
+        await pilot.press("t")
+        assert "triés par organisme" in str(screen.query_one("#stations-title").render())
+        await pilot.press("slash", *"fourche")
+        await pilot.pause()
+        assert screen.query_one("#stations").row_count == 1  # type: ignore[attr-defined]
+        detail = str(screen.query_one("#stations-detail").render())
+        assert "Fourche au n°" in detail and "a-part" in detail
+        await pilot.press("escape", "escape")
+
+
+@pytest.mark.slow
+async def test_the_stations_screen_sorts_and_filters(watched: Any) -> None:
     for size in ((80, 24), (120, 40)):
-        async with app.run_test(size=size) as pilot:
-            await _sync_screen(app, pilot)
-            await pilot.press("p")
-            await until(lambda: isinstance(app.screen, StationsScreen), "les postes", pilot)
-            screen = app.screen
-            await until(lambda: bool(screen.rows), "les postes chargés", pilot)
-            title = str(screen.query_one("#stations-title").render())
-            assert "2 poste(s) sur 2" in title and "1 silencieux" in title
-            await pilot.press("t")
-            assert "triés par organisme" in str(screen.query_one("#stations-title").render())
-            await pilot.press("slash", *"fourche")
-            await pilot.pause()
-            table = screen.query_one("#stations")
-            assert table.row_count == 1
-            detail = str(screen.query_one("#stations-detail").render())
-            assert "Fourche au n°" in detail and "a-part" in detail
-            await pilot.press("escape", "escape")
-            app = build_app(s)
+        await _look(watched[2], size)
