@@ -37,9 +37,7 @@ def _id(key_file: Path) -> str:
 
 
 def _candidate(status: str, name: str) -> dict[str, Any]:
-    record: dict[str, Any] = next(
-        c for c in json.loads(status)["candidates"] if c["name"] == name
-    )
+    record: dict[str, Any] = next(c for c in json.loads(status)["candidates"] if c["name"] == name)
     return record
 
 

@@ -33,7 +33,7 @@ def add_parsers(sub: Any) -> None:
     export.add_argument("--data", type=Path)
     export.add_argument("--out", type=Path, required=True)
     export.add_argument(
-        "--all", action="store_true", help="tout le poste, pas seulement le non confirmé"
+        "--all", action="store_true", help="tout, pas seulement ce que le destinataire n'a pas"
     )
     export.add_argument(
         "--pour",

@@ -49,7 +49,7 @@ class ExportForm(FormModal[str | None]):
         yield from self.field("Pour", choice)
         yield from self.field("Fichier", Input(str(self._default()), id="path"))
         yield from self.field(
-            "", Checkbox("Tout le poste, y compris ce qui est déjà confirmé", id="all")
+            "", Checkbox("Tout, y compris ce que le destinataire a déjà", id="all")
         )
 
     async def submit(self) -> str | None:
