@@ -187,3 +187,21 @@ def test_import_reports_its_parts(tmp_path: Path) -> None:
     with Store.open(s) as store:
         report = import_files(store, [_export(a, "a.carnet")], receipts_dir=tmp_path / "acc")
     assert report.receipts and report.new_events > 0
+
+
+def test_events_of_an_origin_unknown_here_are_refused(tmp_path: Path) -> None:
+    """A peer forwards events recorded by a folder the recipient has never trusted."""
+    a, b, _ = _folders(tmp_path)
+    c = tmp_path / "c"
+    with Store.open(c):
+        pass
+    _trust(c, a)
+    _trust(a, b, c)
+    _trust(b, a)
+    _career_candidate(c)
+    assert not _import(a, _export(c, "c-a.carnet", pour=a)).rejected
+    bundle = _export(a, "a-b.carnet", pour=b)
+    before = _files(b)
+    (result,) = _import(b, bundle).files
+    assert result.error is not None and "inconnu ici" in result.error
+    assert _files(b) == before

@@ -169,6 +169,16 @@ def _trust(args: argparse.Namespace, data: Path) -> int:
     if key.name or key.organisme:
         print(f"Nom : {key.name} — organisme : {key.organisme}")
     print(f"Empreinte : {key.fingerprint}")
+    from store.keys import TrustStore
+
+    held = TrustStore(data).keys.get(key.station) if data.is_dir() else None
+    if (
+        typed is None
+        and held is not None
+        and held.entry() | {"added": ""} == key.entry() | {"added": ""}
+    ):
+        print(f"{key.station} était déjà de confiance, tel quel : rien à faire.")
+        return 0
     if typed is None:
         if not sys.stdin.isatty():
             raise CarnetError(
@@ -264,14 +274,22 @@ def _import(args: argparse.Namespace, data: Path) -> int:
     if not files:
         raise CarnetError("aucun fichier .carnet à importer")
     report = _with_store(data, lambda store: import_files(store, files, receipts_dir=args.receipts))
+    from store.keys import TrustStore
+
+    known = TrustStore(data).keys
+
+    def who(station: str) -> str:
+        key = known.get(station)
+        return f"{key.label} ({station})" if key is not None and key.name else station
+
     for result in report.files:
         if result.error:
             print(f"✘ {result.path} refusé : {result.error}")
         elif result.kind == "receipt":
-            print(f"✔ {result.path} : accusé de réception du secrétariat {result.station}")
+            print(f"✔ {result.path} : accusé de réception du secrétariat {who(result.station)}")
         else:
             print(
-                f"✔ {result.path} : de {result.station}, {result.new_events} nouvel(s) "
+                f"✔ {result.path} : de {who(result.station)}, {result.new_events} nouvel(s) "
                 f"événement(s), {result.known_events} déjà reçu(s)"
             )
     for station, missing in report.gaps.items():
