@@ -37,7 +37,7 @@ from store.station import set_role  # noqa: E402
 from store.store import Store  # noqa: E402
 from store.sync import own_events, public_key_of, station_key  # noqa: E402
 
-FORMAT = 2  # bundles as issue 12 writes them; an older cache is made again
+FORMAT = 3  # bundles as issue 12 writes them; an older cache is made again
 
 BUNDLES_PER_STATION = 20
 
@@ -69,7 +69,7 @@ def make_bundles(folder: Path, stations: int) -> tuple[Path, Path, int]:
             size = -(-len(events) // BUNDLES_PER_STATION)
             for index in range(BUNDLES_PER_STATION):
                 chunk = events[index * size : (index + 1) * size]
-                head = sign_head(key, me, int(chunk[-1]["seq"]), str(chunk[-1]["hash"]))
+                head = sign_head(key, me, [str(e["hash"]) for e in events[: (index + 1) * size]])
                 content = {"events": chunk, "heads": {me: [head]}, "holds": {}, "keys": []}
                 data = seal_file("bundle", me, key, index + 1, content, count=len(chunk),
                                  referentials=refs, sender=store.station,

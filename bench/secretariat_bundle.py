@@ -60,7 +60,7 @@ def make(base: Path) -> tuple[Path, Path, str]:
     """The secretariat (holding 200 candidates) and the laptop, before the bundle; cached."""
     done = base / "ready.json"
     sec, laptop = base / "secretariat", base / "portable"
-    if done.exists():
+    if done.exists() and json.loads(done.read_text()).get("format") == 2:
         return sec, laptop, str(json.loads(done.read_text())["laptop"])
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
@@ -85,16 +85,13 @@ def make(base: Path) -> tuple[Path, Path, str]:
             report = import_files(store, [bundle.path], receipts_dir=base / "accuses")
             assert not report.rejected, report.rejected[0].error
     laptop_id = read_key_file(keys[laptop]).station
+    registering_id = read_key_file(keys[registering]).station
     with Store.open(sec) as store:
         for candidate in store.candidate_ids():
-            if any(
-                r["station"] != laptop_id
-                and r["seq"]
-                and r["station"] == read_key_file(keys[registering]).station
-                for r in store.raw_events(candidate).values()
-            ):
+            events = store.raw_events(candidate).values()
+            if any(r["station"] == registering_id for r in events):
                 assign(store, candidate, laptop_id, [], "secretariat")
-    done.write_text(json.dumps({"laptop": laptop_id}))
+    done.write_text(json.dumps({"laptop": laptop_id, "format": 2}))
     return sec, laptop, laptop_id
 
 

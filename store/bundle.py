@@ -283,6 +283,7 @@ class Content:
     heads: dict[str, list[Any]]
     holds: dict[str, list[Any]]
     keys: list[Any]
+    spines: dict[str, Any]
 
 
 def _section(content: dict[str, Any], name: str, kind: type) -> Any:
@@ -303,12 +304,13 @@ def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
             raise BundleError(f"référentiel inconnu ici : {ref_id} version {version}")
     content = opened.content
     if isinstance(content, list):  # version 1: the sender's events only
-        raw, heads, holds, keys = content, {}, {}, []
+        raw, heads, holds, keys, spines = content, {}, {}, [], {}
     elif isinstance(content, dict):
         raw = _section(content, "events", list)
         heads = _section(content, "heads", dict)
         holds = _section(content, "holds", dict)
         keys = _section(content, "keys", list)
+        spines = _section(content, "spines", dict)
     else:
         raise BundleError("contenu du lot illisible")
     if len(raw) != header.count:
@@ -333,7 +335,7 @@ def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
             if referentials.get(str(cqp)) != recorded:
                 raise BundleError(f"référentiel inconnu ici : {cqp} version {recorded}")
         previous[event.station] = event
-    return Content(raw, heads, holds, keys)
+    return Content(raw, heads, holds, keys, spines)
 
 
 def _short(exc: BaseException) -> str:

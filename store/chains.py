@@ -63,6 +63,12 @@ class Chains:
         chain[at : at + _WIDTH] = bytes.fromhex(digest)
         self._dirty.add(origin)
 
+    def fill(self, origin: str, hashes: list[str]) -> None:
+        """Hashes signed by the origin (its spine), where nothing is known yet."""
+        for seq, digest in enumerate(hashes, 1):
+            if self.hash_at(origin, seq) is None:
+                self.put(origin, seq, digest)
+
     def put_all(self, events: Iterable[dict[str, Any]]) -> None:
         for raw in events:
             self.put(str(raw["station"]), int(raw["seq"]), str(raw["hash"]))

@@ -15,6 +15,7 @@ for a folder holds what it is not known to have; losing this file only means sen
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -59,26 +60,59 @@ def covered(ranges: Sequence[Sequence[int]], seq: int) -> bool:
 # --- heads signed by their origin -------------------------------------------------------------
 
 
-def _head_bytes(origin: str, seq: int, digest: str) -> bytes:
-    return _HEAD + canonical({"origin": origin, "seq": seq, "hash": digest})
+def _head_bytes(origin: str, seq: int, digest: str, spine: str) -> bytes:
+    return _HEAD + canonical({"origin": origin, "seq": seq, "hash": digest, "spine": spine})
 
 
-def sign_head(key: StationKey, origin: str, seq: int, digest: str) -> dict[str, Any]:
-    signature = key.sign(_head_bytes(origin, seq, digest))
-    return {"seq": seq, "hash": digest, "signature": base64.b64encode(signature).decode()}
+def spine_digest(hashes: Sequence[str]) -> str:
+    """SHA-256 of the hashes of an origin's events 1…n, end to end: what a head signs, so that
+    any of those events can be forwarded alone, checked against the list (the spine)."""
+    return hashlib.sha256(b"".join(bytes.fromhex(h) for h in hashes)).hexdigest()
+
+
+def sign_head(key: StationKey, origin: str, hashes: Sequence[str]) -> dict[str, Any]:
+    seq, digest, spine = len(hashes), hashes[-1], spine_digest(hashes)
+    signature = key.sign(_head_bytes(origin, seq, digest, spine))
+    return {
+        "seq": seq,
+        "hash": digest,
+        "spine": spine,
+        "signature": base64.b64encode(signature).decode(),
+    }
 
 
 def head_is_valid(key: TrustedKey, origin: str, head: Any) -> bool:
     if not isinstance(head, dict):
         return False
-    seq, digest, signature = head.get("seq"), head.get("hash"), head.get("signature")
+    seq, digest, spine = head.get("seq"), head.get("hash"), head.get("spine")
     if not isinstance(seq, int) or seq < 1 or not isinstance(digest, str) or len(digest) != 64:
         return False
+    if not isinstance(spine, str) or len(spine) != 64:
+        return False
     try:
-        raw = base64.b64decode(str(signature), validate=True)
+        raw = base64.b64decode(str(head.get("signature")), validate=True)
     except ValueError:
         return False
-    return key.verify(raw, _head_bytes(origin, seq, digest))
+    return key.verify(raw, _head_bytes(origin, seq, digest, spine))
+
+
+def encode_spine(hashes: Sequence[str]) -> str:
+    return base64.b64encode(b"".join(bytes.fromhex(h) for h in hashes)).decode()
+
+
+def spine_hashes(head: dict[str, Any], encoded: Any) -> list[str] | None:
+    """The hashes of events 1…n that a (valid) head signed, or None if ``encoded`` is not
+    that list."""
+    if not isinstance(encoded, str):
+        return None
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return None
+    if len(raw) != 32 * int(head["seq"]) or hashlib.sha256(raw).hexdigest() != head["spine"]:
+        return None
+    hashes = [raw[i : i + 32].hex() for i in range(0, len(raw), 32)]
+    return hashes if hashes[-1] == head["hash"] else None
 
 
 def authenticated(
@@ -155,7 +189,7 @@ class Knowledge:
         heads = self.heads.setdefault(origin, [])
         if any(h["seq"] == head["seq"] and h["hash"] == head["hash"] for h in heads):
             return
-        heads.append({k: head[k] for k in ("seq", "hash", "signature")})
+        heads.append({k: head[k] for k in ("seq", "hash", "spine", "signature")})
         heads.sort(key=lambda h: h["seq"])
         self.dirty = True
 

@@ -64,9 +64,12 @@ from store.replication import (
     Knowledge,
     add_ranges,
     authenticated,
+    encode_spine,
     head_is_valid,
     ranges_of,
     sign_head,
+    spine_digest,
+    spine_hashes,
 )
 
 if TYPE_CHECKING:
@@ -246,8 +249,17 @@ def export(
     known = {} if everything else dict(knowledge.known(recipient.station))
     if recipient.secretariat and not everything:  # acknowledged by the release before
         known[me] = add_ranges(known.get(me, []), state.acknowledged)
-    # Another origin's events travel only with a head signed by it that covers them.
-    reach = {o: max(h["seq"] for h in hs) for o, hs in knowledge.heads.items() if hs}
+    # Another origin's events travel only with a head signed by it that covers them, and the
+    # list of that origin's hashes it signed (its spine), rebuilt from what is held here.
+    chains = Chains(store.folder)
+    spines: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for origin, signed in knowledge.heads.items():
+        for head in sorted(signed, key=lambda h: -int(h["seq"])):
+            hashes = [chains.hash_at(origin, k) for k in range(1, int(head["seq"]) + 1)]
+            if all(hashes) and spine_digest([h for h in hashes if h]) == head.get("spine"):
+                spines[origin] = (head, [h for h in hashes if h])
+                break
+    reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
     events = []
     for dossier in _scope(store, recipient):
         for raw in store.raw_events(dossier).values():
@@ -260,15 +272,20 @@ def export(
     events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
     for raw in events:
         Event.from_stored(raw)  # never send an event this folder cannot vouch for
-    lowest: dict[str, int] = {}
-    for raw in events:
-        lowest.setdefault(str(raw["station"]), int(raw["seq"]))
-    heads = {o: knowledge.heads_from(o, low) for o, low in lowest.items() if o != me}
-    if store.head.seq:
-        heads[me] = [sign_head(key, me, store.head.seq, store.head.hash)]
+    origins = {str(raw["station"]) for raw in events} - {me}
+    heads = {o: [spines[o][0]] for o in origins}
+    spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
+    mine = own_hashes(store)
+    if mine:
+        heads[me] = [sign_head(key, me, mine)]
+        if store.station.secretariat:
+            # Its events reach each station in part (that station's candidates): their list
+            # lets the station pass them on to another (the evaluator's laptop).
+            spine_texts[me] = encode_spine(mine)
     content = {
         "events": events,
         "heads": heads,
+        "spines": spine_texts,
         "holds": holds_of(store, ledger),
         "keys": _vouched_for(store, trust, recipient.station),
     }
@@ -294,6 +311,30 @@ def export(
     knowledge.record_sent(recipient.station, by_origin, entry)
     knowledge.save()
     return ExportReport(out, bundle, len(events), recipient.label)
+
+
+def own_hashes(store: Store) -> list[str]:
+    """This folder's event hashes, 1…head, from its journal (one line per event); from its
+    dossiers should the journal not give exactly the head."""
+    head = store.head
+    if not head.seq:
+        return []
+    found: dict[int, str] = {}
+    try:
+        with (store.folder / "journal.log").open("rb") as journal:
+            for line in journal:
+                try:
+                    entry = json.loads(line)
+                    found[int(entry["seq"])] = str(entry["hash"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except OSError:
+        found = {}
+    hashes = [found.get(k, "") for k in range(1, head.seq + 1)]
+    if all(hashes) and hashes[-1] == head.hash:
+        return hashes
+    by_seq = {int(raw["seq"]): str(raw["hash"]) for raw in own_events(store)}
+    return [by_seq[k] for k in range(1, head.seq + 1) if k in by_seq]
 
 
 def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
@@ -799,23 +840,31 @@ def _take_bundle(
                 held.append((seq, str(raw["hash"])))
             else:
                 other.append((raw, known))
+        spine: list[str] = []
         if origin != sender and (new or other):
             # Forwarded: each must be vouched for by its origin before it can even count as
             # a second version of an event (a fork), never on the forwarder's word.
             unsure = [*new, *(raw for raw, _ in other)]
-            _vouched_by_origin(origin, unsure, keys.get(origin), content, ledger, held)
+            spine = _vouched_by_origin(origin, unsure, keys.get(origin), content, ledger, held)
         for raw, known in other:
             # Received before under another hash, signed by its origin: a fork.
             raise Fork(origin, int(raw["seq"]), known, str(raw["hash"]))
         ledger.check_edges(origin, new)
-        plans.append((origin, new, events))
+        plans.append((origin, new, events, spine))
     taken: list[dict[str, Any]] = []
-    for origin, new, events in plans:
+    for origin, new, events, spine in plans:
         ledger.add(origin, new)
         chains.put_all(new)
+        chains.fill(origin, spine)  # to forward these events further on, with their spine
         sync.knowledge.learn(sender, origin, ranges_of(int(r["seq"]) for r in events))
         taken.extend(new)
     _keep_heads(sync.knowledge, keys, content)
+    if sender_key is not None and sender in content.spines:
+        for head in content.heads.get(sender, []):
+            if head_is_valid(sender_key, sender, head):
+                listed = spine_hashes(head, content.spines[sender])
+                if listed is not None:
+                    chains.fill(sender, listed)
     _learn_holds(sync, chains, sender, content.holds, me)
     if from_secretariat:
         mine = content.holds.get(me)
@@ -883,26 +932,35 @@ def _vouched_by_origin(
     content: Content,
     ledger: Ledger,
     held: list[tuple[int, str]],
-) -> None:
-    """Forwarded events must chain up to a head signed by their origin's key."""
+) -> list[str]:
+    """Forwarded events must be among the hashes a head signed by their origin's key lists,
+    or chain up to such a head. Returns the origin's spine (empty if none came)."""
     if key is None:
         raise BundleError(
             f"événements du poste {origin}, inconnu ici : faites d'abord confiance à sa clé "
             "(ou importez un lot du secrétariat, qui la transmet) ; rien n'est appliqué"
         )
-    heads = [
-        (int(h["seq"]), str(h["hash"]))
-        for h in content.heads.get(origin, [])
-        if head_is_valid(key, origin, h)
-    ]
+    valid = [h for h in content.heads.get(origin, []) if head_is_valid(key, origin, h)]
+    spine: list[str] = []
+    for head in valid:
+        hashes = spine_hashes(head, content.spines.get(origin))
+        if hashes is not None and len(hashes) > len(spine):
+            spine = hashes
+    heads = [(int(h["seq"]), str(h["hash"])) for h in valid]
     edges = [(int(r[0]) - 1, str(r[1])) for r in ledger.stations.get(origin, [])]
     good = authenticated(new, heads, [*edges, *held])
+    good |= {
+        int(raw["seq"])
+        for raw in new
+        if int(raw["seq"]) <= len(spine) and spine[int(raw["seq"]) - 1] == raw["hash"]
+    }
     for raw in new:
         if int(raw["seq"]) not in good:
             raise BundleError(
                 f"événement n° {raw['seq']} du poste {origin} sans signature de son poste "
                 "(aucune tête signée ne le couvre) : lot refusé, rien n'est appliqué"
             )
+    return spine
 
 
 def _keep_heads(knowledge: Knowledge, keys: dict[str, TrustedKey], content: Content) -> None:

@@ -205,3 +205,53 @@ def test_events_of_an_origin_unknown_here_are_refused(tmp_path: Path) -> None:
     (result,) = _import(b, bundle).files
     assert result.error is not None and "inconnu ici" in result.error
     assert _files(b) == before
+
+
+def test_part_of_a_stations_chain_is_forwarded_with_its_spine(tmp_path: Path) -> None:
+    """The secretariat sends the laptop one of the tutor's candidates, not the others: the
+    events travel without their neighbours, checked against the list of hashes the tutor's
+    station signed."""
+    a, b, s = _folders(tmp_path)
+    given = _career_candidate(a)
+    with Store.open(a) as store:
+        kept = store.create_candidate("Autre Personne", "CPAM", "gestionnaire-carriere", "t",
+                                      route="parcours_formation")  # fmt: skip
+        store.enter_mark(given, "ecrit", "15", "t")
+        store.enter_mark(kept, "ecrit", "8", "t")
+    assert not _import(s, _export(a, "a.carnet")).rejected
+    with Store.open(s) as store:
+        assign(store, given, _id(b), [], "s")
+    report = _import(b, _export(s, "s-b.carnet", pour=b))
+    assert not report.rejected, report.rejected[0].error
+    with Store.open(b) as store:
+        assert store.candidate_ids() == [given]
+    assert _status(b, given) == _status(s, given)
+    # The laptop can pass them on: the spine came with them.
+    c = tmp_path / "c"
+    with Store.open(c):
+        pass
+    _trust(b, c)
+    _trust(c, b, a, s)
+    forwarded = _import(c, _export(b, "b-c.carnet", pour=c))
+    assert not forwarded.rejected, forwarded.rejected[0].error
+    assert _status(c, given) == _status(s, given)
+
+
+def test_the_secretariats_own_events_can_be_passed_on(tmp_path: Path) -> None:
+    """A resolution recorded at the secretariat, received by a station among others it does
+    not receive, goes on from that station to the evaluator's laptop."""
+    a, b, s = _folders(tmp_path)
+    first, second = _career_candidate(a), _career_candidate(a)
+    assert not _import(s, _export(a, "a.carnet")).rejected
+    with Store.open(s) as store:
+        assign(store, first, _id(b), [], "s")
+        assign(store, second, _id(a), [], "s")
+    assert not _import(a, _export(s, "s-a.carnet", pour=a)).rejected
+    c = tmp_path / "c"
+    with Store.open(c):
+        pass
+    _trust(a, c)
+    _trust(c, a, s)
+    forwarded = _import(c, _export(a, "a-c.carnet", pour=c))
+    assert not forwarded.rejected, forwarded.rejected[0].error
+    assert _status(c, second) == _status(s, second)
