@@ -9,6 +9,7 @@ dossiers, which hold every event received.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,8 +30,9 @@ class Chains:
         self._dirty: set[str] = set()
 
     def _path(self, origin: str) -> Path:
-        if not _ORIGIN.match(origin):
-            raise ValueError(origin)
+        # An origin is named by what others send: never a path; an odd name gets its digest.
+        if not _ORIGIN.match(origin) or origin.startswith("x-"):
+            origin = "x-" + hashlib.sha256(origin.encode()).hexdigest()[:40]
         return self.folder / f"{origin}.bin"
 
     def exists(self, origin: str) -> bool:

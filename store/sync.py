@@ -500,7 +500,8 @@ def _set_aside(store: Store, ledger: Ledger, fork: Fork, path: Path) -> Path:
     flags the origin in the ledger (the stations view shows it)."""
     aside = store.folder / ASIDE
     aside.mkdir(exist_ok=True)
-    stem = f"fourche-{fork.origin}-n{fork.seq}"
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", fork.origin)[:64]  # a name, never a path
+    stem = f"fourche-{safe}-n{fork.seq}"
     received = aside / f"{stem}-{fork.received[:12]}.carnet"
     if not received.exists():
         atomic_write(received, _read(path), keep_backup=False)
