@@ -16,6 +16,7 @@ from models.conflicts import Conflict, Source
 from models.events import (
     AttestationSigned,
     AttestationWithdrawn,
+    CandidateAssigned,
     CandidateCreated,
     ConflictResolved,
     CoverageMarked,
@@ -136,6 +137,8 @@ class DossierState:
     # The event behind each value two stations could set, and the conflicts between them.
     sources: dict[str, Source] = field(default_factory=dict)
     conflicts: dict[str, Conflict] = field(default_factory=dict)
+    # station -> the evaluators who take the candidate there (the secretariat's assignments)
+    assignments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     events: int = 0
     unknown_events: int = 0
     last_seq: int = 0
@@ -341,6 +344,8 @@ class DossierState:
                 )
             case ConflictResolved():
                 self._resolve(event, payload, where)
+            case CandidateAssigned():
+                self.assignments[payload.station] = payload.evaluators
             case MarkEntered() if not self._claim(
                 event, f"mark:{payload.evaluation}", (Decimal(payload.mark),), payload
             ):
@@ -388,6 +393,7 @@ class DossierState:
             career=self.career.copy(),
             sources=dict(self.sources),
             conflicts={k: c.copy() for k, c in self.conflicts.items()},
+            assignments=dict(self.assignments),
         )
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:

@@ -345,6 +345,14 @@ class ConflictResolved(_Payload):
     reason: Reason
 
 
+class CandidateAssigned(_Payload):
+    """The secretariat gives a candidate to a station (the tutor's, an evaluator's laptop) and
+    names the evaluators who take it there: that station then receives the dossier."""
+
+    station: str = Field(min_length=1, max_length=64)
+    evaluators: tuple[str, ...] = Field(default=(), max_length=10)
+
+
 class PersonCreated(_Payload):
     person: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -380,6 +388,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "attempt.started": AttemptStarted,
     "conflict.resolved": ConflictResolved,
     "person.created": PersonCreated,
+    "candidate.assigned": CandidateAssigned,
 }
 
 

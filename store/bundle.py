@@ -6,6 +6,10 @@ content) and the Ed25519 ``signature`` of the canonical header; then the content
 The content is hashed as the bytes it is, so checking a file already imported costs one hash.
 Everything is checked before anything is used: a file that fails any check is refused whole,
 with the reason in French.
+
+Version 2 adds the sender's role, name and organisme, and the recipient: a bundle's content is
+then encrypted to it (``store.crypto``) and the hash and signature cover the ciphertext.
+Version 1 files (clear, of the release before) still open.
 """
 
 from __future__ import annotations
@@ -18,14 +22,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import CarnetError
 from models.events import Event, EventError, canonical, payload_of, utc_now
+from store.crypto import SCHEME, DecryptionError, decrypt, encrypt
 from store.keys import StationKey, TrustedKey, fingerprint
+from store.station import Station
 
 FORMAT = "carnet"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 MAX_BYTES = 512 * 1024 * 1024  # far above a real bundle; refuses a file meant to exhaust memory
 SUFFIX = ".carnet"
 
@@ -38,7 +46,9 @@ class UnknownStation(BundleError):
     """Signed by a station this folder does not trust yet: the app offers to trust it, once
     its fingerprint has been checked with the station (by phone, on paper)."""
 
-    def __init__(self, station: str, fingerprint: str, public: bytes) -> None:
+    def __init__(
+        self, station: str, fingerprint: str, public: bytes, header: Header | None = None
+    ) -> None:
         super().__init__(
             f"poste inconnu « {station} » (empreinte {fingerprint}) : faites d'abord confiance "
             "à sa clé publique (carnet trust FICHIER, ou confirmation dans l'application)"
@@ -46,9 +56,24 @@ class UnknownStation(BundleError):
         self.station = station
         self.fingerprint = fingerprint
         self.public = public
+        # What the bundle says of its sender (version 2), shown before trusting it.
+        self.role = header.role if header is not None and header.role else None
+        self.name = header.name if header is not None else None
+        self.organisme = header.organisme if header is not None else None
+
+
+class Encryption(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scheme: Literal["x25519-hkdf-sha256-aes256gcm"]
+    ephemeral: str = Field(max_length=100)
+    nonce: str = Field(max_length=40)
 
 
 class Header(BaseModel):
+    """Fields that are None are left out of the file and of what is signed: a version 1
+    header, which has none of them, is signed exactly as it was."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["bundle", "receipt"]
@@ -60,6 +85,26 @@ class Header(BaseModel):
     referentials: dict[str, str] = Field(default_factory=dict)
     count: int = Field(ge=0)
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    role: str | None = Field(default=None, max_length=20)
+    name: str | None = Field(default=None, max_length=200)
+    organisme: str | None = Field(default=None, max_length=200)
+    recipient: str | None = Field(default=None, min_length=1, max_length=64)
+    encryption: Encryption | None = None
+
+    def signed(self) -> bytes:
+        return canonical(self.model_dump(exclude_none=True))
+
+
+def encryption_context(header_station: str, recipient: str, seq: int) -> bytes:
+    return f"carnet\n{header_station}\n{recipient}\n{seq}".encode()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a bundle is encrypted to: its id and its X25519 public key."""
+
+    station: str
+    public: bytes
 
 
 @dataclass(frozen=True)
@@ -84,8 +129,18 @@ def seal_file(
     *,
     count: int,
     referentials: Mapping[str, str] | None = None,
+    sender: Station | None = None,
+    recipient: Recipient | None = None,
 ) -> bytes:
-    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    """A signed file; with a recipient, its content is encrypted to it."""
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    encryption = None
+    if recipient is not None:
+        sealed = encrypt(
+            body, recipient.public, encryption_context(station, recipient.station, seq)
+        )
+        body = sealed.ciphertext
+        encryption = Encryption(scheme=SCHEME, ephemeral=sealed.ephemeral, nonce=sealed.nonce)
     header = Header(
         kind=kind,
         station=station,
@@ -95,21 +150,37 @@ def seal_file(
         created=utc_now(),
         referentials=dict(referentials or {}),
         count=count,
-        content_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        content_sha256=hashlib.sha256(body).hexdigest(),
+        role=None if sender is None else sender.role,
+        name=None if sender is None else sender.name,
+        organisme=None if sender is None else sender.organisme,
+        recipient=None if recipient is None else recipient.station,
+        encryption=encryption,
     )
-    header_data = header.model_dump()
-    signature = key.sign(canonical(header_data))
+    header_data = header.model_dump(exclude_none=True)
+    signature = key.sign(header.signed())
     envelope = {
         "format": FORMAT,
         "version": VERSION,
         "header": header_data,
         "signature": base64.b64encode(signature).decode(),
     }
-    return (json.dumps(envelope, ensure_ascii=False) + "\n" + text).encode()
+    return (json.dumps(envelope, ensure_ascii=False) + "\n").encode() + body
 
 
-def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
-    """Checks a file's envelope, signature and content hash; returns its parsed content."""
+@dataclass(frozen=True)
+class Reader:
+    """The folder opening files: its id, and the key bundles for it are encrypted to."""
+
+    station: str
+    private: bytes | None = None  # raw X25519 private key: a reader travels to worker processes
+
+
+def open_file(
+    data: bytes, trusted: Mapping[str, TrustedKey], reader: Reader | None = None
+) -> Opened:
+    """Checks a file's envelope, signature and content hash, and decrypts a content meant for
+    ``reader``; returns the header and the content as bytes."""
     if len(data) > MAX_BYTES:
         raise BundleError(f"fichier trop volumineux ({len(data)} octets) : ce n'est pas un lot")
     if not data.strip():
@@ -125,15 +196,29 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
         raise BundleError(f"fichier tronqué ou illisible ({_short(exc)})") from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise BundleError("ce n'est pas un lot carnet")
-    if envelope.get("version") != VERSION:
+    version = envelope.get("version")
+    if version not in READABLE:
         raise BundleError(
-            f"version de format inconnue ({envelope.get('version')!r}) : "
-            f"cette version de carnet lit la version {VERSION}"
+            f"version de format inconnue ({version!r}) : "
+            f"cette version de carnet lit les versions {READABLE[0]} à {READABLE[-1]}"
         )
     try:
         header = Header.model_validate(envelope.get("header"))
     except ValidationError as exc:
         raise BundleError(f"en-tête invalide : {exc.errors()[0]['msg']}") from None
+    if version == 1 and any(
+        getattr(header, name) is not None
+        for name in ("role", "name", "organisme", "recipient", "encryption")
+    ):
+        raise BundleError("en-tête invalide : champs de la version 2 dans un fichier version 1")
+    if header.recipient is not None and reader is not None and header.recipient != reader.station:
+        known = trusted.get(header.recipient)
+        name = f" ({known.label})" if known is not None and known.name else ""
+        raise BundleError(
+            f"lot chiffré pour {header.recipient}{name}, pas pour ce poste ({reader.station}) : "
+            "seul son destinataire peut le lire. Demandez à l'expéditeur un lot pour ce poste "
+            "(carnet export --pour)."
+        )
     key = trusted.get(header.station)
     if key is None:
         try:
@@ -142,7 +227,7 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
             raise BundleError("clé publique de l'en-tête illisible") from None
         if fingerprint(public) != header.fingerprint:
             raise BundleError("l'empreinte de l'en-tête ne correspond pas à sa clé publique")
-        raise UnknownStation(header.station, header.fingerprint, public)
+        raise UnknownStation(header.station, header.fingerprint, public, header)
     if header.fingerprint != key.fingerprint:
         raise BundleError(
             f"signé par une autre clé que celle connue pour le poste {header.station} "
@@ -152,7 +237,7 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
         signature = base64.b64decode(str(envelope.get("signature")), validate=True)
     except (binascii.Error, ValueError):
         raise BundleError("signature absente ou illisible") from None
-    if not key.verify(signature, canonical(header.model_dump())):
+    if not key.verify(signature, header.signed()):
         raise BundleError(
             f"signature invalide : l'en-tête a été modifié ou n'est pas signé par {header.station}"
         )
@@ -165,36 +250,92 @@ def open_file(data: bytes, trusted: Mapping[str, TrustedKey]) -> Opened:
     return Opened(header, body)
 
 
-def check_events(opened: Opened, referentials: Mapping[str, str]) -> list[dict[str, Any]]:
-    """A bundle's events, each checked: its own hash, its station, its payload, the
-    referential versions it was recorded with. Returns them as stored (plain dicts)."""
+def decrypted(opened: Opened, reader: Reader | None) -> Opened:
+    """The content in clear: as it is, or decrypted with the reader's key."""
+    header = opened.header
+    if header.encryption is None:
+        return opened
+    if header.recipient is None or reader is None or reader.private is None:
+        raise BundleError("lot chiffré sans destinataire lisible ici")
+    try:
+        plain = decrypt(
+            opened.body,
+            X25519PrivateKey.from_private_bytes(reader.private),
+            header.encryption.ephemeral,
+            header.encryption.nonce,
+            encryption_context(header.station, header.recipient, header.seq),
+        )
+    except DecryptionError:
+        raise BundleError(
+            "contenu chiffré illisible avec la clé de ce poste : lot altéré, ou chiffré pour "
+            "une autre clé que celle de ce poste"
+        ) from None
+    return Opened(header, plain)
+
+
+@dataclass(frozen=True)
+class Content:
+    """A bundle's content once checked: its events (any origin, each origin's in order) and,
+    from version 2, the heads signed by each origin, what the sender holds, and the public
+    keys a secretariat vouches for."""
+
+    events: list[dict[str, Any]]
+    heads: dict[str, list[Any]]
+    holds: dict[str, list[Any]]
+    keys: list[Any]
+    spines: dict[str, Any]
+
+
+def _section(content: dict[str, Any], name: str, kind: type) -> Any:
+    value = content.get(name, kind())
+    if not isinstance(value, kind):
+        raise BundleError(f"contenu du lot illisible ({name})")
+    return value
+
+
+def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
+    """A bundle's events, each checked: its own hash, its payload, the referential versions
+    it was recorded with, each origin's chain within the bundle. Events stay as stored (plain
+    dicts). Whether each is vouched for by its origin is checked on import (it needs what was
+    received before)."""
     header = opened.header
     for ref_id, version in header.referentials.items():
         if referentials.get(ref_id) != version:
             raise BundleError(f"référentiel inconnu ici : {ref_id} version {version}")
-    raw = opened.content
-    if not isinstance(raw, list) or len(raw) != header.count:
+    content = opened.content
+    if isinstance(content, list):  # version 1: the sender's events only
+        raw, heads, holds, keys, spines = content, {}, {}, [], {}
+    elif isinstance(content, dict):
+        raw = _section(content, "events", list)
+        heads = _section(content, "heads", dict)
+        holds = _section(content, "holds", dict)
+        keys = _section(content, "keys", list)
+        spines = _section(content, "spines", dict)
+    else:
+        raise BundleError("contenu du lot illisible")
+    if len(raw) != header.count:
         raise BundleError("le nombre d'événements ne correspond pas à l'en-tête")
-    previous: Event | None = None
+    previous: dict[str, Event] = {}
     for index, item in enumerate(raw):
         try:
             event = Event.from_stored(item)
             payload_of(event)
         except EventError as exc:
             raise BundleError(f"événement {index + 1} refusé : {exc}") from None
-        if event.station != header.station:
+        if isinstance(content, list) and event.station != header.station:
             raise BundleError(f"événement {index + 1} d'un autre poste ({event.station})")
-        if previous is not None:
-            if event.seq <= previous.seq:
+        before = previous.get(event.station)
+        if before is not None:
+            if event.seq <= before.seq:
                 raise BundleError("événements dans le désordre ou en double dans le lot")
-            if event.seq == previous.seq + 1 and event.prev != previous.hash:
+            if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
         if event.type == "candidate.created":
             cqp, recorded = event.payload.get("cqp"), event.payload.get("referential_version")
             if referentials.get(str(cqp)) != recorded:
                 raise BundleError(f"référentiel inconnu ici : {cqp} version {recorded}")
-        previous = event
-    return raw
+        previous[event.station] = event
+    return Content(raw, heads, holds, keys, spines)
 
 
 def _short(exc: BaseException) -> str:

@@ -22,6 +22,10 @@ class Station:
     id: str
     created: str
     role: str = "poste"  # "secretariat" for the central office that merges the stations
+    # Shown to the folders that trust this one (public key file, stations view); set with
+    # ``carnet station --nom … --organisme …``.
+    name: str = ""
+    organisme: str = ""
 
     @property
     def secretariat(self) -> bool:
@@ -42,13 +46,35 @@ def load_or_create_station(folder: Path) -> Station:
         role = str(data.get("role", "poste"))
         if role not in ROLES:
             raise ValueError(role)
-        return Station(id=str(data["id"]), created=str(data["created"]), role=role)
+        return Station(
+            id=str(data["id"]),
+            created=str(data["created"]),
+            role=role,
+            name=str(data.get("name", "")),
+            organisme=str(data.get("organisme", "")),
+        )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorruptFileError(path, "identité du poste illisible", None) from exc
 
 
 def set_role(folder: Path, role: str) -> Station:
     station = load_or_create_station(folder)
-    data = {"id": station.id, "created": station.created, "role": role}
-    atomic_write(folder / STATION_NAME, json.dumps(data).encode(), keep_backup=False)
-    return Station(station.id, station.created, role)
+    return _save(
+        folder, Station(station.id, station.created, role, station.name, station.organisme)
+    )
+
+
+def set_identity(folder: Path, name: str, organisme: str) -> Station:
+    """The folder's name and organisme, as the folders that trust it will see them."""
+    station = load_or_create_station(folder)
+    return _save(folder, Station(station.id, station.created, station.role, name, organisme))
+
+
+def _save(folder: Path, station: Station) -> Station:
+    data = {"id": station.id, "created": station.created, "role": station.role}
+    if station.name or station.organisme:
+        data.update(name=station.name, organisme=station.organisme)
+    atomic_write(
+        folder / STATION_NAME, json.dumps(data, ensure_ascii=False).encode(), keep_backup=False
+    )
+    return station

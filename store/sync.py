@@ -31,16 +31,46 @@ from store.atomic import atomic_write
 from store.bundle import (
     SUFFIX,
     BundleError,
+    Content,
     Header,
     Opened,
+    Reader,
+    Recipient,
     UnknownStation,
     check_events,
+    decrypted,
     open_file,
     seal_file,
 )
+from store.chains import Chains, rebuild
+from store.draft import Draft
 from store.errors import CorruptFileError, StoreError
-from store.keys import StationKey, TrustedKey, TrustStore, load_or_create_key
+from store.keys import (
+    ROLE_TEXT,
+    STATION,
+    UNKNOWN_ROLE,
+    StationKey,
+    TrustedKey,
+    TrustStore,
+    load_or_create_encryption_key,
+    load_or_create_key,
+    normalised_fingerprint,
+    public_key_file,
+    raw_public,
+    read_public_key_file,
+)
 from store.layout import REGISTRY
+from store.replication import (
+    Knowledge,
+    add_ranges,
+    authenticated,
+    encode_spine,
+    head_is_valid,
+    ranges_of,
+    sign_head,
+    spine_digest,
+    spine_hashes,
+)
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -148,6 +178,7 @@ class ExportReport:
     path: Path
     bundle: int
     events: int
+    recipient: str = ""
 
 
 def own_events(store: Store) -> list[dict[str, Any]]:
@@ -161,40 +192,207 @@ def own_events(store: Store) -> list[dict[str, Any]]:
     return mine
 
 
-def export(store: Store, out: Path, *, everything: bool = False) -> ExportReport:
-    """Writes a signed bundle of the events the secretariat has not acknowledged yet."""
+def recipient_of(store: Store, pour: str | None) -> TrustedKey:
+    """Who a bundle is for: ``--pour``, or else the one secretariat this folder trusts. Its
+    content is encrypted to it: a bundle is never written in clear."""
+    trust = TrustStore(store.folder)
+    if pour is not None:
+        key = trust.keys.get(pour)
+        if key is None:
+            raise StoreError(
+                f"destinataire inconnu ici : {pour}. Faites d'abord confiance à sa clé publique "
+                "(carnet trust FICHIER --empreinte …)"
+            )
+    else:
+        if store.station.secretariat:
+            raise StoreError("au secrétariat, indiquez le poste destinataire (--pour IDENTIFIANT)")
+        secretariats = [k for k in trust.keys.values() if k.secretariat]
+        if not secretariats:
+            raise StoreError(
+                "aucun secrétariat de confiance : faites d'abord confiance à la clé publique du "
+                "secrétariat (carnet trust FICHIER --empreinte …, ou « i » sur sa clé dans les "
+                "Échanges) ; un lot n'est jamais écrit en clair"
+            )
+        if len(secretariats) > 1:
+            names = ", ".join(k.station for k in secretariats)
+            raise StoreError(f"plusieurs secrétariats de confiance ({names}) : indiquez --pour")
+        (key,) = secretariats
+    if key.encryption is None:
+        raise StoreError(
+            f"la clé de {key.label} a été reconnue sans sa clé de chiffrement (depuis un lot, ou "
+            "par une version précédente) : faites confiance à son fichier de clé publique "
+            "(carnet station --out sur ce poste, puis carnet trust FICHIER --empreinte …)"
+        )
+    return key
+
+
+def export(
+    store: Store, out: Path, *, everything: bool = False, pour: str | None = None
+) -> ExportReport:
+    """Writes a signed bundle, encrypted to its recipient, of the events it is not known to
+    hold, of every origin: a station's own and those it received (forwarded), and at the
+    secretariat the dossiers of the stations' candidates (``--all``: everything in scope)."""
     if out.exists():
         raise StoreError(
             f"{out} existe déjà : un lot n'est jamais réécrit, choisissez un autre nom"
         )
     if not out.parent.is_dir():
         raise StoreError(f"le dossier {out.parent} n'existe pas")
+    recipient = recipient_of(store, pour)
+    assert recipient.encryption is not None
     state = SyncState.load(store.folder)
+    knowledge = Knowledge(store.folder)
+    ledger = Ledger(store.folder)
+    trust = TrustStore(store.folder)
     key = load_or_create_key(store.folder)
-    events = [
-        raw
-        for raw in own_events(store)
-        if everything or not covered(state.acknowledged, int(raw["seq"]))
-    ]
+    me = store.station.id
+    known = {} if everything else dict(knowledge.known(recipient.station))
+    if recipient.secretariat and not everything:  # acknowledged by the release before
+        known[me] = add_ranges(known.get(me, []), state.acknowledged)
+    # Another origin's events travel only with a head signed by it that covers them, and the
+    # list of that origin's hashes it signed (its spine), rebuilt from what is held here.
+    chains = Chains(store.folder)
+    spines: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for origin, signed in knowledge.heads.items():
+        for head in sorted(signed, key=lambda h: -int(h["seq"])):
+            hashes = [chains.hash_at(origin, k) for k in range(1, int(head["seq"]) + 1)]
+            if all(hashes) and spine_digest([h for h in hashes if h]) == head.get("spine"):
+                spines[origin] = (head, [h for h in hashes if h])
+                break
+    reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
+    events = []
+    for dossier in _scope(store, recipient):
+        for raw in store.raw_events(dossier).values():
+            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
+            if origin == recipient.station or covered(known.get(origin, []), seq):
+                continue
+            if origin != me and seq > reach.get(origin, 0):
+                continue
+            events.append(raw)
+    events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
     for raw in events:
-        Event.from_stored(raw)  # never send an event this station cannot vouch for
+        Event.from_stored(raw)  # never send an event this folder cannot vouch for
+    origins = {str(raw["station"]) for raw in events} - {me}
+    heads = {o: [spines[o][0]] for o in origins}
+    spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
+    mine = own_hashes(store)
+    if mine:
+        heads[me] = [sign_head(key, me, mine)]
+        if store.station.secretariat:
+            # Its events reach each station in part (that station's candidates): their list
+            # lets the station pass them on to another (the evaluator's laptop).
+            spine_texts[me] = encode_spine(mine)
+    content = {
+        "events": events,
+        "heads": heads,
+        "spines": spine_texts,
+        "holds": holds_of(store, ledger),
+        "keys": _vouched_for(store, trust, recipient.station),
+    }
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     bundle = state.next_bundle
     data = seal_file(
-        "bundle", store.station.id, key, bundle, events, count=len(events), referentials=refs
-    )
+        "bundle", me, key, bundle, content, count=len(events), referentials=refs,
+        sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
+    )  # fmt: skip
     try:
         atomic_write(out, data, keep_backup=False)
     except OSError as exc:
         raise StoreError(f"lot non écrit ({exc.strerror}) : rien n'a changé") from exc
+    by_origin: dict[str, list[int]] = {}
     for raw in events:
-        state.exported = add_range(state.exported, int(raw["seq"]), int(raw["seq"]))
-    state.bundles.append(
-        {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now()}
-    )
+        by_origin.setdefault(str(raw["station"]), []).append(int(raw["seq"]))
+    state.exported = add_ranges(state.exported, ranges_of(by_origin.get(me, [])))
+    entry = {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
+             "for": recipient.station}  # fmt: skip
+    state.bundles.append(entry)
     state.next_bundle += 1
     state.save(store.folder)
-    return ExportReport(out, bundle, len(events))
+    knowledge.record_sent(recipient.station, by_origin, entry)
+    knowledge.save()
+    return ExportReport(out, bundle, len(events), recipient.label)
+
+
+def own_hashes(store: Store) -> list[str]:
+    """This folder's event hashes, 1…head, from its journal (one line per event); from its
+    dossiers should the journal not give exactly the head."""
+    head = store.head
+    if not head.seq:
+        return []
+    found: dict[int, str] = {}
+    try:
+        with (store.folder / "journal.log").open("rb") as journal:
+            for line in journal:
+                try:
+                    entry = json.loads(line)
+                    found[int(entry["seq"])] = str(entry["hash"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+    except OSError:
+        found = {}
+    hashes = [found.get(k, "") for k in range(1, head.seq + 1)]
+    if all(hashes) and hashes[-1] == head.hash:
+        return hashes
+    by_seq = {int(raw["seq"]): str(raw["hash"]) for raw in own_events(store)}
+    return [by_seq[k] for k in range(1, head.seq + 1) if k in by_seq]
+
+
+def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
+    """What this folder holds, per origin: ranges with the hash of their last event, so that
+    the other side counts only what is the same history as its own."""
+    holds = {o: [[r[0], r[2], r[3]] for r in ranges] for o, ranges in ledger.stations.items()}
+    if store.head.seq:
+        holds[store.station.id] = [[1, store.head.seq, store.head.hash]]
+    return holds
+
+
+def _scope(store: Store, recipient: TrustedKey) -> list[str]:
+    """The dossiers a bundle may draw from: everything, except at the secretariat writing for
+    a station: the registry and that station's candidates (assigned to it, or holding events
+    it recorded)."""
+    dossiers = [REGISTRY, *store.candidate_ids()]
+    if not store.station.secretariat or recipient.secretariat:
+        return dossiers
+    mine = [REGISTRY]
+    for dossier in dossiers[1:]:
+        for raw in store.raw_events(dossier).values():
+            if raw.get("station") == recipient.station or (
+                raw.get("type") == "candidate.assigned"
+                and raw.get("payload", {}).get("station") == recipient.station
+            ):
+                mine.append(dossier)
+                break
+    return mine
+
+
+def _vouched_for(store: Store, trust: TrustStore, recipient: str) -> list[dict[str, Any]]:
+    """At the secretariat: the stations' public keys, so that a station can check the events
+    of the others it receives through the secretariat. A station vouches for no one."""
+    if not store.station.secretariat:
+        return []
+    return [
+        {"station": k.station, **k.entry()}
+        for k in trust.keys.values()
+        if k.role == STATION and k.station != recipient and k.encryption is not None
+    ]
+
+
+def assign(
+    store: Store, candidate: str, station: str, evaluators: Sequence[str], author: str
+) -> None:
+    """The secretariat gives a candidate to a station (and names the evaluators there): the
+    station's next bundle from the secretariat carries the dossier."""
+    if not store.station.secretariat:
+        raise StoreError("seul le secrétariat attribue un candidat à un poste")
+    if station not in TrustStore(store.folder).keys:
+        raise StoreError(f"poste inconnu ici : {station} (faites d'abord confiance à sa clé)")
+    store.snapshot(candidate)  # refuses a dossier without a candidate
+    people = store.people()
+    for person in evaluators:
+        if person not in people:
+            raise StoreError(f"personne inconnue : {person}")
+    payload = {"station": station, "evaluators": list(evaluators)}
+    store.append(candidate, [Draft("candidate.assigned", payload)], author)
 
 
 # --- the receiving side ---------------------------------------------------------------------
@@ -209,6 +407,8 @@ class Ledger:
         self.stations: dict[str, list[list[Any]]] = data.get("stations", {})
         self.receipts = int(data.get("receipts", 0))
         self.files: set[str] = set(data.get("files", []))
+        # Per origin, every fork seen: {seq, known, received, file, at}.
+        self.forks: dict[str, list[dict[str, Any]]] = data.get("forks", {})
         self.dirty = False
 
     def save(self) -> None:
@@ -216,6 +416,7 @@ class Ledger:
             "stations": self.stations,
             "receipts": self.receipts,
             "files": sorted(self.files),
+            "forks": self.forks,
         }
         atomic_write(self.path, json.dumps(data).encode())
         self.dirty = False
@@ -223,10 +424,8 @@ class Ledger:
     def received(self, station: str, seq: int) -> bool:
         return any(r[0] <= seq <= r[2] for r in self.stations.get(station, []))
 
-    def check_and_add(self, station: str, events: list[dict[str, Any]]) -> None:
-        """Adds new events (sorted, none received yet) to the ranges, checking the chain at
-        every edge they share with what was received before."""
-        ranges = self.stations.setdefault(station, [])
+    @staticmethod
+    def _segments(events: list[dict[str, Any]]) -> list[list[Any]]:
         segments: list[list[Any]] = []
         for raw in events:
             seq = int(raw["seq"])
@@ -234,16 +433,28 @@ class Ledger:
                 segments[-1][2], segments[-1][3] = seq, raw["hash"]
             else:
                 segments.append([seq, raw["prev"], seq, raw["hash"]])
-        for start, prev, end, last in segments:
+        return segments
+
+    def check_edges(self, station: str, events: list[dict[str, Any]]) -> None:
+        """New events (sorted, none received yet) must follow, at every edge they share
+        with what was received before, the same chain."""
+        ranges = self.stations.get(station, [])
+        for start, prev, end, last in self._segments(events):
+            # Signed by the origin yet not following what it sent before: two histories.
             before = next((r for r in ranges if r[2] == start - 1), None)
             if before is not None and before[3] != prev:
-                raise BundleError(f"chaîne rompue pour le poste {station} au n° {start}")
+                raise Fork(station, start - 1, str(before[3]), prev)
             after = next((r for r in ranges if r[0] == end + 1), None)
             if after is not None and after[1] != last:
-                raise BundleError(f"chaîne rompue pour le poste {station} au n° {end + 1}")
-        self.dirty = self.dirty or bool(segments)
-        for segment in segments:
-            ranges.append(segment)
+                raise Fork(station, end, str(after[1]), last)
+
+    def add(self, station: str, events: list[dict[str, Any]]) -> None:
+        segments = self._segments(events)
+        if not segments:
+            return
+        ranges = self.stations.setdefault(station, [])
+        self.dirty = True
+        ranges.extend(segments)
         ranges.sort(key=lambda r: r[0])
         joined: list[list[Any]] = []
         for r in ranges:
@@ -253,8 +464,66 @@ class Ledger:
                 joined.append(list(r))
         self.stations[station] = joined
 
+    def check_and_add(self, station: str, events: list[dict[str, Any]]) -> None:
+        self.check_edges(station, events)
+        self.add(station, events)
+
     def plain_ranges(self, station: str) -> list[list[int]]:
         return [[r[0], r[2]] for r in self.stations.get(station, [])]
+
+
+ASIDE = "a-part"
+
+
+class Fork(BundleError):
+    """The same origin and sequence number with another hash: the origin's folder was copied
+    or restored, then written in two places. Nothing of the bundle is applied."""
+
+    def __init__(self, origin: str, seq: int, known: str, received: str) -> None:
+        super().__init__(f"fourche du poste {origin} au n° {seq}")
+        self.origin, self.seq, self.known, self.received = origin, seq, known, received
+
+
+def fork_message(label: str, seq: int, aside: Path) -> str:
+    return (
+        f"FOURCHE : {label} a envoyé deux versions différentes de son événement n° {seq}. "
+        "Son dossier de données a été copié sur un autre ordinateur ou restauré d'une "
+        "sauvegarde, puis utilisé des deux côtés. Rien de ce lot n'est appliqué ni confirmé ; "
+        f"les deux versions sont gardées dans {aside}. Que faire : n'utiliser plus qu'une des "
+        "deux copies, y ressaisir ce qui n'a été fait que sur l'autre, et créer un nouveau "
+        "poste (dossier de données vide) pour tout second ordinateur."
+    )
+
+
+def _set_aside(store: Store, ledger: Ledger, fork: Fork, path: Path) -> Path:
+    """Keeps both versions: the file received as it came, the event already held as stored;
+    flags the origin in the ledger (the stations view shows it)."""
+    aside = store.folder / ASIDE
+    aside.mkdir(exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", fork.origin)[:64]  # a name, never a path
+    stem = f"fourche-{safe}-n{fork.seq}"
+    received = aside / f"{stem}-{fork.received[:12]}.carnet"
+    if not received.exists():
+        atomic_write(received, _read(path), keep_backup=False)
+    known = aside / f"{stem}-{fork.known[:12]}-connu.json"
+    if not known.exists():
+        held = [
+            raw
+            for dossier in (REGISTRY, *store.candidate_ids())
+            for raw in store.raw_events(dossier).values()
+            if raw.get("station") == fork.origin and raw.get("seq") == fork.seq
+        ]
+        atomic_write(
+            known, json.dumps(held, ensure_ascii=False, indent=1).encode(), keep_backup=False
+        )
+    seen = ledger.forks.setdefault(fork.origin, [])
+    if not any(f["seq"] == fork.seq and f["received"] == fork.received for f in seen):
+        seen.append(
+            {"seq": fork.seq, "known": fork.known, "received": fork.received,
+             "file": str(received), "at": utc_now()}
+        )  # fmt: skip
+        ledger.save()
+    return aside
 
 
 @dataclass
@@ -266,6 +535,8 @@ class FileResult:
     known_events: int = 0
     error: str | None = None
     unknown: UnknownStation | None = None  # refused only for want of trust
+    fork: bool = False
+    acknowledged: int = 0  # this folder's events the secretariat confirmed
 
 
 @dataclass
@@ -301,16 +572,16 @@ class Checked:
     """One file after every check that needs no state: signature, hashes, events."""
 
     header: Header | None = None
-    events: list[dict[str, Any]] | None = None  # a bundle's checked events (None: known)
+    bundle: Content | None = None  # a bundle's checked content (None: imported before)
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
 
 
-def _open(path: Path, keys: dict[str, TrustedKey]) -> Opened | Checked:
+def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
     """The file opened and its signature checked, or why it is refused."""
     try:
-        return open_file(_read(path), keys)
+        return open_file(_read(path), keys, reader)
     except UnknownStation as exc:
         return Checked(error=str(exc), unknown=exc)
     except BundleError as exc:
@@ -330,21 +601,25 @@ def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
 
 
 def check_path(
-    path: Path, keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+    path: Path,
+    keys: dict[str, TrustedKey],
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader | None = None,
 ) -> Checked:
-    opened = _open(path, keys)
+    opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
     try:
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        events = check_events(opened, refs)
-        for raw in events:
+        content = check_events(decrypted(opened, reader), refs)
+        for raw in content.events:
             dossier = str(raw["dossier"])
             if dossier != REGISTRY and not _DOSSIER.match(dossier):
                 raise BundleError(f"nom de dossier refusé : {dossier!r}")
-        return Checked(opened.header, events)
+        return Checked(opened.header, content)
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -352,12 +627,14 @@ def check_path(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]) -> None:
-    _WORKER.update(keys=keys, refs=refs, known=known)
+def _init_worker(
+    keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str], reader: Reader
+) -> None:
+    _WORKER.update(keys=keys, refs=refs, known=known, reader=reader)
 
 
 def _check_in_worker(path: Path) -> Checked:
-    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"])
+    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"], _WORKER["reader"])
 
 
 # Checking signatures and hashes is most of an import's work: above this many files it is
@@ -367,14 +644,18 @@ IN_FLIGHT = 8
 
 
 def _checked(
-    paths: Sequence[Path], keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str]
+    paths: Sequence[Path],
+    keys: dict[str, TrustedKey],
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader,
 ) -> Iterator[Checked]:
     """Each file checked, in order. Files already imported, receipts and refusals are settled
     here; the bundles to check event by event go to the workers when there are many."""
     settled: list[Checked | None] = []
     todo: list[Path] = []
     for path in paths:
-        opened = _open(path, keys)
+        opened = _open(path, keys, reader)
         item = opened if isinstance(opened, Checked) else _settled(opened, known)
         settled.append(item)
         if item is None:
@@ -382,16 +663,16 @@ def _checked(
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < POOL_FROM or workers < 2:
         for item in settled:
-            yield item if item is not None else check_path(todo.pop(0), keys, refs, known)
+            yield item if item is not None else check_path(todo.pop(0), keys, refs, known, reader)
         return
-    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known))
+    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known, reader))
 
 
 def _checked_by_workers(
     settled: list[Checked | None],
     todo: list[Path],
     workers: int,
-    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str]],
+    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str], Reader],
 ) -> Iterator[Checked]:
     """Bundles checked by worker processes, a few ahead, in order. Should the workers fail
     (memory, a killed process), the rest is checked here: slower, never wrong."""
@@ -447,11 +728,25 @@ def import_files(
     # Its own files are recognised too, so that re-importing one says what it is.
     keys = {**trust.keys, store.station.id: TrustedKey(store.station.id, own.public, "")}
     ledger = Ledger(store.folder)
+    chains = Chains(store.folder)
+    unhashed = {o for o in ledger.stations if not chains.exists(o)}
+    if unhashed:  # a folder of the release before: the hashes of what it received
+        rebuild(chains, unhashed, _every_raw_event(store))
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
-    touched: set[str] = set()
-    checked = _checked(paths, keys, refs, frozenset(ledger.files))
+    origins: set[str] = set()
+    senders: set[str] = set()
+    sync = Exchange(trust, Knowledge(store.folder))
+    reader = Reader(
+        store.station.id, load_or_create_encryption_key(store.folder).private_bytes_raw()
+    )
+
+    def flush() -> None:
+        _flush(store, ledger, chains, pending)
+        sync.save()
+
+    checked = _checked(paths, keys, refs, frozenset(ledger.files), reader)
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
         report.files.append(result)
@@ -461,28 +756,47 @@ def import_files(
                 raise BundleError(item.error or "fichier illisible")
             result.kind, result.station = item.header.kind, item.header.station
             if item.header.kind == "receipt":
-                report.acknowledged += _take_receipt(store, item.content)
+                _receipt_signer(store, trust, item.header.station)
+                result.acknowledged = _take_receipt(store, item.content)
+                _learn_holds(sync, chains, item.header.station,
+                             _holds_in(item.content), store.station.id)  # fmt: skip
             else:
-                new = _take_bundle(store, ledger, item, result)
+                new = _take_bundle(store, ledger, chains, sync, item, result)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
+                    origins.add(str(raw["station"]))
                 buffered += len(new)
-                touched.add(item.header.station)
+                senders.add(item.header.station)
+            report.acknowledged += result.acknowledged
+        except Fork as fork:
+            # What was taken before goes to the dossiers before the ledger names the fork.
+            flush()
+            buffered = 0
+            aside = _set_aside(store, ledger, fork, path)
+            key = trust.keys.get(fork.origin)
+            label = key.label if key is not None else fork.origin
+            result.error, result.fork = fork_message(label, fork.seq, aside), True
         except (BundleError, StoreError) as exc:
             result.error = str(exc)
         if buffered >= FLUSH_EVENTS:
-            _flush(store, ledger, pending)
+            flush()
             buffered = 0
         if progress is not None:
             progress(index, len(paths), result)
-    _flush(store, ledger, pending)
-    for station in sorted(touched):
+    flush()
+    for station in sorted(origins):
         missing = gaps(ledger.plain_ranges(station))
         if missing:
             report.gaps[station] = missing
-    if touched:
-        report.receipts = write_receipts(store, ledger, touched, receipts_dir)
+    # Only the secretariat confirms: a station's receipts would be refused anyway.
+    if senders and store.station.secretariat:
+        report.receipts = write_receipts(store, ledger, senders, receipts_dir)
     return report
+
+
+def _holds_in(content: Any) -> dict[str, Any]:
+    holds = content.get("holds") if isinstance(content, dict) else None
+    return holds if isinstance(holds, dict) else {}
 
 
 def _read(path: Path) -> bytes:
@@ -492,28 +806,222 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store, ledger: Ledger, item: Checked, result: FileResult
+    store: Store, ledger: Ledger, chains: Chains, sync: Exchange, item: Checked, result: FileResult
 ) -> list[dict[str, Any]]:
+    """A bundle's new events, every origin checked (vouched for, no fork, chains that join
+    what was received) before anything of it is taken."""
     assert item.header is not None
     header = item.header
-    if header.station == store.station.id:
+    sender, me = header.station, store.station.id
+    if sender == me:
         raise BundleError("ce lot vient de ce poste même : rien à importer")
-    if item.events is None or header.content_sha256 in ledger.files:
+    content = item.bundle
+    if content is None or header.content_sha256 in ledger.files:
         result.known_events = header.count
         return []
-    new = [raw for raw in item.events if not ledger.received(header.station, int(raw["seq"]))]
-    result.known_events = len(item.events) - len(new)
-    result.new_events = len(new)
-    ledger.check_and_add(header.station, new)
+    sender_key = sync.trust.keys.get(sender)
+    from_secretariat = sender_key is not None and sender_key.secretariat
+    vouched = _vouched_keys(sync.trust, content.keys, sender) if from_secretariat else {}
+    keys = {**vouched, **sync.trust.keys}
+    by_origin: dict[str, list[dict[str, Any]]] = {}
+    for raw in content.events:
+        by_origin.setdefault(str(raw["station"]), []).append(raw)
+    plans = []
+    for origin, events in by_origin.items():
+        if origin == me:
+            continue  # this folder's own events, back from the secretariat: held already
+        new, held, other = [], [], []
+        for raw in events:
+            seq = int(raw["seq"])
+            if not ledger.received(origin, seq):
+                new.append(raw)
+                continue
+            known = chains.hash_at(origin, seq)
+            if known is None or known == raw["hash"]:
+                held.append((seq, str(raw["hash"])))
+            else:
+                other.append((raw, known))
+        spine: list[str] = []
+        if origin != sender and (new or other):
+            # Forwarded: each must be vouched for by its origin before it can even count as
+            # a second version of an event (a fork), never on the forwarder's word.
+            unsure = [*new, *(raw for raw, _ in other)]
+            spine = _vouched_by_origin(origin, unsure, keys.get(origin), content, ledger, held)
+        for raw, known in other:
+            # Received before under another hash, signed by its origin: a fork.
+            raise Fork(origin, int(raw["seq"]), known, str(raw["hash"]))
+        ledger.check_edges(origin, new)
+        plans.append((origin, new, events, spine))
+    taken: list[dict[str, Any]] = []
+    for origin, new, events, spine in plans:
+        ledger.add(origin, new)
+        chains.put_all(new)
+        chains.fill(origin, spine)  # to forward these events further on, with their spine
+        sync.knowledge.learn(sender, origin, ranges_of(int(r["seq"]) for r in events))
+        taken.extend(new)
+    _keep_heads(sync.knowledge, keys, content)
+    if sender_key is not None and sender in content.spines:
+        for head in content.heads.get(sender, []):
+            if head_is_valid(sender_key, sender, head):
+                listed = spine_hashes(head, content.spines[sender])
+                if listed is not None:
+                    chains.fill(sender, listed)
+    _learn_holds(sync, chains, sender, content.holds, me)
+    if from_secretariat:
+        mine = content.holds.get(me)
+        if isinstance(mine, list):  # the secretariat's bundle acknowledges what it holds
+            result.acknowledged = _acknowledge(store, mine)
+    if vouched:
+        sync.trust_vouched(vouched)
+    sync.knowledge.record_received(
+        sender,
+        {"seq": header.seq, "created": header.created, "events": len(content.events),
+         "new": len(taken), "at": utc_now()},
+    )  # fmt: skip
+    result.known_events = len(content.events) - len(taken)
+    result.new_events = len(taken)
     ledger.files.add(header.content_sha256)
     ledger.dirty = True
-    return new
+    return taken
 
 
-def _flush(store: Store, ledger: Ledger, pending: dict[str, list[dict[str, Any]]]) -> None:
-    """Dossiers first, then the ledger that says they were received."""
+@dataclass
+class Exchange:
+    """What an import reads and updates beside the ledger: trust and replication state."""
+
+    trust: TrustStore
+    knowledge: Knowledge
+    added_keys: dict[str, TrustedKey] = field(default_factory=dict)
+
+    def trust_vouched(self, keys: dict[str, TrustedKey]) -> None:
+        for station, key in keys.items():
+            if station not in self.trust.keys:
+                self.trust.keys[station] = key
+                self.added_keys[station] = key
+
+    def save(self) -> None:
+        if self.added_keys:
+            self.trust.save()
+            self.added_keys.clear()
+        self.knowledge.save()
+
+
+def _vouched_keys(trust: TrustStore, entries: list[Any], sender: str) -> dict[str, TrustedKey]:
+    """The stations' keys a trusted secretariat sends: new ones are taken (marked as vouched
+    by it), a different key for a known id never replaces it."""
+    keys: dict[str, TrustedKey] = {}
+    for entry in entries:
+        try:
+            station = str(entry["station"])
+            key = TrustedKey.from_entry(station, entry)
+        except (KeyError, TypeError, ValueError):
+            raise BundleError("clés publiques du lot illisibles") from None
+        if key.role != STATION:
+            continue  # a secretariat is trusted by a person, never by proxy
+        known = trust.keys.get(station)
+        if known is None:
+            keys[station] = TrustedKey(
+                station, key.public, utc_now(), STATION, key.name, key.organisme, key.encryption
+            )
+    return keys
+
+
+def _vouched_by_origin(
+    origin: str,
+    new: list[dict[str, Any]],
+    key: TrustedKey | None,
+    content: Content,
+    ledger: Ledger,
+    held: list[tuple[int, str]],
+) -> list[str]:
+    """Forwarded events must be among the hashes a head signed by their origin's key lists,
+    or chain up to such a head. Returns the origin's spine (empty if none came)."""
+    if key is None:
+        raise BundleError(
+            f"événements du poste {origin}, inconnu ici : faites d'abord confiance à sa clé "
+            "(ou importez un lot du secrétariat, qui la transmet) ; rien n'est appliqué"
+        )
+    valid = [h for h in content.heads.get(origin, []) if head_is_valid(key, origin, h)]
+    spine: list[str] = []
+    for head in valid:
+        hashes = spine_hashes(head, content.spines.get(origin))
+        if hashes is not None and len(hashes) > len(spine):
+            spine = hashes
+    heads = [(int(h["seq"]), str(h["hash"])) for h in valid]
+    edges = [(int(r[0]) - 1, str(r[1])) for r in ledger.stations.get(origin, [])]
+    good = authenticated(new, heads, [*edges, *held])
+    good |= {
+        int(raw["seq"])
+        for raw in new
+        if int(raw["seq"]) <= len(spine) and spine[int(raw["seq"]) - 1] == raw["hash"]
+    }
+    for raw in new:
+        if int(raw["seq"]) not in good:
+            raise BundleError(
+                f"événement n° {raw['seq']} du poste {origin} sans signature de son poste "
+                "(aucune tête signée ne le couvre) : lot refusé, rien n'est appliqué"
+            )
+    return spine
+
+
+def _keep_heads(knowledge: Knowledge, keys: dict[str, TrustedKey], content: Content) -> None:
+    for origin, heads in content.heads.items():
+        key = keys.get(origin)
+        if key is None or not isinstance(heads, list):
+            continue
+        for head in heads:
+            if head_is_valid(key, origin, head):
+                knowledge.add_head(origin, head)
+
+
+def _learn_holds(
+    sync: Exchange, chains: Chains, sender: str, holds: dict[str, Any], me: str
+) -> None:
+    """What the sender says it holds: counted where its history is ours (same hash at the
+    end of each range), so that nothing it lacks is left out of what we send it."""
+    for origin, ranges in holds.items():
+        if not isinstance(ranges, list):
+            continue
+        good = []
+        for item in ranges:
+            if (
+                isinstance(item, list)
+                and len(item) == 3
+                and all(isinstance(v, int) and v >= 1 for v in item[:2])
+                and item[0] <= item[1]
+            ):
+                ours = None if origin == me else chains.hash_at(str(origin), item[1])
+                if ours is None or ours == item[2]:
+                    good.append(item[:2])
+        sync.knowledge.learn(sender, str(origin), good)
+
+
+def _acknowledge(store: Store, heads: list[Any]) -> int:
+    """This folder's own events that the secretariat holds, once their hashes are checked."""
+    _check_heads(store, heads)
+    state = SyncState.load(store.folder)
+    before = sum(b - a + 1 for a, b in state.acknowledged)
+    for item in heads:
+        for a, b in state.exported:
+            low, high = max(a, item[0]), min(b, item[1])
+            if low <= high:
+                state.acknowledged = add_range(state.acknowledged, low, high)
+    state.save(store.folder)
+    return sum(b - a + 1 for a, b in state.acknowledged) - before
+
+
+def _every_raw_event(store: Store) -> Iterator[dict[str, Any]]:
+    for dossier in (REGISTRY, *store.candidate_ids()):
+        yield from store.raw_events(dossier).values()
+
+
+def _flush(
+    store: Store, ledger: Ledger, chains: Chains, pending: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Dossiers first, then the hashes and the ledger that say they were received."""
     store.receive(pending)
     pending.clear()
+    chains.save()
     if ledger.dirty:
         ledger.save()
 
@@ -528,7 +1036,15 @@ def write_receipts(
     for station in sorted(stations):
         ledger.receipts += 1
         ranges = ledger.plain_ranges(station)
-        content = {"for_station": station, "ranges": ranges}
+        # The hash of the last event of each range: a copy of the station's folder that went
+        # its own way finds its own event there under another hash, and confirms nothing.
+        heads = [[r[0], r[2], r[3]] for r in ledger.stations.get(station, [])]
+        content = {
+            "for_station": station,
+            "ranges": ranges,
+            "heads": heads,
+            "holds": holds_of(store, ledger),
+        }
         count = sum(b - a + 1 for a, b in ranges)
         data = seal_file("receipt", store.station.id, key, ledger.receipts, content, count=count)
         path = folder / f"accuse-{station}-{ledger.receipts:05d}{SUFFIX}"
@@ -536,6 +1052,29 @@ def write_receipts(
         written.append(path)
     ledger.save()
     return written
+
+
+def _receipt_signer(store: Store, trust: TrustStore, signer: str) -> None:
+    """Only a secretariat this folder trusts as such confirms what it received: a peer's
+    receipt (or this folder's own) would stop events from ever reaching the real one."""
+    if signer == store.station.id:
+        raise BundleError(
+            "accusé de réception signé par ce poste même : refusé, rien n'est confirmé"
+        )
+    key = trust.keys.get(signer)
+    if key is None or key.secretariat:
+        return
+    if key.role == UNKNOWN_ROLE:
+        raise BundleError(
+            f"accusé de réception de {key.label} refusé : son rôle n'est pas connu ici (clé "
+            "enregistrée par une version précédente). Faites de nouveau confiance à la clé "
+            "publique du secrétariat (carnet station --out, puis carnet trust FICHIER "
+            "--empreinte …) ; rien n'est confirmé"
+        )
+    raise BundleError(
+        f"accusé de réception de {key.label} refusé : ce n'est pas un secrétariat "
+        f"({ROLE_TEXT[key.role]}), seul le secrétariat confirme ; rien n'est confirmé"
+    )
 
 
 def _take_receipt(store: Store, content: Any) -> int:
@@ -548,6 +1087,9 @@ def _take_receipt(store: Store, content: Any) -> int:
         )
     state = SyncState.load(store.folder)
     before = sum(b - a + 1 for a, b in state.acknowledged)
+    heads = content.get("heads")
+    if heads is not None:  # receipts of the release before carry ranges only
+        _check_heads(store, heads)
     for item in content["ranges"]:
         if (
             not isinstance(item, list)
@@ -565,26 +1107,76 @@ def _take_receipt(store: Store, content: Any) -> int:
     return sum(b - a + 1 for a, b in state.acknowledged) - before
 
 
-def trust_station(store: Store, unknown: UnknownStation) -> bool:
+def _check_heads(store: Store, heads: Any) -> None:
+    if not isinstance(heads, list):
+        raise BundleError("accusé de réception illisible (têtes)")
+    mine = {int(raw["seq"]): raw["hash"] for raw in own_events(store)}
+    for item in heads:
+        if (
+            not isinstance(item, list)
+            or len(item) != 3
+            or not all(isinstance(v, int) and v >= 1 for v in item[:2])
+            or not isinstance(item[2], str)
+        ):
+            raise BundleError("accusé de réception illisible (têtes)")
+        held = mine.get(item[1])
+        if held is not None and held != item[2]:
+            raise BundleError(
+                f"FOURCHE : le secrétariat a reçu un n° {item[1]} de ce poste qui n'est pas "
+                "celui de ce dossier de données : il a été copié sur un autre ordinateur ou "
+                "restauré d'une sauvegarde, puis utilisé des deux côtés. Rien n'est confirmé. "
+                "Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a été "
+                "fait que sur l'autre, et prévenir le secrétariat."
+            )
+
+
+def trust_station(store: Store, unknown: UnknownStation) -> str:
     """Trusts the key a bundle came with, once a person has checked its fingerprint."""
     if unknown.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
-    return TrustStore(store.folder).trust(TrustedKey(unknown.station, unknown.public, utc_now()))
+    role = unknown.role if unknown.role in ROLE_TEXT else UNKNOWN_ROLE
+    return TrustStore(store.folder).trust(
+        TrustedKey(
+            unknown.station,
+            unknown.public,
+            utc_now(),
+            role,
+            unknown.name or "",
+            unknown.organisme or "",
+        )
+    )
 
 
-def confirm_trust(store: Store, key_file: Path) -> tuple[str, str, bool]:
-    """Trusts a station's public key file; returns (station, fingerprint, newly added)."""
-    from store.keys import read_public_key_file
-
+def read_key_file(key_file: Path) -> TrustedKey:
     try:
         raw = key_file.read_bytes()
     except OSError as exc:
         raise StoreError(f"impossible de lire {key_file} : {exc.strerror}") from exc
-    key = read_public_key_file(raw)
+    return read_public_key_file(raw)
+
+
+def confirm_trust(store: Store, key_file: Path, typed: str) -> tuple[TrustedKey, str]:
+    """Trusts a folder's public key file once its fingerprint has been typed (or confirmed
+    on screen) as read from that folder; returns the key and « nouveau », « mis à jour » or
+    « inchangé »."""
+    key = read_key_file(key_file)
     if key.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
-    added = TrustStore(store.folder).trust(key)
-    return key.station, key.fingerprint, added
+    if normalised_fingerprint(typed) != normalised_fingerprint(key.fingerprint):
+        raise StoreError(
+            f"l'empreinte saisie ne correspond pas à celle de la clé de {key.station} "
+            f"({key.fingerprint}) : rien n'a été enregistré. Vérifiez le fichier avec ce poste."
+        )
+    return key, TrustStore(store.folder).trust(key)
+
+
+def public_key_of(store: Store) -> bytes:
+    """This folder's public key file: role, name, organisme and both keys, self-signed."""
+    return public_key_file(
+        store.station,
+        load_or_create_key(store.folder),
+        raw_public(load_or_create_encryption_key(store.folder)),
+    )
 
 
 def station_key(store: Store) -> StationKey:

@@ -16,10 +16,17 @@ from hypothesis import strategies as st
 
 from models.threshold import CriterionState
 from store.bundle import seal_file
-from store.keys import Ed25519PrivateKey, StationKey, public_key_file
+from store.keys import Ed25519PrivateKey, StationKey
 from store.station import set_role
 from store.store import Store
-from store.sync import export, import_files, own_events, station_key, sync_state
+from store.sync import (
+    export,
+    import_files,
+    own_events,
+    public_key_of,
+    station_key,
+    sync_state,
+)
 
 V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
 
@@ -45,21 +52,29 @@ def _station(folder: Path) -> tuple[str, str, list[str]]:
 def _key_file(folder: Path) -> Path:
     with Store.open(folder) as store:
         path = folder.parent / f"{folder.name}.cle"
-        path.write_bytes(public_key_file(store.station.id, station_key(store)))
+        path.write_bytes(public_key_of(store))
     return path
 
 
 def _trust(folder: Path, *others: Path) -> None:
-    from store.sync import confirm_trust
+    from store.sync import confirm_trust, read_key_file
 
     with Store.open(folder) as store:
         for other in others:
-            confirm_trust(store, _key_file(other))
+            path = _key_file(other)
+            confirm_trust(store, path, read_key_file(path).fingerprint)
 
 
-def _export(folder: Path, name: str, everything: bool = False) -> Path:
+def _id(folder: Path) -> str:
+    identity: str = json.loads((folder / "station.json").read_bytes())["id"]
+    return identity
+
+
+def _export(folder: Path, name: str, everything: bool = False, pour: Path | None = None) -> Path:
+    """A bundle for the folder's secretariat, or for the folder ``pour``."""
     with Store.open(folder) as store:
-        return export(store, folder.parent / name, everything=everything).path
+        recipient = None if pour is None else _id(pour)
+        return export(store, folder.parent / name, everything=everything, pour=recipient).path
 
 
 def _import(folder: Path, *paths: Path) -> Any:
@@ -108,9 +123,10 @@ def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
         assert export(a, station.parent / "tout.carnet", everything=True).events == len(
             own_events(a)
         )
-    # A receipt is for its station only.
-    assert "concerne le poste" in (_import(secretariat, receipt).files[0].error or "")
-    assert "ce poste même" in (_import(station, bundle).files[0].error or "")
+    # A receipt signed by the folder itself confirms nothing there.
+    assert "ce poste même" in (_import(secretariat, receipt).files[0].error or "")
+    # Its own bundle, encrypted to the secretariat, does not even open at the station.
+    assert "pas pour ce poste" in (_import(station, bundle).files[0].error or "")
 
 
 def test_importing_twice_or_overlapping_changes_nothing(pair: Any) -> None:
@@ -168,9 +184,11 @@ def conflicting(tmp_path: Path) -> tuple[Path, str, str, list[str]]:
     for folder in (b, s):
         with Store.open(folder):
             pass
-    _trust(b, a)
+    set_role(s, "secretariat")
+    _trust(b, a, s)
+    _trust(a, b, s)
     _trust(s, a, b)
-    _import(b, _export(a, "a1.carnet"))
+    _import(b, _export(a, "a1.carnet", pour=b))
     with Store.open(a) as sa:
         sa.mark_criteria(candidate, grid, [(criteria[4], V, "vu en situation")], "t")
     with Store.open(b) as sb:
@@ -232,12 +250,16 @@ def test_each_kind_of_bad_bundle_is_refused_whole(pair: Any) -> None:
     raw = good.read_bytes()
     assert "tronqué" in _refused(secretariat, raw[: len(raw) // 2])
     assert "tronqué" in _refused(secretariat, raw[:200])
-    assert "altéré" in _refused(secretariat, raw.replace(b"Jeanne Martin", b"Jeanne Dupont"))
+    # Encrypted: the candidate's name is nowhere in the file; one byte changed is caught.
+    assert b"Jeanne Martin" not in raw and b"Paul Tuteur" not in raw
+    middle = len(raw) - 100
+    altered = raw[:middle] + bytes([raw[middle] ^ 1]) + raw[middle + 1 :]
+    assert "altéré" in _refused(secretariat, altered)
     env = _envelope(good)
     env["header"]["count"] += 1
     assert "signature invalide" in _refused(secretariat, _with(good, env))
     env = _envelope(good)
-    env["version"] = 2
+    env["version"] = 3
     assert "version de format inconnue" in _refused(secretariat, _with(good, env))
     assert "pas un lot" in _refused(secretariat, b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     assert "pas un lot" in _refused(secretariat, b'{"bonjour": 1}')
@@ -331,9 +353,11 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
     for folder in (b, s):
         with Store.open(folder):
             pass
-    _trust(b, a)
+    set_role(s, "secretariat")
+    _trust(b, a, s)
+    _trust(a, b, s)
     _trust(s, a, b)
-    _import(b, _export(a, "a1.carnet"))
+    _import(b, _export(a, "a1.carnet", pour=b))
     with Store.open(a) as sa:
         sa.enter_mark(carriere, "ecrit", "12", "t")
         sa.sign_attestation(conseil, "gc.b1.c1", "tuteur", tutor, "Accueil d'un assuré.")

@@ -60,6 +60,14 @@ async def test_export_import_trust_and_receipt_in_the_app(
         pass
     set_role(secretariat, "secretariat")
     exchange = tmp_path / "maison" / "carnet-echanges"
+    # Bundles are encrypted to the secretariat: the station trusts its key first.
+    from store.sync import confirm_trust, public_key_of, read_key_file
+
+    key = tmp_path / "sec.cle"
+    with Store.open(secretariat) as store:
+        key.write_bytes(public_key_of(store))
+    with Store.open(station) as store:
+        confirm_trust(store, key, read_key_file(key).fingerprint)
 
     app = build_app(station)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -68,7 +76,7 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await pilot.press("e")
         await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
         await pilot.press("ctrl+s")
-        await until(lambda: "Lot n° 1 écrit" in _log(app), "l'export", pilot)
+        await until(lambda: "Lot n° 1 pour" in _log(app), "l'export", pilot)
         await pilot.press("k")
         await until(lambda: "Clé publique écrite" in _log(app), "la clé publique", pilot)
     bundles = list(exchange.glob("*.carnet"))
@@ -101,14 +109,6 @@ async def test_export_import_trust_and_receipt_in_the_app(
     # The receipt, written beside the bundle, goes back to the station, which trusts the
     # secretariat's key file.
     receipts = list(exchange.glob("accuse-*.carnet"))
-    with Store.open(secretariat) as store:
-        from store.keys import public_key_file
-        from store.sync import confirm_trust, station_key
-
-        key = tmp_path / "sec.cle"
-        key.write_bytes(public_key_file(store.station.id, station_key(store)))
-    with Store.open(station) as store:
-        confirm_trust(store, key)
     app = build_app(station)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await _sync_screen(app, pilot)

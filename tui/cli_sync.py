@@ -14,6 +14,8 @@ def add_parsers(sub: Any) -> None:
     station = sub.add_parser("station", help="l'identité du poste et sa clé publique")
     station.add_argument("--data", type=Path)
     station.add_argument("--out", type=Path, help="où écrire la clé publique (pour le secrétariat)")
+    station.add_argument("--nom", help="le nom de ce poste, tel que les autres le verront")
+    station.add_argument("--organisme", help="l'organisme de ce poste")
 
     init = sub.add_parser("init", help="prépare un dossier de données")
     init.add_argument("--data", type=Path)
@@ -22,13 +24,56 @@ def add_parsers(sub: Any) -> None:
     trust = sub.add_parser("trust", help="fait confiance à la clé publique d'un poste")
     trust.add_argument("keyfile", type=Path)
     trust.add_argument("--data", type=Path)
+    trust.add_argument(
+        "--empreinte",
+        help="l'empreinte de la clé, vérifiée avec ce poste (téléphone, papier)",
+    )
 
     export = sub.add_parser("export", help="écrit un lot signé pour le secrétariat")
     export.add_argument("--data", type=Path)
     export.add_argument("--out", type=Path, required=True)
     export.add_argument(
-        "--all", action="store_true", help="tout le poste, pas seulement le non confirmé"
+        "--all", action="store_true", help="tout, pas seulement ce que le destinataire n'a pas"
     )
+    export.add_argument(
+        "--pour",
+        metavar="IDENTIFIANT",
+        help="le destinataire (par défaut le secrétariat de confiance) : le lot est chiffré pour lui",
+    )
+
+    posts = sub.add_parser(
+        "postes", help="au secrétariat : les postes, leurs lots, trous et fourches"
+    )
+    posts.add_argument("--data", type=Path)
+    posts.add_argument("--json", action="store_true")
+    posts.add_argument(
+        "--tri",
+        default="nom",
+        choices=[
+            "nom",
+            "organisme",
+            "role",
+            "dernier_lot",
+            "evenements",
+            "trous",
+            "fourches",
+            "jours",
+        ],
+    )
+    posts.add_argument(
+        "--filtre", default="", help="texte, ou « silencieux », « trou », « fourche »"
+    )
+    posts.add_argument("--silence", type=int, default=30, help="jours sans lot avant l'alerte")
+
+    give = sub.add_parser(
+        "attribuer", help="au secrétariat : confie un candidat à un poste (et ses évaluateurs)"
+    )
+    give.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
+    give.add_argument("--poste", required=True, help="l'identifiant du poste destinataire")
+    give.add_argument(
+        "--evaluateur", action="append", default=[], help="identifiant (p-…) d'un évaluateur"
+    )
+    give.add_argument("--data", type=Path)
 
     imp = sub.add_parser("import", help="importe des lots ou des accusés de réception")
     imp.add_argument("files", type=Path, nargs="+", help="fichiers ou dossiers de fichiers .carnet")
@@ -43,6 +88,8 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
         "trust": _trust,
         "export": _export,
         "import": _import,
+        "attribuer": _assign,
+        "postes": _postes,
     }
     command = commands.get(args.command or "")
     return None if command is None else command(args, data)
@@ -56,22 +103,32 @@ def _with_store(data: Path, work: Callable[[Any], Any]) -> Any:
 
 
 def _station(args: argparse.Namespace, data: Path) -> int:
-    from store.keys import public_key_file
-    from store.sync import station_key
+    from store.station import set_identity
+    from store.sync import public_key_of, station_key
 
-    def show(store: Any) -> tuple[str, str, bytes, str]:
-        key = station_key(store)
-        return (
-            store.station.id,
-            key.fingerprint,
-            public_key_file(store.station.id, key),
-            (store.station.role),
-        )
+    name = None if args.nom is None else " ".join(args.nom.split())
+    organisme = None if args.organisme is None else " ".join(args.organisme.split())
+    for label, value in (("nom", name), ("organisme", organisme)):
+        if value is not None and not 1 <= len(value) <= 200:
+            raise CarnetError(f"--{label} : de 1 à 200 caractères")
 
-    station, fingerprint, public, role = _with_store(data, show)
-    out = args.out or data / f"{station}.cle"
+    def show(store: Any) -> tuple[Any, str, bytes]:
+        if name is not None or organisme is not None:
+            store.station = set_identity(
+                store.folder,
+                store.station.name if name is None else name,
+                store.station.organisme if organisme is None else organisme,
+            )
+        return store.station, station_key(store).fingerprint, public_key_of(store)
+
+    station, fingerprint, public = _with_store(data, show)
+    out = args.out or data / f"{station.id}.cle"
     write_new(out, public)
-    print(f"Poste : {station}" + (" (secrétariat)" if role == "secretariat" else ""))
+    print(f"Poste : {station.id}" + (" (secrétariat)" if station.secretariat else ""))
+    if station.name or station.organisme:
+        print(f"Nom : {station.name} — organisme : {station.organisme}")
+    else:
+        print("Sans nom ni organisme : carnet station --nom … --organisme … les donne.")
     print(f"Empreinte de la clé : {fingerprint}")
     print(f"Clé publique écrite dans {out}")
     return 0
@@ -88,15 +145,41 @@ def _init(args: argparse.Namespace, data: Path) -> int:
 
 
 def _trust(args: argparse.Namespace, data: Path) -> int:
-    from store.sync import confirm_trust
+    import sys
 
-    station, fingerprint, added = _with_store(
-        data, lambda store: confirm_trust(store, args.keyfile)
-    )
-    if added:
-        print(f"Confiance accordée au poste {station} (empreinte {fingerprint}).")
+    from store.keys import ROLE_TEXT
+    from store.sync import confirm_trust, read_key_file
+
+    key = read_key_file(args.keyfile)
+    typed = args.empreinte
+    print(f"Clé de {key.station} — {ROLE_TEXT[key.role]}")
+    if key.name or key.organisme:
+        print(f"Nom : {key.name} — organisme : {key.organisme}")
+    print(f"Empreinte : {key.fingerprint}")
+    from store.keys import TrustStore
+
+    held = TrustStore(data).keys.get(key.station) if data.is_dir() else None
+    if (
+        typed is None
+        and held is not None
+        and held.entry() | {"added": ""} == key.entry() | {"added": ""}
+    ):
+        print(f"{key.station} était déjà de confiance, tel quel : rien à faire.")
+        return 0
+    if typed is None:
+        if not sys.stdin.isatty():
+            raise CarnetError(
+                "vérifiez cette empreinte avec ce poste (téléphone, papier), puis relancez "
+                "avec --empreinte « … » : rien n'a été enregistré"
+            )
+        typed = input("Empreinte lue par ce poste (tapez-la pour confirmer) : ")
+    key, outcome = _with_store(data, lambda store: confirm_trust(store, args.keyfile, typed))
+    if outcome == "nouveau":
+        print(f"Confiance accordée à {key.station} ({ROLE_TEXT[key.role]}).")
+    elif outcome == "mis à jour":
+        print(f"{key.station} était déjà de confiance ; rôle, nom et organisme mis à jour.")
     else:
-        print(f"Le poste {station} était déjà de confiance (empreinte {fingerprint}).")
+        print(f"{key.station} était déjà de confiance (empreinte {key.fingerprint}).")
     return 0
 
 
@@ -104,8 +187,69 @@ def _export(args: argparse.Namespace, data: Path) -> int:
     from store.sync import export
 
     _require(data)
-    report = _with_store(data, lambda store: export(store, args.out, everything=args.all))
-    print(f"Lot n° {report.bundle} écrit dans {report.path} : {report.events} événement(s).")
+    report = _with_store(
+        data, lambda store: export(store, args.out, everything=args.all, pour=args.pour)
+    )
+    print(
+        f"Lot n° {report.bundle} pour {report.recipient} écrit dans {report.path} : "
+        f"{report.events} événement(s), chiffré pour son destinataire."
+    )
+    return 0
+
+
+def _postes(args: argparse.Namespace, data: Path) -> int:
+    import json
+    import sys
+
+    from store.stations import filter_rows, ranges_text, sort_rows, stations_view
+
+    _require(data)
+    if args.silence < 1:
+        raise CarnetError("--silence : au moins 1 jour")
+    rows = _with_store(data, lambda store: stations_view(store, silent_after=args.silence))
+    rows = filter_rows(sort_rows(rows, args.tri), args.filtre)
+    if args.json:
+        json.dump({"stations": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print("Aucun poste.")
+        return 0
+    for r in rows:
+        name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
+        last = (
+            f"lot n° {r['last_bundle']} du {r['last_bundle_created'][:10]}, il y a "
+            f"{r['days_since_last_bundle']} j"
+            if r["last_bundle"] is not None
+            else "aucun lot reçu"
+        )
+        flags = []
+        if r["silent"]:
+            flags.append("⚠ silencieux")
+        if r["gaps"]:
+            flags.append(f"⚠ manquent n° {ranges_text(r['gaps'])}")
+        if r["forks"]:
+            flags.append(f"⚠ FOURCHE au n° {', '.join(str(f['seq']) for f in r['forks'])}")
+        print(f"{name} — {r['role_text']} — {r['id']}")
+        print(
+            f"    {last} ; {r['events']} événement(s) reçu(s)" + "".join(f" ; {f}" for f in flags)
+        )
+    return 0
+
+
+def _assign(args: argparse.Namespace, data: Path) -> int:
+    from store.documents.lookup import find_candidate
+    from store.sync import assign
+
+    _require(data)
+
+    def give(store: Any) -> str:
+        candidate = find_candidate(store, args.candidate)
+        assign(store, candidate, args.poste, args.evaluateur, "secretariat")
+        return candidate
+
+    candidate = _with_store(data, give)
+    print(f"Candidat {candidate} confié au poste {args.poste} : son prochain lot le lui porte.")
     return 0
 
 
@@ -117,14 +261,22 @@ def _import(args: argparse.Namespace, data: Path) -> int:
     if not files:
         raise CarnetError("aucun fichier .carnet à importer")
     report = _with_store(data, lambda store: import_files(store, files, receipts_dir=args.receipts))
+    from store.keys import TrustStore
+
+    known = TrustStore(data).keys
+
+    def who(station: str) -> str:
+        key = known.get(station)
+        return f"{key.label} ({station})" if key is not None and key.name else station
+
     for result in report.files:
         if result.error:
             print(f"✘ {result.path} refusé : {result.error}")
         elif result.kind == "receipt":
-            print(f"✔ {result.path} : accusé de réception du secrétariat {result.station}")
+            print(f"✔ {result.path} : accusé de réception du secrétariat {who(result.station)}")
         else:
             print(
-                f"✔ {result.path} : poste {result.station}, {result.new_events} nouvel(s) "
+                f"✔ {result.path} : de {who(result.station)}, {result.new_events} nouvel(s) "
                 f"événement(s), {result.known_events} déjà reçu(s)"
             )
     for station, missing in report.gaps.items():

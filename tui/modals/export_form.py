@@ -1,24 +1,33 @@
-"""Export a signed bundle: where to write it (a new file, never an existing one), and whether
-to send everything or only what the secretariat has not confirmed yet."""
+"""Export a signed bundle: for whom (the secretariat, or at the secretariat a station), where
+to write it (a new file, never an existing one), and whether to send everything or only what
+the recipient is not known to have. The content is encrypted to the recipient."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from store.sync import ExportReport
 from tui.modals.form import FieldError, FormModal
 
 
 class ExportForm(FormModal[str | None]):
-    heading = "Exporter un lot pour le secrétariat"
+    heading = "Exporter un lot"
 
-    def __init__(self, folder: Path, station: str) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        station: str,
+        recipients: list[tuple[str, str]] | None = None,
+        default: str | None = None,
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.station = station
+        self.recipients = recipients or []  # (label, id) of the folders trusted here
+        self.default = default
 
     def _default(self) -> Path:
         number = 1
@@ -28,13 +37,19 @@ class ExportForm(FormModal[str | None]):
 
     def fields(self) -> ComposeResult:
         yield Static(
-            "Le lot contient les événements de ce poste que le secrétariat n'a pas encore "
-            "confirmés, signés par la clé du poste. Un lot n'est jamais réécrit.",
+            "Le lot contient ce que le destinataire n'a pas encore (les événements de ce poste "
+            "et ceux qu'il a reçus), signé par la clé du poste et chiffré pour le destinataire. "
+            "Un lot n'est jamais réécrit.",
             classes="form-detail",
         )
+        options = [(label, ident) for label, ident in self.recipients]
+        choice = Select(options, id="recipient", prompt="Destinataire", allow_blank=True)
+        if self.default is not None:
+            choice.value = self.default
+        yield from self.field("Pour", choice)
         yield from self.field("Fichier", Input(str(self._default()), id="path"))
         yield from self.field(
-            "", Checkbox("Tout le poste, y compris ce qui est déjà confirmé", id="all")
+            "", Checkbox("Tout, y compris ce que le destinataire a déjà", id="all")
         )
 
     async def submit(self) -> str | None:
@@ -49,7 +64,15 @@ class ExportForm(FormModal[str | None]):
         if not path.parent.is_dir():
             raise FieldError("path", f"Le dossier {path.parent} n'existe pas.")
         everything = self.query_one("#all", Checkbox).value
+        chosen = self.query_one("#recipient", Select).value
+        if not isinstance(chosen, str):
+            raise FieldError("recipient", "Choisissez le destinataire du lot.")
         from store.sync import export
 
-        report: ExportReport = await self.store(lambda s: export(s, path, everything=everything))
-        return f"Lot n° {report.bundle} écrit : {report.path} ({report.events} événement(s))."
+        report: ExportReport = await self.store(
+            lambda s: export(s, path, everything=everything, pour=chosen)
+        )
+        return (
+            f"Lot n° {report.bundle} pour {report.recipient} écrit : {report.path} "
+            f"({report.events} événement(s), chiffré)."
+        )

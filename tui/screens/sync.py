@@ -40,6 +40,8 @@ class SyncScreen(Screen[None]):
         Binding("e", "export", "Exporter un lot", id="export"),
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
+        Binding("n", "identity", "Nom du poste", id="identity"),
+        Binding("p", "stations", "Postes", id="stations"),
         Binding("t", "table", "Tableau consolidé", id="table"),
         Binding("l", "national_list", "Liste du jury national", id="national-list"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
@@ -54,14 +56,17 @@ class SyncScreen(Screen[None]):
         super().__init__()
         self.root = root or exchange_folder()
         self.selected: Path = self.root
+        self.identity = ("", "")
+        self.recipients: list[tuple[str, str]] = []
+        self.default_recipient: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="sync-station", classes="screen-title")
+        yield Static("", id="sync-station", classes="screen-title", markup=False)
         with Horizontal(id="sync-body"):
             yield DirectoryTree(self.root, id="sync-tree")
             with Vertical(id="sync-side"):
-                yield Static("", id="sync-selected")
+                yield Static("", id="sync-selected", markup=False)
                 yield ProgressBar(id="sync-progress", show_eta=False)
                 yield RichLog(id="sync-log", wrap=True, markup=False)
         yield Footer()
@@ -76,6 +81,8 @@ class SyncScreen(Screen[None]):
         from store.sync import covered, own_events, station_key, sync_state
 
         def describe(store: Any) -> tuple[str, str, str, str]:
+            self.identity = (store.station.name, store.station.organisme)
+            self._recipients(store)
             key = station_key(store)
             state = sync_state(store)
             seqs = [int(e["seq"]) for e in own_events(store)]
@@ -86,6 +93,10 @@ class SyncScreen(Screen[None]):
                 f"{exported - confirmed} exporté(s) non confirmé(s), {confirmed} confirmé(s)"
             )
             role = " — secrétariat central" if store.station.secretariat else ""
+            if store.station.name:
+                role += f" — {store.station.name} ({store.station.organisme})"
+            else:
+                role += " — sans nom (« n »)"
             return store.station.id, key.fingerprint, counts, role
 
         station, fingerprint, counts, role = await self.app.store_call(describe)  # type: ignore[attr-defined]
@@ -94,10 +105,24 @@ class SyncScreen(Screen[None]):
             f"Poste {station}{role} — empreinte {fingerprint}\n{counts}"
         )
 
+    def _recipients(self, store: Any) -> None:
+        """The folders a bundle can be for: the trusted ones that can be encrypted to; the
+        secretariat first, chosen by default at a station."""
+        from store.keys import ROLE_TEXT, TrustStore
+
+        keys = [k for k in TrustStore(store.folder).keys.values() if k.encryption is not None]
+        keys.sort(key=lambda k: (not k.secretariat, k.label))
+        self.recipients = [(f"{k.label} — {ROLE_TEXT[k.role]}", k.station) for k in keys]
+        secretariats = [k.station for k in keys if k.secretariat]
+        self.default_recipient = (
+            secretariats[0] if len(secretariats) == 1 and not store.station.secretariat else None
+        )
+
     def _show_selected(self) -> None:
         self.query_one("#sync-selected", Static).update(
             f"Sélection : {self.selected}\n« i » importe ce fichier, ou tous les .carnet de ce "
-            "dossier ; « e » exporte vers ce dossier ; « k » y écrit la clé publique du poste."
+            "dossier, ou fait confiance à cette clé publique (.cle) ; « e » exporte vers ce "
+            "dossier ; « k » y écrit la clé publique du poste."
         )
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
@@ -127,17 +152,19 @@ class SyncScreen(Screen[None]):
                 await self._show_station()
                 self.query_one("#sync-tree", DirectoryTree).reload()
 
-        self.app.push_screen(ExportForm(self._folder(), self.station), done)
+        self.app.push_screen(
+            ExportForm(self._folder(), self.station, self.recipients, self.default_recipient),
+            done,
+        )
 
     async def action_write_key(self) -> None:
-        from store.keys import public_key_file
-        from store.sync import station_key
+        from store.sync import public_key_of
         from tui.cli_sync import write_new
 
         target = self._folder() / f"{self.station}.cle"
 
         def write(store: Any) -> None:
-            write_new(target, public_key_file(store.station.id, station_key(store)))
+            write_new(target, public_key_of(store))
 
         try:
             await self.app.store_call(write)  # type: ignore[attr-defined]
@@ -165,9 +192,43 @@ class SyncScreen(Screen[None]):
         if files:
             self.query_one("#sync-tree", DirectoryTree).reload()
 
+    def action_stations(self) -> None:
+        from tui.screens.stations import StationsScreen
+
+        self.app.push_screen(StationsScreen())
+
+    def action_identity(self) -> None:
+        from tui.modals.station_form import StationForm
+
+        async def done(message: str | None) -> None:
+            if message:
+                self._log(Text(message, style="green"))
+                await self._show_station()
+
+        self.app.push_screen(StationForm(*self.identity), done)
+
+    def _trust_key_file(self, path: Path) -> None:
+        from store.sync import read_key_file
+        from tui.modals.trust_form import TrustForm
+
+        try:
+            key = read_key_file(path)
+        except CarnetError as exc:
+            self._log(Text(f"✘ {path.name} : {exc}", style="red"))
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self._log(Text(message, style="green"))
+
+        self.app.push_screen(TrustForm(path, key), done)
+
     def action_import(self) -> None:
         from store.sync import expand
 
+        if self.selected.is_file() and self.selected.suffix == ".cle":
+            self._trust_key_file(self.selected)
+            return
         files = expand([self.selected])
         if not files:
             self._log(Text("Aucun fichier .carnet ici.", style="yellow"))
@@ -219,8 +280,13 @@ class SyncScreen(Screen[None]):
 
         trusted = []
         for unknown in stations:
+            said = ""
+            if unknown.name or unknown.organisme:
+                said = f"\nIl se présente comme « {unknown.name} » ({unknown.organisme})."
+            if unknown.role == "secretariat":
+                said += "\nIl se présente comme le secrétariat : ses accusés confirmeront vos lots."
             question = (
-                f"Faire confiance au poste {unknown.station} ?\n\nEmpreinte de sa clé :\n"
+                f"Faire confiance au poste {unknown.station} ?{said}\n\nEmpreinte de sa clé :\n"
                 f"{unknown.fingerprint}\n\nVérifiez-la avec ce poste (téléphone, papier) avant "
                 "d'accepter : ses lots seront ensuite importés."
             )

@@ -1,0 +1,121 @@
+"""Forks: a station's folder copied (or restored) and written in two places. The same origin
+and sequence number with another hash is caught on import, both versions are kept aside, the
+station is flagged, and no receipt confirms the second history (no textual)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from models.threshold import CriterionState
+from store.bundle import seal_file
+from store.store import Store
+from store.sync import Ledger, SyncState, own_events, station_key
+from tests.test_sync import _export, _files, _import, _station, _trust
+
+N = CriterionState.NOT_VALIDATED
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    shutil.copytree(folder, to, ignore=shutil.ignore_patterns("carnet.lock"))
+    return to
+
+
+def _mark(folder: Path, candidate: str, grid: str, criterion: str, comment: str) -> None:
+    with Store.open(folder) as store:
+        store.mark_criteria(candidate, grid, [(criterion, N, comment)], "t")
+
+
+def _confirmed(folder: Path) -> list[list[int]]:
+    return SyncState.load(folder).acknowledged
+
+
+def forked(tmp_path: Path) -> tuple[Path, Path, Path, Path, Any]:
+    """a exports to s; a is copied to a2 (« restored from a copy »); both then write."""
+    a, s = tmp_path / "a", tmp_path / "s"
+    candidate, grid, criteria = _station(a)
+    with Store.open(s):
+        pass
+    from store.station import set_role
+
+    set_role(s, "secretariat")
+    _trust(s, a)
+    _trust(a, s)
+    first = _import(s, _export(a, "a1.carnet"))
+    assert not first.rejected
+    a2 = _copy(a, tmp_path / "a2")
+    _mark(a, candidate, grid, criteria[5], "sur le premier PC")
+    _mark(a2, candidate, grid, criteria[6], "sur la copie")
+    _mark(a2, candidate, grid, criteria[7], "sur la copie encore")
+    return a, a2, s, tmp_path, (candidate, grid, criteria)
+
+
+def test_a_copied_folder_is_caught_as_a_fork_and_never_confirmed(tmp_path: Path) -> None:
+    a, a2, s, _, (candidate, _, _) = forked(tmp_path)
+    good = _import(s, _export(a, "a2.carnet"))
+    assert not good.rejected and good.new_events == 1
+    before = {k: v for k, v in _files(s).items() if "dossiers" in k or k == "registry.json"}
+    report = _import(s, _export(a2, "copie.carnet"))
+    (result,) = report.files
+    # Today: « 0 nouvel(s), 2 déjà reçu(s) » and a receipt that confirms the copy's events.
+    assert result.fork and result.error is not None and result.error.startswith("FOURCHE")
+    assert "copié" in result.error and "restauré" in result.error and "Que faire" in result.error
+    assert result.new_events == 0 and not report.receipts
+    after = {k: v for k, v in _files(s).items() if "dossiers" in k or k == "registry.json"}
+    assert after == before, "nothing of a forked bundle is applied"
+    # Both versions kept aside, the station flagged.
+    aside = sorted((s / "a-part").iterdir())
+    assert len(aside) == 2
+    known = next(p for p in aside if p.name.endswith("-connu.json"))
+    (held,) = json.loads(known.read_bytes())
+    with Store.open(a) as sa:
+        mine = {e["seq"]: e for e in own_events(sa)}
+    assert held == mine[held["seq"]]
+    (fork,) = Ledger(s).forks[held["station"]]
+    assert fork["seq"] == held["seq"] and fork["known"] == held["hash"] != fork["received"]
+    # Importing it again: still a fork, still nothing applied, flagged once.
+    again = _import(s, _export(a2, "copie-2.carnet"))
+    assert again.files[0].fork
+    assert len(Ledger(s).forks[held["station"]]) == 1
+    with Store.open(s) as store:
+        comments = [e.payload.get("comment") for e in store.snapshot(candidate).events]
+    assert "sur le premier PC" in comments and "sur la copie" not in comments
+
+
+def test_a_receipt_confirms_only_the_history_it_names(tmp_path: Path) -> None:
+    a, a2, s, _, _ = forked(tmp_path)
+    report = _import(s, _export(a, "a2.carnet"))
+    (receipt,) = report.receipts
+    receipt_content = json.loads(receipt.read_bytes().partition(b"\n")[2])
+    assert all(len(head) == 3 for head in receipt_content["heads"])
+    _export(a2, "copie.carnet")  # the copy has exported too: its events await a receipt
+    before = _confirmed(a2)
+    back = _import(a2, receipt)
+    (result,) = back.files
+    assert result.error is not None and result.error.startswith("FOURCHE")
+    assert "Rien n'est confirmé" in result.error
+    assert _confirmed(a2) == before
+    # The folder that really sent them confirms them.
+    assert not _import(a, receipt).rejected
+    with Store.open(a) as sa:
+        state = SyncState.load(a)
+        assert state.status_of(e["seq"] for e in own_events(sa)) == "confirmé par le secrétariat"
+
+
+def test_a_fork_after_the_last_event_received_is_caught_at_the_chains_edge(
+    tmp_path: Path,
+) -> None:
+    a, a2, s, tmp, _ = forked(tmp_path)
+    _import(s, _export(a, "a2.carnet"))
+    # The copy sends only its newest event: its number is new, its previous hash is not ours.
+    with Store.open(a2) as store:
+        last = own_events(store)[-1:]
+        refs = {r.id: r.version for r in store.referentials.all()}
+        data = seal_file("bundle", store.station.id, station_key(store), 7, last, count=1,
+                         referentials=refs)  # fmt: skip
+    path = tmp / "dernier.carnet"
+    path.write_bytes(data)
+    (result,) = _import(s, path).files
+    assert result.fork and result.error is not None and "FOURCHE" in result.error

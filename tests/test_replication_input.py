@@ -1,0 +1,81 @@
+"""What a bundle's content says beside its events (heads, spines, holds, keys) comes from
+another folder: any shape is refused or ignored, never a crash (Hypothesis, no textual)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.bundle import BundleError, Header, Opened, check_events
+from store.chains import Chains
+from store.keys import Ed25519PrivateKey, StationKey, TrustedKey, TrustStore
+from store.replication import Knowledge, head_is_valid, sign_head, spine_hashes
+from store.sync import Exchange, _learn_holds, _vouched_keys
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=70),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _opened(content: Any) -> Opened:
+    header = Header(kind="bundle", station="poste-x", public_key="", fingerprint="", seq=1,
+                    created="", count=0, content_sha256="0" * 64)  # fmt: skip
+    return Opened(header, json.dumps(content).encode())
+
+
+@settings(max_examples=150, deadline=None)
+@given(heads=JSON, holds=JSON, keys=JSON, spines=JSON)
+def test_any_sections_are_read_or_refused(heads: Any, holds: Any, keys: Any, spines: Any) -> None:
+    content = {"events": [], "heads": heads, "holds": holds, "keys": keys, "spines": spines}
+    try:
+        checked = check_events(_opened(content), {})
+    except BundleError:
+        return
+    assert checked.events == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(head=JSON, spine=JSON)
+def test_any_head_or_spine_is_checked_not_trusted(head: Any, spine: Any) -> None:
+    key = StationKey(Ed25519PrivateKey.generate())
+    trusted = TrustedKey("poste-o", key.public, "")
+    assert not head_is_valid(trusted, "poste-o", head)
+    good = sign_head(key, "poste-o", ["ab" * 32, "cd" * 32])
+    assert head_is_valid(trusted, "poste-o", good)
+    assert not head_is_valid(trusted, "poste-autre", good)
+    assert spine_hashes(good, spine) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    holds=st.dictionaries(
+        st.text(max_size=10),
+        st.lists(
+            st.one_of(JSON, st.tuples(st.integers(-1, 9), st.integers(-1, 9), JSON).map(list)),
+            max_size=3,
+        ),
+        max_size=4,
+    ),
+    keys=st.lists(JSON, max_size=3),
+)
+def test_any_holds_or_keys_are_refused_or_ignored(
+    tmp_path_factory: Any, holds: Any, keys: Any
+) -> None:
+    folder: Path = tmp_path_factory.mktemp("f")
+    sync = Exchange(TrustStore(folder), Knowledge(folder))
+    _learn_holds(sync, Chains(folder), "poste-s", holds, "poste-moi")
+    for ranges in sync.knowledge.known("poste-s").values():
+        assert all(1 <= a <= b for a, b in ranges)
+    try:
+        vouched = _vouched_keys(sync.trust, keys, "poste-s")
+    except BundleError:
+        return
+    assert all(k.role == "poste" for k in vouched.values())
