@@ -42,18 +42,25 @@ from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.threshold import CriterionState
-from store.atomic import atomic_write, atomic_write_many, clean_stale_temporaries
+from store.atomic import atomic_write, clean_stale_temporaries
 from store.career import CareerActions
 from store.draft import Draft
-from store.errors import ConflictError, DiskWriteError, StoreError
+from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
-from store.journal import GENESIS_HEAD, Entry, Head, Journal
+from store.journal import GENESIS_HEAD, Entry, Head, Journal, MissingEvent
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
 from store.lost import load_lost
+from store.migrate import migrate_folder
 from store.recovery import RecoveryReport, restore
 from store.station import Station, load_or_create_station
-from store.storage import SafeJSONStorage, parse_tables
+from store.storage import (
+    AppendOnlyStorage,
+    FileLog,
+    append_many,
+    parse_tables,
+    tail_documents,
+)
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
@@ -126,11 +133,23 @@ class Store(CareerActions):
     def _start(self) -> None:
         clean_stale_temporaries(self.folder)
         clean_stale_temporaries(self.folder / DOSSIERS)
+        migrate_folder(self.folder)
         self.station = load_or_create_station(self.folder)
         self._lost = load_lost(self.folder)
         journal = Journal(self.folder)
-        head = journal.recover(self._holds)
+        try:
+            head = journal.recover(self._holds)
+        except MissingEvent as exc:
+            journal.close()
+            raise self._missing(exc.entry) from None
+        except BaseException:
+            journal.close()
+            raise
         lost = head is GENESIS_HEAD and not journal.verified_empty and self._any_dossier()
+        if head is not None and not lost and self._newest_own_seq() > head.seq:
+            # The journal is behind what the dossiers hold (cut short, or an older copy): the
+            # highest sequence found anywhere wins, never a number used twice.
+            head = None
         if head is None or lost:
             journal.close()
             Journal.rebuild(self.folder, self._scan_entries())
@@ -194,36 +213,27 @@ class Store(CareerActions):
         holds is skipped. Returns how many were added."""
         if threading.get_ident() != self._owner:
             raise StoreError("écriture hors du fil d'écriture unique")
-        writes: list[tuple[Path, bytes]] = []
+        additions: list[tuple[Path, list[dict[str, Any]]]] = []
         added = 0
         for dossier, raws in batches.items():
             if dossier == REGISTRY:
                 self._registry.db.close()
             else:
                 self.forget(dossier)
-            path = self.path_of(dossier)
-            try:
-                data: dict[str, Any] = parse_tables(path.read_bytes(), path)
-            except FileNotFoundError:
-                data = {}
-            table = dict(data.get(EVENTS, {}))
-            held = {doc.get("id") for doc in table.values()}
-            before = len(table)
+            held = {doc.get("id") for doc in self._raw_events(dossier).values()}
+            new = []
             for raw in raws:
                 if raw["id"] in held or raw["station"] == self.station.id:
                     continue
                 held.add(raw["id"])
-                table[str(len(table) + 1)] = raw
-            if len(table) > before:
-                added += len(table) - before
-                body = {**data, EVENTS: table}
-                writes.append(
-                    (path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
-                )
-        if writes and self.head is GENESIS_HEAD and self._journal is not None:
+                new.append(raw)
+            if new:
+                added += len(new)
+                additions.append((self.path_of(dossier), new))
+        if additions and self.head is GENESIS_HEAD and self._journal is not None:
             self._journal.mark_empty()
         try:
-            atomic_write_many(writes)
+            append_many(EVENTS, additions)
         except OSError as exc:
             raise _disk_error(exc) from exc
         finally:
@@ -251,6 +261,53 @@ class Store(CareerActions):
             raise
         return any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events)
 
+    def _missing(self, entry: Entry) -> CorruptFileError:
+        path = self.path_of(entry.dossier)
+        where = "absent" if not path.exists() else "qui ne le contient pas"
+        return CorruptFileError(
+            path,
+            f"le journal nomme l'événement n° {entry.seq} de ce dossier, {where}",
+            None,
+            repairable=True,
+        )
+
+    def _newest_own_seq(self, files: int = 4) -> int:
+        """The highest own sequence number at the end of the most recently written files: a
+        cheap check, at every start, that the journal is not behind the dossiers."""
+        paths = [self.folder / REGISTRY_FILE, *(self.folder / DOSSIERS).glob("c-*.json")]
+        stamped = []
+        for path in paths:
+            with contextlib.suppress(OSError):
+                stamped.append((path.stat().st_mtime_ns, path))
+        highest = 0
+        for _, path in heapq.nlargest(files, stamped):
+            for doc in tail_documents(path):
+                if doc.get("station") == self.station.id and isinstance(doc.get("seq"), int):
+                    highest = max(highest, doc["seq"])
+        return highest
+
+    def _torn_check(self, path: Path, log: FileLog) -> None:
+        """A last line without its newline is a write never acknowledged, unless the journal
+        names an event of this dossier that the file no longer holds: then it is damage."""
+        assert self._journal is not None
+        dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
+        held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
+        lost = self._lost.get(dossier, ())
+        missing = [
+            e.seq
+            for e in self._journal.entries()
+            if e.dossier == dossier and (e.seq, e.hash) not in held and e.seq not in lost
+        ]
+        if missing:
+            listed = ", ".join(str(s) for s in missing[:10]) + ("…" if len(missing) > 10 else "")
+            raise CorruptFileError(
+                path,
+                f"fin du fichier coupée : {len(missing)} événement(s) enregistré(s) manquent "
+                f"(n° {listed})",
+                None,
+                repairable=True,
+            )
+
     def _scan_entries(self) -> Iterator[Entry]:
         for dossier in (REGISTRY, *self.candidate_ids()):
             for raw in self._raw_events(dossier).values():
@@ -263,7 +320,7 @@ class Store(CareerActions):
         if item is not None:
             self._open.move_to_end(dossier)
             return item
-        db = TinyDB(self.path_of(dossier), storage=SafeJSONStorage)
+        db = TinyDB(self.path_of(dossier), storage=AppendOnlyStorage, torn_check=self._torn_check)
         try:
             table = db.table(EVENTS)
             raw = db.storage.read() or {}
@@ -323,21 +380,12 @@ class Store(CareerActions):
 
     @staticmethod
     def _write_events(item: _Open, events: list[Event]) -> None:
-        """Adds the events to the dossier's events table in one durable write.
-
-        Straight through the storage rather than ``Table.insert_multiple``, which rebuilds the
-        whole table twice per write; the file format stays TinyDB's, and ids stay 1, 2, 3…
-        """
+        """Appends the events to the dossier's events table in one durable write (the
+        storage's append: a cost that follows the events added, not the dossier's size)."""
         storage = item.db.storage
-        data = storage.read() or {}
-        table = dict(data.get(EVENTS, {}))
-        next_id = len(table) + 1
-        for event in events:
-            table[str(next_id)] = event.stored()
-            next_id += 1
-        storage.write({**data, EVENTS: table})
+        assert isinstance(storage, AppendOnlyStorage)
+        storage.append(EVENTS, [event.stored() for event in events])
         item.table.clear_cache()
-        item.table._next_id = None  # TinyDB's own counter, should anything insert through it
 
     def _seal(
         self, dossier: str, drafts: Sequence[Draft], author: str, ids: Sequence[str]
