@@ -39,6 +39,9 @@ class SummaryIndex:
             if raw.get("format") == FORMAT and isinstance(raw.get("entries"), dict):
                 self._entries = raw["entries"]
 
+    def names(self) -> list[str]:
+        return list(self._entries)
+
     def get(self, dossier: str, key: list[int] | None) -> dict[str, Any] | None:
         entry = self._entries.get(dossier)
         if entry is None or key is None or entry.get("key") != key:

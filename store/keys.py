@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from models.events import utc_now
 from store.atomic import atomic_write
 from store.errors import CorruptFileError, StoreError
+from store.station import record_key, refuse_new_key
 
 KEY_NAME = "station.key"
 TRUSTED_NAME = "trusted.json"
@@ -58,6 +59,7 @@ def load_or_create_key(folder: Path) -> StationKey:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        refuse_new_key(folder)  # the station had a key: a new one would fork its identity
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -66,6 +68,7 @@ def load_or_create_key(folder: Path) -> StationKey:
         )
         atomic_write(path, pem, keep_backup=True)
         os.chmod(path, 0o600)
+        record_key(folder, pem)  # its fingerprint, so that a lost or changed key is noticed
         return StationKey(private)
     try:
         loaded = serialization.load_pem_private_key(raw, password=None)

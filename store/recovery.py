@@ -20,11 +20,20 @@ from typing import Any
 from models.events import Event, EventError, utc_now
 from store.atomic import atomic_write, backup_path
 from store.errors import CorruptFileError
+from store.index import SummaryIndex
 from store.journal import JOURNAL_NAME, Entry, Journal
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
 from store.lost import load_lost, record_lost
 from store.migrate import data_files, is_v1, parse_v1
+from store.station import (
+    KEY_FILE,
+    STATION_NAME,
+    Station,
+    key_digest,
+    parse_station,
+    write_station,
+)
 from store.storage import HASH_LEN, chain, parse_log, record_lines, write_new_file
 
 
@@ -36,6 +45,8 @@ class RecoveryReport:
     lost: dict[str, list[int]] = field(default_factory=dict)
     # Records that did not verify and were left out (events of other stations among them).
     dropped: dict[str, int] = field(default_factory=dict)
+    # Dossiers named by the journal or the index whose file is gone.
+    absent: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"Réparé : {p}" for p in self.restored]
@@ -43,6 +54,7 @@ class RecoveryReport:
             f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {p}"
             for p in self.unrecoverable
         ]
+        out += [f"Dossier absent : {d} (son fichier n'existe plus)" for d in self.absent]
         for name, count in self.dropped.items():
             out.append(f"{name} : {count} enregistrement(s) illisible(s) écarté(s)")
         for dossier, seqs in self.lost.items():
@@ -62,6 +74,7 @@ def restore(folder: Path) -> RecoveryReport:
     report = RecoveryReport()
     entries = _journal_entries(folder)
     known_lost = load_lost(folder)
+    _restore_side_files(folder, entries, report)
     for path in data_files(folder):
         if not path.exists():
             continue
@@ -88,13 +101,123 @@ def restore(folder: Path) -> RecoveryReport:
         if missing:
             # Cut short (or a torn tail that held acknowledged events): the rest stands.
             _salvage(path, raw, dossier, named, report)
+    absent = _absent_dossiers(folder, entries, known_lost)
+    for dossier in absent:
+        report.absent.append(dossier)
+        report.lost[dossier] = [e.seq for e in entries if e.dossier == dossier]
     for dossier, seqs in report.lost.items():
         report.lost[dossier] = [s for s in seqs if s not in known_lost.get(dossier, ())]
-    lost = {d: s for d, s in report.lost.items() if s}
+    lost = {d: s for d, s in report.lost.items() if s or d in absent}
     report.lost = lost
     if lost:
         record_lost(folder, lost)
     return report
+
+
+def _absent_dossiers(
+    folder: Path, entries: list[Entry], known_lost: dict[str, list[int]]
+) -> list[str]:
+    named = {e.dossier for e in entries} | set(SummaryIndex(folder).names())
+    present = {p.stem for p in data_files(folder)[1:]}
+    return sorted(
+        d for d in named if d.startswith("c-") and d not in present and d not in known_lost
+    )
+
+
+SIDE_FILES = ("sync.json", "ledger.json", "trusted.json")
+
+
+def _restore_side_files(folder: Path, entries: list[Entry], report: RecoveryReport) -> None:
+    """The small files kept with a backup of their own: the station's identity and key, what
+    was exported and received, the trusted keys. Restored when missing or unreadable."""
+    station_path = folder / STATION_NAME
+    station: Station | None = None
+    try:
+        station = parse_station(station_path.read_bytes(), station_path)
+    except (OSError, CorruptFileError):
+        station = _restore_station(folder, entries, report)
+    key_path = folder / KEY_FILE
+    key_ok = key_path.exists() and (
+        station is None or station.key is None or key_digest(key_path.read_bytes()) == station.key
+    )
+    if not key_ok and (station is None or station.key is not None):
+        backup = backup_path(key_path)
+        if (
+            station is not None
+            and backup.exists()
+            and key_digest(backup.read_bytes()) == station.key
+        ):
+            _replace_from(key_path, backup.read_bytes(), report)
+        elif station is not None and station.key is not None:
+            report.unrecoverable.append(key_path)
+    for name in SIDE_FILES:
+        path = folder / name
+        if not path.exists() and not backup_path(path).exists():
+            continue
+        if _json_object(path) is None:
+            good = _json_object(backup_path(path))
+            if good is None:
+                report.unrecoverable.append(path)
+            else:
+                _replace_from(path, good, report)
+
+
+def _json_object(path: Path) -> bytes | None:
+    try:
+        raw = path.read_bytes()
+        return raw if isinstance(json.loads(raw), dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _replace_from(path: Path, good: bytes, report: RecoveryReport) -> None:
+    if path.exists():
+        _set_aside(path)
+    atomic_write(path, good, keep_backup=False)
+    os.chmod(path, 0o600)
+    report.restored.append(path)
+
+
+def _restore_station(folder: Path, entries: list[Entry], report: RecoveryReport) -> Station | None:
+    path = folder / STATION_NAME
+    backup = backup_path(path)
+    try:
+        station = parse_station(backup.read_bytes(), backup)
+    except (OSError, CorruptFileError):
+        rebuilt = _station_from_events(folder, entries)
+        if rebuilt is None:
+            if path.exists() or entries:
+                report.unrecoverable.append(path)
+            return None
+        if path.exists():
+            _set_aside(path)
+        write_station(folder, rebuilt)
+        report.restored.append(path)
+        return rebuilt
+    _replace_from(path, backup.read_bytes(), report)
+    return station
+
+
+def _station_from_events(folder: Path, entries: list[Entry]) -> Station | None:
+    """The station's id is that of the events its journal names (seq and hash agree)."""
+    if not entries:
+        return None
+    wanted = {(e.seq, e.hash): e.dossier for e in entries[-50:]}
+    for path in data_files(folder):
+        try:
+            log = parse_log(path.read_bytes(), path)
+        except (OSError, CorruptFileError):
+            continue
+        for doc in log.tables.get(EVENTS, {}).values():
+            if (doc.get("seq"), doc.get("hash")) in wanted:
+                first = min(
+                    (d.get("ts") for d in log.tables[EVENTS].values() if d.get("ts")),
+                    default=utc_now(),
+                )
+                key_path = folder / KEY_FILE
+                key = key_digest(key_path.read_bytes()) if key_path.exists() else None
+                return Station(str(doc["station"]), str(first), "poste", key)
+    return None
 
 
 def _journal_entries(folder: Path) -> list[Entry]:

@@ -47,13 +47,13 @@ from store.career import CareerActions
 from store.draft import Draft
 from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
-from store.journal import GENESIS_HEAD, Entry, Head, Journal, MissingEvent
+from store.journal import GENESIS_HEAD, JOURNAL_NAME, Entry, Head, Journal, MissingEvent
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
 from store.lost import load_lost
 from store.migrate import migrate_folder
 from store.recovery import RecoveryReport, restore
-from store.station import Station, load_or_create_station
+from store.station import Station, check_key, load_or_create_station
 from store.storage import (
     AppendOnlyStorage,
     FileLog,
@@ -64,6 +64,7 @@ from store.storage import (
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
+_JOURNAL_DOSSIER = re.compile(rb'"dossier": "(c-[0-9a-f]+)"')
 _WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
 
@@ -134,7 +135,13 @@ class Store(CareerActions):
         clean_stale_temporaries(self.folder)
         clean_stale_temporaries(self.folder / DOSSIERS)
         migrate_folder(self.folder)
-        self.station = load_or_create_station(self.folder)
+        journal_path = self.folder / JOURNAL_NAME
+        has_events = (
+            journal_path.exists() and journal_path.stat().st_size > 0
+        ) or self._any_dossier()
+        self.station = check_key(
+            self.folder, load_or_create_station(self.folder, has_events=has_events)
+        )
         self._lost = load_lost(self.folder)
         journal = Journal(self.folder)
         try:
@@ -259,7 +266,33 @@ class Store(CareerActions):
             if entry.dossier != REGISTRY and not _DOSSIER_ID.match(entry.dossier):
                 return False
             raise
-        return any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events)
+        if any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events):
+            return True
+        if not self.path_of(entry.dossier).exists():
+            # A dead intent may create a dossier; but a dossier the journal named before this
+            # write existed, and its absence is a loss, never a number to reuse.
+            first = entry.batch if entry.batch is not None else entry.seq
+            journal = Journal(self.folder)
+            try:
+                if any(e.dossier == entry.dossier and e.seq < first for e in journal.entries()):
+                    raise MissingEvent(entry)
+            finally:
+                journal.close()
+        return False
+
+    def known_dossiers(self) -> set[str]:
+        """Every dossier this folder should hold: named by the journal or the index."""
+        names = set(self._index.names())
+        with contextlib.suppress(OSError):
+            data = (self.folder / JOURNAL_NAME).read_bytes()
+            names.update(m.decode() for m in _JOURNAL_DOSSIER.findall(data))
+        return {n for n in names if _DOSSIER_ID.match(n)}
+
+    def missing_dossiers(self) -> list[str]:
+        """Dossiers named by the journal or the index whose file is absent, unless ``carnet
+        recover`` recorded them as lost."""
+        present = set(self.candidate_ids())
+        return sorted(d for d in self.known_dossiers() - present if d not in self._lost)
 
     def _missing(self, entry: Entry) -> CorruptFileError:
         path = self.path_of(entry.dossier)
@@ -476,6 +509,19 @@ class Store(CareerActions):
         index where the dossier has not changed since, from its events otherwise. A dossier
         that cannot be read is listed apart, never skipped in silence."""
         listing = Listing()
+        for candidate in self.missing_dossiers():
+            path = self.path_of(candidate)
+            listing.unreadable.append(
+                (
+                    candidate,
+                    CorruptFileError(
+                        path,
+                        "fichier absent, alors que le journal ou l'index le nomment",
+                        None,
+                        repairable=True,
+                    ),
+                )
+            )
         for candidate in self.candidate_ids():
             key = file_key(self.path_of(candidate))
             record = self._index.get(candidate, key)
