@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
     )
     recover.add_argument("--data", type=Path)
+    verify = sub.add_parser(
+        "verify", help="vérifie l'intégrité complète du dossier de données, sans rien changer"
+    )
+    verify.add_argument("--data", type=Path)
+    verify.add_argument("--json", action="store_true", help="le rapport en JSON")
     add_sync_parsers(sub)
     return parser
 
@@ -124,6 +129,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _referentiels(as_json=args.json)
     if args.command == "recover":
         return _recover(data or default_data_dir())
+    if args.command == "verify":
+        return _verify(data or default_data_dir(), as_json=args.json)
     done = dispatch_sync(args, data or default_data_dir())
     if done is not None:
         return done
@@ -248,6 +255,18 @@ def _referentiels(*, as_json: bool) -> int:
                 )
                 print(f"  {e.title} : /{e.scale}, coefficient {e.coefficient}{elim}")
     return 0
+
+
+def _verify(data: Path, *, as_json: bool) -> int:
+    from store.verify import verify
+
+    _require_data(data)
+    report = verify(data)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write("".join(line + "\n" for line in report.lines()))
+    return 0 if report.ok else 1
 
 
 def _recover(data: Path) -> int:
