@@ -30,8 +30,9 @@ def file_key(path: Path) -> list[int] | None:
 
 
 class SummaryIndex:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
         self.path = folder / INDEX_NAME
+        self._read_only = read_only  # a reader without the lock leaves the caches to the writer
         self._entries: dict[str, dict[str, Any]] = {}
         self._dirty = False
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
@@ -56,7 +57,7 @@ class SummaryIndex:
         self._dirty = True
 
     def flush(self) -> None:
-        if not self._dirty:
+        if not self._dirty or self._read_only:
             return
         data = json.dumps({"format": FORMAT, "entries": self._entries}, ensure_ascii=False)
         roster = {

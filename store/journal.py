@@ -183,6 +183,25 @@ class Journal:
         atomic_write(folder / JOURNAL_NAME, b"".join(e.line() for e in ordered))
 
 
+def journal_entries(folder: Path) -> list[Entry]:
+    """The journal's readable entries, read without opening it for writing."""
+    found = []
+    try:
+        with open(folder / JOURNAL_NAME, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # a write under way or torn
+                try:
+                    entry = _parse(line)
+                except JournalDamaged:
+                    continue
+                if entry is not None:
+                    found.append(entry)
+    except FileNotFoundError:
+        pass
+    return found
+
+
 class MissingEvent(Exception):
     """The journal names an event, older than the last write, that its dossier lacks."""
 

@@ -224,10 +224,11 @@ class AppendOnlyStorage(Storage):
             except FileNotFoundError:
                 return None
             log = parse_log(raw, self.path)
-            if log.torn and self._writer:
+            if log.torn:
                 if self._torn_check is not None:
                     self._torn_check(self.path, log)
-                _cut(self.path, log.size)
+                if self._writer:
+                    _cut(self.path, log.size)
             self._log = log
         return self._log
 

@@ -47,13 +47,21 @@ from store.career import CareerActions
 from store.draft import Draft
 from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
-from store.journal import GENESIS_HEAD, JOURNAL_NAME, Entry, Head, Journal, MissingEvent
+from store.journal import (
+    GENESIS_HEAD,
+    JOURNAL_NAME,
+    Entry,
+    Head,
+    Journal,
+    MissingEvent,
+    journal_entries,
+)
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
 from store.lost import load_lost
-from store.migrate import migrate_folder
+from store.migrate import data_files, is_v1, migrate_folder
 from store.recovery import RecoveryReport, restore
-from store.station import Station, check_key, load_or_create_station
+from store.station import STATION_NAME, Station, check_key, load_or_create_station, parse_station
 from store.storage import (
     AppendOnlyStorage,
     FileLog,
@@ -108,13 +116,25 @@ class Store(CareerActions):
         self.station: Station
         self.head: Head = GENESIS_HEAD
         self._journal: Journal | None = None
+        self._read_only = False
         # Where event times come from; the demo sets a simulated clock to write past histories.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # --- life cycle -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, referentials: Referentials | None = None) -> Store:
+    def open(
+        cls, folder: Path, referentials: Referentials | None = None, *, read_only: bool = False
+    ) -> Store:
+        """Opens the store as the writer (with the data lock), or ``read_only`` without it:
+        a reader (``carnet status``, ``dossier``, ``tableau``) works while the app is open,
+        each dossier read as the complete records written so far (a write under way only adds
+        lines after them). A folder that still needs its migration is opened as the writer."""
+        if read_only and folder.is_dir() and not any(is_v1(p) for p in data_files(folder)):
+            store = cls(folder, referentials)
+            store._read_only = True
+            store._start_reading()
+            return store
         try:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / DOSSIERS).mkdir(exist_ok=True)
@@ -171,7 +191,31 @@ class Store(CareerActions):
         self._people = _people_in(self._registry.events)
         self._index = SummaryIndex(self.folder)
 
+    def _start_reading(self) -> None:
+        path = self.folder / STATION_NAME
+        try:
+            self.station = parse_station(path.read_bytes(), path)
+        except FileNotFoundError:
+            journal_path = self.folder / JOURNAL_NAME
+            has_events = (
+                journal_path.exists() and journal_path.stat().st_size > 0
+            ) or self._any_dossier()
+            if has_events:
+                load_or_create_station(self.folder, has_events=True)  # raises, in French
+            self.station = Station(id="", created="")
+        if self.station.key is not None:
+            check_key(self.folder, self.station)
+        self._lost = load_lost(self.folder)
+        self._registry = self._load(REGISTRY)  # an absent registry is read as no one
+        self._people = _people_in(self._registry.events)
+        self._index = SummaryIndex(self.folder, read_only=True)
+
     def close(self) -> None:
+        if self._read_only:
+            for item in self._open.values():
+                item.db.close()
+            self._open.clear()
+            return
         # Open dossiers are in memory: index them now so the next start lists them for free.
         for candidate in list(self._open):
             with contextlib.suppress(StoreError):
@@ -320,16 +364,21 @@ class Store(CareerActions):
         return highest
 
     def _torn_check(self, path: Path, log: FileLog) -> None:
-        """A last line without its newline is a write never acknowledged, unless the journal
-        names an event of this dossier that the file no longer holds: then it is damage."""
-        assert self._journal is not None
+        """A last line without its newline is a write never acknowledged (or, for a reader,
+        one under way: the journal's last write), unless the journal names an older event of
+        this dossier that the file no longer holds: then it is damage."""
         dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
         held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
         lost = self._lost.get(dossier, ())
+        entries = journal_entries(self.folder)
+        in_flight = entries[-1].batch or entries[-1].seq if self._read_only and entries else None
         missing = [
             e.seq
-            for e in self._journal.entries()
-            if e.dossier == dossier and (e.seq, e.hash) not in held and e.seq not in lost
+            for e in entries
+            if e.dossier == dossier
+            and (e.seq, e.hash) not in held
+            and e.seq not in lost
+            and (in_flight is None or e.seq < in_flight)
         ]
         if missing:
             listed = ", ".join(str(s) for s in missing[:10]) + ("…" if len(missing) > 10 else "")
@@ -353,7 +402,12 @@ class Store(CareerActions):
         if item is not None:
             self._open.move_to_end(dossier)
             return item
-        db = TinyDB(self.path_of(dossier), storage=AppendOnlyStorage, torn_check=self._torn_check)
+        db = TinyDB(
+            self.path_of(dossier),
+            storage=AppendOnlyStorage,
+            writer=not self._read_only,
+            torn_check=self._torn_check,
+        )
         try:
             table = db.table(EVENTS)
             raw = db.storage.read() or {}
@@ -379,6 +433,8 @@ class Store(CareerActions):
         """Seals, journals and durably stores events; the state changes only once they are."""
         if threading.get_ident() != self._owner:
             raise StoreError("écriture hors du fil d'écriture unique")
+        if self._read_only:
+            raise StoreError("lecture seule : rien n'est enregistré par cette commande")
         if not drafts:
             return []
         assert self._journal is not None

@@ -138,7 +138,8 @@ def test_second_instance_is_refused_from_the_command(
     from store.store import Store
 
     with Store.open(demo_dir):
-        code, _, err = _run(capsys, "status", "--data", str(demo_dir))
+        # A reader is welcome (tests/test_readers.py); a second writer is not.
+        code, _, err = _run(capsys, "recover", "--data", str(demo_dir))
     assert code == 3 and "Une autre instance de carnet" in err
 
 

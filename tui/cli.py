@@ -176,7 +176,8 @@ def _status(data: Path, *, as_json: bool) -> int:
 
     _require_data(data)
 
-    with Writer(data) as writer:
+    # A reader: no lock, so it works while the app is open on the same folder.
+    with Writer(data, read_only=True) as writer:
         listing = writer.call(lambda store: store.summaries())
     if listing.unreadable:
         # Never a partial list that looks whole: the secretariat's scripts would miss someone.
@@ -186,8 +187,8 @@ def _status(data: Path, *, as_json: bool) -> int:
     records = listing.records
     records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
     if as_json:
-        json.dump({"candidates": records}, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        # In one piece: json.dump writes token by token, slow on an unbuffered pipe.
+        sys.stdout.write(json.dumps({"candidates": records}, ensure_ascii=False, indent=1) + "\n")
         return 0
     if not records:
         print("Aucun candidat.")

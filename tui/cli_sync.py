@@ -61,10 +61,10 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
     return None if command is None else command(args, data)
 
 
-def _with_store(data: Path, work: Callable[[Any], Any]) -> Any:
+def _with_store(data: Path, work: Callable[[Any], Any], *, read_only: bool = False) -> Any:
     from store.writer import Writer
 
-    with Writer(data) as writer:
+    with Writer(data, read_only=read_only) as writer:
         return writer.call(work)
 
 
@@ -157,7 +157,7 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
     def build(store: Any) -> bytes:
         return dossier_pdf(store, find_candidate(store, args.candidate))
 
-    pdf = _with_store(data, build)
+    pdf = _with_store(data, build, read_only=True)  # works while the app is open
     write_new(args.out, pdf)
     print(f"Dossier de certification écrit dans {args.out}")
     return 0
@@ -171,7 +171,7 @@ def _tableau(args: argparse.Namespace, data: Path) -> int:
     if suffix not in {".xlsx", ".csv"}:
         raise CarnetError("le tableau s'écrit en .xlsx ou en .csv")
     maker = consolidated_xlsx if suffix == ".xlsx" else consolidated_csv
-    write_new(args.out, _with_store(data, maker))
+    write_new(args.out, _with_store(data, maker, read_only=True))
     print(f"Tableau consolidé écrit dans {args.out}")
     return 0
 
