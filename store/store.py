@@ -57,7 +57,7 @@ from store.journal import (
     journal_entries,
 )
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
-from store.lock import DataLock
+from store.lock import DataLock, writer_active
 from store.lost import load_lost
 from store.migrate import data_files, is_v1, migrate_folder
 from store.recovery import RecoveryReport, restore
@@ -371,7 +371,11 @@ class Store(CareerActions):
         held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
         lost = self._lost.get(dossier, ())
         entries = journal_entries(self.folder)
-        in_flight = entries[-1].batch or entries[-1].seq if self._read_only and entries else None
+        in_flight = (
+            entries[-1].batch or entries[-1].seq
+            if self._read_only and entries and writer_active(self.folder)
+            else None
+        )
         missing = [
             e.seq
             for e in entries

@@ -45,3 +45,18 @@ def test_a_reader_never_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["status", "--data", str(data), "--json"]) == 0
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_reader_alone_counts_the_last_write_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No writer holds the folder: a cut in the last write is damage, not a write under way."""
+    data = tmp_path / "data"
+    assert main(["demo", "--data", str(data), "--candidates", "3"]) == 0
+    last = json.loads((data / "journal.log").read_text().splitlines()[-1])["dossier"]
+    victim = data / "dossiers" / f"{last}.json"
+    raw = victim.read_bytes()
+    victim.write_bytes(raw[: len(raw) - 40])
+    capsys.readouterr()
+    assert main(["status", "--data", str(data)]) == 1
+    assert str(victim) in capsys.readouterr().err
