@@ -46,35 +46,6 @@ def atomic_write(path: Path, data: bytes, *, keep_backup: bool = True) -> None:
     fsync_dir(path.parent)
 
 
-def atomic_write_many(items: list[tuple[Path, bytes]]) -> None:
-    """``atomic_write`` for many files at once (an import): every new version and first-version
-    backup is staged, then made durable with one ``sync`` rather than one per file, and only
-    then renamed into place. A crash leaves each file old or new, never torn."""
-    if not hasattr(os, "sync"):  # pragma: no cover - Windows: one by one
-        for path, data in items:
-            atomic_write(path, data)
-        return
-    staged: list[tuple[Path, Path, bool]] = []
-    try:
-        for path, data in items:
-            existed = path.exists()
-            staged.append((path, _stage(path, data, durable=False), existed))
-            if not existed:
-                staged.append((backup_path(path), _stage(path, data, durable=False), True))
-        os.sync()
-        for path, tmp, existed in staged:
-            if existed and not path.name.endswith(BACKUP_SUFFIX):
-                _link_backup(path)
-            os.replace(tmp, path)
-    except BaseException:
-        for _, tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        raise
-    for folder in {path.parent for path, _ in items}:
-        fsync_dir(folder)
-
-
 def _stage(path: Path, data: bytes, *, durable: bool = True) -> Path:
     """Writes ``data`` to a temporary file beside ``path`` (durably unless told otherwise)."""
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")

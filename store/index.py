@@ -30,14 +30,18 @@ def file_key(path: Path) -> list[int] | None:
 
 
 class SummaryIndex:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
         self.path = folder / INDEX_NAME
+        self._read_only = read_only  # a reader without the lock leaves the caches to the writer
         self._entries: dict[str, dict[str, Any]] = {}
         self._dirty = False
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
             raw = json.loads(self.path.read_bytes())
             if raw.get("format") == FORMAT and isinstance(raw.get("entries"), dict):
                 self._entries = raw["entries"]
+
+    def names(self) -> list[str]:
+        return list(self._entries)
 
     def get(self, dossier: str, key: list[int] | None) -> dict[str, Any] | None:
         entry = self._entries.get(dossier)
@@ -53,7 +57,7 @@ class SummaryIndex:
         self._dirty = True
 
     def flush(self) -> None:
-        if not self._dirty:
+        if not self._dirty or self._read_only:
             return
         data = json.dumps({"format": FORMAT, "entries": self._entries}, ensure_ascii=False)
         roster = {

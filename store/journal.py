@@ -2,12 +2,18 @@
 
 It gives the station's head (last sequence number and hash) at start without reading every
 dossier, and says where each event lives. A line is an intent until the dossier write returns: on
-start, trailing intents whose event is not in its dossier (the process died in between) are cut,
-so their sequence numbers are reused and the chain has no gap.
+start, the last write's intents whose events are not in their dossier (the process died in
+between) are cut, so their sequence numbers are reused and the chain has no gap.
+
+Each line carries the first sequence number of its write (``batch``) and a checksum (``sum``):
+only the last write can be a dead intent, and a complete line that does not check is damage,
+never mistaken for a torn write (the caller then rebuilds the journal from the dossiers, where
+the highest sequence found wins). Lines of the previous release have neither and still read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -22,16 +28,23 @@ JOURNAL_NAME = "journal.log"
 EMPTY_MARK = "journal.vide"
 
 
+class JournalDamaged(Exception):
+    """A complete line that does not check: the journal is rebuilt from the dossiers."""
+
+
 @dataclass(frozen=True)
 class Entry:
     seq: int
     hash: str
     dossier: str
+    batch: int | None = None  # the first sequence number of the write this entry was part of
 
     def line(self) -> bytes:
-        return (
-            json.dumps({"seq": self.seq, "hash": self.hash, "dossier": self.dossier}) + "\n"
-        ).encode()
+        fields = {"seq": self.seq, "hash": self.hash, "dossier": self.dossier}
+        if self.batch is not None:
+            fields["batch"] = self.batch
+        fields["sum"] = _checksum(fields)
+        return (json.dumps(fields) + "\n").encode()
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,9 @@ class Journal:
                 from store.atomic import fsync_dir
 
                 fsync_dir(self.path.parent)
-        data = b"".join(Entry(e.seq, e.hash, e.dossier).line() for e in events)
+        events = list(events)
+        first = events[0].seq if events else 0
+        data = b"".join(Entry(e.seq, e.hash, e.dossier, first).line() for e in events)
         try:
             os.write(self._fd, data)
             os.fdatasync(self._fd)
@@ -89,44 +104,72 @@ class Journal:
         os.fsync(self._fd)
 
     def recover(self, holds: Callable[[Entry], bool]) -> Head | None:
-        """Cuts trailing intents whose event never landed; returns the head.
+        """Cuts the last write's intents whose events never landed; returns the head.
 
-        None means the journal holds no readable entry although it is not empty: the caller
-        rebuilds it from the dossiers rather than restart the sequence.
+        None means the journal cannot be trusted (a complete line that does not check, or no
+        readable entry although it is not empty): the caller rebuilds it from the dossiers
+        rather than restart or fork the sequence. An intent older than the last write that is
+        not in its dossier is not a dead intent but a loss: ``holds`` raises for it.
         """
+        try:
+            found = self._last_entry(self.size())
+        except JournalDamaged:
+            return None
+        if found is None:
+            return GENESIS_HEAD if self.size() == 0 else None
+        entry, start, end = found
+        if holds(entry):
+            if end != self.size():
+                self.rollback(end)  # a torn tail after the last good line
+            return Head(entry.seq, entry.hash)
+        # A dead intent is a whole write that never reached its dossier: none of its entries
+        # is held. If one is, the write landed and what follows it was lost afterwards.
+        batch = entry.batch if entry.batch is not None else entry.seq
+        cut_from = start
         while True:
-            found = self._last_entry()
-            if found is None:
-                if self.size() == 0:
-                    return GENESIS_HEAD
+            try:
+                before = self._last_entry(cut_from)
+            except JournalDamaged:
                 return None
-            entry, start, end = found
-            if holds(entry):
-                if end != self.size():
-                    self.rollback(end)  # a torn or garbled tail after the last good line
-                return Head(entry.seq, entry.hash)
-            self.rollback(start)
+            if before is None:
+                break
+            earlier, earlier_start, _ = before
+            if holds(earlier):
+                if earlier.seq >= batch:
+                    raise MissingEvent(entry)
+                break
+            if earlier.seq < batch:
+                raise MissingEvent(earlier)
+            cut_from = earlier_start
+        self.rollback(cut_from)
+        return self.recover(holds)
 
     def entries(self) -> list[Entry]:
+        found = []
         with open(self.path, "rb") as f:
-            return [e for line in f if (e := _parse(line)) is not None]
+            for line in f:
+                try:
+                    entry = _parse(line)
+                except JournalDamaged:
+                    continue
+                if entry is not None:
+                    found.append(entry)
+        return found
 
-    def _last_entry(self) -> tuple[Entry, int, int] | None:
-        """The last complete, readable entry with its start and end offsets."""
-        size = self.size()
+    def _last_entry(self, size: int) -> tuple[Entry, int, int] | None:
+        """The last complete entry before offset ``size``, with its start and end offsets."""
         chunk = 4096
         while True:
             start = max(0, size - chunk)
             data = os.pread(self._fd, size - start, start)
             pos = data.rfind(b"\n") + 1  # what follows the last newline is a torn write
-            while pos > 0:
+            if pos > 0:
                 line_start = data.rfind(b"\n", 0, pos - 1) + 1
-                if line_start == 0 and start > 0:
-                    break  # this line may begin before the window: widen it
-                entry = _parse(data[line_start : pos - 1])
-                if entry is not None:
+                if not (line_start == 0 and start > 0):
+                    entry = _parse(data[line_start : pos - 1])
+                    if entry is None:
+                        raise JournalDamaged()
                     return entry, start + line_start, start + pos
-                pos = line_start
             if start == 0:
                 return None
             chunk *= 4
@@ -140,9 +183,52 @@ class Journal:
         atomic_write(folder / JOURNAL_NAME, b"".join(e.line() for e in ordered))
 
 
+def journal_entries(folder: Path) -> list[Entry]:
+    """The journal's readable entries, read without opening it for writing."""
+    found = []
+    try:
+        with open(folder / JOURNAL_NAME, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # a write under way or torn
+                try:
+                    entry = _parse(line)
+                except JournalDamaged:
+                    continue
+                if entry is not None:
+                    found.append(entry)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+class MissingEvent(Exception):
+    """The journal names an event, older than the last write, that its dossier lacks."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(entry)
+        self.entry = entry
+
+
+def _checksum(fields: dict[str, object]) -> str:
+    return hashlib.blake2b(json.dumps(fields).encode(), digest_size=8).hexdigest()
+
+
 def _parse(line: bytes) -> Entry | None:
+    """An entry; a complete line that does not read or check raises ``JournalDamaged``."""
+    if not line.strip():
+        return None
     try:
         raw = json.loads(line)
-        return Entry(int(raw["seq"]), str(raw["hash"]), str(raw["dossier"]))
-    except (ValueError, KeyError, TypeError):
-        return None
+        given = raw.pop("sum", None)
+        if given is not None and given != _checksum(raw):
+            raise JournalDamaged()
+        batch = raw.get("batch")
+        return Entry(
+            int(raw["seq"]),
+            str(raw["hash"]),
+            str(raw["dossier"]),
+            int(batch) if batch is not None else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise JournalDamaged() from exc

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from models.events import canonical, utc_now
 from store.atomic import atomic_write
 from store.errors import CorruptFileError, StoreError
-from store.station import Station
+from store.station import Station, record_key, refuse_new_key
 
 KEY_NAME = "station.key"
 ENCRYPTION_KEY_NAME = "chiffrement.key"
@@ -75,6 +75,7 @@ def load_or_create_key(folder: Path) -> StationKey:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        refuse_new_key(folder)  # the station had a key: a new one would fork its identity
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -83,6 +84,7 @@ def load_or_create_key(folder: Path) -> StationKey:
         )
         atomic_write(path, pem, keep_backup=True)
         os.chmod(path, 0o600)
+        record_key(folder, pem)  # its fingerprint, so that a lost or changed key is noticed
         return StationKey(private)
     try:
         loaded = serialization.load_pem_private_key(raw, password=None)

@@ -57,6 +57,21 @@ class DataLock:
         self.release()
 
 
+def writer_active(folder: Path) -> bool:
+    """Whether a writer holds the folder now (a reader then allows for its write under way)."""
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        _lock(fd)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock this reader may have taken
+    return False
+
+
 def _lock(fd: int) -> None:
     if fcntl is not None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

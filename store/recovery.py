@@ -1,91 +1,295 @@
-"""Restores unreadable data files from their backups, keeping the damaged file aside.
+"""Repairs the data files that do not verify, keeping the damaged file aside.
 
 Runs under the data lock, before the store opens: the store refuses to open while a file it
-needs is unreadable, rather than read it as empty.
+needs does not verify, rather than read it as empty. A format-2 file is repaired from its own
+records: every record that still verifies (its hash against the record before it) and whose
+event checks is kept, re-chained into a new file; what could not be kept is named, and the
+station's own events among it (known from the journal) are recorded in ``lost.json`` so that
+their sequence numbers are never reused. A format-1 file (not migrated yet) is restored from
+its ``.bak``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from models.events import utc_now
+from models.events import Event, EventError, utc_now
 from store.atomic import atomic_write, backup_path
 from store.errors import CorruptFileError
-from store.journal import JOURNAL_NAME, Journal
-from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
+from store.index import SummaryIndex
+from store.journal import JOURNAL_NAME, Entry, Journal
+from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
-from store.lost import record_lost
-from store.storage import parse_tables
+from store.lost import load_lost, record_lost
+from store.migrate import data_files, is_v1, parse_v1
+from store.station import (
+    KEY_FILE,
+    STATION_NAME,
+    Station,
+    key_digest,
+    parse_station,
+    write_station,
+)
+from store.storage import HASH_LEN, chain, parse_log, record_lines, write_new_file
 
 
 @dataclass
 class RecoveryReport:
     restored: list[Path] = field(default_factory=list)
     unrecoverable: list[Path] = field(default_factory=list)
-    # Events the journal recorded in a restored file but which its backup does not hold.
+    # The station's own events, named by the journal, that no readable copy holds any more.
     lost: dict[str, list[int]] = field(default_factory=dict)
+    # Records that did not verify and were left out (events of other stations among them).
+    dropped: dict[str, int] = field(default_factory=dict)
+    # Dossiers named by the journal or the index whose file is gone.
+    absent: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"Restauré depuis la sauvegarde : {p}" for p in self.restored]
+        out = [f"Réparé : {p}" for p in self.restored]
         out += [
             f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {p}"
             for p in self.unrecoverable
         ]
+        out += [f"Dossier absent : {d} (son fichier n'existe plus)" for d in self.absent]
+        for name, count in self.dropped.items():
+            out.append(f"{name} : {count} enregistrement(s) illisible(s) écarté(s)")
         for dossier, seqs in self.lost.items():
             listed = ", ".join(str(s) for s in seqs[:20]) + ("…" if len(seqs) > 20 else "")
-            out.append(
-                f"{dossier} : {len(seqs)} événement(s) absents de la sauvegarde (n° {listed})"
-            )
-        return out or ["Tous les fichiers se lisent : rien à restaurer."]
+            out.append(f"{dossier} : {len(seqs)} événement(s) perdu(s) (n° {listed})")
+        return out or ["Tous les fichiers se vérifient : rien à réparer."]
 
 
 def recover(folder: Path) -> RecoveryReport:
-    """Restores what can be, from outside the app: takes the data lock first."""
+    """Repairs what can be, from outside the app: takes the data lock first."""
     with DataLock(folder):
         return restore(folder)
 
 
 def restore(folder: Path) -> RecoveryReport:
-    """Restores unreadable files from their backups; the caller holds the data lock."""
+    """Repairs every data file that does not verify; the caller holds the data lock."""
     report = RecoveryReport()
-    for path in [folder / REGISTRY_FILE, *sorted((folder / DOSSIERS).glob("c-*.json"))]:
-        if path.exists() and not _readable(path):
-            _restore_file(folder, path, report)
-    if report.lost:
-        record_lost(folder, report.lost)
+    entries = _journal_entries(folder)
+    known_lost = load_lost(folder)
+    _restore_side_files(folder, entries, report)
+    for path in data_files(folder):
+        if not path.exists():
+            continue
+        dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
+        named = [e for e in entries if e.dossier == dossier]
+        if is_v1(path):
+            try:
+                parse_v1(path.read_bytes(), path)
+            except CorruptFileError:
+                _restore_v1(path, dossier, named, report)
+            continue
+        raw = path.read_bytes()
+        try:
+            log = parse_log(raw, path)
+        except CorruptFileError:
+            _salvage(path, raw, dossier, named, report)
+            continue
+        held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
+        missing = [
+            e.seq
+            for e in named
+            if (e.seq, e.hash) not in held and e.seq not in known_lost.get(dossier, ())
+        ]
+        if missing:
+            # Cut short (or a torn tail that held acknowledged events): the rest stands.
+            _salvage(path, raw, dossier, named, report)
+    absent = _absent_dossiers(folder, entries, known_lost)
+    for dossier in absent:
+        report.absent.append(dossier)
+        report.lost[dossier] = [e.seq for e in entries if e.dossier == dossier]
+    for dossier, seqs in report.lost.items():
+        report.lost[dossier] = [s for s in seqs if s not in known_lost.get(dossier, ())]
+    lost = {d: s for d, s in report.lost.items() if s or d in absent}
+    report.lost = lost
+    if lost:
+        record_lost(folder, lost)
     return report
 
 
-def _readable(path: Path) -> bool:
+def _absent_dossiers(
+    folder: Path, entries: list[Entry], known_lost: dict[str, list[int]]
+) -> list[str]:
+    named = {e.dossier for e in entries} | set(SummaryIndex(folder).names())
+    present = {p.stem for p in data_files(folder)[1:]}
+    return sorted(
+        d for d in named if d.startswith("c-") and d not in present and d not in known_lost
+    )
+
+
+SIDE_FILES = ("sync.json", "ledger.json", "trusted.json")
+
+
+def _restore_side_files(folder: Path, entries: list[Entry], report: RecoveryReport) -> None:
+    """The small files kept with a backup of their own: the station's identity and key, what
+    was exported and received, the trusted keys. Restored when missing or unreadable."""
+    station_path = folder / STATION_NAME
+    station: Station | None = None
     try:
-        parse_tables(path.read_bytes(), path)
-    except CorruptFileError:
-        return False
-    return True
+        station = parse_station(station_path.read_bytes(), station_path)
+    except (OSError, CorruptFileError):
+        station = _restore_station(folder, entries, report)
+    key_path = folder / KEY_FILE
+    key_ok = key_path.exists() and (
+        station is None or station.key is None or key_digest(key_path.read_bytes()) == station.key
+    )
+    if not key_ok and (station is None or station.key is not None):
+        backup = backup_path(key_path)
+        if (
+            station is not None
+            and backup.exists()
+            and key_digest(backup.read_bytes()) == station.key
+        ):
+            _replace_from(key_path, backup.read_bytes(), report)
+        elif station is not None and station.key is not None:
+            report.unrecoverable.append(key_path)
+    for name in SIDE_FILES:
+        path = folder / name
+        if not path.exists() and not backup_path(path).exists():
+            continue
+        if _json_object(path) is None:
+            good = _json_object(backup_path(path))
+            if good is None:
+                report.unrecoverable.append(path)
+            else:
+                _replace_from(path, good, report)
 
 
-def _restore_file(folder: Path, path: Path, report: RecoveryReport) -> None:
+def _json_object(path: Path) -> bytes | None:
+    try:
+        raw = path.read_bytes()
+        return raw if isinstance(json.loads(raw), dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _replace_from(path: Path, good: bytes, report: RecoveryReport) -> None:
+    if path.exists():
+        _set_aside(path)
+    atomic_write(path, good, keep_backup=False)
+    os.chmod(path, 0o600)
+    report.restored.append(path)
+
+
+def _restore_station(folder: Path, entries: list[Entry], report: RecoveryReport) -> Station | None:
+    path = folder / STATION_NAME
+    backup = backup_path(path)
+    try:
+        station = parse_station(backup.read_bytes(), backup)
+    except (OSError, CorruptFileError):
+        rebuilt = _station_from_events(folder, entries)
+        if rebuilt is None:
+            if path.exists() or entries:
+                report.unrecoverable.append(path)
+            return None
+        if path.exists():
+            _set_aside(path)
+        write_station(folder, rebuilt)
+        report.restored.append(path)
+        return rebuilt
+    _replace_from(path, backup.read_bytes(), report)
+    return station
+
+
+def _station_from_events(folder: Path, entries: list[Entry]) -> Station | None:
+    """The station's id is that of the events its journal names (seq and hash agree)."""
+    if not entries:
+        return None
+    wanted = {(e.seq, e.hash): e.dossier for e in entries[-50:]}
+    for path in data_files(folder):
+        try:
+            log = parse_log(path.read_bytes(), path)
+        except (OSError, CorruptFileError):
+            continue
+        for doc in log.tables.get(EVENTS, {}).values():
+            if (doc.get("seq"), doc.get("hash")) in wanted:
+                first = min(
+                    (d.get("ts") for d in log.tables[EVENTS].values() if d.get("ts")),
+                    default=utc_now(),
+                )
+                key_path = folder / KEY_FILE
+                key = key_digest(key_path.read_bytes()) if key_path.exists() else None
+                return Station(str(doc["station"]), str(first), "poste", key)
+    return None
+
+
+def _journal_entries(folder: Path) -> list[Entry]:
+    if not (folder / JOURNAL_NAME).exists():
+        return []
+    journal = Journal(folder)
+    try:
+        return journal.entries()
+    finally:
+        journal.close()
+
+
+def _set_aside(path: Path) -> None:
+    # The damaged file is kept beside, never deleted: someone may still want to read it.
+    os.replace(path, path.with_name(f"{path.name}.abime-{utc_now().replace(':', '')}"))
+
+
+def _salvage(
+    path: Path, raw: bytes, dossier: str, named: list[Entry], report: RecoveryReport
+) -> None:
+    records: list[tuple[str, str, Any]] = []
+    dropped = 0
+    previous = b""
+    for line in raw.split(b"\n"):
+        if not line:
+            continue
+        digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
+        good = chain(previous, body) == digest
+        previous = digest
+        record = _record(body) if good else None
+        if record is None:
+            dropped += 1
+            continue
+        records.append(record)
+    held = {(d.get("seq"), d.get("hash")) for t, _, d in records if t == EVENTS}
+    missing = [e.seq for e in named if (e.seq, e.hash) not in held]
+    _set_aside(path)
+    if records:
+        data, _ = record_lines(b"", records)
+        write_new_file(path, data)
+    report.restored.append(path)
+    if dropped:
+        report.dropped[path.name] = dropped
+    if missing:
+        report.lost[dossier] = missing
+
+
+def _record(body: bytes) -> tuple[str, str, Any] | None:
+    """A record that parses and, in the events table, whose event checks."""
+    try:
+        record = json.loads(body)
+        table, doc_id, doc = str(record["t"]), str(record["id"]), record["doc"]
+        if table == EVENTS:
+            Event.from_stored(doc)
+    except (ValueError, KeyError, TypeError, EventError):
+        return None
+    return (table, doc_id, doc) if isinstance(doc, dict) else None
+
+
+def _restore_v1(path: Path, dossier: str, named: list[Entry], report: RecoveryReport) -> None:
     backup = backup_path(path)
     try:
         good = backup.read_bytes()
-        tables = parse_tables(good, backup)
+        tables = parse_v1(good, backup)
     except (OSError, CorruptFileError):
-        report.unrecoverable.append(path)
+        # No backup: perhaps a format-2 file whose first byte was changed. Keep what verifies.
+        _salvage(path, path.read_bytes(), dossier, named, report)
         return
-    # The damaged file is kept beside, never deleted: someone may still want to read it.
-    os.replace(path, path.with_name(f"{path.name}.abime-{utc_now().replace(':', '')}"))
+    _set_aside(path)
     atomic_write(path, good, keep_backup=False)
     report.restored.append(path)
-    dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
-    held = {e.get("seq") for e in tables.get(EVENTS, {}).values()}
-    if not (folder / JOURNAL_NAME).exists():
-        return
-    journal = Journal(folder)
-    try:
-        missing = [e.seq for e in journal.entries() if e.dossier == dossier and e.seq not in held]
-    finally:
-        journal.close()
+    held = {(e.get("seq"), e.get("hash")) for e in tables.get(EVENTS, {}).values()}
+    missing = [e.seq for e in named if (e.seq, e.hash) not in held]
     if missing:
         report.lost[dossier] = missing

@@ -1,151 +1,367 @@
-"""A TinyDB storage that survives crashes and refuses to rewrite history.
+"""A TinyDB storage that appends, verifies itself and refuses to rewrite history (format 2).
 
-TinyDB's JSONStorage rewrites its file in place (a crash can leave it torn) and reads an empty
-file as an empty database. This one writes through ``atomic_write``, refuses a file that is empty
-or not JSON, keeps the last content in memory (this process holds the data lock, so nobody else
-writes it) and, for append-only tables, re-encodes only the documents it has not seen, which
-keeps a write proportional to what changed rather than to the whole dossier.
+TinyDB's JSONStorage rewrites its whole file on every change: a write costs the file's size,
+and a crash mid-write tears it. Here a file is a log of records, one per line:
+
+    <hash> {"t": table, "id": document id, "doc": document}
+
+where ``hash`` is the BLAKE2b of the previous record's hash and this record's JSON: each record
+carries what is needed to check it and its place in the chain (a record lost, altered, reordered
+or inserted breaks it). A write appends the new records and fdatasyncs; a new file is written
+whole beside and renamed into place, so that an existing file is never empty. The only damage a
+crash can leave is a last line without its newline (a write that was never acknowledged): the
+writer cuts it on opening; anything else that does not verify stops with the file and the
+record named.
+
+The storage gives TinyDB what it asks for (``read``/``write`` of all tables), and ``write``
+accepts only additions: a document that disappears or changes, or a table dropped, is refused
+from the first read on, whichever TinyDB call asked for it. Stored documents are read-only
+mappings, so TinyDB's ``update`` (which changes a document in place) is refused too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-from collections.abc import Iterable
+import os
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from store.atomic import atomic_write, backup_path
+from store.atomic import TMP_MARK, backup_path, fsync_dir
 from store.errors import CorruptFileError, StoreError
 
 Tables = dict[str, dict[str, Any]]
+FORMAT_V1_START = b"{"  # a file of the previous release: one JSON object, rewritten whole
+HASH_LEN = 32
 
 
-def _encode(value: Any) -> str:
+def encode(value: Any) -> str:
+    """The one encoder of stored JSON (records, and the migration of older files)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def parse_tables(raw: bytes, path: Path) -> Tables:
-    """Decodes a stored file; anything but a JSON object of tables is corruption."""
-    backup = backup_path(path)
-    known_backup = backup if backup.exists() else None
-    if not raw.strip():
-        raise CorruptFileError(path, "fichier vide", known_backup)
+def chain(previous: bytes, body: bytes) -> bytes:
+    return hashlib.blake2b(previous + body, digest_size=HASH_LEN // 2).hexdigest().encode()
+
+
+def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tuple[bytes, bytes]:
+    """Encodes (table, id, document) records after the record whose hash is ``previous``;
+    returns the bytes to append and the new last hash."""
+    lines = []
+    for table, doc_id, doc in records:
+        body = encode({"t": table, "id": doc_id, "doc": doc}).encode()
+        previous = chain(previous, body)
+        lines.append(previous + b" " + body + b"\n")
+    return b"".join(lines), previous
+
+
+class FileLog:
+    """What a format-2 file holds, as verified: its tables, last hash, size and damage."""
+
+    def __init__(self) -> None:
+        self.tables: Tables = {}
+        self.last_hash = b""
+        self.size = 0  # bytes of complete, verified records
+        self.torn = 0  # bytes after the last newline: a write never acknowledged
+        self.last_ids: dict[str, int] = {}
+
+
+def parse_log(raw: bytes, path: Path) -> FileLog:
+    """Reads and verifies every record; anything that does not verify raises, naming the file
+    and the record. A last line without its newline is reported as torn, not as damage."""
+    if raw.startswith(FORMAT_V1_START):
+        raise CorruptFileError(
+            path,
+            "fichier d'une version précédente, non migré",
+            _known_backup(path),
+            repairable=True,
+        )
+    log = FileLog()
+    end = raw.rfind(b"\n") + 1
+    log.torn = len(raw) - end
+    if end == 0:
+        raise CorruptFileError(path, "fichier vide", _known_backup(path), repairable=True)
+    previous = b""
+    position = 0
+    number = 0
+    while position < end:
+        stop = raw.index(b"\n", position)
+        line = raw[position:stop]
+        number += 1
+        digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
+        if line[HASH_LEN : HASH_LEN + 1] != b" " or chain(previous, body) != digest:
+            raise CorruptFileError(
+                path,
+                f"enregistrement n° {number} (octet {position}) altéré : "
+                "son empreinte ne correspond pas",
+                _known_backup(path),
+                repairable=True,
+            )
+        try:
+            record = json.loads(body)
+            table, doc_id, doc = str(record["t"]), str(record["id"]), record["doc"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptFileError(
+                path, f"enregistrement n° {number} illisible", _known_backup(path), repairable=True
+            ) from exc
+        stored = log.tables.setdefault(table, {})
+        if doc_id in stored or not isinstance(doc, dict):
+            raise CorruptFileError(
+                path,
+                f"enregistrement n° {number} en double ou invalide",
+                _known_backup(path),
+                repairable=True,
+            )
+        stored[doc_id] = FrozenDict(doc)
+        with contextlib.suppress(ValueError):
+            log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
+        previous = digest
+        position = stop + 1
+    log.last_hash = previous
+    log.size = end
+    return log
+
+
+def tail_documents(path: Path, window: int = 65536) -> list[dict[str, Any]]:
+    """The documents of the complete records in the last ``window`` bytes, unverified (a hint:
+    whoever acts on it reads the whole file)."""
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CorruptFileError(path, f"JSON invalide : {exc}", known_backup) from exc
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise CorruptFileError(path, "ce n'est pas une base carnet", known_backup)
-    return data
+        with open(path, "rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(max(0, size - window))
+            data = f.read()
+    except OSError:
+        return []
+    found = []
+    for line in data.split(b"\n")[1 if size > window else 0 : -1]:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            doc = json.loads(line[HASH_LEN + 1 :])["doc"]
+            if isinstance(doc, dict):
+                found.append(doc)
+    return found
 
 
-class SafeJSONStorage(Storage):
-    def __init__(self, path: str | Path, append_only: Iterable[str] = ("events",)) -> None:
+def parse_tables(raw: bytes, path: Path) -> Tables:
+    """The tables of a stored file (format 2), verified."""
+    return parse_log(raw, path).tables
+
+
+class AppendOnlyStorage(Storage):
+    """TinyDB's storage for carnet's files. ``writer`` is the holder of the data lock: only it
+    cuts a torn tail; a reader without the lock reads the complete records and ignores it."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        writer: bool = True,
+        torn_check: Callable[[Path, FileLog], None] | None = None,
+    ) -> None:
         self.path = Path(path)
-        self._append_only = frozenset(append_only)
-        self._data: Tables | None = None
-        self._encoded: dict[str, _AppendOnlyCache] = {}
+        self._writer = writer
+        # Says whether a torn tail may be cut (nothing acknowledged in it), or raises.
+        self._torn_check = torn_check
+        self._log: FileLog | None = None
+
+    # --- TinyDB's interface -----------------------------------------------------------------
 
     def read(self) -> Tables | None:
-        if self._data is None:
+        log = self._read_log()
+        if log is None:
+            return None
+        # A fresh outer mapping: TinyDB assigns into it before it writes.
+        return dict(log.tables)
+
+    def write(self, data: Tables) -> None:
+        log = self._read_log() or FileLog()
+        records: list[tuple[str, str, Any]] = []
+        for name, stored in log.tables.items():
+            table = data.get(name)
+            if table is None or len(table) < len(stored):
+                raise StoreError(_refusal(name, "d'effacer"))
+            for doc_id, doc in stored.items():
+                given = table.get(doc_id)
+                if given is None:
+                    raise StoreError(_refusal(name, "d'effacer"))
+                if given is not doc and given != doc:
+                    raise StoreError(_refusal(name, "de réécrire"))
+        for name, table in data.items():
+            stored = log.tables.get(name, {})
+            records.extend((name, i, d) for i, d in table.items() if i not in stored)
+        if records:
+            self._append_records(log, records)
+
+    def close(self) -> None:
+        self._log = None
+
+    # --- carnet's extension: the cheap append -------------------------------------------------
+
+    def append(self, table: str, docs: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Appends documents to a table with the next ids; a cost that follows what is added."""
+        log = self._read_log() or FileLog()
+        last = log.last_ids.get(table, len(log.tables.get(table, {})))
+        records = []
+        for doc in docs:
+            last += 1
+            records.append((table, str(last), dict(doc)))
+        self._append_records(log, records)
+        return [doc_id for _, doc_id, _ in records]
+
+    def forget(self) -> None:
+        """Drops what is held in memory; the next read is the disk's."""
+        self._log = None
+
+    # --- inside ------------------------------------------------------------------------------
+
+    def _read_log(self) -> FileLog | None:
+        if self._log is None:
             try:
                 raw = self.path.read_bytes()
             except FileNotFoundError:
                 return None
-            data = parse_tables(raw, self.path)
-            for name in self._append_only & data.keys():
-                data[name] = {doc_id: freeze(doc) for doc_id, doc in data[name].items()}
-            self._data = data
-            self._encoded = {}
-        return self._data
+            log = parse_log(raw, self.path)
+            if log.torn:
+                if self._torn_check is not None:
+                    self._torn_check(self.path, log)
+                if self._writer:
+                    _cut(self.path, log.size)
+            self._log = log
+        return self._log
 
-    def write(self, data: Tables) -> None:
-        try:
-            atomic_write(self.path, self._encode_tables(data))
-        except BaseException:
-            # TinyDB mutated the dict we handed it; forget it so the next read is the disk's.
-            self._data = None
-            self._encoded = {}
-            raise
-        self._data = data
+    def _append_records(self, log: FileLog, records: list[tuple[str, str, Any]]) -> None:
+        data, last_hash = record_lines(log.last_hash, records)
+        if log.size == 0:
+            write_new_file(self.path, data)
+        else:
+            _append(self.path, data, log.size)
+        # Only once durable: what is in memory is what is on disk.
+        for table, doc_id, doc in records:
+            log.tables.setdefault(table, {})[doc_id] = FrozenDict(doc)
+            with contextlib.suppress(ValueError):
+                log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
+        log.last_hash = last_hash
+        log.size += len(data)
 
-    def close(self) -> None:
-        self._data = None
-        self._encoded = {}
 
-    def _encode_tables(self, data: Tables) -> bytes:
-        parts = []
-        for name, table in data.items():
-            if name in self._append_only:
-                body = self._encode_append_only(name, table)
+def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) -> None:
+    """Appends documents to many files at once (an import): every addition is written, made
+    durable by one ``sync`` rather than one per file, and only then are new files renamed into
+    place. A crash leaves each file as it was plus complete records, or a torn last line that
+    was never acknowledged; a failure takes every addition back."""
+    if not hasattr(os, "sync"):  # pragma: no cover - Windows: one by one
+        for path, docs in additions:
+            AppendOnlyStorage(path).append(table, docs)
+        return
+    extended: list[tuple[Path, int]] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, docs in additions:
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                log = FileLog()
             else:
-                body = _encode(table).encode()
-            parts.append(_encode(name).encode() + b":" + body)
-        return b"{" + b",".join(parts) + b"}"
+                log = parse_log(raw, path)
+            last = log.last_ids.get(table, len(log.tables.get(table, {})))
+            records = [(table, str(last + n), dict(doc)) for n, doc in enumerate(docs, 1)]
+            data, _ = record_lines(log.last_hash, records)
+            if log.size == 0:
+                tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+                staged.append((tmp, path))
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            else:
+                extended.append((path, log.size))
+                fd = os.open(path, os.O_WRONLY)
+            try:
+                if log.size:
+                    os.ftruncate(fd, log.size)  # a torn tail is cut before anything follows it
+                    os.lseek(fd, log.size, os.SEEK_SET)
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+        os.sync()
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for path, size in extended:
+            with contextlib.suppress(OSError):
+                _cut(path, size)
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    for folder in {path.parent for _, path in staged}:
+        fsync_dir(folder)
 
-    def _encode_append_only(self, name: str, table: dict[str, Any]) -> bytes:
-        cache = self._encoded.get(name)
-        if cache is None:
-            cache = self._encoded[name] = _AppendOnlyCache()
-        return cache.encode(name, table)
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Creates a file whole (temp, fsync, rename, folder fsync): never seen empty or torn."""
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
 
 
-class _AppendOnlyCache:
-    """The encoded form of an append-only table, extended by what was added since last time."""
+def _append(path: Path, data: bytes, size: int) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        try:
+            os.lseek(fd, size, os.SEEK_SET)
+            _write_all(fd, data)
+            os.fdatasync(fd)
+        except BaseException:
+            # A failed append leaves nothing behind: the file ends where it ended.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+                os.fdatasync(fd)
+            raise
+    finally:
+        os.close(fd)
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.docs: list[Any] = []
-        self.texts: list[str] = []
-        # Kept as UTF-8 bytes: re-encoding the whole dossier's text on every write costs more
-        # than the write itself.
-        self.body = b""
 
-    def encode(self, name: str, table: dict[str, Any]) -> bytes:
-        if len(table) < len(self.ids):
-            raise StoreError(_refusal(name, "d'effacer"))
-        items = iter(table.items())
-        for index, (doc_id, doc) in enumerate(zip(self.ids, self.docs, strict=True)):
-            new_id, new_doc = next(items)
-            if new_id != doc_id:
-                raise StoreError(_refusal(name, "d'effacer"))
-            if new_doc is not doc:
-                if _encode(new_doc) != self.texts[index]:
-                    raise StoreError(_refusal(name, "de réécrire"))
-                self.docs[index] = new_doc
-        added = []
-        for doc_id, doc in items:
-            text = _encode(doc)
-            # From now on the stored document cannot change in place (TinyDB's update does).
-            doc = table[doc_id] = freeze(doc)
-            self.ids.append(doc_id)
-            self.docs.append(doc)
-            self.texts.append(text)
-            added.append(f"{_encode(doc_id)}:{text}")
-        if added:
-            joined = ",".join(added).encode()
-            self.body = self.body + b"," + joined if self.body else joined
-        return b"{" + self.body + b"}"
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _cut(path: Path, size: int) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _known_backup(path: Path) -> Path | None:
+    backup = backup_path(path)
+    return backup if backup.exists() else None
 
 
 class FrozenDict(dict[str, Any]):
-    """A stored record of an append-only table: reading works, any change is refused."""
+    """A stored document: reading works, any change is refused."""
 
     def _refuse(self, *args: Any, **kwargs: Any) -> None:
         raise StoreError("refus de réécrire un enregistrement : l'historique est en ajout seul")
 
     __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
     __ior__ = _refuse  # type: ignore[assignment]
-
-
-def freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return FrozenDict({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    return value
 
 
 def _refusal(name: str, verb: str) -> str:

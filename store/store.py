@@ -42,21 +42,37 @@ from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.threshold import CriterionState
-from store.atomic import atomic_write, atomic_write_many, clean_stale_temporaries
+from store.atomic import atomic_write, clean_stale_temporaries
 from store.career import CareerActions
 from store.draft import Draft
-from store.errors import ConflictError, DiskWriteError, StoreError
+from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
-from store.journal import GENESIS_HEAD, Entry, Head, Journal
+from store.journal import (
+    GENESIS_HEAD,
+    JOURNAL_NAME,
+    Entry,
+    Head,
+    Journal,
+    MissingEvent,
+    journal_entries,
+)
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
-from store.lock import DataLock
+from store.lock import DataLock, writer_active
 from store.lost import load_lost
+from store.migrate import data_files, is_v1, migrate_folder
 from store.recovery import RecoveryReport, restore
-from store.station import Station, load_or_create_station
-from store.storage import SafeJSONStorage, parse_tables
+from store.station import STATION_NAME, Station, check_key, load_or_create_station, parse_station
+from store.storage import (
+    AppendOnlyStorage,
+    FileLog,
+    append_many,
+    parse_tables,
+    tail_documents,
+)
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
+_JOURNAL_DOSSIER = re.compile(rb'"dossier": "(c-[0-9a-f]+)"')
 _WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
 
@@ -100,13 +116,25 @@ class Store(CareerActions):
         self.station: Station
         self.head: Head = GENESIS_HEAD
         self._journal: Journal | None = None
+        self._read_only = False
         # Where event times come from; the demo sets a simulated clock to write past histories.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # --- life cycle -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, referentials: Referentials | None = None) -> Store:
+    def open(
+        cls, folder: Path, referentials: Referentials | None = None, *, read_only: bool = False
+    ) -> Store:
+        """Opens the store as the writer (with the data lock), or ``read_only`` without it:
+        a reader (``carnet status``, ``dossier``, ``tableau``) works while the app is open,
+        each dossier read as the complete records written so far (a write under way only adds
+        lines after them). A folder that still needs its migration is opened as the writer."""
+        if read_only and folder.is_dir() and not any(is_v1(p) for p in data_files(folder)):
+            store = cls(folder, referentials)
+            store._read_only = True
+            store._start_reading()
+            return store
         try:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / DOSSIERS).mkdir(exist_ok=True)
@@ -126,11 +154,29 @@ class Store(CareerActions):
     def _start(self) -> None:
         clean_stale_temporaries(self.folder)
         clean_stale_temporaries(self.folder / DOSSIERS)
-        self.station = load_or_create_station(self.folder)
+        migrate_folder(self.folder)
+        journal_path = self.folder / JOURNAL_NAME
+        has_events = (
+            journal_path.exists() and journal_path.stat().st_size > 0
+        ) or self._any_dossier()
+        self.station = check_key(
+            self.folder, load_or_create_station(self.folder, has_events=has_events)
+        )
         self._lost = load_lost(self.folder)
         journal = Journal(self.folder)
-        head = journal.recover(self._holds)
+        try:
+            head = journal.recover(self._holds)
+        except MissingEvent as exc:
+            journal.close()
+            raise self._missing(exc.entry) from None
+        except BaseException:
+            journal.close()
+            raise
         lost = head is GENESIS_HEAD and not journal.verified_empty and self._any_dossier()
+        if head is not None and not lost and self._newest_own_seq() > head.seq:
+            # The journal is behind what the dossiers hold (cut short, or an older copy): the
+            # highest sequence found anywhere wins, never a number used twice.
+            head = None
         if head is None or lost:
             journal.close()
             Journal.rebuild(self.folder, self._scan_entries())
@@ -145,7 +191,31 @@ class Store(CareerActions):
         self._people = _people_in(self._registry.events)
         self._index = SummaryIndex(self.folder)
 
+    def _start_reading(self) -> None:
+        path = self.folder / STATION_NAME
+        try:
+            self.station = parse_station(path.read_bytes(), path)
+        except FileNotFoundError:
+            journal_path = self.folder / JOURNAL_NAME
+            has_events = (
+                journal_path.exists() and journal_path.stat().st_size > 0
+            ) or self._any_dossier()
+            if has_events:
+                load_or_create_station(self.folder, has_events=True)  # raises, in French
+            self.station = Station(id="", created="")
+        if self.station.key is not None:
+            check_key(self.folder, self.station)
+        self._lost = load_lost(self.folder)
+        self._registry = self._load(REGISTRY)  # an absent registry is read as no one
+        self._people = _people_in(self._registry.events)
+        self._index = SummaryIndex(self.folder, read_only=True)
+
     def close(self) -> None:
+        if self._read_only:
+            for item in self._open.values():
+                item.db.close()
+            self._open.clear()
+            return
         # Open dossiers are in memory: index them now so the next start lists them for free.
         for candidate in list(self._open):
             with contextlib.suppress(StoreError):
@@ -194,36 +264,27 @@ class Store(CareerActions):
         holds is skipped. Returns how many were added."""
         if threading.get_ident() != self._owner:
             raise StoreError("écriture hors du fil d'écriture unique")
-        writes: list[tuple[Path, bytes]] = []
+        additions: list[tuple[Path, list[dict[str, Any]]]] = []
         added = 0
         for dossier, raws in batches.items():
             if dossier == REGISTRY:
                 self._registry.db.close()
             else:
                 self.forget(dossier)
-            path = self.path_of(dossier)
-            try:
-                data: dict[str, Any] = parse_tables(path.read_bytes(), path)
-            except FileNotFoundError:
-                data = {}
-            table = dict(data.get(EVENTS, {}))
-            held = {doc.get("id") for doc in table.values()}
-            before = len(table)
+            held = {doc.get("id") for doc in self._raw_events(dossier).values()}
+            new = []
             for raw in raws:
                 if raw["id"] in held or raw["station"] == self.station.id:
                     continue
                 held.add(raw["id"])
-                table[str(len(table) + 1)] = raw
-            if len(table) > before:
-                added += len(table) - before
-                body = {**data, EVENTS: table}
-                writes.append(
-                    (path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
-                )
-        if writes and self.head is GENESIS_HEAD and self._journal is not None:
+                new.append(raw)
+            if new:
+                added += len(new)
+                additions.append((self.path_of(dossier), new))
+        if additions and self.head is GENESIS_HEAD and self._journal is not None:
             self._journal.mark_empty()
         try:
-            atomic_write_many(writes)
+            append_many(EVENTS, additions)
         except OSError as exc:
             raise _disk_error(exc) from exc
         finally:
@@ -249,7 +310,89 @@ class Store(CareerActions):
             if entry.dossier != REGISTRY and not _DOSSIER_ID.match(entry.dossier):
                 return False
             raise
-        return any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events)
+        if any(e.get("seq") == entry.seq and e.get("hash") == entry.hash for e in events):
+            return True
+        if not self.path_of(entry.dossier).exists():
+            # A dead intent may create a dossier; but a dossier the journal named before this
+            # write existed, and its absence is a loss, never a number to reuse.
+            first = entry.batch if entry.batch is not None else entry.seq
+            journal = Journal(self.folder)
+            try:
+                if any(e.dossier == entry.dossier and e.seq < first for e in journal.entries()):
+                    raise MissingEvent(entry)
+            finally:
+                journal.close()
+        return False
+
+    def known_dossiers(self) -> set[str]:
+        """Every dossier this folder should hold: named by the journal or the index."""
+        names = set(self._index.names())
+        with contextlib.suppress(OSError):
+            data = (self.folder / JOURNAL_NAME).read_bytes()
+            names.update(m.decode() for m in _JOURNAL_DOSSIER.findall(data))
+        return {n for n in names if _DOSSIER_ID.match(n)}
+
+    def missing_dossiers(self) -> list[str]:
+        """Dossiers named by the journal or the index whose file is absent, unless ``carnet
+        recover`` recorded them as lost."""
+        present = set(self.candidate_ids())
+        return sorted(d for d in self.known_dossiers() - present if d not in self._lost)
+
+    def _missing(self, entry: Entry) -> CorruptFileError:
+        path = self.path_of(entry.dossier)
+        where = "absent" if not path.exists() else "qui ne le contient pas"
+        return CorruptFileError(
+            path,
+            f"le journal nomme l'événement n° {entry.seq} de ce dossier, {where}",
+            None,
+            repairable=True,
+        )
+
+    def _newest_own_seq(self, files: int = 4) -> int:
+        """The highest own sequence number at the end of the most recently written files: a
+        cheap check, at every start, that the journal is not behind the dossiers."""
+        paths = [self.folder / REGISTRY_FILE, *(self.folder / DOSSIERS).glob("c-*.json")]
+        stamped = []
+        for path in paths:
+            with contextlib.suppress(OSError):
+                stamped.append((path.stat().st_mtime_ns, path))
+        highest = 0
+        for _, path in heapq.nlargest(files, stamped):
+            for doc in tail_documents(path):
+                if doc.get("station") == self.station.id and isinstance(doc.get("seq"), int):
+                    highest = max(highest, doc["seq"])
+        return highest
+
+    def _torn_check(self, path: Path, log: FileLog) -> None:
+        """A last line without its newline is a write never acknowledged (or, for a reader,
+        one under way: the journal's last write), unless the journal names an older event of
+        this dossier that the file no longer holds: then it is damage."""
+        dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
+        held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
+        lost = self._lost.get(dossier, ())
+        entries = journal_entries(self.folder)
+        in_flight = (
+            entries[-1].batch or entries[-1].seq
+            if self._read_only and entries and writer_active(self.folder)
+            else None
+        )
+        missing = [
+            e.seq
+            for e in entries
+            if e.dossier == dossier
+            and (e.seq, e.hash) not in held
+            and e.seq not in lost
+            and (in_flight is None or e.seq < in_flight)
+        ]
+        if missing:
+            listed = ", ".join(str(s) for s in missing[:10]) + ("…" if len(missing) > 10 else "")
+            raise CorruptFileError(
+                path,
+                f"fin du fichier coupée : {len(missing)} événement(s) enregistré(s) manquent "
+                f"(n° {listed})",
+                None,
+                repairable=True,
+            )
 
     def _scan_entries(self) -> Iterator[Entry]:
         for dossier in (REGISTRY, *self.candidate_ids()):
@@ -263,7 +406,12 @@ class Store(CareerActions):
         if item is not None:
             self._open.move_to_end(dossier)
             return item
-        db = TinyDB(self.path_of(dossier), storage=SafeJSONStorage)
+        db = TinyDB(
+            self.path_of(dossier),
+            storage=AppendOnlyStorage,
+            writer=not self._read_only,
+            torn_check=self._torn_check,
+        )
         try:
             table = db.table(EVENTS)
             raw = db.storage.read() or {}
@@ -289,6 +437,8 @@ class Store(CareerActions):
         """Seals, journals and durably stores events; the state changes only once they are."""
         if threading.get_ident() != self._owner:
             raise StoreError("écriture hors du fil d'écriture unique")
+        if self._read_only:
+            raise StoreError("lecture seule : rien n'est enregistré par cette commande")
         if not drafts:
             return []
         assert self._journal is not None
@@ -323,21 +473,12 @@ class Store(CareerActions):
 
     @staticmethod
     def _write_events(item: _Open, events: list[Event]) -> None:
-        """Adds the events to the dossier's events table in one durable write.
-
-        Straight through the storage rather than ``Table.insert_multiple``, which rebuilds the
-        whole table twice per write; the file format stays TinyDB's, and ids stay 1, 2, 3…
-        """
+        """Appends the events to the dossier's events table in one durable write (the
+        storage's append: a cost that follows the events added, not the dossier's size)."""
         storage = item.db.storage
-        data = storage.read() or {}
-        table = dict(data.get(EVENTS, {}))
-        next_id = len(table) + 1
-        for event in events:
-            table[str(next_id)] = event.stored()
-            next_id += 1
-        storage.write({**data, EVENTS: table})
+        assert isinstance(storage, AppendOnlyStorage)
+        storage.append(EVENTS, [event.stored() for event in events])
         item.table.clear_cache()
-        item.table._next_id = None  # TinyDB's own counter, should anything insert through it
 
     def _seal(
         self, dossier: str, drafts: Sequence[Draft], author: str, ids: Sequence[str]
@@ -428,6 +569,19 @@ class Store(CareerActions):
         index where the dossier has not changed since, from its events otherwise. A dossier
         that cannot be read is listed apart, never skipped in silence."""
         listing = Listing()
+        for candidate in self.missing_dossiers():
+            path = self.path_of(candidate)
+            listing.unreadable.append(
+                (
+                    candidate,
+                    CorruptFileError(
+                        path,
+                        "fichier absent, alors que le journal ou l'index le nomment",
+                        None,
+                        repairable=True,
+                    ),
+                )
+            )
         for candidate in self.candidate_ids():
             key = file_key(self.path_of(candidate))
             record = self._index.get(candidate, key)

@@ -18,8 +18,11 @@ T = TypeVar("T")
 
 
 class Writer:
-    def __init__(self, folder: Path, referentials: Referentials | None = None) -> None:
+    def __init__(
+        self, folder: Path, referentials: Referentials | None = None, *, read_only: bool = False
+    ) -> None:
         self.folder = folder
+        self._read_only = read_only
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="carnet-writer")
         self._store: Store | None = None
         self._referentials = referentials
@@ -28,7 +31,7 @@ class Writer:
         """Opens the store on the writer thread (lock, recovery, registry)."""
 
         def _open() -> Store:
-            self._store = Store.open(self.folder, self._referentials)
+            self._store = Store.open(self.folder, self._referentials, read_only=self._read_only)
             return self._store
 
         return self._executor.submit(_open)

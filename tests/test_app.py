@@ -88,13 +88,22 @@ async def test_a_second_instance_is_refused_in_french(demo_data: Path) -> None:
             assert not app.screen.check_action("recover", ())
 
 
+def _flip_a_letter(path: Path, record: int) -> None:
+    """A letter changed inside a string of one stored record (the storage's format 2)."""
+    lines = path.read_bytes().split(b"\n")
+    line = lines[record - 1]
+    at = line.index(b'"type":"') + len(b'"type":"')
+    lines[record - 1] = line[:at] + bytes([line[at] ^ 0x20]) + line[at + 1 :]
+    path.write_bytes(b"\n".join(lines))
+
+
 async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> None:
     # Not the dossier of the station's last event: that one stops the start (tested below).
     first = next(
         line for line in (demo_data / "journal.log").read_text().splitlines() if '"c-' in line
     )
     victim = demo_data / "dossiers" / f"{json.loads(first)['dossier']}.json"
-    victim.write_bytes(b"")
+    _flip_a_letter(victim, record=3)
     app = build_app(demo_data)
     shown = record_notifications(app)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
@@ -104,7 +113,7 @@ async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> N
         assert len(table.lines) == 11
         status = str(app.screen.query_one("#saved", Static).content)
         assert "1 dossier(s) illisible(s)" in status
-        assert any("fichier vide" in message for message in shown), shown
+        assert any("enregistrement n° 3" in message for message in shown), shown
         screen = app.screen
         assert isinstance(screen, HomeScreen)
         screen.loaded.clear()
@@ -117,16 +126,16 @@ async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> N
 
 
 async def test_corrupt_registry_stops_at_a_french_message_with_recovery(demo_data: Path) -> None:
-    (demo_data / "registry.json").write_bytes(b"{tronqu")
+    _flip_a_letter(demo_data / "registry.json", record=16)
     app = build_app(demo_data)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(lambda: _failure_shown(app), "écran d'échec", pilot)
-        assert "JSON invalide" in str(app.screen.query_one("#failure-message", Static).content)
-        await pilot.press("r")
-        await pilot.pause()
-        assert "Restauré depuis la sauvegarde" in str(
+        assert "enregistrement n° 16" in str(
             app.screen.query_one("#failure-message", Static).content
         )
+        await pilot.press("r")
+        await pilot.pause()
+        assert "Réparé" in str(app.screen.query_one("#failure-message", Static).content)
     with Store.open(demo_data) as store:
         assert len(store.summaries().records) == 12
 

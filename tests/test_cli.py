@@ -138,20 +138,23 @@ def test_second_instance_is_refused_from_the_command(
     from store.store import Store
 
     with Store.open(demo_dir):
-        code, _, err = _run(capsys, "status", "--data", str(demo_dir))
+        # A reader is welcome (tests/test_readers.py); a second writer is not.
+        code, _, err = _run(capsys, "recover", "--data", str(demo_dir))
     assert code == 3 and "Une autre instance de carnet" in err
 
 
 def test_corrupt_dossier_then_recover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--data", str(tmp_path), "--candidates", "3"]) == 0
     victim = sorted((tmp_path / "dossiers").glob("c-*.json"))[0]
-    victim.write_bytes(victim.read_bytes()[:100])
+    half = len(victim.read_bytes()) // 2
+    victim.write_bytes(victim.read_bytes()[:half])
     code, _, err = _run(capsys, "status", "--data", str(tmp_path))
     assert code == 1 and "illisible" in err and "carnet recover" in err and "Traceback" not in err
+    assert str(victim) in err
     # Nothing was touched by the refusal.
-    assert len(victim.read_bytes()) == 100
+    assert len(victim.read_bytes()) == half
     code, out, _ = _run(capsys, "recover", "--data", str(tmp_path))
-    assert code == 0 and "Restauré depuis la sauvegarde" in out
+    assert code == 0 and f"Réparé : {victim}" in out and "événement(s) perdu(s)" in out
     code, out, _ = _run(capsys, "status", "--data", str(tmp_path), "--json")
     assert code == 0 and len(json.loads(out)["candidates"]) == 3
 

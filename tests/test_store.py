@@ -19,7 +19,7 @@ from store.errors import CorruptFileError, DiskWriteError, LockedError, StoreErr
 from store.journal import JOURNAL_NAME
 from store.layout import REGISTRY
 from store.recovery import recover
-from store.storage import SafeJSONStorage
+from store.storage import AppendOnlyStorage
 from store.store import Draft, Store
 from store.writer import Writer
 
@@ -182,10 +182,10 @@ def test_second_instance_is_refused(tmp_path: Path) -> None:
     ("content", "reason"),
     [
         (b"", "fichier vide"),
-        (b"   \n", "fichier vide"),
+        (b"   ", "fichier vide"),
+        (b"   \n", "enregistrement n° 1"),
+        (b"\x00\xff garbage\n", "enregistrement n° 1"),
         (b'{"events": {"1": {"id": ', "JSON invalide"),
-        (b"\x00\xff garbage", "JSON invalide"),
-        (b"[1, 2, 3]", "ce n'est pas une base carnet"),
     ],
 )
 def test_corrupt_dossier_is_never_read_as_empty(
@@ -195,6 +195,7 @@ def test_corrupt_dossier_is_never_read_as_empty(
         candidate, grid = _candidate(store)
         store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
         path = store.path_of(candidate)
+        own = [e.seq for e in store.snapshot(candidate).events]
         last = store.head.seq
     path.write_bytes(content)
     with pytest.raises(CorruptFileError) as caught:
@@ -203,22 +204,87 @@ def test_corrupt_dossier_is_never_read_as_empty(
     assert reason in message and "carnet recover" in message and str(path) in message
     report = recover(tmp_path)
     assert report.restored == [path]
-    # The backup is the version before the last write: the last mark is reported lost.
-    assert list(report.lost.values()) == [[last]]
+    # Nothing of the dossier verifies: every event the journal names in it is reported lost.
+    assert report.lost == {candidate: own}
     assert any(p.name.startswith(path.name + ".abime-") for p in path.parent.iterdir())
     with Store.open(tmp_path) as store:
-        assert len(store.snapshot(candidate).events) == 2
-        # The journal's head still names the lost event, so the chain never reuses its number.
+        # The journal's head still names the lost events: their numbers are never reused.
         assert store.head.seq == last
+        store.create_person("P", "O", ["tuteur"], "t")
+        assert store.head.seq == last + 1
+
+
+def _flip_letter(path: Path, record: int) -> None:
+    lines = path.read_bytes().split(b"\n")
+    line = lines[record - 1]
+    at = line.index(b'"type":"') + len(b'"type":"')
+    lines[record - 1] = line[:at] + bytes([line[at] ^ 0x20]) + line[at + 1 :]
+    path.write_bytes(b"\n".join(lines))
+
+
+def test_a_flipped_letter_loses_that_record_only(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+        events = store.snapshot(candidate).events
+        path = store.path_of(candidate)
+    _flip_letter(path, 2)
+    with pytest.raises(CorruptFileError, match=r"enregistrement n° 2 .*altéré") as caught:
+        Store.open(tmp_path)
+    assert str(path) in str(caught.value)
+    report = recover(tmp_path)
+    assert report.lost == {candidate: [events[1].seq]}
+    assert report.dropped == {path.name: 1}
+    assert "1 événement(s) perdu(s)" in "\n".join(report.lines())
+    with Store.open(tmp_path) as store:
+        kept = store.snapshot(candidate).events
+        assert [e.id for e in kept] == [events[0].id, events[2].id]
+
+
+def test_a_file_cut_short_is_loud_not_a_torn_write(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+        last = store.head.seq
+        path = store.path_of(candidate)
+        # A later event elsewhere: the cut record is not the station's last intent (which,
+        # cut exactly, cannot be told from a write that a crash stopped before it returned).
+        store.create_person("P", "O", ["tuteur"], "t")
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) - 40])  # the dossier's last acknowledged record, cut
+    with Store.open(tmp_path) as store, pytest.raises(CorruptFileError, match=f"n° {last}"):
+        store.snapshot(candidate)
+    report = recover(tmp_path)
+    assert report.lost == {candidate: [last]}
+    with Store.open(tmp_path) as store:
+        assert len(store.snapshot(candidate).events) == 2
+
+
+def test_a_torn_write_never_acknowledged_is_cut(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        path = store.path_of(candidate)
+        head = store.head
+    with open(path, "ab") as f:
+        f.write(b'0123456789abcdef0123456789abcdef {"t":"events","id":"3","do')
+    with Store.open(tmp_path) as store:
+        assert len(store.snapshot(candidate).events) == 2 and store.head == head
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    with Store.open(tmp_path) as store:
+        assert len(store.snapshot(candidate).events) == 3
 
 
 def test_tampered_event_is_refused(tmp_path: Path) -> None:
+    """Someone who rewrites an event and its record's hash still meets the event's own."""
+    from store.storage import record_lines
+
     with Store.open(tmp_path) as store:
         candidate, _ = _candidate(store)
         path = store.path_of(candidate)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["events"]["1"]["payload"]["name"] = "Quelqu'un d'autre"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    records = [json.loads(line[33:]) for line in path.read_bytes().splitlines()]
+    records[0]["doc"]["payload"]["name"] = "Quelqu'un d'autre"
+    data, _ = record_lines(b"", [(r["t"], r["id"], r["doc"]) for r in records])
+    path.write_bytes(data)
     with Store.open(tmp_path) as store, pytest.raises(EventError, match="altéré"):
         store.snapshot(candidate)
 
@@ -227,7 +293,7 @@ def test_registry_corruption_blocks_start_with_recovery(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         store.create_person("A", "B", ["tuteur"], "t")
         store.create_person("C", "D", ["manager"], "t")
-    (tmp_path / "registry.json").write_bytes(b"{trunc")
+    _flip_letter(tmp_path / "registry.json", 2)
     with pytest.raises(CorruptFileError, match=r"registry\.json"):
         Store.open(tmp_path)
     recover(tmp_path)
@@ -235,19 +301,33 @@ def test_registry_corruption_blocks_start_with_recovery(tmp_path: Path) -> None:
         assert [p.name for p in store.people().values()] == ["A"]
 
 
-def test_storage_refuses_to_rewrite_or_delete_history(tmp_path: Path) -> None:
-    from tinydb import TinyDB
+def test_tinydb_api_cannot_rewrite_or_delete_from_the_first_read(tmp_path: Path) -> None:
+    from tinydb import Query, TinyDB
 
-    db = TinyDB(tmp_path / "x.json", storage=SafeJSONStorage)
-    table = db.table("events")
-    table.insert({"a": 1})
-    table.insert({"a": 2})
-    with pytest.raises(StoreError, match="de réécrire"):
-        table.update({"a": 3}, doc_ids=[1])
-    with pytest.raises(StoreError, match="d'effacer"):
-        table.remove(doc_ids=[2])
-    db2 = TinyDB(tmp_path / "x.json", storage=SafeJSONStorage)
-    assert [d["a"] for d in db2.table("events").all()] == [1, 2]
+    path = tmp_path / "x.json"
+    db = TinyDB(path, storage=AppendOnlyStorage)
+    db.table("events").insert_multiple([{"a": 1}, {"a": 2}])
+    db.close()
+    before = path.read_bytes()
+    attempts = [
+        ("de réécrire", lambda t, d: t.update({"a": 3}, doc_ids=[1])),
+        ("de réécrire", lambda t, d: t.upsert({"a": 3}, Query().a == 1)),
+        ("d'effacer", lambda t, d: t.remove(doc_ids=[2])),
+        ("d'effacer", lambda t, d: t.truncate()),
+        ("d'effacer", lambda t, d: d.drop_tables()),
+        ("d'effacer", lambda t, d: d.drop_table("events")),
+    ]
+    for expected, attempt in attempts:
+        fresh = TinyDB(path, storage=AppendOnlyStorage)  # nothing written through it yet
+        with pytest.raises(StoreError, match=expected):
+            attempt(fresh.table("events"), fresh)
+        fresh.close()
+        assert path.read_bytes() == before
+    again = TinyDB(path, storage=AppendOnlyStorage)
+    table = again.table("events")
+    assert table.insert({"a": 4}) == 3  # adding is what it is for
+    assert [d["a"] for d in table.search(Query().a > 1)] == [2, 4]
+    assert [d["a"] for d in TinyDB(path, storage=AppendOnlyStorage).table("events")] == [1, 2, 4]
 
 
 def test_full_disk_records_nothing_and_keeps_everything(

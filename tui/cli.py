@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
         "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
     )
     recover.add_argument("--data", type=Path)
+    verify = sub.add_parser(
+        "verify", help="vérifie l'intégrité complète du dossier de données, sans rien changer"
+    )
+    verify.add_argument("--data", type=Path)
+    verify.add_argument("--json", action="store_true", help="le rapport en JSON")
     add_sync_parsers(sub)
     add_document_parsers(sub)
     return parser
@@ -127,6 +132,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _referentiels(as_json=args.json)
     if args.command == "recover":
         return _recover(data or default_data_dir())
+    if args.command == "verify":
+        return _verify(data or default_data_dir(), as_json=args.json)
     done = dispatch_sync(args, data or default_data_dir())
     if done is None:
         done = dispatch_documents(args, data or default_data_dir())
@@ -174,7 +181,8 @@ def _status(data: Path, *, as_json: bool) -> int:
 
     _require_data(data)
 
-    with Writer(data) as writer:
+    # A reader: no lock, so it works while the app is open on the same folder.
+    with Writer(data, read_only=True) as writer:
         listing = writer.call(lambda store: store.summaries())
     if listing.unreadable:
         # Never a partial list that looks whole: the secretariat's scripts would miss someone.
@@ -184,8 +192,8 @@ def _status(data: Path, *, as_json: bool) -> int:
     records = listing.records
     records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
     if as_json:
-        json.dump({"candidates": records}, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        # In one piece: json.dump writes token by token, slow on an unbuffered pipe.
+        sys.stdout.write(json.dumps({"candidates": records}, ensure_ascii=False, indent=1) + "\n")
         return 0
     if not records:
         print("Aucun candidat.")
@@ -253,6 +261,18 @@ def _referentiels(*, as_json: bool) -> int:
                 )
                 print(f"  {e.title} : /{e.scale}, coefficient {e.coefficient}{elim}")
     return 0
+
+
+def _verify(data: Path, *, as_json: bool) -> int:
+    from store.verify import verify
+
+    _require_data(data)
+    report = verify(data)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write("".join(line + "\n" for line in report.lines()))
+    return 0 if report.ok else 1
 
 
 def _recover(data: Path) -> int:

@@ -73,7 +73,8 @@ def _read(data: Path, work: Callable[[Any], Any]) -> Any:
 
     if not data.is_dir():
         raise CarnetError(f"le dossier de données {data} n'existe pas")
-    with Writer(data) as writer:
+    # Read-only, without the data lock: the documents can be made while the app is open.
+    with Writer(data, read_only=True) as writer:
         return writer.call(work)
 
 

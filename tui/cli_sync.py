@@ -95,10 +95,10 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
     return None if command is None else command(args, data)
 
 
-def _with_store(data: Path, work: Callable[[Any], Any]) -> Any:
+def _with_store(data: Path, work: Callable[[Any], Any], *, read_only: bool = False) -> Any:
     from store.writer import Writer
 
-    with Writer(data) as writer:
+    with Writer(data, read_only=read_only) as writer:
         return writer.call(work)
 
 

@@ -18,7 +18,7 @@ from store.errors import CorruptFileError
 class FailureScreen(Screen[None]):
     BINDINGS = [
         Binding("q", "app.quit", "Quitter", id="quit"),
-        Binding("r", "recover", "Restaurer la sauvegarde", id="recover"),
+        Binding("r", "recover", "Réparer", id="recover"),
     ]
 
     def __init__(self, message: str, *, data_dir: Path, error: CarnetError) -> None:
@@ -33,14 +33,15 @@ class FailureScreen(Screen[None]):
             yield Static(self.message, id="failure-message", markup=False)
             if self._recoverable():
                 yield Static(
-                    "\nAppuyez sur [b]r[/b] pour restaurer la sauvegarde (le fichier abîmé est "
-                    "gardé de côté), puis relancez carnet.",
+                    "\nAppuyez sur [b]r[/b] pour réparer (tout ce qui se vérifie est gardé, le "
+                    "fichier abîmé est mis de côté, ce qui est perdu est nommé), puis relancez "
+                    "carnet.",
                     id="failure-hint",
                 )
         yield Footer()
 
     def _recoverable(self) -> bool:
-        return isinstance(self.error, CorruptFileError) and self.error.backup is not None
+        return isinstance(self.error, CorruptFileError) and self.error.repairable
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "recover":

@@ -1,0 +1,238 @@
+"""``carnet verify``: a full integrity check of a data folder, without changing anything.
+
+Every record's hash and each file's chain, every event's own hash, the station's sequence (no
+gap, no fork, each event pointing at the one before), the journal against the dossiers, the
+dossiers the journal or the index name, the station's identity and key, and the small files.
+Needs no lock: it reads, and a write under way only adds complete lines after what it read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.events import GENESIS, Event, EventError
+from store.errors import CorruptFileError
+from store.index import SummaryIndex
+from store.journal import JOURNAL_NAME, Entry, Journal
+from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
+from store.lost import load_lost
+from store.migrate import data_files, is_v1, parse_v1
+from store.station import STATION_NAME, Station, check_key, parse_station
+from store.storage import parse_log
+
+
+@dataclass
+class Problem:
+    file: str
+    message: str
+    record: str | None = None
+
+    def line(self) -> str:
+        where = f" (enregistrement {self.record})" if self.record else ""
+        return f"{self.file}{where} : {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    files: int = 0
+    records: int = 0
+    events: int = 0
+    head: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files": self.files,
+            "records": self.records,
+            "events": self.events,
+            "head": self.head,
+            "problems": [
+                {"file": p.file, "record": p.record, "message": p.message} for p in self.problems
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        summary = (
+            f"{self.files} fichier(s), {self.records} enregistrement(s), {self.events} "
+            f"événement(s), dernier numéro du poste : {self.head}"
+        )
+        if self.ok:
+            return [f"Tout se vérifie : {summary}."]
+        return [
+            *(p.line() for p in self.problems),
+            f"{len(self.problems)} problème(s) ; {summary}. « carnet recover » répare ce qui "
+            "peut l'être et nomme ce qui est perdu.",
+        ]
+
+
+def verify(folder: Path) -> VerifyReport:
+    report = VerifyReport()
+    station = _station(folder, report)
+    lost = _lost(folder, report)
+    own: dict[int, Event] = {}
+    held: dict[str, set[tuple[int, str]]] = {}
+    for path in data_files(folder):
+        if not path.exists():
+            continue
+        report.files += 1
+        dossier = REGISTRY if path.name == REGISTRY_FILE else path.stem
+        docs = _documents(path, report)
+        held[dossier] = set()
+        for doc_id, doc in docs:
+            try:
+                event = Event.from_stored(doc)
+            except EventError as exc:
+                report.problems.append(Problem(str(path), str(exc), doc_id))
+                continue
+            report.events += 1
+            held[dossier].add((event.seq, event.hash))
+            if station is not None and event.station == station.id:
+                if event.seq in own:
+                    report.problems.append(
+                        Problem(str(path), f"numéro {event.seq} du poste utilisé deux fois", doc_id)
+                    )
+                own[event.seq] = event
+    report.head = max(own, default=0)
+    _check_chain(own, lost, report, folder)
+    _check_journal(folder, held, own, lost, report)
+    return report
+
+
+def _station(folder: Path, report: VerifyReport) -> Station | None:
+    path = folder / STATION_NAME
+    try:
+        station = parse_station(path.read_bytes(), path)
+    except FileNotFoundError:
+        if (folder / JOURNAL_NAME).exists() or any(p.exists() for p in data_files(folder)):
+            report.problems.append(Problem(str(path), "identité du poste absente"))
+        return None
+    except CorruptFileError as exc:
+        report.problems.append(Problem(str(path), exc.reason))
+        return None
+    try:
+        if station.key is not None:
+            check_key(folder, station)
+    except CorruptFileError as exc:
+        report.problems.append(Problem(str(exc.path), exc.reason))
+    for name in ("sync.json", "ledger.json", "trusted.json"):
+        side = folder / name
+        if side.exists():
+            try:
+                if not isinstance(json.loads(side.read_bytes()), dict):
+                    raise ValueError(name)
+            except ValueError:
+                report.problems.append(Problem(str(side), "fichier illisible (JSON invalide)"))
+    return station
+
+
+def _lost(folder: Path, report: VerifyReport) -> dict[str, list[int]]:
+    try:
+        return load_lost(folder)
+    except CorruptFileError as exc:
+        report.problems.append(Problem(str(exc.path), exc.reason))
+        return {}
+
+
+def _documents(path: Path, report: VerifyReport) -> list[tuple[str, Any]]:
+    raw = path.read_bytes()
+    try:
+        if is_v1(path):
+            tables = parse_v1(raw, path)
+            report.problems.append(
+                Problem(str(path), "fichier d'une version précédente, non migré")
+            )
+        else:
+            log = parse_log(raw, path)
+            tables = log.tables
+            if log.torn:
+                report.problems.append(
+                    Problem(str(path), f"{log.torn} octet(s) d'une écriture inachevée en fin")
+                )
+    except CorruptFileError as exc:
+        report.problems.append(Problem(str(path), exc.reason))
+        return []
+    docs = list(tables.get(EVENTS, {}).items())
+    report.records += sum(len(t) for t in tables.values())
+    return docs
+
+
+def _check_chain(
+    own: dict[int, Event], lost: dict[str, list[int]], report: VerifyReport, folder: Path
+) -> None:
+    lost_seqs = {s for seqs in lost.values() for s in seqs}
+    previous: str | None = GENESIS
+    for seq in range(1, report.head + 1):
+        event = own.get(seq)
+        if event is None:
+            if seq not in lost_seqs:
+                report.problems.append(
+                    Problem(str(folder), f"événement n° {seq} du poste introuvable")
+                )
+            previous = None  # the next event cannot be checked against a lost one
+            continue
+        if previous is not None and event.prev != previous:
+            report.problems.append(
+                Problem(
+                    str(folder / event.dossier) if event.dossier != REGISTRY else REGISTRY_FILE,
+                    f"chaîne rompue : l'événement n° {seq} ne suit pas le n° {seq - 1}",
+                )
+            )
+        previous = event.hash
+
+
+def _check_journal(
+    folder: Path,
+    held: dict[str, set[tuple[int, str]]],
+    own: dict[int, Event],
+    lost: dict[str, list[int]],
+    report: VerifyReport,
+) -> None:
+    path = folder / JOURNAL_NAME
+    if not path.exists():
+        if own:
+            report.problems.append(Problem(str(path), "journal absent"))
+        return
+    journal = Journal(folder)
+    try:
+        entries: list[Entry] = journal.entries()
+        complete = sum(1 for line in path.read_bytes().splitlines() if line.strip())
+    finally:
+        journal.close()
+    if complete != len(entries):
+        report.problems.append(
+            Problem(str(path), f"{complete - len(entries)} ligne(s) du journal altérée(s)")
+        )
+    named = set()
+    for entry in entries:
+        named.add(entry.seq)
+        if entry.seq in lost.get(entry.dossier, ()):
+            continue
+        if entry.dossier not in held:
+            report.problems.append(
+                Problem(
+                    str(folder / "dossiers" / f"{entry.dossier}.json"),
+                    f"dossier absent ; le journal y nomme l'événement n° {entry.seq}",
+                )
+            )
+        elif (entry.seq, entry.hash) not in held[entry.dossier]:
+            report.problems.append(
+                Problem(
+                    entry.dossier,
+                    f"le journal nomme l'événement n° {entry.seq}, absent de son dossier",
+                )
+            )
+    for seq in sorted(set(own) - named):
+        report.problems.append(Problem(str(path), f"événement n° {seq} absent du journal"))
+    for dossier in SummaryIndex(folder).names():
+        if dossier not in held and dossier not in lost:
+            report.problems.append(
+                Problem(str(folder / "dossiers" / f"{dossier}.json"), "dossier absent (index)")
+            )

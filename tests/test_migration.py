@@ -1,0 +1,107 @@
+"""Data folders written by the previous release open, migrated, with every event and status."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from store.migrate import data_files, is_v1
+from store.store import Store
+from tui.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "v1"
+ROOT = Path(__file__).parent.parent
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(FIXTURES / name, folder)
+    return folder
+
+
+def _status(folder: Path, capsys: pytest.CaptureFixture[str]) -> object:
+    assert main(["status", "--data", str(folder), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("name", ["poste", "secretariat"])
+def test_a_folder_of_the_previous_release_migrates_on_first_open(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _copy(name, tmp_path)
+    events_before = sum(
+        len(json.loads(p.read_bytes()).get("events", {})) for p in data_files(folder)
+    )
+    assert _status(folder, capsys) == json.loads((FIXTURES / f"{name}.status.json").read_text())
+    assert not any(is_v1(p) for p in data_files(folder))
+    assert not list(folder.rglob("registry.json.bak")) and not list(folder.rglob("c-*.json.bak"))
+    with Store.open(folder) as store:
+        held = len(store._registry.events) + sum(
+            len(store.snapshot(c).events) for c in store.candidate_ids()
+        )
+        assert held == events_before
+        if name == "poste":
+            head = store.head
+            candidate = store.candidate_ids()[0]
+            store.create_person("Nouvelle Personne", "CPAM", ["tuteur"], "t")
+            assert store.head.seq == head.seq + 1
+    with Store.open(folder) as store:
+        assert "Nouvelle Personne" in {p.name for p in store.people().values()} or name != "poste"
+        if name == "poste":
+            assert store.snapshot(candidate).events
+    # A second open finds nothing more to migrate and the same statuses.
+    assert _status(folder, capsys) == json.loads((FIXTURES / f"{name}.status.json").read_text())
+
+
+def test_the_migrated_station_still_exchanges(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    poste = _copy("poste", tmp_path)
+    secretariat = _copy("secretariat", tmp_path)
+    with Store.open(poste) as store:
+        store.create_person("Après Migration", "CPAM", ["tuteur"], "t")
+    out = tmp_path / "b2.carnet"
+    assert main(["export", "--data", str(poste), "--out", str(out)]) == 0
+    assert (
+        main(["import", "--data", str(secretariat), "--receipts", str(tmp_path / "rec"), str(out)])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "1 nouvel(s) événement(s)" in text
+    with Store.open(secretariat) as store:
+        assert "Après Migration" in {p.name for p in store.people().values()}
+
+
+@pytest.mark.slow
+def test_a_kill_during_migration_loses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGKILL at random moments of the migration; each run resumes it; nothing is lost."""
+    expected = json.loads((FIXTURES / "poste.status.json").read_text())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for attempt in range(12):
+        folder = tmp_path / f"p{attempt}"
+        shutil.copytree(FIXTURES / "poste", folder)
+        for delay in (0.05 + 0.03 * attempt, 0.02):
+            child = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from store.store import Store; "
+                    "Store.open(__import__('pathlib').Path(sys.argv[1])).close()",
+                    str(folder),
+                ],
+                env=env,
+            )
+            time.sleep(delay)
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        assert _status(folder, capsys) == expected

@@ -1,0 +1,69 @@
+"""Power cuts at every change of a scenario: nothing acknowledged lost, nothing read as empty."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.threshold import CriterionState
+from store.store import Store
+from tests.fsmodel import PowerCut, PowerModel
+
+V = CriterionState.VALIDATED
+
+
+def _base(folder: Path) -> tuple[str, str, list[str]]:
+    with Store.open(folder) as store:
+        evaluator = store.create_person("É", "O", ["representant_metier"], "t")
+        certifier = store.create_person("C", "O", ["certificateur"], "t")
+        candidate = store.create_candidate("Cand", "CPAM", "gestionnaire-conseil", "t")
+        block = store.referentials.conseil.blocks[0]
+        situation = block.evaluation.format.situations[0].id  # type: ignore[union-attr]
+        grid = store.open_grid(
+            candidate, block.id, "t", evaluator=evaluator, certifier=certifier, situation=situation
+        )
+        criteria = [k.id for c in block.competencies for k in c.criteria]
+    return candidate, grid, criteria
+
+
+def _scenario(
+    folder: Path, candidate: str, grid: str, criteria: list[str], acked: list[str]
+) -> None:
+    """Marks, a new candidate (a new file), more marks: each event id noted once acknowledged."""
+    with Store.open(folder) as store:
+        for criterion in criteria[:3]:
+            store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
+            acked.append(store.snapshot(candidate).events[-1].id)
+        other = store.create_candidate("Autre", "CPAM", "gestionnaire-conseil", "t")
+        acked.append(store.snapshot(other).events[-1].id)
+        store.mark_criteria(candidate, grid, [(criteria[3], V, "")], "t")
+        acked.append(store.snapshot(candidate).events[-1].id)
+
+
+@pytest.mark.slow
+def test_a_power_cut_at_any_point_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    candidate, grid, criteria = _base(base)
+    counting = tmp_path / "count"
+    shutil.copytree(base, counting)
+    with PowerModel(counting) as model:
+        _scenario(counting, candidate, grid, criteria, [])
+    total = model.changes
+    assert total > 10
+    for cut in range(total + 1):
+        live = tmp_path / f"live{cut}"
+        shutil.copytree(base, live)
+        acked: list[str] = []
+        with PowerModel(live, cut_at=cut) as model, contextlib.suppress(PowerCut):
+            _scenario(live, candidate, grid, criteria, acked)
+        after = tmp_path / f"after{cut}"
+        model.rebuild(after)
+        with Store.open(after) as store:  # never a file read as empty: it would raise
+            held = {e.id for c in store.candidate_ids() for e in store.snapshot(c).events}
+            missing = [a for a in acked if a not in held]
+            assert not missing, f"cut at change {cut}: acknowledged events lost"
+        shutil.rmtree(live)
+        shutil.rmtree(after)

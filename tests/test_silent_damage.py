@@ -1,0 +1,159 @@
+"""Issue 10's « silent damage » findings, each reproduced: loud, French, exit ≠ 0, repairable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store.keys import KEY_NAME, load_or_create_key
+from store.store import Store
+from tui.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures" / "v1"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Path:
+    """A station written by the current release (the demo, three candidates, with a key)."""
+    folder = tmp_path / "poste"
+    assert main(["demo", "--data", str(folder), "--candidates", "3"]) == 0
+    assert main(["station", "--data", str(folder), "--out", str(tmp_path / "p.cle")]) == 0
+    with Store.open(folder):
+        pass  # records the key's fingerprint
+    return folder
+
+
+def _status(capsys: pytest.CaptureFixture[str], folder: Path) -> tuple[int, str, str]:
+    return _run(capsys, "status", "--data", str(folder), "--json")
+
+
+def test_a_flipped_byte_in_the_journals_last_line_never_reuses_a_number(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(station) as store:
+        head = store.head
+    journal = station / "journal.log"
+    raw = bytearray(journal.read_bytes())
+    at = raw.rindex(b'"seq": ') + len(b'"seq": ')
+    raw[at] = ord("9") if raw[at] != ord("9") else ord("8")  # still JSON, another number
+    journal.write_bytes(bytes(raw))
+    with Store.open(station) as store:
+        assert store.head == head  # the highest sequence found in the dossiers wins
+        store.create_person("Après", "CPAM", ["tuteur"], "t")
+        assert store.head.seq == head.seq + 1
+
+
+def test_a_journal_cut_short_never_reuses_a_number(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(station) as store:
+        head = store.head
+    journal = station / "journal.log"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[: len(lines) - 5]))
+    with Store.open(station) as store:
+        assert store.head == head
+
+
+def test_a_deleted_dossier_is_loud_and_recover_names_the_loss(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _status(capsys, station)
+    before = json.loads(out)["candidates"]
+    # The dossier of the station's first candidate: its events are not the journal's last.
+    first = next(
+        json.loads(line)["dossier"]
+        for line in (station / "journal.log").read_text().splitlines()
+        if '"c-' in line
+    )
+    victim = station / "dossiers" / f"{first}.json"
+    victim.unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0 and first in err and "absent" in err and "carnet recover" in err
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 0 and f"Dossier absent : {first}" in out and "perdu(s)" in out
+    code, out, _ = _status(capsys, station)
+    assert code == 0
+    assert [c["id"] for c in json.loads(out)["candidates"]] == [
+        c["id"] for c in before if c["id"] != first
+    ]
+
+
+def test_the_last_written_dossier_deleted_is_loud_too(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    last = json.loads((station / "journal.log").read_text().splitlines()[-1])["dossier"]
+    (station / "dossiers" / f"{last}.json").unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0 and last in err
+
+
+@pytest.mark.parametrize("damage", ["delete", "alter"])
+def test_a_changed_or_missing_key_is_loud_and_restored(
+    station: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    key = station / KEY_NAME
+    fingerprint = load_or_create_key(station).fingerprint
+    if damage == "delete":
+        key.unlink()
+    else:
+        other = station.parent / "other"
+        other.mkdir()
+        load_or_create_key(other)
+        key.write_bytes((other / KEY_NAME).read_bytes())
+    code, _, err = _status(capsys, station)
+    assert code != 0 and "clé du poste" in err and "carnet recover" in err
+    assert load_or_create_key is not None
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 0 and f"Réparé : {key}" in out
+    assert load_or_create_key(station).fingerprint == fingerprint
+    assert _status(capsys, station)[0] == 0
+
+
+def test_a_deleted_station_identity_is_loud_and_restored(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(station) as store:
+        identity = store.station
+    (station / "station.json").unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0 and "identité du poste absente" in err
+    assert _run(capsys, "recover", "--data", str(station))[0] == 0
+    with Store.open(station) as store:
+        assert store.station == identity
+
+
+def test_a_station_of_the_previous_release_without_identity_is_rebuilt_from_its_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "poste"
+    shutil.copytree(FIXTURES / "poste", folder)
+    identity = json.loads((folder / "station.json").read_text())["id"]
+    (folder / "station.json").unlink()  # the previous release kept no backup of it
+    code, _, err = _status(capsys, folder)
+    assert code != 0 and "identité du poste absente" in err
+    assert _run(capsys, "recover", "--data", str(folder))[0] == 0
+    with Store.open(folder) as store:
+        assert store.station.id == identity
+
+
+@pytest.mark.parametrize("name", ["sync.json", "trusted.json"])
+def test_damaged_exchange_files_are_restored_from_their_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    folder = tmp_path / "poste"
+    shutil.copytree(FIXTURES / "poste", folder)
+    good = (folder / f"{name}.bak").read_bytes()
+    (folder / name).write_bytes(b'{"tronqu')
+    code, out, _ = _run(capsys, "recover", "--data", str(folder))
+    assert code == 0 and f"Réparé : {folder / name}" in out
+    assert (folder / name).read_bytes() == good

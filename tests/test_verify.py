@@ -1,0 +1,80 @@
+"""``carnet verify``: every hash, the chains and the cross-references, with a report and exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from store.store import Store
+from tui.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    assert main(["demo", "--data", str(data), "--candidates", "3"]) == 0
+    return data
+
+
+def test_a_sound_folder_verifies(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["problems"] == []
+    with Store.open(folder) as store:
+        assert report["head"] == store.head.seq
+    code, out, _ = _run(capsys, "verify", "--data", str(folder))
+    assert code == 0 and out.startswith("Tout se vérifie")
+
+
+def test_verify_works_while_the_app_holds_the_folder(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(folder):
+        assert _run(capsys, "verify", "--data", str(folder))[0] == 0
+
+
+def _flip(path: Path, needle: bytes) -> None:
+    raw = bytearray(path.read_bytes())
+    at = raw.index(needle) + len(needle)
+    raw[at] ^= 0x20
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("letter", "altéré"),
+        ("delete", "dossier absent"),
+        ("journal", "altérée"),
+        ("lost-line", "absent du journal"),
+    ],
+)
+def test_damage_is_reported_with_file_and_record(
+    folder: Path, capsys: pytest.CaptureFixture[str], damage: str, expected: str
+) -> None:
+    victim = sorted((folder / "dossiers").glob("c-*.json"))[0]
+    journal = folder / "journal.log"
+    if damage == "letter":
+        _flip(victim, b'"type":"')
+    elif damage == "delete":
+        victim.unlink()
+    elif damage == "journal":
+        _flip(journal, b'"dossier": "')
+    else:
+        lines = journal.read_bytes().splitlines(keepends=True)
+        journal.write_bytes(b"".join(lines[:3] + lines[4:]))
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    report = json.loads(out)
+    assert code == 1 and not report["ok"]
+    messages = [p["message"] for p in report["problems"]]
+    assert any(expected in m for m in messages), messages
+    if damage in ("letter", "delete"):
+        assert any(victim.name in p["file"] for p in report["problems"])
