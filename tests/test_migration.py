@@ -69,6 +69,13 @@ def test_the_migrated_station_still_exchanges(
     with Store.open(poste) as store:
         store.create_person("Après Migration", "CPAM", ["tuteur"], "t")
     out = tmp_path / "b2.carnet"
+    # Bundles are now encrypted to the secretariat: after the upgrade, the station trusts the
+    # secretariat's new key file (its fingerprint read out), as the README says.
+    key_file = tmp_path / "secretariat.cle"
+    assert main(["station", "--data", str(secretariat), "--out", str(key_file)]) == 0
+    fingerprint = json.loads(key_file.read_bytes())["fingerprint"]
+    trust = ["trust", str(key_file), "--data", str(poste), "--empreinte", fingerprint]
+    assert main(trust) == 0
     assert main(["export", "--data", str(poste), "--out", str(out)]) == 0
     assert (
         main(["import", "--data", str(secretariat), "--receipts", str(tmp_path / "rec"), str(out)])

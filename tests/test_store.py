@@ -450,9 +450,11 @@ def test_unknown_event_types_are_kept_not_applied(tmp_path: Path) -> None:
         raw["hash"] = content_hash(raw)
     # Written as a newer carnet would have left it in the data folder.
     path = tmp_path / "dossiers" / f"{candidate}.json"
-    data = json.loads(path.read_bytes())
-    data["events"][str(len(data["events"]) + 1)] = raw
-    path.write_text(json.dumps(data), encoding="utf-8")
+    from tinydb import TinyDB
+
+    newer = TinyDB(path, storage=AppendOnlyStorage)
+    newer.table("events").insert(raw)
+    newer.close()
     with Store.open(tmp_path) as store:
         snap = store.snapshot(candidate)
         assert snap.state.unknown_events == 1
