@@ -10,7 +10,7 @@ import pytest
 
 from models.events import content_hash
 from store.bundle import _short, seal_file
-from store.keys import load_or_create_key
+from store.keys import load_or_create_encryption_key, load_or_create_key
 from store.station import set_role
 from store.store import Store
 from store.sync import import_files, own_events, station_key, trust_station
@@ -25,6 +25,8 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
         pass
     set_role(secretariat, "secretariat")
     load_or_create_key(secretariat)
+    # The folder's own keys exist before any import, so that « nothing changed » means it.
+    load_or_create_encryption_key(secretariat)
     _trust(secretariat, station)
     return station, secretariat
 
@@ -129,7 +131,7 @@ def test_an_unknown_station_can_be_trusted_after_its_fingerprint_is_checked(
             key.fingerprint,
             key.public,
         )
-        assert trust_station(store, unknown) is True
+        assert trust_station(store, unknown) == "nouveau"
         report = import_files(store, [path], receipts_dir=tmp_path / "accuses")
         assert not report.rejected and report.new_events == len(own_events_of(station))
 

@@ -15,6 +15,7 @@ from models.dossier import Signature
 from models.events import EventError
 from models.threshold import CriterionState
 from store.errors import StoreError
+from store.station import set_role
 from store.store import Store
 from tests.test_sync import _export, _import, _trust
 
@@ -45,9 +46,13 @@ def _three_stations(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     for folder in (b, s):
         with Store.open(folder):
             pass
-    _trust(b, a)
+    # Bundles go encrypted to a trusted secretariat; b receives a's candidates through one
+    # addressed to it, as issue 12's exchanges do.
+    set_role(s, "secretariat")
+    _trust(b, a, s)
+    _trust(a, b, s)
     _trust(s, a, b)
-    _import(b, _export(a, "a1.carnet"))
+    _import(b, _export(a, "a1.carnet", pour=b))
     criterion = "gc.b3.c1.k1"
     with Store.open(a) as sa:
         sa.enter_mark(ids["carriere"], "ecrit", "12", "t", by=ids["jury_a"])

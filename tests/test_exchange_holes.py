@@ -23,7 +23,7 @@ import pytest
 from models.events import canonical, content_hash
 from models.threshold import CriterionState
 from store.bundle import seal_file
-from store.keys import KEY_NAME, StationKey, load_or_create_key
+from store.keys import KEY_NAME, StationKey, load_or_create_encryption_key, load_or_create_key
 from store.layout import REGISTRY
 from store.station import set_role
 from store.store import Store
@@ -221,10 +221,12 @@ def test_a_bundle_that_continues_from_another_head_than_the_one_received_is_refu
     _import(secretariat, _write(station, "lot2.carnet", _sealed(station, genuine[last:], 2)))
     # Only the fork's new event: it claims to follow n° last+2, but another one.
     path = _write(fork, "fourche.carnet", _sealed(fork, forked[last + 2 :], 3))
-    before = _files(secretariat)
+    before = _records(secretariat)
     error = _only_error(_import(secretariat, path))
-    assert error == f"chaîne rompue pour le poste {_station_id(station)} au n° {last + 3}"
-    assert _files(secretariat) == before
+    # Its event n° last+3 follows another n° last+2 than the one received.
+    _fork_refused(error, station, last + 2)
+    assert _records(secretariat) == before
+    assert (secretariat / "a-part").is_dir()
     with Store.open(secretariat) as s:
         assert forked[-1]["id"] not in {e.id for e in s.snapshot(candidate).events}
 
@@ -242,10 +244,11 @@ def test_a_bundle_filling_a_gap_must_lead_to_the_chain_received_after_it(pair: A
     # The filler's first event follows the start, but its last one is not what the end follows.
     forged = [middle[0], _resealed(middle[1], payload={**middle[1]["payload"], "comment": "x"})]
     path = _write(station, "milieu-faux.carnet", _sealed(station, forged, 2))
-    before = _files(secretariat)
+    before = _records(secretariat)
     error = _only_error(_import(secretariat, path))
-    assert error == f"chaîne rompue pour le poste {_station_id(station)} au n° {last[0]['seq']}"
-    assert _files(secretariat) == before
+    # The end received follows another version of the filler's last event.
+    _fork_refused(error, station, middle[1]["seq"])
+    assert _records(secretariat) == before
     # The genuine filler closes the gap.
     genuine = _import(secretariat, _write(station, "milieu.carnet", _sealed(station, middle, 4)))
     assert not genuine.rejected and not genuine.gaps and genuine.new_events == 2
@@ -260,12 +263,32 @@ def test_a_bundle_whose_first_event_does_not_follow_the_received_head_is_refused
         a.mark_criteria(candidate, grid, [(criteria[3], N, "")], "t")
     new = _station_events(station)[-1]
     forged = _resealed(new, prev="0" * 64)
-    before = _files(secretariat)
+    before = _records(secretariat)
     error = _only_error(
         _import(secretariat, _write(station, "x.carnet", _sealed(station, [forged])))
     )
-    assert error == f"chaîne rompue pour le poste {_station_id(station)} au n° {new['seq']}"
-    assert _files(secretariat) == before
+    # It claims to follow another n° seq-1 than the one received.
+    _fork_refused(error, station, new["seq"] - 1)
+    assert _records(secretariat) == before
+
+
+def _fork_refused(error: str, station: Path, seq: int) -> None:
+    """A chain that does not follow what was received is a fork (issue 12): both versions are
+    kept aside, nothing of the bundle is applied."""
+    assert error.startswith(
+        f"FOURCHE : {_station_id(station)} a envoyé deux versions différentes de son "
+        f"événement n° {seq}."
+    ), error
+
+
+def _records(folder: Path) -> dict[str, str]:
+    """What the folder holds as records: dossiers, registry and journal (a fork adds its two
+    versions under a-part/ and flags the station in the ledger, and nothing else)."""
+    return {
+        name: digest
+        for name, digest in _files(folder).items()
+        if name.startswith("dossiers/") or name in {"registry.json", "journal.log"}
+    }
 
 
 # --- whose signature -----------------------------------------------------------------------
@@ -289,8 +312,11 @@ def test_a_bundle_signed_with_another_trusted_stations_key_is_refused_for_that(
         pass
     with Store.open(s):
         pass
+    set_role(s, "secretariat")
     _trust(s, a, b)
+    _trust(a, s)  # bundles are encrypted to a trusted secretariat
     load_or_create_key(s)  # made by the first import otherwise
+    load_or_create_encryption_key(s)
     genuine = _export(a, "a1.carnet")
     # Station b, trusted by the secretariat, signs a bundle that claims to come from a, with
     # a's public key and fingerprint in the header: only the signature check can catch it.
@@ -313,9 +339,11 @@ def test_an_event_from_another_station_that_no_longer_fits_is_set_aside(tmp_path
     for folder in (b, s):
         with Store.open(folder):
             pass
-    _trust(b, a)
+    set_role(s, "secretariat")
+    _trust(b, a, s)
+    _trust(a, b, s)
     _trust(s, a, b)
-    _import(b, _export(a, "a1.carnet"))
+    _import(b, _export(a, "a1.carnet", pour=b))
     with Store.open(a) as sa:
         view = sa.grid_view(candidate, grid)
         sa.close_grid(candidate, grid, "Situation écourtée par l'assuré.", "t")

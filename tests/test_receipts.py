@@ -144,11 +144,12 @@ def test_trusting_from_a_bundle_records_when(pair: Any, tmp_path: Path) -> None:
     _, secretariat = pair
     other = tmp_path / "c"
     _station(other)
+    _trust(other, secretariat)  # bundles are encrypted to a trusted secretariat
     bundle = _export(other, "c1.carnet")
     with Store.open(secretariat) as store:
         (result,) = _import_unknown(store, bundle)
         assert result.unknown is not None
-        assert trust_station(store, result.unknown) is True
+        assert trust_station(store, result.unknown) == "nouveau"
         added = TrustStore(secretariat).keys[result.unknown.station].added
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", added)
         own = load_or_create_key(secretariat)
