@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
 from models.threshold import CriterionState
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 
 class AmendCriterion(FormModal[bool | None]):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
 from models.errors import CarnetError
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
 

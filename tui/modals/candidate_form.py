@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select
 
 ROUTES = [
     ("Nouvel embauché (contrat de professionnalisation)", "nouvel_embauche"),

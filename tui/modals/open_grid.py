@@ -6,12 +6,12 @@ named; nothing is recorded until both declarations are confirmed and the store a
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Select, Static
 
 from models.errors import CarnetError
 from models.events import PersonCreated
 from models.referential import Block, ObservationFormat
 from tui.modals.form import FieldError, FormModal
+from tui.text import Checkbox, Select, Static
 
 DECLARATION = (
     "Je déclare n'avoir aucun lien hiérarchique avec le candidat et n'être pas intervenu(e) "

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
 from models.events import PERSON_ROLES
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Checkbox
 
 
 class PersonForm(FormModal[str | None]):

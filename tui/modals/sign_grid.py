@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Static
 
 from tui.modals.form import FieldError, FormModal
+from tui.text import Checkbox, Static
 
 
 class SignGrid(FormModal[bool | None]):

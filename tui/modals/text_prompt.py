@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from tui.modals.form import FormModal, required_text
+from tui.text import Static
 
 
 class TextPrompt(FormModal[str | None]):

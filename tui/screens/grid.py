@@ -34,6 +34,7 @@ from models.referential import (
 from models.threshold import CriterionState, evaluate_block
 from models.timing import Timer, clock
 from store.store import Store
+from tui.keys import HELP
 from tui.labels import status_cell
 from tui.modals.amend import AmendCriterion
 from tui.modals.explanation import ExplanationModal
@@ -56,6 +57,7 @@ HEADER = "h:"  # row keys of the competency headings
 
 class GridScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("v", "mark('validated')", "Validé", id="mark-validated"),
         Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
         Binding("e", "mark('not_evaluated')", "Non évalué", id="mark-not-evaluated"),
@@ -189,6 +191,9 @@ class GridScreen(CandidateScreen):
         self._show_current()
         self._tick()
 
+    def on_resize(self) -> None:
+        self._show_current()
+
     def on_line_list_highlighted(self, _: LineList.Highlighted) -> None:
         self._show_current()
 
@@ -204,7 +209,18 @@ class GridScreen(CandidateScreen):
         comment = self._comment_of(criterion)
         if comment:
             text.append(f"\n💬 {comment}", style="cyan")
-        self.query_one("#current", LiveText).update(text)
+        pane = self.query_one("#current", LiveText)
+        pane.update(text)
+        self._fit_current(pane, text)
+
+    def _fit_current(self, pane: LiveText, text: Text) -> None:
+        """Grows the detail pane to hold the whole criterion and its comment (up to half the
+        screen); it relayouts only when the height changes, not on every key."""
+        width = max(10, self.size.width - 2)
+        lines = len(text.wrap(self.app.console, width))
+        height = min(max(2, lines), max(4, self.size.height // 2)) + 1  # + its top border
+        if pane.styles.height is None or pane.styles.height.value != height:
+            pane.styles.height = height
 
     def _refresh_counters(self) -> None:
         assert self.block is not None and self.grid is not None

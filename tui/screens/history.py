@@ -6,9 +6,10 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 from tui.timefmt import when
 
 LABELS = {

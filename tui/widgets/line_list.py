@@ -9,6 +9,7 @@ touches. Used for the candidates (home) and the criteria of a grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -64,6 +65,13 @@ class LineList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
+    class WidthsChanged(Message):
+        """The columns were fitted to a new width (a header above may follow them)."""
+
+        def __init__(self, widths: tuple[int | None, ...]) -> None:
+            super().__init__()
+            self.widths = widths
+
     class Selected(Message):
         """Enter, or a click, on a line."""
 
@@ -71,10 +79,18 @@ class LineList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, widths: tuple[int | None, ...], *, id: str | None = None) -> None:
-        """``widths``: each column's width in cells; None for the one that takes the rest."""
+    def __init__(
+        self,
+        widths: tuple[int | None, ...],
+        *,
+        id: str | None = None,
+        fit: Callable[[int], tuple[int | None, ...]] | None = None,
+    ) -> None:
+        """``widths``: each column's width in cells; None for the one that takes the rest.
+        ``fit``: the widths for the list's own width, recomputed when it is resized."""
         super().__init__(id=id)
         self.widths = widths
+        self.fit = fit
         self.lines: list[Line] = []
         self._index: dict[str, int] = {}
         self._strips: dict[tuple[int, bool, int], Strip] = {}
@@ -87,6 +103,12 @@ class LineList(ScrollView, can_focus=True):
         self._strips.clear()
         self.virtual_size = Size(self.size.width, len(lines))
         self.cursor = min(self.cursor, max(0, len(lines) - 1))
+        self.refresh()
+
+    def set_widths(self, widths: tuple[int | None, ...]) -> None:
+        """New column widths (the screen was resized); a 0-width column is not drawn."""
+        self.widths = widths
+        self._strips.clear()
         self.refresh()
 
     def update_cell(self, key: str, column: int, cell: Cell) -> None:
@@ -160,6 +182,11 @@ class LineList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strips.clear()
         self.virtual_size = Size(self.size.width, len(self.lines))
+        if self.fit is not None:
+            widths = self.fit(self.size.width)
+            if widths != self.widths:
+                self.set_widths(widths)
+                self.post_message(self.WidthsChanged(widths))
 
     # --- rendering -----------------------------------------------------------------------
 
@@ -178,8 +205,11 @@ class LineList(ScrollView, can_focus=True):
 
     def _render_one(self, line: Line, selected: bool, width: int) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        fixed = sum(w for w in self.widths if w is not None) + 2 * len(self.widths)
+        shown = [w for w in self.widths if w != 0]
+        fixed = sum(w for w in shown if w is not None) + 2 * len(shown)
         for cell, cell_width in zip(line.cells, self.widths, strict=False):
+            if cell_width == 0:
+                continue
             piece = Text(cell) if isinstance(cell, str) else cell.copy()
             size = cell_width if cell_width is not None else max(1, width - fixed)
             piece.truncate(size, overflow="ellipsis", pad=True)
