@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import widgets
 from textual.content import Content
 from textual.markup import escape
+from textual.style import Style
 from textual.widgets._data_table import CellType, ColumnKey, RowKey
 
 V = TypeVar("V")
@@ -85,7 +86,18 @@ class Select(widgets.Select[V]):
 
 
 class Checkbox(widgets.Checkbox):
-    """A Checkbox whose label is literal and reads ticked or not without colour."""
+    """A Checkbox whose label is literal and reads ticked or not without colour: « X » when
+    ticked, a blank when not (Textual draws an X in both states, only its colour changes)."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = Style(foreground=button_style.background, background=self.background_colors[1])
+        return Content.assemble(
+            (self.BUTTON_LEFT, side_style),
+            ("X" if self.value else " ", button_style),
+            (self.BUTTON_RIGHT, side_style),
+        )
 
     def _make_label(self, label: Any) -> Content:
         if isinstance(label, str):

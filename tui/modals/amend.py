@@ -30,10 +30,12 @@ class AmendCriterion(FormModal[bool | None]):
         self.current = current
         self.comment = comment
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
         yield Static(
             f"{self.text}\nÉtat actuel : {self.current.label}", classes="form-detail", markup=False
         )
+
+    def fields(self) -> ComposeResult:
         states = [(s.label, s.value) for s in CriterionState if s is not self.current]
         yield from self.field("Nouvel état", Select(states, id="state", prompt="Choisir"))
         yield from self.field("Commentaire", Input(self.comment, id="comment"))

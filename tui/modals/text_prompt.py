@@ -20,9 +20,11 @@ class TextPrompt(FormModal[str | None]):
         self.required = required
         self.detail = detail
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
         if self.detail:
-            yield Static(self.detail, classes="form-detail", markup=False)
+            yield Static(self.detail, classes="form-detail")
+
+    def fields(self) -> ComposeResult:
         yield from self.field(self.label, Input(self.value, id="text"))
 
     async def submit(self) -> str | None:

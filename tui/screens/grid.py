@@ -98,7 +98,7 @@ class GridScreen(CandidateScreen):
             yield LiveText(id="saved")
         yield LiveText(id="counters")
         with Horizontal(id="gridbody"):
-            yield LineList((12, None), id="criteria")
+            yield LineList((12, None), id="criteria", elide_middle=1)
             yield LiveText(id="panel")
         yield LiveText(id="current")
         yield Footer()

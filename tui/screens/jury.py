@@ -24,9 +24,10 @@ from tui.timefmt import day, when
 class JuryScreen(CandidateScreen):
     BINDINGS = [
         HELP,
-        Binding("m", "compose_jury", "Composer le jury local", id="compose"),
-        Binding("p", "propose", "Proposition du jury local", id="propose"),
-        Binding("n", "proclaim", "Proclamation nationale", id="proclaim"),
+        # Short labels so that « Retour » fits at 80 columns; the help gives the long ones.
+        Binding("m", "compose_jury", "Jury local", id="compose", tooltip="Composer le jury local"),
+        Binding("p", "propose", "Proposition", id="propose", tooltip="Proposition du jury local"),
+        Binding("n", "proclaim", "Proclamation", id="proclaim", tooltip="Proclamation nationale"),
         Binding("escape", "back", "Retour", id="back"),
     ]
 
