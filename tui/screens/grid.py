@@ -37,6 +37,7 @@ from store.store import Store
 from tui.keys import HELP
 from tui.labels import status_cell
 from tui.modals.amend import AmendCriterion
+from tui.modals.confirm import Confirm
 from tui.modals.explanation import ExplanationModal
 from tui.modals.letters import LettersForm
 from tui.modals.question import QuestionForm
@@ -62,6 +63,7 @@ class GridScreen(CandidateScreen):
         Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
         Binding("e", "mark('not_evaluated')", "Non évalué", id="mark-not-evaluated"),
         Binding("a", "all_validated", "Tout valider", id="all-validated"),
+        Binding("u", "undo", "Annuler", id="undo"),
         Binding("c", "comment", "Commentaire", id="comment"),
         Binding("t", "timer", "Chrono", id="timer"),
         Binding("T", "next_phase", "Phase suivante", id="next-phase"),
@@ -74,8 +76,16 @@ class GridScreen(CandidateScreen):
         Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
+        Binding("p", "next_todo", "Prochain non évalué", id="next-todo", show=False),
+        Binding("slash", "search", "Chercher un critère", id="search", show=False),
+        *(
+            Binding(str(n), f"jump({n})", f"Aller à la compétence {n}", id=f"jump-{n}", show=False)
+            for n in range(1, 10)
+        ),
         Binding("escape", "back", "Retour", id="back"),
     ]
+    # Where the cursor was in each grid, for the session: a grid reopens there.
+    cursors: dict[str, str] = {}
 
     def __init__(self, candidate: str, grid: str) -> None:
         super().__init__(candidate)
@@ -108,7 +118,7 @@ class GridScreen(CandidateScreen):
         self._fill()
         criteria = self.query_one(LineList)
         criteria.focus()
-        criteria.move_to(0)
+        criteria.move_to(self._start_line())
         self.set_interval(1.0, self._tick)
         # Reopening the app after a crash (or a quit) comes back here until « échap ».
         self.app.writer.submit(lambda s: s.remember_open_grid(self.candidate, self.grid_id))  # type: ignore[attr-defined]
@@ -196,6 +206,7 @@ class GridScreen(CandidateScreen):
 
     def on_line_list_highlighted(self, _: LineList.Highlighted) -> None:
         self._show_current()
+        self.on_line_list_highlighted_remember()
 
     def _show_current(self) -> None:
         """The highlighted criterion in full, with its comment: the list cuts long texts."""
@@ -268,12 +279,32 @@ class GridScreen(CandidateScreen):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def _save(self, work: Callable[[Store], object]) -> None:
+    def _save(self, work: Callable[[Store], object]) -> Future[object]:
         """Submits now, so writes keep the order of the keys; awaits off the handler."""
         future: Future[object] = self.app.writer.submit(work)  # type: ignore[attr-defined]
         self._pending += 1
         self._set_saved("enregistrement…", "yellow")
         self.run_worker(self._settle(future), group="writes")
+        return future
+
+    def action_undo(self) -> None:
+        """Puts back what the last change replaced (after the writes still pending, in
+        order): new events, shown in the history, never an erasure."""
+        if self.grid is None or not self._editable():
+            return
+        future = self._save(lambda s: s.undo_grid_change(self.candidate, self.grid_id, "poste"))
+
+        async def said() -> None:
+            try:
+                count = await asyncio.wrap_future(future)
+            except CarnetError:
+                return  # _settle says it
+            if count:
+                self.notify(f"Annulé : {count} critère(s) remis dans leur état précédent.")
+            else:
+                self.notify("Rien à annuler dans cette grille.")
+
+        self.run_worker(said(), group="undo")
 
     async def _settle(self, future: Future[object]) -> None:
         try:
@@ -300,6 +331,82 @@ class GridScreen(CandidateScreen):
                 self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
     # --- keys ------------------------------------------------------------------------------
+
+    def _start_line(self) -> int:
+        """Where the cursor was, else the first criterion not yet evaluated: reopening a grid
+        must not put the next « v » on a criterion already marked."""
+        criteria = self.query_one(LineList)
+        remembered = self.cursors.get(self.grid_id)
+        if remembered is not None and remembered in criteria._index:
+            return criteria._index[remembered]
+        todo = self._next_todo(-1)
+        return todo if todo is not None else 0
+
+    def _next_todo(self, after: int) -> int | None:
+        assert self.grid is not None
+        lines = self.query_one(LineList).lines
+        count = len(lines)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            line = lines[index]
+            if not line.heading and (
+                self.grid.states.get(line.key, CriterionState.NOT_EVALUATED)
+                is CriterionState.NOT_EVALUATED
+            ):
+                return index
+        return None
+
+    def on_line_list_highlighted_remember(self) -> None:
+        key = self._current_criterion()
+        if key is not None:
+            self.cursors[self.grid_id] = key
+
+    def action_next_todo(self) -> None:
+        criteria = self.query_one(LineList)
+        found = self._next_todo(criteria.cursor)
+        if found is None:
+            self.notify("Tous les critères sont évalués.")
+        else:
+            criteria.move_to(found)
+
+    def action_jump(self, number: int) -> None:
+        """A digit goes to the first criterion of that competency of the block."""
+        assert self.block is not None
+        if number > len(self.block.competencies):
+            self.notify(
+                f"Le bloc {self.block.number} a {len(self.block.competencies)} compétences."
+            )
+            return
+        criteria = self.query_one(LineList)
+        heading = criteria._index[HEADER + self.block.competencies[number - 1].id]
+        criteria.move_to(heading + 1)
+
+    def action_search(self) -> None:
+        prompt = TextPrompt(
+            "Chercher un critère", "Texte (sans tenir compte des accents)", required=False
+        )
+
+        def done(text: str | None) -> None:
+            if text:
+                self.find(text)
+
+        self.app.push_screen(prompt, done)
+
+    def find(self, text: str) -> bool:
+        """The next criterion whose text holds ``text`` (accents and case ignored)."""
+        from models.status import sort_key
+
+        needle = sort_key(text)
+        criteria = self.query_one(LineList)
+        count = len(criteria.lines)
+        for step in range(1, count + 1):
+            index = (criteria.cursor + step) % count
+            line = criteria.lines[index]
+            if not line.heading and needle in sort_key(self._criterion_text(line.key)):
+                criteria.move_to(index)
+                return True
+        self.notify(f"Aucun critère ne contient « {text} ».", severity="warning")
+        return False
 
     def action_back(self) -> None:
         self.app.writer.submit(lambda s: s.remember_open_grid(None, None))  # type: ignore[attr-defined]
@@ -394,6 +501,21 @@ class GridScreen(CandidateScreen):
         if not todo:
             self.notify("Aucun critère non évalué.")
             return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._all_validated(todo)
+
+        self.app.push_screen(
+            Confirm(
+                f"Marquer « validé » les {len(todo)} critère(s) encore non évalués de ce bloc ?"
+                "\nVous marquerez ensuite les exceptions (« u » annule)."
+            ),
+            answered,
+        )
+
+    def _all_validated(self, todo: list[tuple[str, CriterionState, str]]) -> None:
+        assert self.grid is not None
         for criterion, state, _ in todo:
             self.grid.states[criterion] = state
         self._fill()
