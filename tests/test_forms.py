@@ -1,0 +1,56 @@
+"""Forms: Enter in the last field (or the only one) submits, elsewhere it moves on; ctrl+s
+still submits; a checkbox reads ticked or not without colour."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from tui.modals.person_form import PersonForm
+from tui.modals.text_prompt import TextPrompt
+from tui.text import Checkbox
+
+
+class _Host(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield from ()
+
+
+async def test_enter_submits_a_one_field_form() -> None:
+    app = _Host()
+    async with app.run_test() as pilot:
+        app.push_screen(TextPrompt("Commentaire", "Texte", required=False), app.results.append)
+        await pilot.pause()
+        await pilot.press(*"vu", "enter")
+        await pilot.pause()
+        assert app.results == ["vu"]
+
+
+async def test_enter_moves_on_then_submits_from_the_last_field() -> None:
+    app = _Host()
+    async with app.run_test() as pilot:
+        form = PersonForm()
+        app.push_screen(form, app.results.append)
+        await pilot.pause()
+        await pilot.press(*"Marie", "enter")
+        await pilot.pause()
+        assert app.results == [] and app.focused is form.query_one("#organisme", Input)
+
+
+async def test_a_checkbox_reads_ticked_or_not_without_colour() -> None:
+    class Boxes(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Checkbox("[b]non[/b]", id="off")
+            yield Checkbox("oui", True, id="on")
+
+    app = Boxes()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        off = app.query_one("#off", Checkbox).render().plain
+        on = app.query_one("#on", Checkbox).render().plain
+        assert "X" not in off and "[b]non[/b]" in off
+        assert "X" in on
