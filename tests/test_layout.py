@@ -24,6 +24,7 @@ from tui.screens.home import HomeScreen
 from tui.screens.jury import JuryScreen
 from tui.screens.marks import MarksScreen
 from tui.widgets.line_list import LineList
+from tui.widgets.live_text import LiveText
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
 BOX = re.compile("[\u2500-\u259f▔▁▎▊▏]")
@@ -77,6 +78,10 @@ async def test_essential_text_is_whole(
             block = snap.referential.block(grid.block)
             assert f"compétence    {block.number}.1 " in screen_text(app), "first heading"
             assert "? Aide" in screen_text(app)
+            clock_text = screen.query_one("#timer", LiveText).plain
+            assert not re.search(r"-\d", clock_text), f"a negative clock: {clock_text}"
+            if grid.closed is not None:
+                assert "encore" not in screen.query_one("#panel", LiveText).plain
             criteria = screen.query_one(LineList)
             width = criteria.size.width
             for comp in block.competencies:

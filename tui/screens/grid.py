@@ -179,14 +179,16 @@ class GridScreen(CandidateScreen):
         lines.append_text(status_cell(verdict.status))
         count = verdict.count
         lines.append(f"\n{count.validated}/{count.total} comp. (il en faut {count.required})")
-        if verdict.status.value == "pending":
+        if verdict.status.value == "pending" and self.grid.closed is None:
             lines.append(f"\nencore {count.still_needed} à acquérir")
         lines.append("\n")
         for number, cv in enumerate(verdict.competencies, 1):
             c = cv.count
             lines.append("\n")
             lines.append_text(Text(cv.status.mark, style=_STYLE[cv.status.value]))
-            tail = f" encore {c.still_needed}" if cv.status.value == "pending" else ""
+            # A closed grid has nothing « encore » to come: what is not reached is not.
+            still = cv.status.value == "pending" and self.grid.closed is None
+            tail = f" encore {c.still_needed}" if still else ""
             lines.append(
                 f" {self.block.number}.{number}  {c.validated}/{c.total} (≥{c.required}){tail}"
             )
@@ -261,7 +263,12 @@ class GridScreen(CandidateScreen):
         remaining = timer.remaining(phase.minutes, now)
         state = "▶" if timer.running else "⏸"
         style = "bold red" if remaining <= 0 else ("bold" if timer.running else "")
-        text = Text(f"{state} {phase.label} {clock(remaining)} / {phase.minutes} min", style=style)
+        if remaining < 0:  # over time: the time spent, and by how much, never a negative clock
+            spent = phase.minutes * 60 - remaining
+            shown = f"{clock(spent)} / {phase.minutes} min (dépassé de {clock(-remaining)})"
+        else:
+            shown = f"{clock(remaining)} / {phase.minutes} min"
+        text = Text(f"{state} {phase.label} {shown}", style=style)
         if len(self.phases) > 1:
             text.append(f"  ({self.phase_index + 1}/{len(self.phases)})", style="dim")
         self.query_one("#timer", LiveText).update(text)
@@ -650,15 +657,21 @@ class GridScreen(CandidateScreen):
             self._fill()
             self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
-    def action_close_sign(self) -> None:
+    async def action_close_sign(self) -> None:
         assert self.grid is not None and self.block is not None
         if self.grid.signed:
             return
         if self.grid.closed is not None:
             self._ask_signatures()
             return
+        # A mark typed a moment ago is still being written: wait for it, then close on what
+        # was saved (refusing would make the evaluator press « s » again).
+        for _ in range(600):
+            if not self._pending:
+                break
+            await asyncio.sleep(0.05)
         if self._pending:
-            self.notify("Un enregistrement est en cours ; réessayez dans un instant.")
+            self.notify("L'enregistrement ne répond pas ; réessayez dans un instant.")
             return
         missing = shortfalls(self.block, self.grid, datetime.now(UTC))
         detail = (
