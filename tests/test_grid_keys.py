@@ -14,6 +14,7 @@ from store.store import Store
 from tests.conftest import ready, until
 from tui.app import build_app
 from tui.modals.confirm import Confirm
+from tui.modals.text_prompt import TextPrompt
 from tui.screens.grid import GridScreen
 
 
@@ -95,3 +96,29 @@ async def test_grid_keys_make_slips_cheap(tmp_path: Path) -> None:
         await app.push_screen(again)
         await ready(again.loaded)
         assert again._current_criterion() == where
+
+
+@pytest.mark.slow
+async def test_the_clock_stops_while_the_close_form_is_open(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    cand, grid, _ = _grid(folder)
+    GridScreen.cursors.clear()
+    app = build_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        screen = GridScreen(cand, grid)
+        await app.push_screen(screen)
+        await ready(screen.loaded)
+        await pilot.press("t")  # the phase's clock runs
+        await app.workers.wait_for_complete()
+        await pilot.press("s")
+        await until(lambda: isinstance(app.screen, TextPrompt), "le formulaire de clôture", pilot)
+        assert screen.grid is not None
+        assert not any(t.running for t in screen.grid.timers.values())
+        shown = screen.query_one("#timer").render().plain  # type: ignore[attr-defined]
+        await pilot.pause(1.2)
+        assert screen.query_one("#timer").render().plain == shown  # type: ignore[attr-defined]
+        await pilot.press("escape")  # not closed after all: it runs again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(t.running for t in screen.grid.timers.values())

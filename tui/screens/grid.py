@@ -673,6 +673,12 @@ class GridScreen(CandidateScreen):
         if self._pending:
             self.notify("L'enregistrement ne répond pas ; réessayez dans un instant.")
             return
+        # The phase clock stops while the form is open: what is recorded is what it shows.
+        paused = bool(self.phases) and self._timer(self.phases[self.phase_index]).running
+        if paused:
+            self.action_timer()
+            while self._pending:
+                await asyncio.sleep(0.05)
         missing = shortfalls(self.block, self.grid, datetime.now(UTC))
         detail = (
             "Minimums non atteints :\n• " + "\n• ".join(missing)
@@ -684,6 +690,8 @@ class GridScreen(CandidateScreen):
 
         async def done(reason: str | None) -> None:
             if reason is None:
+                if paused:
+                    self.action_timer()  # not closed after all: the clock goes on
                 return
             try:
                 await self.app.store_call(  # type: ignore[attr-defined]
