@@ -59,7 +59,7 @@ async def make_candidate(app: CarnetApp, pilot: Any) -> None:
     await pilot.press("tab", "tab")  # no route for this CQP
     await pilot.press(*"31/02/2026", "ctrl+s")
     await settle(app, pilot)
-    assert "n'est pas une date" in _error(app, "started")
+    assert "Le 31/02/2026 n'existe pas" in _error(app, "started")
     app.screen.query_one("#started", Input).value = ""
     await pilot.press(*"02/09/2026", "tab")
     await choose(pilot, "Paul")

@@ -3,9 +3,12 @@ still submits; a checkbox reads ticked or not without colour."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from tui.modals.candidate_form import parse_day
+from tui.modals.form import FieldError
 from tui.modals.person_form import PersonForm
 from tui.modals.text_prompt import TextPrompt
 from tui.text import Checkbox
@@ -54,3 +57,17 @@ async def test_a_checkbox_reads_ticked_or_not_without_colour() -> None:
         on = app.query_one("#on", Checkbox).render().plain
         assert "X" not in off and "[b]non[/b]" in off
         assert "X" in on
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("31/02/2025", "n'existe pas"),
+        ("29/02/2025", "n'existe pas"),
+        ("12/13/2025", "n'existe pas"),
+        ("2025-02-01", "n'est pas une date au format JJ/MM/AAAA"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_called_so(text: str, said: str) -> None:
+    with pytest.raises(FieldError, match=said):
+        parse_day(text, "on")
