@@ -7,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from tests.screen_text import screen_text
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError
 from tui.modals.person_form import PersonForm
@@ -71,3 +72,14 @@ async def test_a_checkbox_reads_ticked_or_not_without_colour() -> None:
 def test_a_date_that_does_not_exist_is_called_so(text: str, said: str) -> None:
     with pytest.raises(FieldError, match=said):
         parse_day(text, "on")
+
+
+async def test_a_name_field_states_its_limit_and_keeps_to_it() -> None:
+    app = _Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = PersonForm()
+        app.push_screen(form)
+        await pilot.pause()
+        assert "200 caractères au plus" in screen_text(app)
+        await pilot.press(*("x" * 230))
+        assert len(form.query_one("#name", Input).value) == 200

@@ -56,8 +56,12 @@ class CandidateForm(FormModal[str | None]):
         )
 
     def fields(self) -> ComposeResult:
-        yield from self.field("Nom et prénom", Input(id="name", placeholder="ex. Jeanne Martin"))
-        yield from self.field("Organisme", Input(id="organisme", placeholder="ex. Carsat Bretagne"))
+        yield from self.field(
+            "Nom et prénom", Input(id="name", max_length=200, placeholder="ex. Jeanne Martin")
+        )
+        yield from self.field(
+            "Organisme", Input(id="organisme", max_length=200, placeholder="ex. Carsat Bretagne")
+        )
         cqps = [
             ("Gestionnaire conseil", "gestionnaire-conseil"),
             ("Gestionnaire carrière", "gestionnaire-carriere"),

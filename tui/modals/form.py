@@ -89,6 +89,10 @@ class FormModal(ModalScreen[T]):
         """A label, the widget, and the place for its error message."""
         yield Label(label, classes="field-label")
         yield widget
+        limit = getattr(widget, "max_length", 0)
+        if isinstance(widget, Input) and limit:
+            # The limit said before it is met: the field stops there, not a store refusal.
+            yield Static(f"{limit} caractères au plus", classes="field-hint")
         yield Static("", id=f"error-{widget.id}", classes="field-error")
 
     async def submit(self) -> T:

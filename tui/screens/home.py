@@ -71,7 +71,10 @@ class HomeScreen(Screen[None]):
         self._records = sorted(self._roster, key=lambda r: (sort_key(r["name"]), r["id"]))
         self._fill("")
         count = len(self._records)
-        self.query_one("#saved", Static).update(f"{count} candidats — ouverture des données…")
+        plural = "s" if count > 1 else ""
+        self.query_one("#saved", Static).update(
+            f"{count} candidat{plural} (liste du dernier lancement) — ouverture des données…"
+        )
         self.call_after_refresh(self.listed.set)
 
     def on_home_screen_store_ready(self, _: StoreReady) -> None:
