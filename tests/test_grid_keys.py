@@ -53,7 +53,7 @@ async def test_grid_keys_make_slips_cheap(tmp_path: Path) -> None:
 
         await pilot.press("3")  # competency 2.3
         assert screen._current_criterion() == "gc.b2.c3.k1"
-        await pilot.press("p")  # the next not evaluated, from there
+        await pilot.press("f")  # the next not evaluated, from there
         assert screen._current_criterion() == "gc.b2.c3.k2"
 
         await pilot.press("slash", *"fraudes", "enter")

@@ -76,12 +76,15 @@ class GridScreen(CandidateScreen):
         Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
-        Binding("p", "next_todo", "Prochain non évalué", id="next-todo", show=False),
+        Binding(
+            "f", "next_todo", "Prochain critère à faire (non évalué)", id="next-todo", show=False
+        ),
         Binding("slash", "search", "Chercher un critère", id="search", show=False),
         *(
             Binding(str(n), f"jump({n})", f"Aller à la compétence {n}", id=f"jump-{n}", show=False)
             for n in range(1, 10)
         ),
+        Binding("p", "pdf", "Grille PDF", id="grid-pdf"),
         Binding("escape", "back", "Retour", id="back"),
     ]
     # Where the cursor was in each grid, for the session: a grid reopens there.
@@ -414,6 +417,13 @@ class GridScreen(CandidateScreen):
                 return True
         self.notify(f"Aucun critère ne contient « {text} ».", severity="warning")
         return False
+
+    async def action_pdf(self) -> None:
+        """This grid as filled, in PDF, to archive or sign on paper (exchange folder)."""
+        from tui.document_actions import grid_document
+
+        if self.grid_id:
+            await grid_document(self, self.candidate, self.grid_id)
 
     def action_back(self) -> None:
         self.app.writer.submit(lambda s: s.remember_open_grid(None, None))  # type: ignore[attr-defined]
