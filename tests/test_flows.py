@@ -123,7 +123,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await ready(grid_screen.loaded)
 
         # Fill block 1: all validated, then one exception; the panel follows each key.
-        await pilot.press("a")
+        await pilot.press("a", "o")  # « a » asks first, with the count
         await settle(app, pilot)
         assert "✔ validé" in grid_screen.query_one("#panel", LiveText).plain
         await pilot.press("n")  # the first criterion, not validated
