@@ -230,6 +230,7 @@ class CriterionMarked(_Payload):
     state: CriterionState
     comment: str = Field(default="", max_length=2000)
     replaces: str | None = None  # see models.conflicts
+    undoes: str | None = None  # « u » in the grid: the event whose change this one reverts
 
 
 class MarkEntered(_Payload):

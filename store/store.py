@@ -864,6 +864,22 @@ class Store(CareerActions):
         self.append(candidate, drafts, author)
         return self.current_verdict(candidate)
 
+    def undo_grid_change(self, candidate: str, grid: str, author: str) -> int:
+        """Reverts the last change to the criteria of an unsigned grid (see models.undo);
+        returns how many criteria were put back (0: nothing left to undo)."""
+        from models.undo import last_change, restoring
+
+        state = self._grid_state(candidate, grid)
+        if state.closed is not None:
+            raise StoreError("la grille est close : seul un avenant motivé la modifie")
+        events = self._load(candidate).events
+        change = last_change(events, grid)
+        if not change:
+            return 0
+        drafts = [Draft("criterion.marked", p) for p in restoring(events, change)]
+        self.append(candidate, drafts, author)
+        return len(drafts)
+
     def resolve_conflict(
         self, candidate: str, key: str, chosen: str, reason: str, author: str
     ) -> None:

@@ -64,7 +64,7 @@ async def make_candidate(app: CarnetApp, pilot: Any) -> None:
     await pilot.press("tab", "tab")  # no route for this CQP
     await pilot.press(*"31/02/2026", "ctrl+s")
     await settle(app, pilot)
-    assert "n'est pas une date" in _error(app, "started")
+    assert "Le 31/02/2026 n'existe pas" in _error(app, "started")
     app.screen.query_one("#started", Input).value = ""
     await pilot.press(*"02/09/2026", "tab")
     await choose(pilot, "Paul")
@@ -128,7 +128,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await ready(grid_screen.loaded)
 
         # Fill block 1: all validated, then one exception; the panel follows each key.
-        await pilot.press("a")
+        await pilot.press("a", "o")  # « a » asks first, with the count
         await settle(app, pilot)
         assert "✔ validé" in grid_screen.query_one("#panel", LiveText).plain
         await pilot.press("n")  # the first criterion, not validated

@@ -27,6 +27,11 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def demo(tmp_path: Path) -> tuple[CarnetApp, dict[str, str]]:
+    return demo_app(tmp_path)
+
+
+def demo_app(tmp_path: Path) -> tuple[CarnetApp, dict[str, str]]:
+    """The demo data set, and the candidates each screen is shown with."""
     folder = tmp_path / "data"
     with Store.open(folder) as store:
         populate(store, 12)

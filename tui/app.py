@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from models.errors import CarnetError
 from tui.commands import CarnetCommands
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -52,6 +56,30 @@ class CarnetApp(App[int]):
         # When given, screens append key-to-repaint times (ms) to it: for bench/, not for users.
         self.latency_probe = latency_probe
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, in French (« Keys » opens carnet's help)."""
+        for command in super().get_system_commands(screen):
+            french = SYSTEM_COMMANDS.get(command.title)
+            if command.title == "Keys":
+                yield SystemCommand("Touches", "Les touches de l'écran en cours", self.action_help)
+            elif french is not None:
+                yield command._replace(title=french[0], help=french[1])
+            else:
+                yield command
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is literal: they carry names, reasons and store messages that may
+        hold brackets (see tui/text.py); ``markup`` is ignored on purpose."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -84,6 +112,15 @@ class CarnetApp(App[int]):
     def on_unmount(self) -> None:
         if hasattr(self, "writer"):
             self.writer.close()
+
+
+SYSTEM_COMMANDS = {
+    "Theme": ("Thème", "Changer les couleurs de l'application"),
+    "Quit": ("Quitter", "Fermer l'application (ce qui est enregistré le reste)"),
+    "Maximize": ("Agrandir", "Agrandir la zone active à tout l'écran"),
+    "Minimize": ("Réduire", "Rendre à la zone agrandie sa taille normale"),
+    "Screenshot": ("Capture d'écran", "Enregistrer une image SVG de l'écran"),
+}
 
 
 def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> CarnetApp:

@@ -25,11 +25,50 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("carnet", appauthor=False))
 
 
+class UsageError(CarnetError):
+    """A command line argparse refuses: exit 2, as Unix commands do for a usage error."""
+
+    exit_code = 2
+
+
+# What an option means when its parser says nothing (the sync subcommands share these).
+DEFAULT_HELP = {
+    "--data": "dossier de données (par défaut : celui de l'utilisateur)",
+    "--json": "sortie JSON, pour les scripts",
+    "--out": "fichier à écrire (jamais écrasé s'il existe)",
+    "--seed": "graine du tirage, pour refaire le même jeu (2026 par défaut)",
+}
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, in French, and with a one-line error instead of the usage block."""
+    """argparse, in French (its own words too), with a one-line error instead of the usage
+    block, and a help line for every option."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            help="affiche cette aide et s'arrête",
+        )  # fmt: skip
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("help") is None:
+            for name in args:
+                if name in DEFAULT_HELP:
+                    kwargs["help"] = DEFAULT_HELP[name]
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> Any:
-        raise CarnetError(f"{_french(message)} (voir « carnet --help »)")
+        raise UsageError(f"{_french(message)} (voir « carnet --help »)")
 
 
 def _french(message: str) -> str:
@@ -40,6 +79,9 @@ def _french(message: str) -> str:
         "invalid int value": "nombre entier attendu",
         "expected one argument": "une valeur est attendue",
         "choose from": "choix possibles :",
+        "required": "obligatoire",
+        "invalid": "invalide",
+        "value": "valeur",
     }
     for english, french in replacements.items():
         message = message.replace(english, french)
@@ -59,12 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ouvre un jeu de démonstration neuf, dans un dossier temporaire",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="version", version=f"carnet {_version()}",
+        help="affiche la version et s'arrête",
+    )  # fmt: skip
+    sub = parser.add_subparsers(
+        dest="command", parser_class=_Parser, title="commandes", metavar="COMMANDE"
+    )
 
     demo = sub.add_parser(
         "demo", help="écrit un jeu de démonstration dans un dossier, sans ouvrir l'application"
     )
-    demo.add_argument("--data", type=Path, required=True)
+    demo.add_argument(
+        "--data", type=Path, required=True, help="dossier vide où écrire le jeu (obligatoire)"
+    )
     demo.add_argument(
         "--candidates", type=_positive, default=12, help="nombre de candidats (12 par défaut)"
     )
@@ -80,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     refs = sub.add_parser("referentiels", help="les référentiels chargés")
-    refs.add_argument("--json", action="store_true")
+    refs.add_argument("--json", action="store_true", help="sortie JSON")
 
     recover = sub.add_parser(
         "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
@@ -94,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_parsers(sub)
     add_document_parsers(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("carnet")
+    except PackageNotFoundError:
+        return "inconnue"
 
 
 def _positive(text: str) -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from tui.text import escape_markup
 
 ACTIONS = (
     ("Nouveau candidat", "new_candidate", "Créer un candidat"),
@@ -41,9 +44,10 @@ class CarnetCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlight_literal(matcher, label),
                     partial(self._open, record["id"]),
-                    help=record["organisme"],
+                    text=label,
+                    help=escape_markup(record["organisme"]),  # the palette reads help as markup
                 )
 
     async def _run(self, action: str) -> None:
@@ -63,3 +67,14 @@ class CarnetCommands(Provider):
         from tui.screens.dossier import DossierScreen
 
         self.app.push_screen(DossierScreen(candidate))
+
+
+def highlight_literal(matcher: Matcher, label: str) -> Content:
+    """The matched letters highlighted in a label shown as written (Textual's own
+    ``Matcher.highlight`` parses the label as markup: a name would run)."""
+    content = Content(label)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
 from models.threshold import CriterionState
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 
 class AmendCriterion(FormModal[bool | None]):
@@ -29,10 +30,12 @@ class AmendCriterion(FormModal[bool | None]):
         self.current = current
         self.comment = comment
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
         yield Static(
             f"{self.text}\nÉtat actuel : {self.current.label}", classes="form-detail", markup=False
         )
+
+    def fields(self) -> ComposeResult:
         states = [(s.label, s.value) for s in CriterionState if s is not self.current]
         yield from self.field("Nouvel état", Select(states, id="state", prompt="Choisir"))
         yield from self.field("Commentaire", Input(self.comment, id="comment"))

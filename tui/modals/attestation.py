@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
 from models.errors import CarnetError
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
 
@@ -29,8 +30,10 @@ class SignAttestation(FormModal[bool | None]):
         self.signers = signers
         self.heading = f"Attestation du {ROLE_LABELS[role]}"
 
+    def context(self) -> ComposeResult:
+        yield Static(self.competency_title, classes="form-detail")
+
     def fields(self) -> ComposeResult:
-        yield Static(self.competency_title, classes="form-detail", markup=False)
         choices = [(f"{p.name} — {p.organisme}", pid) for pid, p in self.signers.items()]
         select: Select[str] = Select(choices, id="person", prompt=f"Qui signe comme {self.role} ?")
         if len(choices) == 1:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select
 
 ROUTES = [
     ("Nouvel embauché (contrat de professionnalisation)", "nouvel_embauche"),
@@ -22,10 +24,13 @@ def parse_day(text: str, field: str, earliest: int = 2000) -> date:
     value = text.strip()
     if not value:
         raise FieldError(field, "La date est obligatoire (JJ/MM/AAAA).")
+    shape = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
+    if shape is None:
+        raise FieldError(field, f"« {value} » n'est pas une date au format JJ/MM/AAAA.")
     try:
-        day = datetime.strptime(value, "%d/%m/%Y").date()
-    except ValueError:
-        raise FieldError(field, f"« {value} » n'est pas une date au format JJ/MM/AAAA.") from None
+        day = date(int(shape[3]), int(shape[2]), int(shape[1]))
+    except ValueError:  # well written, but no such day (31/02, 29/02 of a common year, 13th month)
+        raise FieldError(field, f"Le {value} n'existe pas : vérifiez le jour et le mois.") from None
     if day > date.today():
         raise FieldError(field, "La date ne peut pas être dans le futur.")
     if day.year < earliest:
@@ -51,8 +56,12 @@ class CandidateForm(FormModal[str | None]):
         )
 
     def fields(self) -> ComposeResult:
-        yield from self.field("Nom et prénom", Input(id="name", placeholder="ex. Jeanne Martin"))
-        yield from self.field("Organisme", Input(id="organisme", placeholder="ex. Carsat Bretagne"))
+        yield from self.field(
+            "Nom et prénom", Input(id="name", max_length=200, placeholder="ex. Jeanne Martin")
+        )
+        yield from self.field(
+            "Organisme", Input(id="organisme", max_length=200, placeholder="ex. Carsat Bretagne")
+        )
         cqps = [
             ("Gestionnaire conseil", "gestionnaire-conseil"),
             ("Gestionnaire carrière", "gestionnaire-carriere"),

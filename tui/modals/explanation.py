@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from models.verdict import Explanation
+from tui.text import Static
 
 
 class ExplanationModal(ModalScreen[None]):

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input
 
 from store.sync import ExportReport
 from tui.modals.form import FieldError, FormModal
+from tui.text import Checkbox, Select, Static
 
 
 class ExportForm(FormModal[str | None]):

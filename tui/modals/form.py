@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input
 
 from models.errors import CarnetError
+from tui.text import Label, Static
 
 T = TypeVar("T")
 
@@ -30,6 +32,10 @@ class FormBody(VerticalScroll, can_focus=False):
     """The form's scrolling body: the keyboard goes straight to the first field."""
 
 
+class FormContext(VerticalScroll, can_focus=False):
+    """The form's context, above the fields: scrolls on its own only if very long."""
+
+
 class FormModal(ModalScreen[T]):
     BINDINGS = [
         Binding("escape", "cancel", "Annuler", id="cancel"),
@@ -39,13 +45,41 @@ class FormModal(ModalScreen[T]):
     heading = ""
 
     def compose(self) -> ComposeResult:
-        with FormBody(classes="form"):
+        # The title, the context (what is signed, amended, decided) and the buttons stay in
+        # view; only the fields scroll, however short the terminal.
+        with Vertical(classes="form"):
             yield Static(self.heading, classes="form-title")
-            yield from self.fields()
+            with FormContext(classes="form-context"):
+                yield from self.context()
+            with FormBody(classes="form-body"):
+                yield from self.fields()
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Valider (ctrl+s)", variant="primary", id="submit")
                 yield Button("Annuler (échap)", id="cancel")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The fields get the rows the title, context, error and buttons leave (CSS cannot
+        say « what is left » inside a box whose height follows its content)."""
+        body = self.query_one(FormBody)
+        form = body.parent
+        if not isinstance(form, Widget):
+            return
+        others = sum(child.outer_size.height for child in form.children if child is not body)
+        chrome = form.styles.gutter.height
+        room = max(3, self.size.height - chrome - others)
+        if body.styles.max_height is None or body.styles.max_height.value != room:
+            body.styles.max_height = room
+
+    def context(self) -> ComposeResult:
+        """What the form is about, kept above the fields (none by default)."""
+        yield from ()
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -55,6 +89,10 @@ class FormModal(ModalScreen[T]):
         """A label, the widget, and the place for its error message."""
         yield Label(label, classes="field-label")
         yield widget
+        limit = getattr(widget, "max_length", 0)
+        if isinstance(widget, Input) and limit:
+            # The limit said before it is met: the field stops there, not a store refusal.
+            yield Static(f"{limit} caractères au plus", classes="field-hint")
         yield Static("", id=f"error-{widget.id}", classes="field-error")
 
     async def submit(self) -> T:
@@ -84,6 +122,35 @@ class FormModal(ModalScreen[T]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field comes into view with its label above it: a checkbox's label is the
+        statement a person declares, and must be read whole before it is ticked."""
+        widget = event.widget
+        parent = widget.parent
+        if not isinstance(parent, FormBody):
+            return
+        siblings = list(parent.children)
+        index = siblings.index(widget)
+        label = siblings[index - 1] if index > 0 else None
+        if label is None or not label.has_class("field-label"):
+            return
+
+        def show() -> None:
+            label.scroll_visible(animate=False, immediate=True)
+            widget.scroll_visible(animate=False, immediate=True)
+
+        self.call_after_refresh(show)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the last field (or the only one) submits; elsewhere it goes to the next
+        field, as on paper. ctrl+s submits from anywhere."""
+        event.stop()
+        fields = [w for w in self.query_one(FormBody).query("*") if w.focusable]
+        if not fields or event.input is fields[-1]:
+            await self.action_submit()
+        else:
+            self.focus_next()
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
 from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
 from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
 from models.jury import JURY_ROLES, JuryError, same_organisme
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 
 class JuryForm(FormModal[bool]):

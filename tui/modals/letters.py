@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Input
 
 from models.events import LetterRecorded
 from tui.modals.form import FormModal
+from tui.text import Checkbox, Label
 
 
 class LettersForm(FormModal[bool | None]):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Select
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal
+from tui.text import Select
 
 RELATIONS = [
     ("Tuteur du candidat", "tuteur"),

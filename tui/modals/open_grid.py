@@ -6,12 +6,12 @@ named; nothing is recorded until both declarations are confirmed and the store a
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Select, Static
 
 from models.errors import CarnetError
 from models.events import PersonCreated
 from models.referential import Block, ObservationFormat
 from tui.modals.form import FieldError, FormModal
+from tui.text import Checkbox, Select, Static
 
 DECLARATION = (
     "Je déclare n'avoir aucun lien hiérarchique avec le candidat et n'être pas intervenu(e) "
@@ -32,9 +32,11 @@ class OpenGrid(FormModal[str | None]):
             (f"{p.name} — {p.organisme}", pid) for pid, p in self.people.items() if role in p.roles
         )
 
+    def context(self) -> ComposeResult:
+        yield Static(self.block.evaluation.format.text, classes="form-detail")
+
     def fields(self) -> ComposeResult:
         fmt = self.block.evaluation.format
-        yield Static(fmt.text, classes="form-detail", markup=False)
         if isinstance(fmt, ObservationFormat):
             situations = [(f"{s.label} ({s.minutes} min)", s.id) for s in fmt.situations]
             yield from self.field(
@@ -46,7 +48,12 @@ class OpenGrid(FormModal[str | None]):
                 self._choices("representant_metier"), id="evaluator", prompt="Choisir l'évaluateur"
             ),
         )
-        yield from self.field("", Checkbox(DECLARATION, id="evaluator-declares"))
+        # The declaration in a label that wraps: the person ticks a statement they can read
+        # whole (a checkbox label is one line, cut at 80 columns).
+        yield from self.field(
+            f"Déclaration du représentant métier : « {DECLARATION} »",
+            Checkbox("Le représentant métier le déclare", id="evaluator-declares"),
+        )
         yield from self.field(
             "Organisme certificateur ou son délégataire",
             Select(
@@ -54,11 +61,8 @@ class OpenGrid(FormModal[str | None]):
             ),
         )
         yield from self.field(
-            "",
-            Checkbox(
-                "Le certificateur confirme sa présence et son indépendance.",
-                id="certifier-declares",
-            ),
+            "Déclaration du certificateur : « Je confirme ma présence et mon indépendance. »",
+            Checkbox("Le certificateur le déclare", id="certifier-declares"),
         )
 
     async def submit(self) -> str | None:

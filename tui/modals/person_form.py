@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
 from models.events import PERSON_ROLES
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Checkbox
 
 
 class PersonForm(FormModal[str | None]):
     heading = "Nouvelle personne"
 
     def fields(self) -> ComposeResult:
-        yield from self.field("Nom et prénom", Input(id="name", placeholder="ex. Marie Durand"))
-        yield from self.field("Organisme", Input(id="organisme", placeholder="ex. CPAM du Rhône"))
+        yield from self.field(
+            "Nom et prénom", Input(id="name", max_length=200, placeholder="ex. Marie Durand")
+        )
+        yield from self.field(
+            "Organisme", Input(id="organisme", max_length=200, placeholder="ex. CPAM du Rhône")
+        )
         for role, label in PERSON_ROLES.items():
             yield Checkbox(label, id=f"role-{role}")
         yield from self.field("Rôles", Checkbox("(au moins un)", id="roles", disabled=True))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Static
 
 from tui.modals.form import FieldError, FormModal
+from tui.text import Checkbox, Static
 
 
 class SignGrid(FormModal[bool | None]):
@@ -20,15 +20,20 @@ class SignGrid(FormModal[bool | None]):
         self.grid = grid
         self.signers = signers
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
         yield Static(
             "Une fois signée par les deux évaluateurs, la grille ne se modifie plus que par "
             "avenant motivé.",
             classes="form-detail",
         )
+
+    def fields(self) -> ComposeResult:
+        # Who signs, and whether they already have, in a label that wraps: a checkbox label
+        # is one line and would cut « déjà signé(e) » at 80 columns.
         for person, name, role, signed in self.signers:
-            label = f"{name} ({role}) signe la grille" + (" — déjà signé" if signed else "")
-            yield from self.field("", Checkbox(label, signed, id=f"sign-{person}", disabled=signed))
+            label = f"{name} ({role})" + (" — déjà signé(e)" if signed else "")
+            box = Checkbox("signe la grille", signed, id=f"sign-{person}", disabled=signed)
+            yield from self.field(label, box)
 
     async def submit(self) -> bool | None:
         todo = [

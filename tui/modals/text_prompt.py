@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from tui.modals.form import FormModal, required_text
+from tui.text import Static
 
 
 class TextPrompt(FormModal[str | None]):
@@ -19,9 +20,11 @@ class TextPrompt(FormModal[str | None]):
         self.required = required
         self.detail = detail
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
         if self.detail:
-            yield Static(self.detail, classes="form-detail", markup=False)
+            yield Static(self.detail, classes="form-detail")
+
+    def fields(self) -> ComposeResult:
         yield from self.field(self.label, Input(self.value, id="text"))
 
     async def submit(self) -> str | None:

@@ -11,12 +11,13 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, TextArea
 
 from models.referential import WeightedReferential
 from models.vae import Period, admissibility, oral_exempt
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.text import Select, Static
 
 YES_NO = [("Oui", "oui"), ("Non", "non")]
 _SPLIT = re.compile(r"\s*(?:-|–|au|à)\s*")

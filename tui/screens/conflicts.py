@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.conflicts import Conflict
 from models.referential import ThresholdReferential, WeightedReferential
@@ -18,6 +18,7 @@ from models.threshold import CriterionState
 from models.weighted import format_mark
 from tui.modals.text_prompt import TextPrompt
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 from tui.timefmt import when
 
 STATES = {

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.dossier import DossierState, GridState
 from models.grid import phases
@@ -21,16 +21,19 @@ from models.vae import VaeVerdict
 from models.weighted import WeightedVerdict, format_mark
 from store.store import Snapshot
 from tui.career_text import jury_summary, vae_cells
+from tui.keys import HELP
 from tui.labels import status_cell
 from tui.modals.explanation import ExplanationModal
 from tui.modals.link_form import LinkForm
 from tui.modals.open_grid import OpenGrid
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 from tui.timefmt import day, when
 
 
 class DossierScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("g", "grid", "Grille du bloc", id="grid"),
         Binding("o", "open_grid", "Nouvelle grille", id="open-grid"),
         Binding("c", "logbook", "Carnet de suivi", id="logbook"),

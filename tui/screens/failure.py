@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from models.errors import CarnetError
 from store.errors import CorruptFileError
+from tui.text import Static
 
 
 class FailureScreen(Screen[None]):
@@ -29,7 +30,7 @@ class FailureScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="failure"):
-            yield Static("[b]Impossible d'ouvrir les données[/b]")
+            yield Static("[b]Impossible d'ouvrir les données[/b]", markup=True)
             yield Static(self.message, id="failure-message", markup=False)
             if self._recoverable():
                 yield Static(
@@ -37,6 +38,7 @@ class FailureScreen(Screen[None]):
                     "fichier abîmé est mis de côté, ce qui est perdu est nommé), puis relancez "
                     "carnet.",
                     id="failure-hint",
+                    markup=True,
                 )
         yield Footer()
 

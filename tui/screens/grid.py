@@ -34,8 +34,10 @@ from models.referential import (
 from models.threshold import CriterionState, evaluate_block
 from models.timing import Timer, clock
 from store.store import Store
+from tui.keys import HELP
 from tui.labels import status_cell
 from tui.modals.amend import AmendCriterion
+from tui.modals.confirm import Confirm
 from tui.modals.explanation import ExplanationModal
 from tui.modals.letters import LettersForm
 from tui.modals.question import QuestionForm
@@ -56,10 +58,12 @@ HEADER = "h:"  # row keys of the competency headings
 
 class GridScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("v", "mark('validated')", "Validé", id="mark-validated"),
         Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
         Binding("e", "mark('not_evaluated')", "Non évalué", id="mark-not-evaluated"),
         Binding("a", "all_validated", "Tout valider", id="all-validated"),
+        Binding("u", "undo", "Annuler", id="undo"),
         Binding("c", "comment", "Commentaire", id="comment"),
         Binding("t", "timer", "Chrono", id="timer"),
         Binding("T", "next_phase", "Phase suivante", id="next-phase"),
@@ -72,9 +76,19 @@ class GridScreen(CandidateScreen):
         Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
+        Binding(
+            "f", "next_todo", "Prochain critère à faire (non évalué)", id="next-todo", show=False
+        ),
+        Binding("slash", "search", "Chercher un critère", id="search", show=False),
+        *(
+            Binding(str(n), f"jump({n})", f"Aller à la compétence {n}", id=f"jump-{n}", show=False)
+            for n in range(1, 10)
+        ),
         Binding("p", "pdf", "Grille PDF", id="grid-pdf"),
         Binding("escape", "back", "Retour", id="back"),
     ]
+    # Where the cursor was in each grid, for the session: a grid reopens there.
+    cursors: dict[str, str] = {}
 
     def __init__(self, candidate: str, grid: str) -> None:
         super().__init__(candidate)
@@ -97,7 +111,7 @@ class GridScreen(CandidateScreen):
             yield LiveText(id="saved")
         yield LiveText(id="counters")
         with Horizontal(id="gridbody"):
-            yield LineList((12, None), id="criteria")
+            yield LineList((12, None), id="criteria", elide_middle=1)
             yield LiveText(id="panel")
         yield LiveText(id="current")
         yield Footer()
@@ -107,7 +121,7 @@ class GridScreen(CandidateScreen):
         self._fill()
         criteria = self.query_one(LineList)
         criteria.focus()
-        criteria.move_to(0)
+        criteria.move_to(self._start_line())
         self.set_interval(1.0, self._tick)
         # Reopening the app after a crash (or a quit) comes back here until « échap ».
         self.app.writer.submit(lambda s: s.remember_open_grid(self.candidate, self.grid_id))  # type: ignore[attr-defined]
@@ -168,14 +182,16 @@ class GridScreen(CandidateScreen):
         lines.append_text(status_cell(verdict.status))
         count = verdict.count
         lines.append(f"\n{count.validated}/{count.total} comp. (il en faut {count.required})")
-        if verdict.status.value == "pending":
+        if verdict.status.value == "pending" and self.grid.closed is None:
             lines.append(f"\nencore {count.still_needed} à acquérir")
         lines.append("\n")
         for number, cv in enumerate(verdict.competencies, 1):
             c = cv.count
             lines.append("\n")
             lines.append_text(Text(cv.status.mark, style=_STYLE[cv.status.value]))
-            tail = f" encore {c.still_needed}" if cv.status.value == "pending" else ""
+            # A closed grid has nothing « encore » to come: what is not reached is not.
+            still = cv.status.value == "pending" and self.grid.closed is None
+            tail = f" encore {c.still_needed}" if still else ""
             lines.append(
                 f" {self.block.number}.{number}  {c.validated}/{c.total} (≥{c.required}){tail}"
             )
@@ -190,8 +206,12 @@ class GridScreen(CandidateScreen):
         self._show_current()
         self._tick()
 
+    def on_resize(self) -> None:
+        self._show_current()
+
     def on_line_list_highlighted(self, _: LineList.Highlighted) -> None:
         self._show_current()
+        self.on_line_list_highlighted_remember()
 
     def _show_current(self) -> None:
         """The highlighted criterion in full, with its comment: the list cuts long texts."""
@@ -205,7 +225,18 @@ class GridScreen(CandidateScreen):
         comment = self._comment_of(criterion)
         if comment:
             text.append(f"\n💬 {comment}", style="cyan")
-        self.query_one("#current", LiveText).update(text)
+        pane = self.query_one("#current", LiveText)
+        pane.update(text)
+        self._fit_current(pane, text)
+
+    def _fit_current(self, pane: LiveText, text: Text) -> None:
+        """Grows the detail pane to hold the whole criterion and its comment (up to half the
+        screen); it relayouts only when the height changes, not on every key."""
+        width = max(10, self.size.width - 2)
+        lines = len(text.wrap(self.app.console, width))
+        height = min(max(2, lines), max(4, self.size.height // 2)) + 1  # + its top border
+        if pane.styles.height is None or pane.styles.height.value != height:
+            pane.styles.height = height
 
     def _refresh_counters(self) -> None:
         assert self.block is not None and self.grid is not None
@@ -235,7 +266,12 @@ class GridScreen(CandidateScreen):
         remaining = timer.remaining(phase.minutes, now)
         state = "▶" if timer.running else "⏸"
         style = "bold red" if remaining <= 0 else ("bold" if timer.running else "")
-        text = Text(f"{state} {phase.label} {clock(remaining)} / {phase.minutes} min", style=style)
+        if remaining < 0:  # over time: the time spent, and by how much, never a negative clock
+            spent = phase.minutes * 60 - remaining
+            shown = f"{clock(spent)} / {phase.minutes} min (dépassé de {clock(-remaining)})"
+        else:
+            shown = f"{clock(remaining)} / {phase.minutes} min"
+        text = Text(f"{state} {phase.label} {shown}", style=style)
         if len(self.phases) > 1:
             text.append(f"  ({self.phase_index + 1}/{len(self.phases)})", style="dim")
         self.query_one("#timer", LiveText).update(text)
@@ -253,12 +289,32 @@ class GridScreen(CandidateScreen):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def _save(self, work: Callable[[Store], object]) -> None:
+    def _save(self, work: Callable[[Store], object]) -> Future[object]:
         """Submits now, so writes keep the order of the keys; awaits off the handler."""
         future: Future[object] = self.app.writer.submit(work)  # type: ignore[attr-defined]
         self._pending += 1
         self._set_saved("enregistrement…", "yellow")
         self.run_worker(self._settle(future), group="writes")
+        return future
+
+    def action_undo(self) -> None:
+        """Puts back what the last change replaced (after the writes still pending, in
+        order): new events, shown in the history, never an erasure."""
+        if self.grid is None or not self._editable():
+            return
+        future = self._save(lambda s: s.undo_grid_change(self.candidate, self.grid_id, "poste"))
+
+        async def said() -> None:
+            try:
+                count = await asyncio.wrap_future(future)
+            except CarnetError:
+                return  # _settle says it
+            if count:
+                self.notify(f"Annulé : {count} critère(s) remis dans leur état précédent.")
+            else:
+                self.notify("Rien à annuler dans cette grille.")
+
+        self.run_worker(said(), group="undo")
 
     async def _settle(self, future: Future[object]) -> None:
         try:
@@ -285,6 +341,82 @@ class GridScreen(CandidateScreen):
                 self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
     # --- keys ------------------------------------------------------------------------------
+
+    def _start_line(self) -> int:
+        """Where the cursor was, else the first criterion not yet evaluated: reopening a grid
+        must not put the next « v » on a criterion already marked."""
+        criteria = self.query_one(LineList)
+        remembered = self.cursors.get(self.grid_id)
+        if remembered is not None and remembered in criteria._index:
+            return criteria._index[remembered]
+        todo = self._next_todo(-1)
+        return todo if todo is not None else 0
+
+    def _next_todo(self, after: int) -> int | None:
+        assert self.grid is not None
+        lines = self.query_one(LineList).lines
+        count = len(lines)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            line = lines[index]
+            if not line.heading and (
+                self.grid.states.get(line.key, CriterionState.NOT_EVALUATED)
+                is CriterionState.NOT_EVALUATED
+            ):
+                return index
+        return None
+
+    def on_line_list_highlighted_remember(self) -> None:
+        key = self._current_criterion()
+        if key is not None:
+            self.cursors[self.grid_id] = key
+
+    def action_next_todo(self) -> None:
+        criteria = self.query_one(LineList)
+        found = self._next_todo(criteria.cursor)
+        if found is None:
+            self.notify("Tous les critères sont évalués.")
+        else:
+            criteria.move_to(found)
+
+    def action_jump(self, number: int) -> None:
+        """A digit goes to the first criterion of that competency of the block."""
+        assert self.block is not None
+        if number > len(self.block.competencies):
+            self.notify(
+                f"Le bloc {self.block.number} a {len(self.block.competencies)} compétences."
+            )
+            return
+        criteria = self.query_one(LineList)
+        heading = criteria._index[HEADER + self.block.competencies[number - 1].id]
+        criteria.move_to(heading + 1)
+
+    def action_search(self) -> None:
+        prompt = TextPrompt(
+            "Chercher un critère", "Texte (sans tenir compte des accents)", required=False
+        )
+
+        def done(text: str | None) -> None:
+            if text:
+                self.find(text)
+
+        self.app.push_screen(prompt, done)
+
+    def find(self, text: str) -> bool:
+        """The next criterion whose text holds ``text`` (accents and case ignored)."""
+        from models.status import sort_key
+
+        needle = sort_key(text)
+        criteria = self.query_one(LineList)
+        count = len(criteria.lines)
+        for step in range(1, count + 1):
+            index = (criteria.cursor + step) % count
+            line = criteria.lines[index]
+            if not line.heading and needle in sort_key(self._criterion_text(line.key)):
+                criteria.move_to(index)
+                return True
+        self.notify(f"Aucun critère ne contient « {text} ».", severity="warning")
+        return False
 
     async def action_pdf(self) -> None:
         """This grid as filled, in PDF, to archive or sign on paper (exchange folder)."""
@@ -386,6 +518,21 @@ class GridScreen(CandidateScreen):
         if not todo:
             self.notify("Aucun critère non évalué.")
             return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._all_validated(todo)
+
+        self.app.push_screen(
+            Confirm(
+                f"Marquer « validé » les {len(todo)} critère(s) encore non évalués de ce bloc ?"
+                "\nVous marquerez ensuite les exceptions (« u » annule)."
+            ),
+            answered,
+        )
+
+    def _all_validated(self, todo: list[tuple[str, CriterionState, str]]) -> None:
+        assert self.grid is not None
         for criterion, state, _ in todo:
             self.grid.states[criterion] = state
         self._fill()
@@ -520,16 +667,28 @@ class GridScreen(CandidateScreen):
             self._fill()
             self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
-    def action_close_sign(self) -> None:
+    async def action_close_sign(self) -> None:
         assert self.grid is not None and self.block is not None
         if self.grid.signed:
             return
         if self.grid.closed is not None:
             self._ask_signatures()
             return
+        # A mark typed a moment ago is still being written: wait for it, then close on what
+        # was saved (refusing would make the evaluator press « s » again).
+        for _ in range(600):
+            if not self._pending:
+                break
+            await asyncio.sleep(0.05)
         if self._pending:
-            self.notify("Un enregistrement est en cours ; réessayez dans un instant.")
+            self.notify("L'enregistrement ne répond pas ; réessayez dans un instant.")
             return
+        # The phase clock stops while the form is open: what is recorded is what it shows.
+        paused = bool(self.phases) and self._timer(self.phases[self.phase_index]).running
+        if paused:
+            self.action_timer()
+            while self._pending:
+                await asyncio.sleep(0.05)
         missing = shortfalls(self.block, self.grid, datetime.now(UTC))
         detail = (
             "Minimums non atteints :\n• " + "\n• ".join(missing)
@@ -541,6 +700,8 @@ class GridScreen(CandidateScreen):
 
         async def done(reason: str | None) -> None:
             if reason is None:
+                if paused:
+                    self.action_timer()  # not closed after all: the clock goes on
                 return
             try:
                 await self.app.store_call(  # type: ignore[attr-defined]

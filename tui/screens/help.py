@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+
+from tui.text import Static
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
             seen.add(binding.description)
             shown = self.app.get_key_display(binding)
             state = "" if active.enabled else "  (indisponible ici)"
-            lines.append(f"  {shown:<12} {binding.description}{state}")
+            lines.append(f"  {shown:<12} {binding.tooltip or binding.description}{state}")
         with VerticalScroll(classes="form"):
             yield Static("Touches de cet écran", classes="form-title")
             yield Static("\n".join(lines) or "Aucune touche.", markup=False)

@@ -6,9 +6,10 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 from tui.timefmt import when
 
 LABELS = {
@@ -41,7 +42,7 @@ LABELS = {
 }
 # The payload fields worth a glance in the list; the rest is in the dossier.
 SHOWN = ("name", "criterion", "state", "competency", "role", "evaluation", "mark", "proposal",
-         "decision", "reason", "validated", "followed", "phase", "count")  # fmt: skip
+         "decision", "reason", "validated", "followed", "phase", "count", "undoes")  # fmt: skip
 
 
 class HistoryScreen(CandidateScreen):
@@ -71,10 +72,13 @@ class HistoryScreen(CandidateScreen):
             detail = ", ".join(
                 f"{field} {event.payload[field]}" for field in SHOWN if field in event.payload
             )
+            kind = LABELS.get(event.type, event.type)
+            if event.payload.get("undoes"):
+                kind = "Critère : annulation (u)"
             table.add_row(
                 when(event.ts),
                 f"{event.station} n° {event.seq}",
-                LABELS.get(event.type, event.type),
+                kind,
                 detail,
                 key=event.id,
             )

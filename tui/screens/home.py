@@ -11,21 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input
 
 from models.status import Status
+from tui.keys import HELP
 from tui.labels import cqp_label, sort_key, status_cell
+from tui.text import Static
 from tui.widgets.line_list import Line, LineList
 
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
+        HELP,
         Binding("enter", "open_dossier", "Ouvrir le dossier", id="open-dossier"),
-        Binding("n", "new_candidate", "Nouveau candidat", id="new-candidate"),
+        Binding("n", "new_candidate", "Nouveau", id="new-candidate", tooltip="Nouveau candidat"),
         Binding("p", "people", "Personnes", id="people"),
         Binding("s", "sync", "Échanges", id="sync"),
-        Binding("f", "cycle_status", "Filtre statut", id="status-filter"),
-        Binding("c", "cycle_cqp", "Filtre CQP", id="cqp-filter"),
+        # Short labels: at 80 columns the footer must still show « ? Aide »; the help screen
+        # gives the tooltip, the long form.
+        Binding("f", "cycle_status", "Statut", id="status-filter", tooltip="Filtre par statut"),
+        Binding("c", "cycle_cqp", "CQP", id="cqp-filter", tooltip="Filtre par CQP"),
         Binding("slash", "focus_filter", "Filtrer", id="filter"),
         Binding("escape", "clear_filter", "Effacer le filtre", id="clear-filter", show=False),
         Binding("ctrl+r", "restore", "Restaurer les sauvegardes", id="restore"),
@@ -50,7 +55,7 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield Input(placeholder="Filtrer par nom, organisme, CQP, tuteur ou statut…", id="filter")
         yield Static(_columns(), id="columns")
-        yield LineList(WIDTHS, id="candidates")
+        yield LineList(WIDTHS, id="candidates", fit=widths_for)
         yield Static("Ouverture des données…", id="saved")
         yield Footer()
 
@@ -66,7 +71,10 @@ class HomeScreen(Screen[None]):
         self._records = sorted(self._roster, key=lambda r: (sort_key(r["name"]), r["id"]))
         self._fill("")
         count = len(self._records)
-        self.query_one("#saved", Static).update(f"{count} candidats — ouverture des données…")
+        plural = "s" if count > 1 else ""
+        self.query_one("#saved", Static).update(
+            f"{count} candidat{plural} (liste du dernier lancement) — ouverture des données…"
+        )
         self.call_after_refresh(self.listed.set)
 
     def on_home_screen_store_ready(self, _: StoreReady) -> None:
@@ -178,6 +186,9 @@ class HomeScreen(Screen[None]):
             lines.append(Line(r["id"], cells))
         self.query_one("#candidates", LineList).set_lines(lines)
 
+    def on_line_list_widths_changed(self, event: LineList.WidthsChanged) -> None:
+        self.query_one("#columns", Static).update(_columns(event.widths))
+
     def on_line_list_selected(self, event: LineList.Selected) -> None:
         self._open(event.key)
 
@@ -234,6 +245,26 @@ class HomeScreen(Screen[None]):
 
 
 WIDTHS = (12, 17, 8, 16, 14, None)
+PROGRESS = 24  # « B1 0/6  B2 0/5  B3 0/5 », « ⚠ 2 conflits · VAE 3/15 »
+
+
+def widths_for(width: int) -> tuple[int, ...]:
+    """The columns for a terminal ``width``: the progress column is always whole; the name
+    gets the most of what is left, then the organisme; the tutor only when there is room
+    (a 0-width column is not drawn)."""
+    free = width - 2 * 4 - 12 - 8 - PROGRESS  # status, name, CQP, progress and their gaps
+    if free >= 60:  # room for the organisme and the tutor
+        free -= 4
+        name = free * 2 // 5
+        organisme = (free - name) // 2
+        return (12, name, 8, organisme, free - name - organisme, PROGRESS)
+    if free >= 34:
+        free -= 2
+        name = free * 3 // 5
+        return (12, name, 8, free - name, 0, PROGRESS)
+    return (12, max(8, free), 8, 0, 0, PROGRESS)
+
+
 STATUS_FILTERS = (
     ("tous statuts", None),
     ("validés", "validated"),
@@ -248,11 +279,12 @@ CQP_FILTERS = (
 )
 
 
-def _columns() -> Text:
+def _columns(widths: tuple[int | None, ...] = WIDTHS) -> Text:
     titles = ("Statut", "Candidat", "CQP", "Organisme", "Tuteur", "Avancement")
-    text = Text(style="bold")
-    for title, width in zip(titles, WIDTHS, strict=True):
-        text.append(f" {title.ljust(width or 0)} ")
+    text = Text(style="bold", no_wrap=True, overflow="ellipsis")
+    for title, width in zip(titles, widths, strict=True):
+        if width != 0:
+            text.append(f" {title.ljust(width or 0)} ")
     return text
 
 

@@ -7,23 +7,27 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.career import PROCLAMATION_LABELS, PROPOSAL_LABELS
 from models.jury import JURY_ROLES
 from models.vae import VaeVerdict
 from models.weighted import WeightedVerdict, format_mark
 from tui.career_text import final_versus_computed, national_line
+from tui.keys import HELP
 from tui.modals.jury_forms import JuryForm, ProclamationForm, ProposalForm
 from tui.screens.candidate import CandidateScreen
+from tui.text import Static
 from tui.timefmt import day, when
 
 
 class JuryScreen(CandidateScreen):
     BINDINGS = [
-        Binding("m", "compose_jury", "Composer le jury local", id="compose"),
-        Binding("p", "propose", "Proposition du jury local", id="propose"),
-        Binding("n", "proclaim", "Proclamation nationale", id="proclaim"),
+        HELP,
+        # Short labels so that « Retour » fits at 80 columns; the help gives the long ones.
+        Binding("m", "compose_jury", "Jury local", id="compose", tooltip="Composer le jury local"),
+        Binding("p", "propose", "Proposition", id="propose", tooltip="Proposition du jury local"),
+        Binding("n", "proclaim", "Proclamation", id="proclaim", tooltip="Proclamation nationale"),
         Binding("escape", "back", "Retour", id="back"),
         Binding("d", "minutes", "PV (PDF)", id="jury-minutes"),
         Binding("l", "national_list", "Liste nationale", id="national-list"),

@@ -8,16 +8,19 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.referential import ThresholdReferential
+from tui.keys import HELP
 from tui.modals.attestation import SignAttestation, WithdrawAttestation
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 from tui.timefmt import when
 
 
 class LogbookScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("t", "sign('tuteur')", "Signer (tuteur)", id="sign-tutor"),
         Binding("m", "sign('manager')", "Signer (manager)", id="sign-manager"),
         Binding("w", "withdraw", "Retirer sa signature", id="withdraw"),

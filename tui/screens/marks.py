@@ -15,15 +15,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Header, Input
 
 from models.errors import CarnetError
 from models.referential import WeightedReferential
 from models.status import Status
 from models.weighted import MarkError, WeightedVerdict, evaluate_weighted, format_mark, parse_mark
 from tui.career_text import final_versus_computed
+from tui.keys import HELP
 from tui.labels import status_cell
 from tui.screens.candidate import CandidateScreen
+from tui.text import Label, Select, Static
 from tui.timefmt import when
 
 PASS_CHOICES = [("Oui, Pass suivi", "oui"), ("Non, Pass non suivi", "non")]
@@ -31,6 +33,7 @@ PASS_CHOICES = [("Oui, Pass suivi", "oui"), ("Non, Pass non suivi", "non")]
 
 class MarksScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("up", "app.focus_previous", "Précédent", show=False),
         Binding("down", "app.focus_next", "Suivant", show=False),
         Binding("escape", "back", "Retour", id="back"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.events import PERSON_ROLES, PersonCreated
 from models.status import sort_key
 from tui.modals.person_form import PersonForm
+from tui.text import DataTable, Static
 
 
 class PeopleScreen(Screen[None]):
@@ -27,8 +28,8 @@ class PeopleScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
-        table.add_column("Nom", key="name", width=26)
-        table.add_column("Organisme", key="organisme", width=24)
+        table.add_column("Nom", key="name")
+        table.add_column("Organisme", key="organisme")
         table.add_column("Rôles", key="roles")
         await self.reload()
         table.focus()

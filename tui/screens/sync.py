@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DirectoryTree, Footer, Header, ProgressBar, RichLog, Static
+from textual.widgets import DirectoryTree, Footer, Header, ProgressBar, RichLog
 
 from models.errors import CarnetError
+from tui.text import Static
 
 EXCHANGE_FOLDER = "carnet-echanges"
 

@@ -9,19 +9,22 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from models.referential import WeightedReferential
 from models.vae import VaeVerdict, oral_exempt
 from tui.career_text import final_versus_computed, vae_cells
+from tui.keys import HELP
 from tui.modals.explanation import ExplanationModal
 from tui.modals.text_prompt import TextPrompt
 from tui.modals.vae_forms import AdmissibilityForm, ProofForm
 from tui.screens.candidate import CandidateScreen
+from tui.text import DataTable, Static
 
 
 class VaeScreen(CandidateScreen):
     BINDINGS = [
+        HELP,
         Binding("r", "admissibility", "Recevabilité", id="admissibility"),
         Binding("d", "proof", "Dossier de preuve", id="proof"),
         Binding("v", "decide(True)", "Validée", id="validate"),

@@ -9,8 +9,10 @@ touches. Used for the candidates (home) and the criteria of a grid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding
@@ -64,6 +66,13 @@ class LineList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
+    class WidthsChanged(Message):
+        """The columns were fitted to a new width (a header above may follow them)."""
+
+        def __init__(self, widths: tuple[int | None, ...]) -> None:
+            super().__init__()
+            self.widths = widths
+
     class Selected(Message):
         """Enter, or a click, on a line."""
 
@@ -71,10 +80,22 @@ class LineList(ScrollView, can_focus=True):
             super().__init__()
             self.key = key
 
-    def __init__(self, widths: tuple[int | None, ...], *, id: str | None = None) -> None:
-        """``widths``: each column's width in cells; None for the one that takes the rest."""
+    def __init__(
+        self,
+        widths: tuple[int | None, ...],
+        *,
+        id: str | None = None,
+        fit: Callable[[int], tuple[int | None, ...]] | None = None,
+        elide_middle: int | None = None,
+    ) -> None:
+        """``widths``: each column's width in cells; None for the one that takes the rest.
+        ``fit``: the widths for the list's own width, recomputed when it is resized."""
         super().__init__(id=id)
         self.widths = widths
+        self.fit = fit
+        # The column whose long texts keep their start and their end (« Applique le cadre …
+        # aux prestations » / « … aux cotisations »): two criteria that begin alike stay apart.
+        self.elide_middle = elide_middle
         self.lines: list[Line] = []
         self._index: dict[str, int] = {}
         self._strips: dict[tuple[int, bool, int], Strip] = {}
@@ -85,8 +106,14 @@ class LineList(ScrollView, can_focus=True):
         self.lines = lines
         self._index = {line.key: i for i, line in enumerate(lines)}
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(lines))
+        self.virtual_size = Size(0, len(lines))  # lines fit the width: no horizontal scroll
         self.cursor = min(self.cursor, max(0, len(lines) - 1))
+        self.refresh()
+
+    def set_widths(self, widths: tuple[int | None, ...]) -> None:
+        """New column widths (the screen was resized); a 0-width column is not drawn."""
+        self.widths = widths
+        self._strips.clear()
         self.refresh()
 
     def update_cell(self, key: str, column: int, cell: Cell) -> None:
@@ -119,7 +146,9 @@ class LineList(ScrollView, can_focus=True):
         if old != new:
             self._forget(old)
             self._forget(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+        # The competency heading just above the first criterion comes into view with it.
+        top = new - 1 if new > 0 and self.lines and self.lines[new - 1].heading else new
+        self.scroll_to_region(Region(0, top, 1, new - top + 1), animate=False, force=True)
         if self.lines:
             self.post_message(self.Highlighted(self.lines[new].key))
 
@@ -159,7 +188,12 @@ class LineList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self.virtual_size = Size(0, len(self.lines))
+        if self.fit is not None:
+            widths = self.fit(self.size.width)
+            if widths != self.widths:
+                self.set_widths(widths)
+                self.post_message(self.WidthsChanged(widths))
 
     # --- rendering -----------------------------------------------------------------------
 
@@ -178,10 +212,15 @@ class LineList(ScrollView, can_focus=True):
 
     def _render_one(self, line: Line, selected: bool, width: int) -> Strip:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        fixed = sum(w for w in self.widths if w is not None) + 2 * len(self.widths)
-        for cell, cell_width in zip(line.cells, self.widths, strict=False):
+        shown = [w for w in self.widths if w != 0]
+        fixed = sum(w for w in shown if w is not None) + 2 * len(shown)
+        for column, (cell, cell_width) in enumerate(zip(line.cells, self.widths, strict=False)):
+            if cell_width == 0:
+                continue
             piece = Text(cell) if isinstance(cell, str) else cell.copy()
             size = cell_width if cell_width is not None else max(1, width - fixed)
+            if column == self.elide_middle and not line.heading and piece.cell_len > size:
+                piece = elide_middle(piece, size)
             piece.truncate(size, overflow="ellipsis", pad=True)
             text.append(" ")
             text.append_text(piece)
@@ -197,3 +236,21 @@ class LineList(ScrollView, can_focus=True):
             for seg in text.render(self.app.console)
         ]
         return Strip(segments, width).adjust_cell_length(width, base)
+
+
+def elide_middle(text: Text, size: int) -> Text:
+    """``text`` cut to ``size`` cells by dropping its middle, its start and end kept."""
+    if size < 12:
+        return text
+    head = text[: size * 3 // 5 - 2]
+    head.rstrip()
+    room = size - head.cell_len - 3
+    plain = text.plain
+    start = len(plain)
+    while start > 0 and cell_len(plain[start - 1 :]) <= room:
+        start -= 1
+    while start < len(plain) and plain[start].isspace():
+        start += 1
+    head.append(" … ")
+    head.append_text(text[start:])
+    return head

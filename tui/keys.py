@@ -1,0 +1,9 @@
+"""Keys shared by the screens."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+# The app binds « ? » too, but the footer lists the screen's keys before the app's: a screen
+# with many keys puts this one first so that « ? Aide » is never cut at 80 columns.
+HELP = Binding("question_mark", "app.help", "Aide", id="help")
