@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -83,10 +84,50 @@ def test_left_to_right_names_round_trip_through_the_pdf(values: list[str]) -> No
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(ALPHABETS["arabic"], min_size=1, max_size=10), min_size=1, max_size=3))
 def test_arabic_words_round_trip_through_the_pdf(words: list[str]) -> None:
-    """Arabic is shaped and set right to left; pypdf gives each line back in reading order."""
+    """Arabic is shaped and set right to left; pypdf gives each line back in reading order.
+
+    Except around the lam-alef ligature: fpdf2 draws it in its own text run, placed right (the
+    glyphs are in visual order, checked by their positions), and pypdf then joins the runs in
+    stream order. For those names the line holds the same letters, in an order pypdf chose."""
     name = " ".join(words)
     lines = [" ".join(line.split()) for line in _pdf_lines([name])]
-    assert name in lines
+    if "لا" not in name:
+        assert name in lines
+    else:
+        letters = sorted(name.replace(" ", ""))
+        assert any(sorted(line.replace(" ", "")) == letters for line in lines), (name, lines)
+
+
+def test_a_lam_alef_ligature_is_drawn_right_to_left() -> None:
+    """« ب لا » : the ب (first in reading order) is drawn right of the ligature. Read from the
+    content stream itself (pypdf's extraction reorders the runs), each glyph named through the
+    font's ToUnicode map."""
+    doc = PdfDocument("Noms", created=NOW)
+    doc.paragraph("ب لا")
+    page = pypdf.PdfReader(io.BytesIO(doc.render())).pages[0]
+    fonts = page["/Resources"]["/Font"]
+    unicode: dict[bytes, str] = {}
+    for ref in fonts.values():
+        cmap = ref.get_object().get("/ToUnicode")
+        if cmap is not None:
+            for glyph, text in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]+)>", cmap.get_data()):
+                unicode[bytes.fromhex(glyph.decode())] = bytes.fromhex(text.decode()).decode(
+                    "utf-16-be"
+                )
+    x = 0.0
+    drawn: dict[str, float] = {}
+    for operands, operator in pypdf.generic.ContentStream(page.get_contents(), page.pdf).operations:
+        if operator in (b"Td", b"Tm"):
+            x = float(operands[-2])
+        elif operator == b"Tj":
+            raw = (
+                operands[0].original_bytes
+                if hasattr(operands[0], "original_bytes")
+                else bytes(operands[0])
+            )
+            text = "".join(unicode.get(raw[i : i + 2], "") for i in range(0, len(raw), 2))
+            drawn.setdefault(text.strip(), x)
+    assert drawn["ب"] > drawn["لا"], drawn
 
 
 @settings(max_examples=40, deadline=None)

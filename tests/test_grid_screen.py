@@ -106,7 +106,8 @@ async def test_a_key_on_a_signed_grid_is_refused_as_read_only(tmp_path: Path) ->
             assert shown == [SIGNED], f"« {key} » : {shown}"
             shown.clear()
             assert screen.grid is not None and screen.grid.states == before
-        assert "2.1  3/6 (≥5) encore 2" in _panel(screen)
+        # Unchanged, and nothing « encore » to come on a closed grid.
+        assert "… 2.1  3/6 (≥5)\n" in _panel(screen)
     with Store.open(data) as store:
         assert store.grid_view(candidate, grid).states == before
         assert len(store.snapshot(candidate).events) == events

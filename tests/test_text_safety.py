@@ -95,6 +95,7 @@ async def _walk(app: CarnetApp, pilot: Any, cand: str, grid: str, name: str, com
     app.pop_screen()
     app.push_screen(screen)
     await ready(screen.loaded)
+    await pilot.press("up")  # the grid opens on the next criterion to do; the comment is above
     await shows(comment, "grille")
     await shows(name, "grille (titre)")
     await pilot.press("escape")

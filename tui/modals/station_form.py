@@ -4,9 +4,10 @@ stations view at the secretariat)."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from tui.modals.form import FormModal, required_text
+from tui.text import Static
 
 
 class StationForm(FormModal[str | None]):

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from store.keys import ROLE_TEXT, TrustedKey, normalised_fingerprint
 from tui.modals.form import FieldError, FormModal
+from tui.text import Static
 
 
 class TrustForm(FormModal[str | None]):

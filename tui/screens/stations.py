@@ -11,9 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input
 
 from store.stations import COLUMNS, filter_rows, ranges_text, sort_rows
+from tui.text import DataTable, Static
 
 SORT_TEXT = {
     "nom": "nom",
