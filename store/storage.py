@@ -52,9 +52,15 @@ def chain(previous: bytes, body: bytes) -> bytes:
 def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tuple[bytes, bytes]:
     """Encodes (table, id, document) records after the record whose hash is ``previous``;
     returns the bytes to append and the new last hash."""
+    records = list(records)
     lines = []
-    for table, doc_id, doc in records:
-        body = encode({"t": table, "id": doc_id, "doc": doc}).encode()
+    for number, (table, doc_id, doc) in enumerate(records):
+        record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
+        if number == 0 and len(records) > 1:
+            # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
+            # some of its records whole; reading counts them and drops the batch entirely.
+            record["n"] = len(records)
+        body = encode(record).encode()
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous
@@ -89,6 +95,7 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
     previous = b""
     position = 0
     number = 0
+    batch: _Batch | None = None  # the last write's records, while it may be incomplete
     while position < end:
         stop = raw.index(b"\n", position)
         line = raw[position:stop]
@@ -117,14 +124,43 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                 _known_backup(path),
                 repairable=True,
             )
+        size = record.get("n") if isinstance(record, dict) else None
+        if isinstance(size, int) and size > 1:
+            if batch is not None:
+                raise CorruptFileError(
+                    path,
+                    f"enregistrement n° {number} : une écriture commence avant la fin de la "
+                    "précédente",
+                    _known_backup(path),
+                    repairable=True,
+                )
+            batch = _Batch(position, previous, dict(log.last_ids), size)
         stored[doc_id] = FrozenDict(doc)
         with contextlib.suppress(ValueError):
             log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
+        if batch is not None:
+            batch.added.append((table, doc_id))
+            if len(batch.added) == batch.size:
+                batch = None
         previous = digest
         position = stop + 1
     log.last_hash = previous
     log.size = end
+    if batch is not None:
+        # The last write stopped inside its batch: none of it was acknowledged.
+        for table, doc_id in batch.added:
+            del log.tables[table][doc_id]
+        log.last_hash, log.last_ids, log.size = batch.previous, batch.last_ids, batch.start
+        log.torn = len(raw) - batch.start
     return log
+
+
+class _Batch:
+    """The records of one write, counted as they are read."""
+
+    def __init__(self, start: int, previous: bytes, last_ids: dict[str, int], size: int) -> None:
+        self.start, self.previous, self.last_ids, self.size = start, previous, last_ids, size
+        self.added: list[tuple[str, str]] = []
 
 
 def tail_documents(path: Path, window: int = 65536) -> list[dict[str, Any]]:

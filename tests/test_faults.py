@@ -106,3 +106,33 @@ def test_a_fault_at_every_step_of_a_tick(tmp_path: Path, code: int) -> None:
         _chain_is_whole(store)
         held = {e.id for e in store.snapshot(candidate).events}
         assert acknowledged <= held
+
+
+def test_a_write_cut_inside_its_batch_is_dropped_whole(tmp_path: Path) -> None:
+    """A kill inside the write of several events (Linux stops a large write at a page when
+    SIGKILL arrives) or a power cut leaves some of its records whole in the dossier: that write
+    was never acknowledged, so none of it stays, and the next write takes its numbers."""
+    candidate, grid, criteria = _setup(tmp_path)
+    with Store.open(tmp_path) as store:
+        before = [e.id for e in store.snapshot(candidate).events]
+        head = store.head
+        path = store.path_of(candidate)
+        size = path.stat().st_size
+        marks = [(c, CriterionState.VALIDATED, "x" * 40) for c in criteria[:5]]
+        store.mark_criteria(candidate, grid, marks, "t")
+    written = path.read_bytes()
+    journal = tmp_path / "journal.log"
+    intents = journal.read_bytes()
+    ends = [size + i + 1 for i, byte in enumerate(written[size:]) if byte == ord("\n")]
+    assert len(ends) == 5
+    # After 1 to 4 whole records, and inside the 1st, 3rd and 5th.
+    cuts = [*ends[:4], size + 10, ends[1] + 10, ends[3] + 10]
+    for cut in cuts:
+        path.write_bytes(written[:cut])
+        journal.write_bytes(intents)  # the journal holds the whole write's intents
+        with Store.open(tmp_path) as store:
+            assert [e.id for e in store.snapshot(candidate).events] == before, cut
+            assert store.head == head
+            store.mark_criteria(candidate, grid, [(criteria[6], CriterionState.VALIDATED, "")], "t")
+            _chain_is_whole(store)
+            assert path.stat().st_size > size
