@@ -36,6 +36,7 @@ from models.events import (
     TimerStarted,
     payload_of,
 )
+from models.finality import settle
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict, CriterionState, evaluate_cqp
 from models.timing import Timer, parse_ts
@@ -390,13 +391,18 @@ class DossierState:
             conflicts={k: c.copy() for k, c in self.conflicts.items()},
         )
 
+    def signed_blocks(self) -> set[str]:
+        """The blocks whose deciding grid both evaluators signed: their verdict is final."""
+        return {block for block, grid in self.current_grid.items() if self.grids[grid].signed}
+
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}
 
 
 def verdict(state: DossierState, ref: ThresholdReferential | WeightedReferential) -> Verdict:
     if isinstance(ref, ThresholdReferential):
-        return evaluate_cqp(ref, state.states_by_block())
+        live = evaluate_cqp(ref, state.states_by_block())
+        return settle(live, state.signed_blocks(), state.current_grid.keys())
     career = state.career
     if state.candidate is not None and state.candidate.route == "vae":
         admissible = career.admissibility.value.admissible if career.admissibility else None

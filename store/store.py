@@ -459,7 +459,9 @@ class Store(CareerActions):
 
     def summary(self, candidate: str) -> dict[str, Any]:
         item = self._load(candidate)
-        record = status_record(candidate, item.state, self.current_verdict(candidate))
+        assert item.state.candidate is not None
+        ref = self.referentials.get(item.state.candidate.cqp)
+        record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
         for role in ("tutor", "manager"):
             person = self._people.get(record.get(role) or "")
             record[f"{role}_name"] = person.name if person else None

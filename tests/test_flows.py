@@ -205,7 +205,9 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         assert b1.amendments[0].reason == "Erreur de saisie constatée"
         assert sum(1 for s in b2.states.values() if s is CriterionState.NOT_VALIDATED) == 10
         verdict = snap.verdict
-        assert verdict.status is Status.FAILED
+        # Block 2's grid is not signed: the failure is a projection, not a verdict (issue 11).
+        assert verdict.status is Status.PENDING
+        assert verdict.projection is Status.FAILED  # type: ignore[union-attr]
         blocks = {b.id: b.status for b in verdict.blocks}  # type: ignore[union-attr]
         assert blocks["gc.b2"] is Status.FAILED
         history = [(e.role, e.action) for e in state.logbook_history]
