@@ -89,6 +89,10 @@ class GridState:
     def signed(self) -> bool:
         return {"representant_metier", "certificateur"} <= self.signatures.keys()
 
+    def attested_states(self) -> dict[str, str]:
+        """What a signature of this grid attests: each marked criterion's state."""
+        return {criterion: state.value for criterion, state in sorted(self.states.items())}
+
     @property
     def phase_label(self) -> str:
         if self.signed:
@@ -321,6 +325,10 @@ class DossierState:
                 )
                 if payload.person != expected:
                     raise EventError(f"{where} : seul l'évaluateur désigné signe à ce titre")
+                if payload.attests is not None and payload.attests != grid.attested_states():
+                    raise EventError(
+                        f"{where} : la signature porte sur un autre contenu que celui de la grille"
+                    )
                 grid.signatures[payload.role] = Signature(payload.person, event.ts)
             case CriterionAmended():
                 grid = self._grid(payload.grid, where)

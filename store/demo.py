@@ -137,7 +137,14 @@ def populate(
 
 
 def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
-    roles = {"tuteur": 4, "manager": 3, "representant_metier": 3, "certificateur": 2, "jury": 4}
+    roles = {
+        "tuteur": 4,
+        "manager": 3,
+        "representant_metier": 3,
+        "certificateur": 2,
+        "jury": 4,
+        "secretariat": 2,
+    }
     people: dict[str, list[str]] = {role: [] for role in roles}
     drafts = []
     for role, count in roles.items():
@@ -386,9 +393,11 @@ def _carriere(
         marks = {"cc_interbranche": "12", "cc_carriere": "13", "ecrit": "11", "oral": "12.5",
                  "apt": "14"}  # fmt: skip
     history.add("pass.recorded", {"followed": stage != "no_pass"}, timedelta(days=3))
-    tutor = tutor_manager[0]
+    # Who enters each mark, as the referential declares it (store/authority.py).
+    by = {"oral": jury[0], "apt": tutor_manager[0]}
+    agent = people["secretariat"][0]
     entered = [
-        Draft("mark.entered", {"evaluation": e, "mark": m, "by": jury[0] if e == "oral" else tutor})
+        Draft("mark.entered", {"evaluation": e, "mark": m, "by": by.get(e, agent)})
         for e, m in marks.items()
     ]
     if events_per_dossier is not None:

@@ -41,6 +41,7 @@ from store.bundle import (
 from store.errors import CorruptFileError, StoreError
 from store.keys import StationKey, TrustedKey, TrustStore, load_or_create_key
 from store.layout import REGISTRY
+from store.personal import check_personal_signatures
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -463,7 +464,7 @@ def import_files(
             if item.header.kind == "receipt":
                 report.acknowledged += _take_receipt(store, item.content)
             else:
-                new = _take_bundle(store, ledger, item, result)
+                new = _take_bundle(store, ledger, item, result, pending)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                 buffered += len(new)
@@ -492,7 +493,11 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store, ledger: Ledger, item: Checked, result: FileResult
+    store: Store,
+    ledger: Ledger,
+    item: Checked,
+    result: FileResult,
+    pending: dict[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     assert item.header is not None
     header = item.header
@@ -504,6 +509,7 @@ def _take_bundle(
     new = [raw for raw in item.events if not ledger.received(header.station, int(raw["seq"]))]
     result.known_events = len(item.events) - len(new)
     result.new_events = len(new)
+    check_personal_signatures(store.public_keys(), new, pending)  # issue 11
     ledger.check_and_add(header.station, new)
     ledger.files.add(header.content_sha256)
     ledger.dirty = True

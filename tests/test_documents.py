@@ -15,6 +15,7 @@ import pytest
 from models.threshold import CriterionState
 from store.documents import consolidated_csv, consolidated_xlsx, dossier_pdf
 from store.store import Store
+from tests.signing import secret_of
 from tui.cli import main
 
 FRENCH = "Œdipe L’Hôte-Çàè « Élise »"
@@ -38,8 +39,9 @@ def data(tmp_path: Path) -> tuple[Path, str, str]:
             tutor=tutor, manager=manager,
         )  # fmt: skip
         store.sign_attestation(
-            conseil, "gc.b2.c1", "tuteur", tutor, "Contrôle d’un dossier « urgent »."
-        )
+            conseil, "gc.b2.c1", "tuteur", tutor, "Contrôle d’un dossier « urgent ».",
+            secret_of(store, tutor),
+        )  # fmt: skip
         grid = store.open_grid(conseil, "gc.b2", "t", evaluator=evaluator, certifier=certifier)
         store.mark_criteria(
             conseil,
@@ -48,10 +50,11 @@ def data(tmp_path: Path) -> tuple[Path, str, str]:
             "t",
         )
         store.close_grid(conseil, grid, "Présentation écourtée par l’alarme incendie.", "t")
-        store.sign_grid(conseil, grid, evaluator)
-        store.sign_grid(conseil, grid, certifier)
+        store.sign_grid(conseil, grid, evaluator, secret_of(store, evaluator))
+        store.sign_grid(conseil, grid, certifier, secret_of(store, certifier))
         store.amend_criterion(conseil, grid, "gc.b2.c1.k2", CriterionState.NOT_VALIDATED, "",
-                              "Oubli de saisie constaté à la relecture.", "t")  # fmt: skip
+                              "Oubli de saisie constaté à la relecture.", evaluator)  # fmt: skip
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
         jury = [store.create_person(n, o, ["jury"], "t") for n, o in
                 [("Claire Fonds", "Cnav"), ("Rémi Branche", "Carsat Nord-Est"),
                  ("Eva Métier", "Carsat Sud-Est")]]  # fmt: skip
@@ -69,10 +72,12 @@ def data(tmp_path: Path) -> tuple[Path, str, str]:
         )
         for evaluation, mark in [("cc_interbranche", "5,7"), ("cc_carriere", "16,4"),
                                  ("ecrit", "12,1"), ("oral", "9"), ("apt", "7,3")]:  # fmt: skip
-            store.enter_mark(carriere, evaluation, mark, "t", by=jury[0])
+            store.enter_mark(
+                carriere, evaluation, mark, "t", by=jury[0] if evaluation == "oral" else agent
+            )
         store.record_pass(carriere, True, "t")
-        store.propose(carriere, "certification", "", "t")
-        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), "t")
+        store.propose(carriere, "certification", "", jury[0])
+        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), agent, confirmed_final=True)
     return folder, conseil, carriere
 
 

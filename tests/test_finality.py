@@ -16,6 +16,7 @@ from models.finality import settle
 from models.threshold import CriterionState, evaluate_cqp
 from models.verdict import Status
 from store.store import Store
+from tests.signing import secret_of
 
 V = CriterionState.VALIDATED
 N = CriterionState.NOT_VALIDATED
@@ -69,8 +70,8 @@ def _ticked(store: Store, people: dict[str, str]) -> tuple[str, dict[str, str]]:
 
 def _sign(store: Store, candidate: str, grid: str, people: dict[str, str]) -> None:
     store.close_grid(candidate, grid, "Minimums vus sur place", "t")
-    store.sign_grid(candidate, grid, people["evaluator"])
-    store.sign_grid(candidate, grid, people["certifier"])
+    store.sign_grid(candidate, grid, people["evaluator"], secret_of(store, people["evaluator"]))
+    store.sign_grid(candidate, grid, people["certifier"], secret_of(store, people["certifier"]))
 
 
 def test_ticked_but_unsigned_is_pending_with_a_projection(store: Store) -> None:
@@ -132,10 +133,29 @@ def test_unevaluated_criteria_at_signing_are_not_validated(store: Store) -> None
 def test_logbook_state_per_competency_in_the_contract(store: Store) -> None:
     people = _people(store)
     candidate, _ = _ticked(store, people)
-    store.sign_attestation(candidate, "gc.b1.c1", "tuteur", people["tutor"], "Un appel difficile")
-    store.sign_attestation(candidate, "gc.b1.c2", "tuteur", people["tutor"], "Un autre appel")
     store.sign_attestation(
-        candidate, "gc.b1.c2", "manager", people["manager"], "Vu lors d'un appel"
+        candidate,
+        "gc.b1.c1",
+        "tuteur",
+        people["tutor"],
+        "Un appel difficile",
+        secret_of(store, people["tutor"]),
+    )
+    store.sign_attestation(
+        candidate,
+        "gc.b1.c2",
+        "tuteur",
+        people["tutor"],
+        "Un autre appel",
+        secret_of(store, people["tutor"]),
+    )
+    store.sign_attestation(
+        candidate,
+        "gc.b1.c2",
+        "manager",
+        people["manager"],
+        "Vu lors d'un appel",
+        secret_of(store, people["manager"]),
     )
     comps = {c["id"]: c for b in store.summary(candidate)["blocks"] for c in b["competencies"]}
     assert comps["gc.b1.c1"]["logbook"]["tutor"]["person"] == people["tutor"]

@@ -151,7 +151,8 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         assert grid_screen.grid.states.get(first or "") == before
         assert any("lecture seule" in n.message for n in app._notifications)
 
-        # An amendment, with its mandatory reason.
+        # An amendment, with its mandatory reason, by one of the grid's two evaluators.
+        app.operator = grid_screen.grid.certifier
         await pilot.press("r")
         await settle(app, pilot)
         await choose(pilot, "non validé")

@@ -31,6 +31,7 @@ class CarnetApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
         Binding("question_mark", "help", "Aide", id="help"),
+        Binding("ctrl+l", "identify", "Changer de personne", id="identify"),
     ]
     COMMANDS = App.COMMANDS | {CarnetCommands}
 
@@ -40,9 +41,14 @@ class CarnetApp(App[int]):
         *,
         latency_probe: list[float] | None = None,
         roster: list[dict[str, Any]] | None = None,
+        operator: str | None = None,
+        identify: bool = False,
     ) -> None:
         super().__init__()
         self.data_dir = data_dir
+        # The person at the keyboard: the author of what is done here (see tui/screens/login).
+        self.operator = operator
+        self.identify = identify
         # The last known list of candidates, read before the UI starts (see build_app).
         self.roster = roster or []
         # Created on the first call of the open worker: importing the domain (pydantic, the
@@ -80,13 +86,41 @@ class CarnetApp(App[int]):
             return
         self.store_ready.set()
         home.post_message(HomeScreen.StoreReady())
+        if self.identify and self.operator is None:
+            await self.action_identify()
+
+    def author(self) -> str:
+        """Who makes an event from the UI; « poste » (refused where a person is required)
+        until someone has said who they are."""
+        return self.operator or "poste"
+
+    async def action_identify(self) -> None:
+        from tui.screens.login import LoginScreen
+
+        if not self.store_ready.is_set() or isinstance(self.screen, LoginScreen):
+            return
+        people = await self.store_call(lambda store: store.people())
+
+        def chosen(person: str | None) -> None:
+            if person is not None:
+                self.operator = person
+                self.sub_title = people[person].name
+                self.notify(f"Au clavier : {people[person].name}")
+
+        self.push_screen(LoginScreen(people), chosen)
 
     def on_unmount(self) -> None:
         if hasattr(self, "writer"):
             self.writer.close()
 
 
-def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> CarnetApp:
+def build_app(
+    data_dir: Path,
+    *,
+    latency_probe: list[float] | None = None,
+    operator: str | None = None,
+    identify: bool = False,
+) -> CarnetApp:
     """The one factory: the command, the tests and the benchmarks build the app the same way.
 
     It reads the roster (a small cache, standard library only) before the UI exists, so the
@@ -95,4 +129,6 @@ def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> Ca
     from store.roster import read_roster
 
     rows, _ = read_roster(data_dir)
-    return CarnetApp(data_dir, latency_probe=latency_probe, roster=rows)
+    return CarnetApp(
+        data_dir, latency_probe=latency_probe, roster=rows, operator=operator, identify=identify
+    )

@@ -138,7 +138,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _open_app(data: Path) -> int:
     from tui.app import build_app
 
-    app = build_app(data)
+    app = build_app(data, identify=True)  # the real app always asks who is at the keyboard
     app.run()
     return app.return_code or 0
 

@@ -9,6 +9,7 @@ from textual.widgets import Input, Select
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 
 ROUTES = [
     ("Nouvel embauché (contrat de professionnalisation)", "nouvel_embauche"),
@@ -100,7 +101,7 @@ class CandidateForm(FormModal[str | None]):
                 name,
                 organisme,
                 cqp,
-                "poste",
+                author_of(self.app),
                 route=route,
                 tutor=tutor,
                 manager=manager,

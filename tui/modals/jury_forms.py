@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
 from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
 from models.jury import JURY_ROLES, JuryError, same_organisme
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 
 
 class JuryForm(FormModal[bool]):
@@ -80,7 +81,9 @@ class JuryForm(FormModal[bool]):
                 " ".join(warnings) + " Validez à nouveau (ctrl+s) pour confirmer ce jury.",
             )
         await self.store(
-            lambda s: s.compose_jury(self.candidate, members, "poste", accept_warnings=True)
+            lambda s: s.compose_jury(
+                self.candidate, members, author_of(self.app), accept_warnings=True
+            )
         )
         return True
 
@@ -114,7 +117,9 @@ class ProposalForm(FormModal[bool]):
         reasons = self.query_one("#reasons", Input).value
         if proposal == "non_certification":
             reasons = required_text(reasons, "reasons", "L'avis argumenté", minimum=3)
-        await self.store(lambda s: s.propose(self.candidate, proposal, reasons, "poste"))
+        await self.store(
+            lambda s: s.propose(self.candidate, proposal, reasons, author_of(self.app))
+        )
         return True
 
 
@@ -147,6 +152,10 @@ class ProclamationForm(FormModal[bool]):
             "Date de la proclamation (JJ/MM/AAAA)",
             Input(date.today().strftime("%d/%m/%Y"), id="on"),
         )
+        yield from self.field(
+            "La proclamation est définitive : plus rien de cette session ne pourra changer.",
+            Checkbox("Je confirme la proclamation définitive", id="final"),
+        )
 
     async def submit(self) -> bool:
         decision = self.query_one("#decision", Select).value
@@ -158,7 +167,16 @@ class ProclamationForm(FormModal[bool]):
                 recommendations, "recommendations", "Le champ « préconisations »", minimum=3
             )
         on = parse_day(self.query_one("#on", Input).value, "on")
+        if not self.query_one("#final", Checkbox).value:
+            raise FieldError(
+                "final",
+                "Cochez la confirmation : la proclamation est définitive, plus rien de cette "
+                "session ne pourra être modifié.",
+            )
+        author = author_of(self.app)
         await self.store(
-            lambda s: s.proclaim(self.candidate, decision, recommendations, on, "poste")
+            lambda s: s.proclaim(
+                self.candidate, decision, recommendations, on, author, confirmed_final=True
+            )
         )
         return True
