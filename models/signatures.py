@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from models.events import canonical
@@ -83,3 +83,21 @@ def check_proof(
     if not verify(public, signed_message(dossier, type, payload), signature):
         return "signature personnelle fausse : le contenu signé a été modifié"
     return None
+
+
+def signature_states(
+    events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
+) -> dict[str, str | None]:
+    """For each event a person signs: None when its personal signature verifies, otherwise
+    why not (« sans signature personnelle » for events recorded before issue 11)."""
+    states: dict[str, str | None] = {}
+    for event in events:
+        if event.type not in SIGNED_TYPES:
+            continue
+        if event.payload.get(PROOF) is None:
+            states[event.id] = "sans signature personnelle"
+        else:
+            states[event.id] = check_proof(
+                event.dossier, event.type, event.payload, event.author, keys
+            )
+    return states

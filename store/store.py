@@ -44,7 +44,7 @@ from models.events import (
 from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
-from models.signatures import signed_message
+from models.signatures import signature_states, signed_message
 from models.threshold import CriterionState
 from store.atomic import atomic_write, atomic_write_many, clean_stale_temporaries
 from store.authority import RULES, AuthorityError, require_one_of, require_role
@@ -829,6 +829,11 @@ class Store(CareerActions):
             if isinstance(payload, CredentialRegistered):
                 keys[payload.key] = (payload.person, payload.public_key)
         return keys
+
+    def signature_states(self, candidate: str) -> dict[str, str | None]:
+        """Each personal signature of the dossier, checked against the registry's keys: the
+        dossier screen and the dossier de certification show them as verified or not."""
+        return signature_states(self._load(candidate).events, self.public_keys())
 
     def _prove(
         self, person: str, secret: str | None, dossier: str, type: str, payload: dict[str, Any]

@@ -102,6 +102,7 @@ def test_a_signature_covers_what_it_attests_and_verifies_from_the_registry(store
         check_proof(candidate, event.type, event.payload, people["manager"], keys) or ""
     )
     assert "inconnue" in (check_proof(candidate, event.type, event.payload, event.author, {}) or "")
+    assert store.signature_states(candidate) == {event.id: None}
 
 
 def test_a_grid_signature_names_each_criterion_and_count(store: Store) -> None:

@@ -96,6 +96,12 @@ class CandidateForm(FormModal[str | None]):
             raise FieldError("tutor", "Choisissez le tuteur (créez-le d'abord dans Personnes).")
         if not isinstance(manager, str):
             raise FieldError("manager", "Choisissez le manager (créez-le d'abord dans Personnes).")
+        if tutor == manager:
+            raise FieldError(
+                "manager",
+                "Le tuteur et le manager doivent être deux personnes différentes : chacun "
+                "atteste le carnet de suivi dans son rôle.",
+            )
         candidate: str = await self.store(
             lambda s: s.create_candidate(
                 name,

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from tui.modals.form import FieldError, FormModal
 
-SECRET_HINT = "code PIN d'au moins 6 chiffres ou phrase secrète"
+SECRET_HINT = "PIN ≥ 6 chiffres ou phrase"
 
 
 def secret_fields(key: str, name: str) -> Iterator[Widget]:

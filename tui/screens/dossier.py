@@ -50,6 +50,7 @@ class DossierScreen(CandidateScreen):
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
         self.sync: dict[str, str] = {}
+        self.signatures: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,6 +75,9 @@ class DossierScreen(CandidateScreen):
         await self.load_view()
         self.sync = await self.app.store_call(  # type: ignore[attr-defined]
             lambda store: sync_status(store, self.candidate)
+        )
+        self.signatures = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: store.signature_states(self.candidate)
         )
         self._show()
         self.refresh_bindings()
@@ -191,6 +195,8 @@ class DossierScreen(CandidateScreen):
                 self._grid_line(ref, grid)
                 for grid in sorted(state.grids.values(), key=lambda g: g.opened_seq)
             ]
+        if self.signatures:
+            lines.append(_signatures_line(self.signatures))
         missing = outstanding(state, ref, self.person_name)
         if missing:
             lines.append("À compléter : " + " ".join(item.text for item in missing))
@@ -419,6 +425,18 @@ _COLUMNS: dict[str, list[tuple[str, str, int | None]]] = {
     ],
     "VaeVerdict": [("Décision", "status", 16), ("Compétence certifiée", "title", None)],
 }
+
+
+def _signatures_line(states: dict[str, str | None]) -> str:
+    verified = sum(1 for why in states.values() if why is None)
+    older = sum(1 for why in states.values() if why == "sans signature personnelle")
+    bad = len(states) - verified - older
+    parts = [f"Signatures personnelles : {verified} vérifiée(s) ✔"]
+    if older:
+        parts.append(f"{older} antérieure(s) sans signature personnelle")
+    if bad:
+        parts.append(f"⚠ {bad} invérifiable(s)")
+    return ", ".join(parts) + "."
 
 
 def _titles(ref: ThresholdReferential) -> dict[str, str]:
