@@ -48,3 +48,38 @@ async def test_tests_start_with_a_person_already_identified(tmp_path: Path) -> N
         await pilot.pause()
         assert not isinstance(app.screen, LoginScreen)
         assert author_of(app) == agent
+
+
+@pytest.mark.slow
+async def test_the_same_person_as_tutor_and_manager_is_refused_at_the_field(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Input, Static
+
+    from tests.test_flows import choose, settle
+    from tui.modals.candidate_form import CandidateForm
+
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.create_person("Paul Polyvalent", "CPAM", ["tuteur", "manager"], "t")
+    app = build_app(data)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CandidateForm)
+        await pilot.press(*"Jeanne Martin", "tab", *"CPAM du Rhône", "tab")
+        await choose(pilot, "Gestionnaire conseil")
+        await pilot.press("tab", "tab")
+        app.screen.query_one("#started", Input).value = "02/09/2026"
+        await pilot.press("tab")
+        await choose(pilot, "Paul")
+        await pilot.press("tab")
+        await choose(pilot, "Paul")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CandidateForm)
+        error = str(app.screen.query_one("#error-manager", Static).render())
+        assert "deux personnes différentes" in error
+    with Store.open(data) as store:
+        assert store.candidate_ids() == []
