@@ -83,3 +83,16 @@ async def test_the_same_person_as_tutor_and_manager_is_refused_at_the_field(
         assert "deux personnes différentes" in error
     with Store.open(data) as store:
         assert store.candidate_ids() == []
+
+
+@pytest.mark.slow
+async def test_the_app_locks_after_inactivity(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+    app = build_app(data, operator=agent, identify=True, lock_after=0.3)
+    assert author_of(app) == agent
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "le verrouillage", pilot)
+        assert app.operator is None and author_of(app) == "poste"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -43,8 +45,12 @@ class CarnetApp(App[int]):
         roster: list[dict[str, Any]] | None = None,
         operator: str | None = None,
         identify: bool = False,
+        lock_after: float | None = None,
     ) -> None:
         super().__init__()
+        # Seconds without a key or a click before the person at the keyboard is forgotten.
+        self.lock_after = lock_after
+        self._last_input = time.monotonic()
         self.data_dir = data_dir
         # The person at the keyboard: the author of what is done here (see tui/screens/login).
         self.operator = operator
@@ -68,7 +74,24 @@ class CarnetApp(App[int]):
         """Runs ``work`` on the writer thread; the event loop awaits, never blocks."""
         return await asyncio.wrap_future(self.writer.submit(work))
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    async def _lock_if_idle(self) -> None:
+        """After inactivity the app forgets who was at the keyboard and asks again."""
+        if self.lock_after is None or time.monotonic() - self._last_input < self.lock_after:
+            return
+        if self.operator is not None:
+            self.operator = None
+            self.sub_title = "verrouillé"
+            self._last_input = time.monotonic()
+            await self.action_identify()
+
     def on_mount(self) -> None:
+        if self.lock_after is not None:
+            self.set_interval(min(30.0, self.lock_after / 2), self._lock_if_idle)
         home = HomeScreen(self.roster)
         self.push_screen(home)
         self.run_worker(self._open_store(home), name="open-store", exit_on_error=False)
@@ -120,6 +143,7 @@ def build_app(
     latency_probe: list[float] | None = None,
     operator: str | None = None,
     identify: bool = False,
+    lock_after: float | None = None,
 ) -> CarnetApp:
     """The one factory: the command, the tests and the benchmarks build the app the same way.
 
@@ -130,5 +154,10 @@ def build_app(
 
     rows, _ = read_roster(data_dir)
     return CarnetApp(
-        data_dir, latency_probe=latency_probe, roster=rows, operator=operator, identify=identify
+        data_dir,
+        latency_probe=latency_probe,
+        roster=rows,
+        operator=operator,
+        identify=identify,
+        lock_after=lock_after,
     )
