@@ -272,6 +272,7 @@ class JuryProposed(_Payload):
 
     proposal: Literal["certification", "non_certification"]
     reasons: str = Field(default="", max_length=4000)
+    proof: PersonalProof | None = None  # the member's own signature (issue 11)
 
     @model_validator(mode="after")
     def _reasoned(self) -> JuryProposed:

@@ -46,6 +46,14 @@ class CareerActions:
         def people(self) -> dict[str, PersonCreated]: ...
         def _weighted_ref(self, candidate: str) -> WeightedReferential: ...
         def _state(self, candidate: str) -> DossierState: ...
+        def _prove(
+            self,
+            person: str,
+            secret: str | None,
+            dossier: str,
+            type: str,
+            payload: dict[str, Any],
+        ) -> dict[str, Any]: ...
 
     def _career(self, candidate: str) -> tuple[WeightedReferential, DossierState, CareerState]:
         ref = self._weighted_ref(candidate)
@@ -144,12 +152,16 @@ class CareerActions:
         self.append(candidate, [Draft("jury.composed", payload)], author)
         return warnings
 
-    def propose(self, candidate: str, proposal: str, reasons: str, author: str) -> None:
+    def propose(
+        self, candidate: str, proposal: str, reasons: str, author: str, secret: str | None = None
+    ) -> None:
+        """The local jury's proposal, signed by the member who renders it with their secret."""
         _, _, career = self._career(candidate)
         require_one_of(
             self.people(), author, career.jury_members(), "rendre la proposition", RULES["proposal"]
         )
-        payload = {"proposal": proposal, "reasons": reasons.strip()}
+        payload: dict[str, Any] = {"proposal": proposal, "reasons": reasons.strip()}
+        payload = self._prove(author, secret, candidate, "jury.proposed", payload)
         self.append(candidate, [Draft("jury.proposed", payload)], author)
 
     def proclaim(

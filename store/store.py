@@ -854,7 +854,12 @@ class Store(CareerActions):
             )
         if not secret:
             raise SecretError(f"La signature demande le secret de {name}.")
-        stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
+        try:
+            stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
+        except ValidationError as exc:
+            # Refused before the secret is even checked: nothing signed, no attempt counted.
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise EventError(f"{type} : {message}") from exc
         signature = sign_with(credential, secret, signed_message(dossier, type, stored))
         if signature is None:
             credential.failures += 1

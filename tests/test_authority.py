@@ -116,10 +116,12 @@ def test_proposal_by_a_member_and_proclamation_only_when_complete_and_confirmed(
     _refused(
         store,
         candidate,
-        lambda: store.propose(candidate, "certification", "", p["outsider"]),
+        lambda: store.propose(
+            candidate, "certification", "", p["outsider"], secret_of(store, p["outsider"])
+        ),
         "Règle : la proposition de certification",
     )
-    store.propose(candidate, "certification", "", p["j2"])
+    store.propose(candidate, "certification", "", p["j2"], secret_of(store, p["j2"]))
 
     def proclaim(author: str, confirmed: bool = True) -> None:
         store.proclaim(

@@ -21,6 +21,7 @@ from models.weighted import evaluate_weighted
 from store.career import JuryWarning
 from store.errors import ConflictError, StoreError
 from store.store import Store
+from tests.signing import secret_of
 
 CERTIFIED = 15
 
@@ -207,10 +208,16 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     with pytest.raises(StoreError, match="avis du jury local"):
         store.proclaim(candidate, "certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True)
     with pytest.raises(CarnetError, match="argumenté"):
-        store.propose(candidate, "non_certification", "  ", p["cnav"])
-    store.propose(candidate, "non_certification", "Oral fragile sur la réglementation.", p["cnav"])
+        store.propose(candidate, "non_certification", "  ", p["cnav"], secret_of(store, p["cnav"]))
+    store.propose(
+        candidate,
+        "non_certification",
+        "Oral fragile sur la réglementation.",
+        p["cnav"],
+        secret_of(store, p["cnav"]),
+    )
     with pytest.raises(StoreError, match="déjà rendu"):
-        store.propose(candidate, "certification", "", p["cnav"])
+        store.propose(candidate, "certification", "", p["cnav"], secret_of(store, p["cnav"]))
     with pytest.raises(CarnetError, match="préconisations"):
         store.proclaim(
             candidate, "non_certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True
@@ -395,7 +402,13 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert store.summary(candidate)["vae"]["outcome"] == "partielle"
     with pytest.raises(StoreError, match="nouvelle session"):
         store.start_attempt(candidate, "Nouvelle session", "poste")
-    store.propose(candidate, "non_certification", "Cinq compétences à consolider.", p["cnav"])
+    store.propose(
+        candidate,
+        "non_certification",
+        "Cinq compétences à consolider.",
+        p["cnav"],
+        secret_of(store, p["cnav"]),
+    )
     store.proclaim(
         candidate,
         "validation_partielle",
@@ -432,7 +445,7 @@ def test_carriere_events_survive_a_reopen(tmp_path: object) -> None:
         p = _people(store)
         candidate = _candidate(store)
         _complete_training(store, p, candidate)
-        store.propose(candidate, "certification", "", p["cnav"])
+        store.propose(candidate, "certification", "", p["cnav"], secret_of(store, p["cnav"]))
         before = store.summary(candidate)
     with Store.open(folder) as store:
         assert store.summary(candidate) == before

@@ -86,6 +86,9 @@ async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> N
     await settle(app, pilot)
     assert isinstance(app.screen, ProposalForm)
     await choose(pilot, proposal)
+    # The member signs with their secret, set now (first use: typed twice).
+    app.screen.query_one("#secret-member", Input).value = "482913"
+    app.screen.query_one("#confirm-member", Input).value = "482913"
     await pilot.press("ctrl+s")
     await settle(app, pilot)
     if isinstance(app.screen, ProposalForm):  # a non-certification needs its reasons

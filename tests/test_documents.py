@@ -76,7 +76,7 @@ def data(tmp_path: Path) -> tuple[Path, str, str]:
                 carriere, evaluation, mark, "t", by=jury[0] if evaluation == "oral" else agent
             )
         store.record_pass(carriere, True, "t")
-        store.propose(carriere, "certification", "", jury[0])
+        store.propose(carriere, "certification", "", jury[0], secret_of(store, jury[0]))
         store.proclaim(carriere, "certifie", "", date(2026, 11, 20), agent, confirmed_final=True)
     return folder, conseil, carriere
 

@@ -7,6 +7,7 @@ organisme are allowed after a warning, confirmed by validating a second time.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
@@ -14,8 +15,10 @@ from textual.widgets import Checkbox, Input, Select, Static
 from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
 from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
 from models.jury import JURY_ROLES, JuryError, same_organisme
+from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
 from tui.operator import author_of
 
 
@@ -109,6 +112,7 @@ class ProposalForm(FormModal[bool]):
         yield from self.field(
             "Motifs (obligatoires pour une non-certification)", Input(id="reasons")
         )
+        yield from secret_fields("member", "la personne au clavier, membre du jury")
 
     async def submit(self) -> bool:
         proposal = self.query_one("#proposal", Select).value
@@ -117,9 +121,18 @@ class ProposalForm(FormModal[bool]):
         reasons = self.query_one("#reasons", Input).value
         if proposal == "non_certification":
             reasons = required_text(reasons, "reasons", "L'avis argumenté", minimum=3)
-        await self.store(
-            lambda s: s.propose(self.candidate, proposal, reasons, author_of(self.app))
-        )
+        secret, confirm = read_secret(self, "member")
+        author = author_of(self.app)
+
+        def propose(s: Any) -> None:
+            if author in s.people():
+                enrol_if_needed(s, author, secret, confirm, "member")
+            s.propose(self.candidate, proposal, reasons, author, secret)
+
+        try:
+            await self.store(propose)
+        except SecretError as exc:
+            raise FieldError("secret-member", str(exc)) from exc
         return True
 
 
