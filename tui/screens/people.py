@@ -34,8 +34,8 @@ class PeopleScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
-        table.add_column("Nom", key="name", width=26)
-        table.add_column("Organisme", key="organisme", width=24)
+        table.add_column("Nom", key="name", width=22)
+        table.add_column("Organisme", key="organisme", width=20)
         table.add_column("Secret", key="secret", width=12)
         table.add_column("Rôles", key="roles")
         await self.reload()
