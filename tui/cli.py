@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import CarnetError
+from tui.cli_documents import add_parsers as add_document_parsers
+from tui.cli_documents import dispatch as dispatch_documents
 from tui.cli_sync import add_parsers as add_sync_parsers
 from tui.cli_sync import dispatch as dispatch_sync
 
@@ -92,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     recover.add_argument("--data", type=Path)
     add_sync_parsers(sub)
+    add_document_parsers(sub)
     return parser
 
 
@@ -132,6 +135,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "recover":
         return _recover(data or default_data_dir())
     done = dispatch_sync(args, data or default_data_dir())
+    if done is None:
+        done = dispatch_documents(args, data or default_data_dir())
     if done is not None:
         return done
     if args.demo:

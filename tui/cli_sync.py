@@ -35,17 +35,6 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--data", type=Path)
     imp.add_argument("--receipts", type=Path, help="où écrire les accusés de réception")
 
-    dossier = sub.add_parser("dossier", help="le dossier de certification d'un candidat en PDF")
-    dossier.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
-    dossier.add_argument("--data", type=Path)
-    dossier.add_argument("--out", type=Path, required=True)
-
-    table = sub.add_parser(
-        "tableau", help="le tableau consolidé pour le jury national (.xlsx ou .csv)"
-    )
-    table.add_argument("--data", type=Path)
-    table.add_argument("--out", type=Path, required=True)
-
 
 def dispatch(args: argparse.Namespace, data: Path) -> int | None:
     commands: dict[str, Callable[[argparse.Namespace, Path], int]] = {
@@ -54,8 +43,6 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
         "trust": _trust,
         "export": _export,
         "import": _import,
-        "dossier": _dossier,
-        "tableau": _tableau,
     }
     command = commands.get(args.command or "")
     return None if command is None else command(args, data)
@@ -147,33 +134,6 @@ def _import(args: argparse.Namespace, data: Path) -> int:
     for path in report.receipts:
         print(f"Accusé de réception écrit : {path}")
     return 1 if report.rejected else 0
-
-
-def _dossier(args: argparse.Namespace, data: Path) -> int:
-    from store.documents import dossier_pdf, find_candidate
-
-    _require(data)
-
-    def build(store: Any) -> bytes:
-        return dossier_pdf(store, find_candidate(store, args.candidate))
-
-    pdf = _with_store(data, build)
-    write_new(args.out, pdf)
-    print(f"Dossier de certification écrit dans {args.out}")
-    return 0
-
-
-def _tableau(args: argparse.Namespace, data: Path) -> int:
-    from store.documents import consolidated_csv, consolidated_xlsx
-
-    _require(data)
-    suffix = args.out.suffix.lower()
-    if suffix not in {".xlsx", ".csv"}:
-        raise CarnetError("le tableau s'écrit en .xlsx ou en .csv")
-    maker = consolidated_xlsx if suffix == ".xlsx" else consolidated_csv
-    write_new(args.out, _with_store(data, maker))
-    print(f"Tableau consolidé écrit dans {args.out}")
-    return 0
 
 
 def write_new(path: Path, data: bytes) -> None:

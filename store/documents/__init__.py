@@ -1,13 +1,8 @@
-"""What the secretariat produces: the dossier de certification (PDF) and the consolidated
-table for the national jury (XLSX, CSV)."""
+"""What leaves carnet for the juries and the certification body: the dossier de certification,
+a grid's document, the local jury's procès-verbal and the national jury's list (PDF), the
+consolidated table (XLSX, CSV).
 
-from store.documents.dossier import dossier_pdf, find_candidate
-from store.documents.table import consolidated_csv, consolidated_rows, consolidated_xlsx
-
-__all__ = [
-    "consolidated_csv",
-    "consolidated_rows",
-    "consolidated_xlsx",
-    "dossier_pdf",
-    "find_candidate",
-]
+Each document is a function from a dossier's state (or the list of summaries) and the people
+registry to bytes: no store, no disk. The PDF and XLSX libraries are imported by the modules
+that use them, which nothing imports at the app's start.
+"""

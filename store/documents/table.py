@@ -1,176 +1,260 @@
-"""The consolidated table for the national jury: one row per candidate × competency with its
-status, and a sheet of candidates with their overall verdicts; XLSX or French-locale CSV.
+"""The consolidated table for the national jury, from every candidate's status record (the
+``carnet status --json`` contract) and the people registry.
 
-The XLSX is written by hand (a zip of a few XML parts, inline strings): no dependency for a
-format this simple, and any spreadsheet opens it.
+Two tables: candidates × competencies, and the candidates' summary (the five marks, eliminatory
+marks, Pass, the local jury's members and proposal, the national decision and its date, the
+session, the organisme, open conflicts). Values are typed here (int, Decimal, date, datetime)
+so the XLSX holds numbers and dates, and the CSV prints them the French way.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from models.career import PROCLAMATION_LABELS
+from grids import Referentials
+from models.career import PROCLAMATION_LABELS, PROPOSAL_LABELS
+from models.jury import JURY_ROLES
 from models.status import Status, cqp_label
+from models.timing import parse_ts
+from store.documents.wording import ROUTES, People
 
-if TYPE_CHECKING:
-    from store.store import Store
+Cell = str | int | Decimal | date | datetime | None
 
-COMPETENCY_HEADER = ["Identifiant", "Candidat", "Organisme", "CQP", "Bloc ou groupe",
-                     "Compétence", "Intitulé", "Statut", "Détail"]  # fmt: skip
-CANDIDATE_HEADER = ["Identifiant", "Candidat", "Organisme", "CQP", "Voie", "Statut calculé",
-                    "Décision du jury national", "Moyenne /20", "Conflits à trancher",
-                    "Dernière modification"]  # fmt: skip
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    # "text", "int", "mark" (two decimals), "date", "datetime"
+    kind: str = "text"
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[list[Cell]]
+
+
+COMPETENCY_COLUMNS = (
+    Column("Identifiant", width=14), Column("Candidat", width=26), Column("Organisme", width=24),
+    Column("CQP", width=22), Column("Bloc ou groupe", width=10), Column("Compétence", width=12),
+    Column("Intitulé", width=50), Column("Statut", width=12),
+    Column("Critères validés", "int", 9), Column("Critères", "int", 9),
+    Column("Détail", width=30),
+)  # fmt: skip
 VAE_STATUS = {"acquired": "acquise", "validated": "validée", "not_validated": "non validée",
               "undecided": "à décider"}  # fmt: skip
 
 
-def consolidated_rows(store: Store) -> tuple[list[list[str]], list[list[str]]]:
-    refs = store.referentials
-    competencies: list[list[str]] = []
-    candidates: list[list[str]] = []
-    records = sorted(store.summaries().records, key=lambda r: (r["name"], r["id"]))
+def competency_sheet(records: Sequence[Mapping[str, Any]], refs: Referentials) -> Sheet:
+    rows: list[list[Cell]] = []
+    titles = {c.id: c.title for b in refs.conseil.blocks for c in b.competencies}
     for r in records:
-        base = [r["id"], r["name"], r["organisme"], cqp_label(r["cqp"])]
-        status = Status(r["status"]).label
+        base: list[Cell] = [r["id"], r["name"], r["organisme"], cqp_label(r["cqp"])]
         if r["blocks"]:
-            titles = {c.id: c.title for b in refs.conseil.blocks for c in b.competencies}
             for block in r["blocks"]:
                 for comp in block["competencies"]:
-                    competencies.append([*base, block["id"], comp["id"], titles[comp["id"]],
-                                         Status(comp["status"]).label,
-                                         f"{comp['validated']}/{comp['total']} critères"])  # fmt: skip
-        else:
-            vae = r.get("vae")
-            decided = {}
+                    rows.append([*base, block["id"], comp["id"], titles.get(comp["id"], ""),
+                                 Status(comp["status"]).label, comp["validated"], comp["total"],
+                                 "grille d'évaluation"])  # fmt: skip
+            continue
+        vae = r.get("vae")
+        decided: dict[str, str] = {}
+        if vae:
+            for field, label in VAE_STATUS.items():
+                decided.update(dict.fromkeys(vae[field], label))
+        status = Status(r["status"]).label
+        for line in refs.carriere.certification:
+            comp = refs.carriere.competency(line.competency)
+            group = next(g.id for g in refs.carriere.groups if comp in g.competencies)
             if vae:
-                for field, label in VAE_STATUS.items():
-                    decided.update(dict.fromkeys(vae[field], label))
-            for line in refs.carriere.certification:
-                comp = refs.carriere.competency(line.competency)
-                group = next(g.id for g in refs.carriere.groups if comp in g.competencies)
-                if vae:
-                    comp_status, detail = decided.get(comp.id, "à décider"), "décision VAE"
-                else:
-                    comp_status, detail = status, "selon la moyenne pondérée des épreuves"
-                competencies.append([*base, group, comp.id, comp.title, comp_status, detail])
+                comp_status, detail = decided.get(comp.id, "à décider"), "décision VAE"
+            else:
+                comp_status, detail = status, "selon la moyenne pondérée des épreuves"
+            rows.append([*base, group, comp.id, comp.title, comp_status, None, None, detail])
+    return Sheet("Compétences", COMPETENCY_COLUMNS, rows)
+
+
+def candidate_sheet(
+    records: Sequence[Mapping[str, Any]], refs: Referentials, people: People
+) -> Sheet:
+    evaluations = refs.carriere.evaluations
+    columns = (
+        Column("Identifiant", width=14), Column("Candidat", width=26),
+        Column("Organisme", width=24), Column("CQP", width=22), Column("Voie", width=26),
+        Column("Session", "int", 8), Column("Statut calculé", width=12),
+        *(Column(f"{e.title} /20", "mark", 12) for e in evaluations),
+        Column("Total /200", "mark", 10), Column("Moyenne /20", "mark", 10),
+        Column("Notes éliminatoires", width=24), Column("Pass", width=8),
+        Column("Blocs validés", "int", 8), Column("Jury local", width=40),
+        Column("Proposition du jury local", width=30), Column("Motifs", width=30),
+        Column("Décision du jury national", width=22),
+        Column("Date de la décision", "date", 12), Column("Préconisations", width=30),
+        Column("Conflits à trancher", "int", 9), Column("Dernière modification", "datetime", 17),
+    )  # fmt: skip
+    titles = {e.id: e.title for e in evaluations}
+    rows: list[list[Cell]] = []
+    for r in records:
+        marks = r.get("marks") or {}
+        juries = r.get("juries") or {}
+        local = juries.get("local") or {}
+        national = juries.get("national") or {}
+        members = "\n".join(
+            f"{JURY_ROLES.get(m['role'], m['role'])} : {people.name(m['person'])}"
+            for m in local.get("members", [])
+        )
+        pass_followed = r.get("pass_followed")
+        vae = r.get("vae")
         final = r.get("final_decision")
-        candidates.append([
-            *base,
-            r.get("route") or "",
-            status,
-            PROCLAMATION_LABELS.get(final, "") if final else "",
-            (r.get("average") or "").replace(".", ","),
-            str(len(r.get("conflicts", []))),
-            r.get("last_change") or "",
+        blocks = r["blocks"]
+        rows.append([
+            r["id"], r["name"], r["organisme"], cqp_label(r["cqp"]),
+            ROUTES.get(r.get("route") or "", "") , vae["attempt"] if vae else (1 if r.get("route") else None),
+            Status(r["status"]).label,
+            *(_decimal(marks.get(e.id)) for e in evaluations),
+            _decimal(r.get("total")), _decimal(r.get("average")),
+            ", ".join(titles.get(e, e) for e in r.get("eliminatory", [])),
+            _pass(pass_followed),
+            sum(1 for b in blocks if b["status"] == "validated") if blocks else None,
+            members,
+            PROPOSAL_LABELS.get(local.get("proposal") or "", ""), local.get("reasons") or "",
+            PROCLAMATION_LABELS.get(final or "", ""),
+            date.fromisoformat(national["on"]) if national.get("on") else None,
+            national.get("recommendations") or "",
+            len(r.get("conflicts", [])),
+            _local(r.get("last_change")),
         ])  # fmt: skip
-    return competencies, candidates
+    return Sheet("Candidats", columns, rows)
 
 
-def consolidated_csv(store: Store) -> bytes:
-    """UTF-8 with a BOM and « ; » separators: what a French-locale spreadsheet expects. The
-    candidates' sheet follows the competencies' after an empty line."""
-    competencies, candidates = consolidated_rows(store)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COMPETENCY_HEADER)
-    writer.writerows(competencies)
-    writer.writerow([])
-    writer.writerow(CANDIDATE_HEADER)
-    writer.writerows(candidates)
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def consolidated_xlsx(store: Store) -> bytes:
-    competencies, candidates = consolidated_rows(store)
-    return xlsx(
-        [
-            ("Compétences", [COMPETENCY_HEADER, *competencies]),
-            ("Candidats", [CANDIDATE_HEADER, *candidates]),
-        ]
+def _pass(followed: object) -> str:
+    return (
+        {True: "suivi", False: "non suivi"}.get(followed, "") if isinstance(followed, bool) else ""
     )
 
 
-def xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def _local(ts: str | None) -> datetime | None:
+    """A UTC timestamp as the reader's local time, without zone (spreadsheets have none)."""
+    return parse_ts(ts).astimezone().replace(tzinfo=None) if ts else None
+
+
+def consolidated_sheets(
+    records: Iterable[Mapping[str, Any]], refs: Referentials, people: People
+) -> list[Sheet]:
+    ordered = sorted(records, key=lambda r: (r["name"].casefold(), r["id"]))
+    return [competency_sheet(ordered, refs), candidate_sheet(ordered, refs, people)]
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """XlsxWriter: numbers as numbers with their formats, dates as dates, a frozen header, an
+    autofilter and widths. Text is always written as text (``write_string``): a name starting
+    with « = » stays a name, never a formula, and control characters are escaped."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        overrides = "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        z.writestr("[Content_Types].xml", _XML + (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"
-        ))  # fmt: skip
-        z.writestr("_rels/.rels", _XML + (
-            f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" Type="{_DOC}/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
-        ))  # fmt: skip
-        names = "".join(
-            f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
-            for i, (name, _) in enumerate(sheets, 1)
-        )
-        z.writestr("xl/workbook.xml", _XML + (
-            f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>{names}</sheets></workbook>'
-        ))  # fmt: skip
-        rels = "".join(
-            f'<Relationship Id="rId{i}" Type="{_DOC}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        styles_id = len(sheets) + 1
-        z.writestr("xl/_rels/workbook.xml.rels", _XML + (
-            f'<Relationships xmlns="{_RELS}">{rels}<Relationship Id="rId{styles_id}" '
-            f'Type="{_DOC}/styles" Target="styles.xml"/></Relationships>'
-        ))  # fmt: skip
-        z.writestr("xl/styles.xml", _XML + (
-            f'<styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-            '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-            '<fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            '</styleSheet>'
-        ))  # fmt: skip
-        for i, (_, rows) in enumerate(sheets, 1):
-            z.writestr(f"xl/worksheets/sheet{i}.xml", _sheet(rows))
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bg_color": "#E1E6F0", "text_wrap": True,
+                              "valign": "top", "border": 1})  # fmt: skip
+    formats = {
+        "text": book.add_format({"valign": "top", "text_wrap": True}),
+        "int": book.add_format({"valign": "top", "num_format": "0"}),
+        "mark": book.add_format({"valign": "top", "num_format": "0.00"}),
+        "date": book.add_format({"valign": "top", "num_format": "dd/mm/yyyy"}),
+        "datetime": book.add_format({"valign": "top", "num_format": "dd/mm/yyyy hh:mm"}),
+    }
+    for sheet in sheets:
+        ws = book.add_worksheet(sheet.name)
+        for c, column in enumerate(sheet.columns):
+            ws.set_column(c, c, column.width, formats[column.kind])
+            ws.write_string(0, c, column.title, header)
+        # One writer per column, chosen once: numbers as numbers, dates as dates, the rest as
+        # text (never ``write``, which would read « =… » as a formula).
+        writers = [
+            (c, _WRITERS[column.kind](ws), formats[column.kind])
+            for c, column in enumerate(sheet.columns)
+        ]
+        for r, row in enumerate(sheet.rows, 1):
+            for (c, write, fmt), value in zip(writers, row, strict=True):
+                if value is not None and value != "":
+                    write(r, c, value, fmt)
+        ws.freeze_panes(1, 2)
+        ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.columns) - 1)
+        ws.set_row(0, 30)
+    book.close()
     return buffer.getvalue()
 
 
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+Write = Callable[[int, int, Any, Any], Any]
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+def _number(ws: Any) -> Write:
+    # Marks are exact decimals with two places: exact as a double too.
+    return lambda r, c, value, fmt: ws.write_number(r, c, float(value), fmt)
 
 
-def _sheet(rows: Sequence[Sequence[Any]]) -> str:
-    body = []
-    for r, row in enumerate(rows, 1):
-        style = ' s="1"' if r == 1 else ""
-        cells = "".join(
-            f'<c r="{_column(c)}{r}" t="inlineStr"{style}><is><t xml:space="preserve">'
-            f"{escape(str(value))}</t></is></c>"
-            for c, value in enumerate(row)
-        )
-        body.append(f'<row r="{r}">{cells}</row>')
-    return _XML + f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(body)}</sheetData></worksheet>'
+def _string(ws: Any) -> Write:
+    write: Write = ws.write_string
+    return write
+
+
+def _datetime(ws: Any) -> Write:
+    write: Write = ws.write_datetime
+    return write
+
+
+_WRITERS: dict[str, Callable[[Any], Write]] = {
+    "text": _string,
+    "int": _number,
+    "mark": _number,
+    "date": _datetime,
+    "datetime": _datetime,
+}
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralised(text: str) -> str:
+    """A cell a spreadsheet would read as a formula gets a leading « ' » (so does one that
+    already starts with « ' », so that reading back is exact: drop one leading « ' »)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value: Cell, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.quantize(Decimal('0.01')):f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return neutralised(value)
+
+
+def csv_table(sheet: Sheet) -> bytes:
+    """UTF-8 with a BOM and « ; » separators: what a French-locale spreadsheet expects."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralised(c.title) for c in sheet.columns])
+    for row in sheet.rows:
+        writer.writerow([csv_cell(v, c.kind) for c, v in zip(sheet.columns, row, strict=True)])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.completeness import outstanding
 from models.dossier import DossierState, GridState
-from models.errors import CarnetError
 from models.grid import phases
 from models.referential import ThresholdReferential, WeightedReferential
 from models.status import cqp_label
@@ -279,24 +278,9 @@ class DossierScreen(CandidateScreen):
 
     async def action_pdf(self) -> None:
         """The dossier de certification, written to the exchange folder."""
-        from store.documents import dossier_pdf
-        from tui.cli_sync import write_new
-        from tui.screens.sync import exchange_folder
+        from tui.document_actions import dossier_document
 
-        snap = self.snapshot
-        if snap is None or snap.state.candidate is None:
-            return
-        target = exchange_folder() / f"dossier-{self.candidate}-{datetime.now():%Y%m%d-%H%M%S}.pdf"
-
-        def write(store: Any) -> None:
-            write_new(target, dossier_pdf(store, self.candidate))
-
-        try:
-            await self.app.store_call(write)  # type: ignore[attr-defined]
-        except CarnetError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"Dossier de certification écrit : {target}", timeout=10)
+        await dossier_document(self, self.candidate)
 
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen

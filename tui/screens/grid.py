@@ -73,6 +73,7 @@ class GridScreen(CandidateScreen):
         Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
+        Binding("p", "pdf", "Grille PDF", id="grid-pdf"),
         Binding("escape", "back", "Retour", id="back"),
     ]
 
@@ -285,6 +286,13 @@ class GridScreen(CandidateScreen):
                 self._set_saved(f"enregistré ✓ {time.strftime('%H:%M:%S')}", "green")
 
     # --- keys ------------------------------------------------------------------------------
+
+    async def action_pdf(self) -> None:
+        """This grid as filled, in PDF, to archive or sign on paper (exchange folder)."""
+        from tui.document_actions import grid_document
+
+        if self.grid_id:
+            await grid_document(self, self.candidate, self.grid_id)
 
     def action_back(self) -> None:
         self.app.writer.submit(lambda s: s.remember_open_grid(None, None))  # type: ignore[attr-defined]

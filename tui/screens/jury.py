@@ -25,6 +25,8 @@ class JuryScreen(CandidateScreen):
         Binding("p", "propose", "Proposition du jury local", id="propose"),
         Binding("n", "proclaim", "Proclamation nationale", id="proclaim"),
         Binding("escape", "back", "Retour", id="back"),
+        Binding("d", "minutes", "PV (PDF)", id="jury-minutes"),
+        Binding("l", "national_list", "Liste nationale", id="national-list"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -137,6 +139,16 @@ class JuryScreen(CandidateScreen):
             ProclamationForm(self.candidate, vae=snap.state.candidate.route == "vae"),
             self.after_form("Décision du jury paritaire national enregistrée."),
         )
+
+    async def action_minutes(self) -> None:
+        from tui.document_actions import local_jury_document
+
+        await local_jury_document(self, self.candidate)
+
+    async def action_national_list(self) -> None:
+        from tui.document_actions import national_list_documents
+
+        await national_list_documents(self, self.candidate)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -9,7 +9,6 @@ trust it once its fingerprint has been checked with that station.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ class SyncScreen(Screen[None]):
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
         Binding("t", "table", "Tableau consolidé", id="table"),
+        Binding("l", "national_list", "Liste du jury national", id="national-list"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
@@ -148,25 +148,22 @@ class SyncScreen(Screen[None]):
         self.query_one("#sync-tree", DirectoryTree).reload()
 
     async def action_table(self) -> None:
-        from store.documents import consolidated_csv, consolidated_xlsx
-        from tui.cli_sync import write_new
+        from tui.document_actions import table_documents
 
-        folder = self._folder()
-        stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
-        targets = [folder / f"tableau-consolide-{stamp}{suffix}" for suffix in (".xlsx", ".csv")]
-
-        def write(store: Any) -> None:
-            write_new(targets[0], consolidated_xlsx(store))
-            write_new(targets[1], consolidated_csv(store))
-
-        try:
-            await self.app.store_call(write)  # type: ignore[attr-defined]
-        except CarnetError as exc:
-            self._log(Text(f"✘ {exc}", style="red"))
-            return
-        for target in targets:
+        files = await table_documents(self, self._folder())
+        for target in files:
             self._log(Text(f"Tableau consolidé écrit : {target}", style="green"))
-        self.query_one("#sync-tree", DirectoryTree).reload()
+        if files:
+            self.query_one("#sync-tree", DirectoryTree).reload()
+
+    async def action_national_list(self) -> None:
+        from tui.document_actions import national_list_documents
+
+        files = await national_list_documents(self, quiet=True)
+        for target in files:
+            self._log(Text(f"Liste du jury national écrite : {target}", style="green"))
+        if files:
+            self.query_one("#sync-tree", DirectoryTree).reload()
 
     def action_import(self) -> None:
         from store.sync import expand

@@ -1,0 +1,148 @@
+"""Issue 14's budgets: the dossier de certification command ≤ 1 s, a grid's PDF ≤ 0.5 s, the
+consolidated table for 1,000 candidates ≤ 5 s and ≤ 300 MB. Each command runs in a fresh
+process, as the user runs it, three times; the table shows the worst of the three beside two
+anchors measured in the same run: python's own start, and fpdf2 writing a one-line PDF with the
+same embedded fonts (the library's floor).
+
+    .venv/bin/python bench/documents.py [--data DIR] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import table  # noqa: E402
+
+# Each process reports its own peak resident memory (VmHWM, kB) on its last stderr line:
+# getrusage's ru_maxrss would include the benchmark's own memory, inherited through fork.
+_PEAK = (
+    "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')),"
+    " file=sys.stderr)\n"
+)
+# The command as installed.
+_RUN = (
+    "import sys\nfrom tui.cli import main\ncode = main(sys.argv[1:])\n" + _PEAK + "sys.exit(code)\n"
+)
+_ONE_LINE_PDF = (
+    "import sys\n"
+    "from fpdf import FPDF\n"
+    "from store.documents.glyphs import font_path\n"
+    "pdf = FPDF()\n"
+    "pdf.add_font('DejaVu', '', str(font_path('DejaVuSans.ttf')))\n"
+    "pdf.add_font('DejaVu', 'B', str(font_path('DejaVuSans-Bold.ttf')))\n"
+    "pdf.add_page()\n"
+    "pdf.set_font('DejaVu', 'B', 12)\n"
+    "pdf.cell(0, 10, 'Dossier de certification — Nguyễn Thị Ánh')\n"
+    "pdf.output(sys.argv[1])\n" + _PEAK
+)
+_PYTHON = "import sys\n" + _PEAK
+
+
+def run(code: str, *args: str) -> tuple[float, float, int]:
+    """Wall time of a fresh process, its CPU time (user + system: what a loaded machine
+    changes least) and its peak resident memory in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} a échoué : {result.stderr}")
+    return elapsed, cpu, int(result.stderr.strip().splitlines()[-1]) // 1024
+
+
+def ensure(folder: Path, candidates: int) -> float:
+    from store.demo import populate
+    from store.store import Store
+
+    if folder.is_dir() and len(list((folder / "dossiers").glob("c-*.json"))) >= candidates:
+        return 0.0
+    start = time.perf_counter()
+    with Store.open(folder) as store:
+        populate(store, candidates, seed=14)
+        store.summaries()
+    os.sync()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--candidates", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    data = args.data or scratch / "data"
+    made = ensure(data, args.candidates)
+
+    from store.store import Store
+
+    with Store.open(data) as store:
+        snaps = [store.snapshot(c) for c in store.candidate_ids()[:200]]
+    # The largest Gestionnaire conseil dossier: three grids, the longest document.
+    conseil = max(
+        (s for s in snaps if s.state.grids), key=lambda s: (len(s.state.grids), s.state.events)
+    )
+    grid = max(conseil.state.grids.values(), key=lambda g: len(g.comments)).id
+
+    measures: list[tuple[str, str, str, list[str]]] = [
+        ("python -c pass (ancre)", _PYTHON, "", []),
+        ("fpdf2 : PDF d'une ligne, mêmes polices (ancre)", _ONE_LINE_PDF, "", [str(scratch / "a.pdf")]),
+        ("carnet dossier (10 pages)", _RUN, "≤ 1 s",
+         ["dossier", conseil.id, "--data", str(data), "--out", str(scratch / "d{n}.pdf")]),
+        ("carnet grille", _RUN, "≤ 0,5 s",
+         ["grille", conseil.id, "x", "--grille", grid, "--data", str(data), "--out", str(scratch / "g{n}.pdf")]),
+        (f"carnet tableau .xlsx ({args.candidates} candidats)", _RUN, "≤ 5 s, ≤ 300 Mo",
+         ["tableau", "--data", str(data), "--out", str(scratch / "t{n}.xlsx")]),
+        (f"carnet tableau .csv ({args.candidates} candidats)", _RUN, "≤ 5 s, ≤ 300 Mo",
+         ["tableau", "--data", str(data), "--out", str(scratch / "t{n}.csv")]),
+    ]  # fmt: skip
+    rows = []
+    anchor = 0.0
+    for label, code, budget, argv in measures:
+        times, cpus, peaks = [], [], []
+        for n in range(args.runs):
+            elapsed, cpu, peak = run(code, *(a.replace("{n}", str(n)) for a in argv))
+            times.append(elapsed)
+            cpus.append(cpu)
+            peaks.append(peak)
+        if label.startswith("python"):
+            anchor = max(times)
+        worst = max(times)
+        verdict = ""
+        if budget:
+            limit = {"≤ 1 s": 1.0, "≤ 0,5 s": 0.5}.get(budget, 5.0)
+            verdict = "ok" if worst <= limit and (limit != 5.0 or max(peaks) <= 300) else "DÉPASSÉ"
+        rows.append((label, f"{statistics.median(times):.2f}", f"{worst:.2f}", f"{max(cpus):.2f}", max(peaks),
+                     f"{worst / anchor:.1f}" if anchor else "", budget, verdict))  # fmt: skip
+    print(f"{args.candidates} candidats (faits en {made:.0f} s), {args.runs} passages par mesure ; "
+          f"dossier {conseil.id} : {conseil.state.events} événements, {len(conseil.state.grids)} grilles")  # fmt: skip
+    print(
+        table(
+            ["mesure", "médiane s", "pire s", "pire CPU s", "Mo max", "× python", "budget", ""],
+            rows,
+        )
+    )
+    print(
+        f"charge moyenne de la machine pendant la mesure : {os.getloadavg()[0]:.1f} ({os.cpu_count()} cœurs)"
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

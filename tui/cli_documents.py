@@ -1,0 +1,172 @@
+"""The ``carnet`` subcommands that make documents: ``dossier``, ``grille``, ``jury`` and
+``tableau``. The store is read on its writer thread; the document is built from what was read;
+a character no shipped font has is printed as a visible mark and reported on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from models.errors import CarnetError
+
+
+def add_parsers(sub: Any) -> None:
+    dossier = sub.add_parser("dossier", help="le dossier de certification d'un candidat en PDF")
+    dossier.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
+    dossier.add_argument("--data", type=Path)
+    dossier.add_argument("--out", type=Path, required=True)
+
+    grid = sub.add_parser("grille", help="la grille d'évaluation d'un bloc en PDF")
+    grid.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
+    grid.add_argument("block", help="le bloc : son numéro (1, 2, 3) ou son identifiant (gc.b1)")
+    grid.add_argument("--data", type=Path)
+    grid.add_argument("--out", type=Path, required=True)
+    grid.add_argument("--grille", help="une grille précise (g-…) plutôt que la plus récente")
+
+    jury = sub.add_parser("jury", help="les documents des jurys (procès-verbal, liste nationale)")
+    what = jury.add_subparsers(dest="jury_document", required=True, metavar="pv|liste")
+    pv = what.add_parser("pv", help="le procès-verbal du jury local d'un candidat (PDF)")
+    pv.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
+    pv.add_argument("--data", type=Path)
+    pv.add_argument("--out", type=Path, required=True)
+    listing = what.add_parser("liste", help="la liste pour le jury national (.pdf ou .xlsx)")
+    listing.add_argument("--data", type=Path)
+    listing.add_argument("--out", type=Path, required=True)
+    listing.add_argument(
+        "--session",
+        type=_day,
+        help="date du jury national (JJ/MM/AAAA) ; sans elle, les candidats à présenter",
+    )
+
+    table = sub.add_parser(
+        "tableau",
+        help="le tableau consolidé pour le jury national (.xlsx, ou .csv : un fichier par table)",
+    )
+    table.add_argument("--data", type=Path)
+    table.add_argument("--out", type=Path, required=True)
+
+
+def dispatch(args: argparse.Namespace, data: Path) -> int | None:
+    commands: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+        "dossier": _dossier,
+        "grille": _grid,
+        "jury": _jury,
+        "tableau": _table,
+    }
+    command = commands.get(args.command or "")
+    return None if command is None else command(args, data)
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date JJ/MM/AAAA") from None
+
+
+def _read(data: Path, work: Callable[[Any], Any]) -> Any:
+    from store.writer import Writer
+
+    if not data.is_dir():
+        raise CarnetError(f"le dossier de données {data} n'existe pas")
+    with Writer(data) as writer:
+        return writer.call(work)
+
+
+def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
+    suffix = out.suffix.lower()
+    if suffix not in allowed:
+        raise CarnetError(f"{out.name} : ce document s'écrit en {' ou '.join(allowed)}")
+    return suffix
+
+
+def _done(rendered: Any, out: Path, what: str) -> int:
+    from tui.cli_sync import write_new
+
+    write_new(out, rendered.data)
+    for warning in rendered.warnings:
+        print(f"carnet : attention, {warning}", file=sys.stderr)
+    print(f"{what} dans {out}")
+    return 0
+
+
+def _dossier(args: argparse.Namespace, data: Path) -> int:
+    from store.documents.dossier import dossier_pdf
+    from store.documents.lookup import dossier_inputs
+
+    _suffix(args.out, (".pdf",))
+    snap, people, station = _read(
+        data, lambda store: (*dossier_inputs(store, args.candidate), store.station.id)
+    )
+    rendered = dossier_pdf(snap, people, station=station, now=datetime.now(UTC))
+    return _done(rendered, args.out, "Dossier de certification écrit")
+
+
+def _grid(args: argparse.Namespace, data: Path) -> int:
+    from store.documents.grid_document import grid_pdf
+    from store.documents.lookup import dossier_inputs, find_grid
+
+    _suffix(args.out, (".pdf",))
+    snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
+    grid = find_grid(snap, args.block, args.grille)
+    return _done(
+        grid_pdf(snap, grid, people, datetime.now(UTC)), args.out, "Grille d’évaluation écrite"
+    )
+
+
+def _jury(args: argparse.Namespace, data: Path) -> int:
+    now = datetime.now(UTC)
+    if args.jury_document == "pv":
+        from store.documents.jury import local_jury_pdf
+        from store.documents.lookup import dossier_inputs
+
+        _suffix(args.out, (".pdf",))
+        snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
+        return _done(
+            local_jury_pdf(snap, people, now), args.out, "Procès-verbal du jury local écrit"
+        )
+    from store.documents.inputs import listing_inputs
+    from store.documents.jury import national_pdf, national_sheet, national_xlsx
+    from store.documents.rendered import Rendered
+
+    suffix = _suffix(args.out, (".pdf", ".xlsx"))
+    listing = _read(data, listing_inputs)
+    sheet = national_sheet(listing.records, listing.people, args.session)
+    if suffix == ".pdf":
+        rendered = national_pdf(sheet, args.session, now)
+    else:
+        rendered = Rendered(national_xlsx(sheet))
+    return _done(
+        rendered, args.out, f"Liste du jury national ({len(sheet.rows)} candidat(s)) écrite"
+    )
+
+
+def _table(args: argparse.Namespace, data: Path) -> int:
+    from store.documents.inputs import listing_inputs
+    from store.documents.table import consolidated_sheets, csv_table, xlsx
+    from tui.cli_sync import write_new
+
+    suffix = _suffix(args.out, (".xlsx", ".csv"))
+    listing = _read(data, listing_inputs)
+    sheets = consolidated_sheets(listing.records, listing.referentials, listing.people)
+    if suffix == ".xlsx":
+        write_new(args.out, xlsx(sheets))
+        print(f"Tableau consolidé écrit dans {args.out}")
+        return 0
+    for path, sheet in zip(csv_paths(args.out), sheets, strict=True):
+        write_new(path, csv_table(sheet))
+        print(f"Tableau « {sheet.name} » écrit dans {path}")
+    return 0
+
+
+def csv_paths(out: Path) -> tuple[Path, Path]:
+    """One CSV per table, named after the one asked for: tableau-competences.csv, …"""
+    stem = out.with_suffix("")
+    return (
+        stem.with_name(f"{stem.name}-competences.csv"),
+        stem.with_name(f"{stem.name}-candidats.csv"),
+    )
