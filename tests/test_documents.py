@@ -238,7 +238,8 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
 
     a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
     with Store.open(a) as sa:
-        jury = sa.create_person("Claire Fonds", "Cnav", ["jury"], "t")
+        # The written exam's mark is entered by the secretariat (the referential's entered_by).
+        jury = sa.create_person("Claire Fonds", "Cnav", ["secretariat"], "t")
         carriere = sa.create_candidate(
             "Luc", "Carsat Bretagne", "gestionnaire-carriere", "t", route="parcours_formation"
         )
@@ -256,11 +257,15 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
     with Store.open(s) as store:
         (mark,) = store.snapshot(carriere).state.open_conflicts
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", "s")
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
+        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
     text = _dossier(s, carriere)
     assert "deux postes avaient enregistré la note « Epreuve écrite » différemment" in text
     assert "12,00/20 saisie par Claire Fonds (Cnav) le" in text
-    assert re.search(r"14,50/20 retenu par s le \d\d/\d\d/\d{4} \d\d:\d\d : Copie revue", text)
+    assert re.search(
+        r"14,50/20 retenu par Sam Secrétariat.{0,20} le \d\d/\d\d/\d{4} \d\d:\d\d : Copie revue",
+        text,
+    )
     assert chosen.event[:8] not in text and "mark:" not in text and "14.5" not in text
 
 
