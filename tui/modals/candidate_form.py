@@ -9,6 +9,7 @@ from textual.widgets import Input, Select
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 
 ROUTES = [
     ("Nouvel embauché (contrat de professionnalisation)", "nouvel_embauche"),
@@ -95,12 +96,18 @@ class CandidateForm(FormModal[str | None]):
             raise FieldError("tutor", "Choisissez le tuteur (créez-le d'abord dans Personnes).")
         if not isinstance(manager, str):
             raise FieldError("manager", "Choisissez le manager (créez-le d'abord dans Personnes).")
+        if tutor == manager:
+            raise FieldError(
+                "manager",
+                "Le tuteur et le manager doivent être deux personnes différentes : chacun "
+                "atteste le carnet de suivi dans son rôle.",
+            )
         candidate: str = await self.store(
             lambda s: s.create_candidate(
                 name,
                 organisme,
                 cqp,
-                "poste",
+                author_of(self.app),
                 route=route,
                 tutor=tutor,
                 manager=manager,

@@ -7,6 +7,7 @@ from textual.widgets import Select
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal
+from tui.operator import author_of
 
 RELATIONS = [
     ("Tuteur du candidat", "tuteur"),
@@ -38,5 +39,7 @@ class LinkForm(FormModal[bool | None]):
             raise FieldError("person", "Choisissez la personne.")
         if not isinstance(relation, str):
             raise FieldError("relation", "Choisissez le lien.")
-        await self.store(lambda s: s.declare_link(self.candidate, person, relation, "poste"))
+        await self.store(
+            lambda s: s.declare_link(self.candidate, person, relation, author_of(self.app))
+        )
         return True

@@ -17,6 +17,7 @@ from tui.career_text import final_versus_computed, vae_cells
 from tui.modals.explanation import ExplanationModal
 from tui.modals.text_prompt import TextPrompt
 from tui.modals.vae_forms import AdmissibilityForm, ProofForm
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 
 
@@ -116,7 +117,9 @@ class VaeScreen(CandidateScreen):
         if competency is None:
             return
         saved = await self.save(
-            lambda s: s.decide_competency(self.candidate, competency, validated, "", "poste"),
+            lambda s: s.decide_competency(
+                self.candidate, competency, validated, "", author_of(self.app)
+            ),
             "Décision enregistrée.",
         )
         if saved:
@@ -144,7 +147,7 @@ class VaeScreen(CandidateScreen):
         async def reason_given(reason: str | None) -> None:
             if reason:
                 await self.save(
-                    lambda s: s.start_attempt(self.candidate, reason, "poste"),
+                    lambda s: s.start_attempt(self.candidate, reason, author_of(self.app)),
                     "Nouvelle session ouverte : les compétences validées restent acquises.",
                 )
 
