@@ -627,9 +627,10 @@ class Store(CareerActions):
         return report
 
     def summary(self, candidate: str) -> dict[str, Any]:
+        # A dossier whose creation never reached the disk holds no candidate: a StoreError, which
+        # ``close`` passes over, rather than an assertion that would end the process.
+        ref = self._ref_of(candidate)
         item = self._load(candidate)
-        assert item.state.candidate is not None
-        ref = self.referentials.get(item.state.candidate.cqp)
         record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
         for role in ("tutor", "manager"):
             person = self._people.get(record.get(role) or "")
