@@ -37,6 +37,7 @@ from models.events import (
     TimerStarted,
     payload_of,
 )
+from models.finality import settle
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict, CriterionState, evaluate_cqp
 from models.timing import Timer, parse_ts
@@ -88,6 +89,10 @@ class GridState:
     @property
     def signed(self) -> bool:
         return {"representant_metier", "certificateur"} <= self.signatures.keys()
+
+    def attested_states(self) -> dict[str, str]:
+        """What a signature of this grid attests: each marked criterion's state."""
+        return {criterion: state.value for criterion, state in sorted(self.states.items())}
 
     @property
     def phase_label(self) -> str:
@@ -323,6 +328,10 @@ class DossierState:
                 )
                 if payload.person != expected:
                     raise EventError(f"{where} : seul l'évaluateur désigné signe à ce titre")
+                if payload.attests is not None and payload.attests != grid.attested_states():
+                    raise EventError(
+                        f"{where} : la signature porte sur un autre contenu que celui de la grille"
+                    )
                 grid.signatures[payload.role] = Signature(payload.person, event.ts)
             case CriterionAmended():
                 grid = self._grid(payload.grid, where)
@@ -396,13 +405,18 @@ class DossierState:
             assignments=dict(self.assignments),
         )
 
+    def signed_blocks(self) -> set[str]:
+        """The blocks whose deciding grid both evaluators signed: their verdict is final."""
+        return {block for block, grid in self.current_grid.items() if self.grids[grid].signed}
+
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}
 
 
 def verdict(state: DossierState, ref: ThresholdReferential | WeightedReferential) -> Verdict:
     if isinstance(ref, ThresholdReferential):
-        return evaluate_cqp(ref, state.states_by_block())
+        live = evaluate_cqp(ref, state.states_by_block())
+        return settle(live, state.signed_blocks(), state.current_grid.keys())
     career = state.career
     if state.candidate is not None and state.candidate.route == "vae":
         admissible = career.admissibility.value.admissible if career.admissibility else None

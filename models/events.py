@@ -100,13 +100,16 @@ def seal(
 # --- Payloads, one model per event type ------------------------------------------------------
 
 
-PersonRole = Literal["tuteur", "manager", "representant_metier", "certificateur", "jury"]
+PersonRole = Literal[
+    "tuteur", "manager", "representant_metier", "certificateur", "jury", "secretariat"
+]
 PERSON_ROLES: dict[str, str] = {
     "tuteur": "Tuteur",
     "manager": "Manager",
     "representant_metier": "Représentant métier",
     "certificateur": "Certificateur ou délégataire",
     "jury": "Membre de jury",
+    "secretariat": "Agent du secrétariat",
 }
 
 
@@ -145,6 +148,7 @@ class AttestationSigned(_Payload):
     person: str
     situation: Reason  # the real work situation, in a sentence
     replaces: str | None = None  # see models.conflicts
+    proof: PersonalProof | None = None  # the signer's own signature (issue 11)
 
 
 class AttestationWithdrawn(_Payload):
@@ -152,6 +156,7 @@ class AttestationWithdrawn(_Payload):
     role: LogbookRole
     person: str
     reason: Reason
+    proof: PersonalProof | None = None  # the signer's own signature (issue 11)
 
 
 class GridOpened(_Payload):
@@ -214,6 +219,10 @@ class GridSigned(_Payload):
     grid: str
     person: str
     role: EvaluatorRole
+    # What the signer attests: each criterion's state and each competency's count (issue 11).
+    attests: dict[str, str] | None = None
+    counts: dict[str, tuple[int, int]] | None = None
+    proof: PersonalProof | None = None  # the signer's own signature (issue 11)
 
 
 class CriterionAmended(_Payload):
@@ -264,6 +273,7 @@ class JuryProposed(_Payload):
 
     proposal: Literal["certification", "non_certification"]
     reasons: str = Field(default="", max_length=4000)
+    proof: PersonalProof | None = None  # the member's own signature (issue 11)
 
     @model_validator(mode="after")
     def _reasoned(self) -> JuryProposed:
@@ -361,6 +371,36 @@ class PersonCreated(_Payload):
     roles: tuple[PersonRole, ...] = Field(min_length=1)
 
 
+class PersonalProof(_Payload):
+    """A person's own signature of the event's content (see models.signatures)."""
+
+    person: str = Field(min_length=1, max_length=64)
+    key: str = Field(pattern=r"^[0-9a-f]{16}$")
+    signature: str = Field(min_length=1, max_length=200)
+
+
+class CredentialRegistered(_Payload):
+    """A person's public signing key, set with the person present (registry event)."""
+
+    person: str = Field(min_length=1, max_length=64)
+    key: str = Field(pattern=r"^[0-9a-f]{16}$")
+    public_key: str = Field(min_length=1, max_length=100)
+
+
+class CredentialLocked(_Payload):
+    """Five wrong secrets in a row: the person signs nothing until a reset."""
+
+    person: str = Field(min_length=1, max_length=64)
+    failures: int = Field(ge=1)
+
+
+class CredentialReset(_Payload):
+    """A secretariat agent's reset of a locked or forgotten secret, with its reason."""
+
+    person: str = Field(min_length=1, max_length=64)
+    reason: Reason
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     "candidate.created": CandidateCreated,
     "link.declared": LinkDeclared,
@@ -390,6 +430,9 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "conflict.resolved": ConflictResolved,
     "person.created": PersonCreated,
     "candidate.assigned": CandidateAssigned,
+    "credential.registered": CredentialRegistered,
+    "credential.locked": CredentialLocked,
+    "credential.reset": CredentialReset,
 }
 
 

@@ -213,6 +213,10 @@ class Evaluation(_Frozen):
     parts: tuple[Text, ...] = ()
     marked_by: str | None = None
     objective: Text
+    # Who may enter the mark (roles of the registry; « tuteur » is the candidate's own tutor,
+    # « jury » a member of the candidate's composed local jury), and the seed's words for it.
+    entered_by: tuple[Literal["tuteur", "jury", "secretariat"], ...] = ("secretariat",)
+    entered_by_text: str = ""
 
 
 class WeightedRule(_Frozen):
@@ -237,6 +241,8 @@ class LocalJury(_Frozen):
 class NationalJury(_Frozen):
     text: Text
     missions: Text
+    # The national jury is not in the registry: its proclamation is recorded by this role.
+    recorded_by: Literal["secretariat"] = "secretariat"
 
 
 class Juries(_Frozen):
@@ -253,6 +259,8 @@ class OralExemption(_Frozen):
 
 class VaeConditions(_Frozen):
     admissibility_by: Text
+    # The registry role that speaks for the certifying body on admissibility.
+    admissibility_role: Literal["certificateur", "secretariat"] = "certificateur"
     relation_text: Text
     min_experience_years: int = Field(ge=0)
     duration_text: Text

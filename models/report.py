@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from models.career import CareerState
+from models.completeness import outstanding
 from models.dossier import DossierState, Verdict
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict
 from models.vae import VaeVerdict
-from models.verdict import Explanation
+from models.verdict import Explanation, Status
 
 
 def explanation_record(explanation: Explanation) -> dict[str, Any]:
@@ -21,7 +22,36 @@ def explanation_record(explanation: Explanation) -> dict[str, Any]:
     }
 
 
-def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> dict[str, Any]:
+def logbook_record(state: DossierState, competency: str) -> dict[str, Any]:
+    """Who attested a competency in the logbook: the tutor, the manager, both or neither."""
+    signed = state.attestations.get(competency, {})
+
+    def one(role: str) -> dict[str, Any] | None:
+        sig = signed.get(role)
+        return None if sig is None else {"person": sig.person, "at": sig.ts}
+
+    return {
+        "tutor": one("tuteur"),
+        "manager": one("manager"),
+        "attested": state.attested(competency),
+    }
+
+
+def outstanding_record(
+    state: DossierState, ref: ThresholdReferential | WeightedReferential
+) -> list[dict[str, Any]]:
+    return [
+        {"kind": item.kind, "ids": list(item.ids), "text": item.text}
+        for item in outstanding(state, ref)
+    ]
+
+
+def status_record(
+    candidate_id: str,
+    state: DossierState,
+    verdict: Verdict,
+    ref: ThresholdReferential | WeightedReferential | None = None,
+) -> dict[str, Any]:
     assert state.candidate is not None
     record: dict[str, Any] = {
         "id": candidate_id,
@@ -56,7 +86,11 @@ def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> d
         ],
         "conflicts_resolved": sum(1 for c in state.conflicts.values() if not c.open),
     }
+    if ref is not None:
+        record["outstanding"] = outstanding_record(state, ref)
     if isinstance(verdict, CqpVerdict):
+        record["final"] = verdict.projection is None and verdict.status is not Status.PENDING
+        record["projection"] = None if verdict.projection is None else verdict.projection.value
         record["blocks"] = [
             {
                 "id": block.id,
@@ -64,6 +98,8 @@ def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> d
                 "validated": block.count.validated,
                 "total": block.count.total,
                 "required": block.count.required,
+                "final": block.final,
+                "projection": None if block.projection is None else block.projection.value,
                 "explanation": explanation_record(block.explanation),
                 "competencies": [
                     {
@@ -74,6 +110,7 @@ def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> d
                         "required": comp.count.required,
                         "not_validated": comp.count.failed,
                         "not_evaluated": comp.count.open,
+                        "logbook": logbook_record(state, comp.id),
                     }
                     for comp in block.competencies
                 ],
@@ -83,6 +120,8 @@ def status_record(candidate_id: str, state: DossierState, verdict: Verdict) -> d
         return record
     career = state.career
     record["route"] = state.candidate.route
+    record["final"] = career.proclamation is not None
+    record["projection"] = None
     record["blocks"] = []
     record["juries"] = juries_record(career)
     proclaimed = career.proclamation

@@ -68,6 +68,9 @@ class BlockVerdict:
     status: Status
     competencies: tuple[CompetencyVerdict, ...]
     explanation: Explanation
+    # Final once the block's grid is signed by both evaluators (see models.finality).
+    final: bool = False
+    projection: Status | None = None  # what an unsigned grid gives if signed as it stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,8 @@ class CqpVerdict:
     status: Status
     blocks: tuple[BlockVerdict, ...]
     explanation: Explanation
+    # While not final: what the open grids would give if signed as they stand.
+    projection: Status | None = None
 
 
 def required(total: int, rules: ThresholdRules) -> int:

@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING, Any
 from models.career import CareerState
 from models.events import PersonCreated
 from models.jury import JURY_ROLES, JuryError, check_local_jury
-from models.referential import WeightedReferential
+from models.referential import Evaluation, WeightedReferential
 from models.vae import Period, admissibility, oral_exempt
 from models.weighted import parse_mark
+from store.authority import (
+    RULES,
+    AuthorityError,
+    person_or_refuse,
+    refused,
+    require_one_of,
+    require_role,
+)
 from store.draft import Draft
-from store.errors import ConflictError, StoreError
+from store.errors import StoreError
 
 if TYPE_CHECKING:
     from models.dossier import DossierState
@@ -38,6 +46,14 @@ class CareerActions:
         def people(self) -> dict[str, PersonCreated]: ...
         def _weighted_ref(self, candidate: str) -> WeightedReferential: ...
         def _state(self, candidate: str) -> DossierState: ...
+        def _prove(
+            self,
+            person: str,
+            secret: str | None,
+            dossier: str,
+            type: str,
+            payload: dict[str, Any],
+        ) -> dict[str, Any]: ...
 
     def _career(self, candidate: str) -> tuple[WeightedReferential, DossierState, CareerState]:
         ref = self._weighted_ref(candidate)
@@ -71,18 +87,32 @@ class CareerActions:
         except KeyError:
             raise StoreError(f"épreuve inconnue : {evaluation}") from None
         mark = parse_mark(typed, spec.scale)
-        if by is not None:
-            person = self._known(by)
-            if spec.marked_by == "jury_local" and by not in career.jury_members():
-                raise ConflictError(
-                    f"{person.name} ne siège pas au jury local : la note de "
-                    f"« {spec.title} » est attribuée par le jury local"
-                    + ("" if career.jury else " (composez-le d'abord)")
-                    + "."
-                )
+        by = by or author
+        self._may_enter(candidate, spec, career, by)
         payload = {"evaluation": evaluation, "mark": str(mark), "by": by}
-        self.append(candidate, [Draft("mark.entered", payload)], by or author)
+        self.append(candidate, [Draft("mark.entered", payload)], by)
         return mark
+
+    def _may_enter(self, candidate: str, spec: Evaluation, career: CareerState, by: str) -> None:
+        """The roles the referential declares for this mark (see ``Evaluation.entered_by``)."""
+        action = f"saisir la note « {spec.title} »"
+        person = person_or_refuse(self.people(), by, action, spec.entered_by_text)
+        if spec.entered_by == ("jury",) and by not in career.jury_members():
+            raise AuthorityError(
+                f"{person.name} ne siège pas au jury local : la note de « {spec.title} » est "
+                "attribuée par le jury local"
+                + ("" if career.jury else " (composez-le d'abord)")
+                + ".",
+                spec.entered_by_text,
+            )
+        for role in spec.entered_by:
+            if role == "jury" and by in career.jury_members():
+                return
+            if role == "tuteur" and "tuteur" in self._state(candidate).related(by):
+                return
+            if role == "secretariat" and "secretariat" in person.roles:
+                return
+        raise refused(person.name, action, spec.entered_by_text)
 
     def record_pass(self, candidate: str, followed: bool, author: str) -> None:
         self._weighted_ref(candidate)
@@ -122,15 +152,62 @@ class CareerActions:
         self.append(candidate, [Draft("jury.composed", payload)], author)
         return warnings
 
-    def propose(self, candidate: str, proposal: str, reasons: str, author: str) -> None:
-        self._career(candidate)
-        payload = {"proposal": proposal, "reasons": reasons.strip()}
+    def propose(
+        self, candidate: str, proposal: str, reasons: str, author: str, secret: str | None = None
+    ) -> None:
+        """The local jury's proposal, signed by the member who renders it with their secret."""
+        _, _, career = self._career(candidate)
+        require_one_of(
+            self.people(), author, career.jury_members(), "rendre la proposition", RULES["proposal"]
+        )
+        payload: dict[str, Any] = {"proposal": proposal, "reasons": reasons.strip()}
+        payload = self._prove(author, secret, candidate, "jury.proposed", payload)
         self.append(candidate, [Draft("jury.proposed", payload)], author)
 
     def proclaim(
-        self, candidate: str, decision: str, recommendations: str, on: date, author: str
+        self,
+        candidate: str,
+        decision: str,
+        recommendations: str,
+        on: date,
+        author: str,
+        *,
+        confirmed_final: bool = False,
     ) -> None:
-        self._career(candidate)
+        """The national jury's sovereign decision, recorded by the secretariat: only on a
+        complete proposal, with every mark present on the training routes, and once whoever
+        records it has confirmed that nothing of the attempt will change after it."""
+        ref, state, career = self._career(candidate)
+        require_role(
+            self.people(),
+            author,
+            ref.juries.national.recorded_by,
+            "enregistrer la proclamation du jury national",
+            RULES["proclamation"],
+        )
+        if career.proposal is None:
+            raise StoreError(
+                "Proclamation refusée : le jury national statue sur l'avis du jury local, "
+                "qui n'a pas encore été rendu."
+            )
+        if state.candidate is not None and state.candidate.route != "vae":
+            missing = [e.title for e in ref.evaluations if e.id not in career.marks]
+            if missing:
+                raise StoreError(
+                    "Proclamation refusée : note(s) manquante(s) — "
+                    + ", ".join(missing)
+                    + ". Le jury national statue sur un dossier complet."
+                )
+            if career.pass_followed is None:
+                raise StoreError(
+                    "Proclamation refusée : le suivi du Pass n'est pas renseigné. Le jury "
+                    "national statue sur un dossier complet."
+                )
+        if not confirmed_final:
+            raise StoreError(
+                "La proclamation est définitive : plus rien de cette session ne pourra être "
+                "modifié. Confirmez-la pour l'enregistrer."
+            )
         if on > date.today():
             raise StoreError("la date de proclamation ne peut pas être dans le futur")
         payload = {
@@ -157,6 +234,13 @@ class CareerActions:
         keeps the rule's reasons and the comment."""
         ref, _, _ = self._career(candidate)
         self._route(candidate, vae=True)
+        require_role(
+            self.people(),
+            author,
+            ref.vae.admissibility_role,
+            "décider de la recevabilité",
+            RULES["vae_admissibility"],
+        )
         for start, end in periods:
             if end < start:
                 raise StoreError("une période d'expérience finit avant de commencer")
@@ -206,8 +290,19 @@ class CareerActions:
     def decide_competency(
         self, candidate: str, competency: str, validated: bool, comment: str, author: str
     ) -> None:
-        ref, _, _ = self._career(candidate)
+        ref, _, career = self._career(candidate)
         self._route(candidate, vae=True)
+        if career.jury is None:
+            raise AuthorityError(
+                "Décision refusée : le jury local n'est pas encore composé.", RULES["vae_decision"]
+            )
+        require_one_of(
+            self.people(),
+            author,
+            career.jury_members(),
+            "décider d'une compétence en VAE",
+            RULES["vae_decision"],
+        )
         if competency not in {line.competency for line in ref.certification}:
             raise StoreError(f"{competency} n'est pas une compétence certifiée")
         payload = {"competency": competency, "validated": validated, "comment": comment.strip()}

@@ -23,10 +23,13 @@ from models.referential import (
     WeightedReferential,
 )
 from models.threshold import CriterionState, required
+from store.credentials import KdfParams
 from store.layout import REGISTRY
 from store.store import Draft, Store, new_id
 
 AUTHOR = "demo"
+DEMO_SECRET = "246813"  # every demo person's secret (README, « Using the app »)
+DEMO_KDF = KdfParams(memory_cost=8 * 1024, iterations=1, lanes=1)
 
 FIRST_NAMES = (
     "Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Théo", "Zoé",
@@ -108,6 +111,7 @@ def populate(
     rng = random.Random(seed)
     start_seq = store.head.seq
     people = _people(store, rng)
+    _credentials(store, [p for group in people.values() for p in group])
     for index in range(candidates):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         organisme = rng.choice(ORGANISMES)
@@ -137,7 +141,14 @@ def populate(
 
 
 def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
-    roles = {"tuteur": 4, "manager": 3, "representant_metier": 3, "certificateur": 2, "jury": 4}
+    roles = {
+        "tuteur": 4,
+        "manager": 3,
+        "representant_metier": 3,
+        "certificateur": 2,
+        "jury": 4,
+        "secretariat": 2,
+    }
     people: dict[str, list[str]] = {role: [] for role in roles}
     drafts = []
     for role, count in roles.items():
@@ -155,6 +166,19 @@ def _people(store: Store, rng: random.Random) -> dict[str, list[str]]:
             drafts.append(Draft("person.created", payload, at=TODAY - timedelta(days=120)))
     store.append(REGISTRY, drafts, AUTHOR)
     return people
+
+
+def _credentials(store: Store, people: list[str]) -> None:
+    """Every demo person can sign with the demo secret (README); lighter KDF parameters, stored
+    with each credential, keep ``carnet --demo`` quick to start."""
+    production = store.kdf_params
+    store.kdf_params = DEMO_KDF
+    try:
+        for person in people:
+            if store.credential_state(person) == "none":
+                store.set_secret(person, DEMO_SECRET)
+    finally:
+        store.kdf_params = production
 
 
 def _conseil(
@@ -386,9 +410,11 @@ def _carriere(
         marks = {"cc_interbranche": "12", "cc_carriere": "13", "ecrit": "11", "oral": "12.5",
                  "apt": "14"}  # fmt: skip
     history.add("pass.recorded", {"followed": stage != "no_pass"}, timedelta(days=3))
-    tutor = tutor_manager[0]
+    # Who enters each mark, as the referential declares it (store/authority.py).
+    by = {"oral": jury[0], "apt": tutor_manager[0]}
+    agent = people["secretariat"][0]
     entered = [
-        Draft("mark.entered", {"evaluation": e, "mark": m, "by": jury[0] if e == "oral" else tutor})
+        Draft("mark.entered", {"evaluation": e, "mark": m, "by": by.get(e, agent)})
         for e, m in marks.items()
     ]
     if events_per_dossier is not None:

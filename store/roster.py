@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 ROSTER_NAME = "roster.json"
-FORMAT = 2
+FORMAT = 3  # 3: a conseil status is final only on signed grids (issue 11)
 DOSSIERS = "dossiers"
 
 

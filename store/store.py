@@ -30,6 +30,9 @@ from models.dossier import DossierState, GridState, Verdict, verdict
 from models.errors import CarnetError
 from models.events import (
     PAYLOADS,
+    CredentialLocked,
+    CredentialRegistered,
+    CredentialReset,
     Event,
     EventError,
     PersonCreated,
@@ -41,9 +44,20 @@ from models.events import (
 from models.grid import shortfalls
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
+from models.signatures import signature_states, signed_message
 from models.threshold import CriterionState
 from store.atomic import atomic_write, clean_stale_temporaries
+from store.authority import RULES, AuthorityError, require_one_of, require_role
 from store.career import CareerActions
+from store.credentials import (
+    DEFAULT_KDF,
+    MAX_FAILURES,
+    KdfParams,
+    Keystore,
+    SecretError,
+    make_credential,
+    sign_with,
+)
 from store.draft import Draft
 from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
 from store.index import SummaryIndex, file_key
@@ -75,6 +89,7 @@ _OPEN_DOSSIERS = 64
 _JOURNAL_DOSSIER = re.compile(rb'"dossier": "(c-[0-9a-f]+)"')
 _WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
+STATION_AUTHOR = "poste"  # events no person makes (a lock after five wrong secrets)
 
 
 @dataclass
@@ -612,8 +627,11 @@ class Store(CareerActions):
         return report
 
     def summary(self, candidate: str) -> dict[str, Any]:
+        # A dossier whose creation never reached the disk holds no candidate: a StoreError, which
+        # ``close`` passes over, rather than an assertion that would end the process.
+        ref = self._ref_of(candidate)
         item = self._load(candidate)
-        record = status_record(candidate, item.state, self.current_verdict(candidate))
+        record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
         for role in ("tutor", "manager"):
             person = self._people.get(record.get(role) or "")
             record[f"{role}_name"] = person.name if person else None
@@ -658,6 +676,11 @@ class Store(CareerActions):
             )
         if isinstance(ref, ThresholdReferential) and route is not None:
             raise StoreError("la voie d'accès ne concerne que le CQP Gestionnaire carrière")
+        if tutor is not None and tutor == manager:
+            raise AuthorityError(
+                "Le tuteur et le manager doivent être deux personnes différentes.",
+                RULES["tutor_manager"],
+            )
         candidate = f"c-{secrets.token_hex(5)}"
         payload = {
             "candidate": candidate,
@@ -746,7 +769,13 @@ class Store(CareerActions):
         self.append(candidate, [Draft("link.declared", payload)], author)
 
     def sign_attestation(
-        self, candidate: str, competency: str, role: str, person: str, situation: str
+        self,
+        candidate: str,
+        competency: str,
+        role: str,
+        person: str,
+        situation: str,
+        secret: str | None = None,
     ) -> None:
         """A tutor's or a manager's signature in the logbook, each in their own role only."""
         ref = self._threshold_ref(candidate)
@@ -764,10 +793,17 @@ class Store(CareerActions):
         if any(sig.person == person for sig in signed.values()):
             raise ConflictError(f"{signer.name} a déjà signé cette compétence dans l'autre rôle")
         payload = {"competency": competency, "role": role, "person": person, "situation": situation}
+        payload = self._prove(person, secret, candidate, "attestation.signed", payload)
         self.append(candidate, [Draft("attestation.signed", payload)], person)
 
     def withdraw_attestation(
-        self, candidate: str, competency: str, role: str, person: str, reason: str
+        self,
+        candidate: str,
+        competency: str,
+        role: str,
+        person: str,
+        reason: str,
+        secret: str | None = None,
     ) -> None:
         current = self._load(candidate).state.attestations.get(competency, {}).get(role)
         if current is None:
@@ -775,6 +811,7 @@ class Store(CareerActions):
         if current.person != person:
             raise ConflictError("chacun ne peut retirer que sa propre signature")
         payload = {"competency": competency, "role": role, "person": person, "reason": reason}
+        payload = self._prove(person, secret, candidate, "attestation.withdrawn", payload)
         self.append(candidate, [Draft("attestation.withdrawn", payload)], person)
 
     def grid_event(
@@ -799,7 +836,9 @@ class Store(CareerActions):
         self.append(candidate, [Draft("grid.closed", payload)], author)
         return missing
 
-    def sign_grid(self, candidate: str, grid: str, person: str) -> None:
+    def sign_grid(self, candidate: str, grid: str, person: str, secret: str | None = None) -> None:
+        """One evaluator's signature, covering each criterion's state and each competency's
+        count as they stand, made with the evaluator's own key."""
         state = self._grid_state(candidate, grid)
         if person == state.evaluator:
             role = "representant_metier"
@@ -807,7 +846,23 @@ class Store(CareerActions):
             role = "certificateur"
         else:
             raise ConflictError("seuls les deux évaluateurs de la grille la signent")
-        payload = {"grid": grid, "person": person, "role": role}
+        ref = self._threshold_ref(candidate)
+        verdicts = self.current_verdict(candidate)
+        counts = {
+            comp.id: [comp.count.validated, comp.count.total]
+            for block in getattr(verdicts, "blocks", ())
+            if block.id == state.block
+            for comp in block.competencies
+        }
+        ref.block(state.block)  # a grid of a block this referential has
+        payload: dict[str, Any] = {
+            "grid": grid,
+            "person": person,
+            "role": role,
+            "attests": state.attested_states(),
+            "counts": counts,
+        }
+        payload = self._prove(person, secret, candidate, "grid.signed", payload)
         self.append(candidate, [Draft("grid.signed", payload)], person)
 
     def amend_criterion(
@@ -820,6 +875,14 @@ class Store(CareerActions):
         reason: str,
         author: str,
     ) -> Verdict:
+        grid_state = self._grid_state(candidate, grid)
+        require_one_of(
+            self.people(),
+            author,
+            (grid_state.evaluator, grid_state.certifier),
+            "corriger cette grille par avenant",
+            RULES["amend"],
+        )
         payload = {
             "grid": grid,
             "criterion": criterion,
@@ -880,10 +943,124 @@ class Store(CareerActions):
         self.append(candidate, drafts, author)
         return len(drafts)
 
+    # --- personal credentials (issue 11) ----------------------------------------------------
+
+    kdf_params: KdfParams = DEFAULT_KDF
+
+    @property
+    def keystore(self) -> Keystore:
+        keystore: Keystore | None = getattr(self, "_keystore", None)
+        if keystore is None:
+            keystore = self._keystore = Keystore(self.folder)
+        return keystore
+
+    def credential_state(self, person: str) -> str:
+        """« none » (to be set with the person present), « ok » or « locked »."""
+        found = self.keystore.get(person)
+        if found is None:
+            return "none"
+        return "locked" if found.locked else "ok"
+
+    def set_secret(self, person: str, secret: str) -> None:
+        """The person's first use at this station: their secret and a new signing key, whose
+        public half goes to the registry (it travels with the exports)."""
+        known = self.people().get(person)
+        if known is None:
+            raise StoreError(f"personne inconnue : {person}")
+        if self.keystore.get(person) is not None:
+            raise SecretError(
+                f"{known.name} a déjà un secret ; seul un agent du secrétariat peut le "
+                "réinitialiser."
+            )
+        credential = make_credential(person, secret, self.kdf_params)
+        payload = {"person": person, "key": credential.key, "public_key": credential.public_key}
+        self.append(REGISTRY, [Draft("credential.registered", payload)], person)
+        self.keystore.put(credential)
+
+    def reset_secret(self, person: str, reason: str, author: str) -> None:
+        require_role(
+            self.people(),
+            author,
+            "secretariat",
+            "réinitialiser un secret",
+            "un secret verrouillé ou oublié est réinitialisé par un agent du secrétariat, "
+            "avec un motif.",
+        )
+        if person not in self.people():
+            raise StoreError(f"personne inconnue : {person}")
+        payload = {"person": person, "reason": reason.strip()}
+        self.append(REGISTRY, [Draft("credential.reset", payload)], author)
+        self.keystore.remove(person)
+
+    def public_keys(self) -> dict[str, tuple[str, str]]:
+        """Every key the registry names: key id -> (person, public key in base64)."""
+        keys: dict[str, tuple[str, str]] = {}
+        for event in self._registry.events:
+            payload = payload_of(event)
+            if isinstance(payload, CredentialRegistered):
+                keys[payload.key] = (payload.person, payload.public_key)
+        return keys
+
+    def signature_states(self, candidate: str) -> dict[str, str | None]:
+        """Each personal signature of the dossier, checked against the registry's keys: the
+        dossier screen and the dossier de certification show them as verified or not."""
+        return signature_states(self._load(candidate).events, self.public_keys())
+
+    def _prove(
+        self, person: str, secret: str | None, dossier: str, type: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The payload with the person's own signature of it; a wrong secret counts towards
+        the lock, and nothing is recorded."""
+        name = self.people()[person].name if person in self.people() else person
+        credential = self.keystore.get(person)
+        if credential is None:
+            raise SecretError(
+                f"{name} n'a pas encore de secret : il se choisit en sa présence, à la "
+                "première signature."
+            )
+        if credential.locked:
+            raise SecretError(
+                f"{name} est verrouillé(e) après {MAX_FAILURES} secrets erronés : un agent du "
+                "secrétariat doit réinitialiser son secret."
+            )
+        if not secret:
+            raise SecretError(f"La signature demande le secret de {name}.")
+        try:
+            stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
+        except ValidationError as exc:
+            # Refused before the secret is even checked: nothing signed, no attempt counted.
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise EventError(f"{type} : {message}") from exc
+        signature = sign_with(credential, secret, signed_message(dossier, type, stored))
+        if signature is None:
+            credential.failures += 1
+            if credential.failures >= MAX_FAILURES:
+                credential.locked = True
+                self.keystore.put(credential)
+                locked = {"person": person, "failures": credential.failures}
+                self.append(REGISTRY, [Draft("credential.locked", locked)], STATION_AUTHOR)
+                raise SecretError(
+                    f"Secret incorrect. {name} est désormais verrouillé(e) : un agent du "
+                    "secrétariat doit réinitialiser son secret."
+                )
+            self.keystore.put(credential)
+            left = MAX_FAILURES - credential.failures
+            raise SecretError(
+                f"Secret incorrect : rien n'a été signé ({left} essai(s) restant(s))."
+            )
+        if credential.failures:
+            credential.failures = 0
+            self.keystore.put(credential)
+        return {
+            **payload,
+            "proof": {"person": person, "key": credential.key, "signature": signature},
+        }
+
     def resolve_conflict(
         self, candidate: str, key: str, chosen: str, reason: str, author: str
     ) -> None:
         """The secretariat's choice of the value that stands, itself an event."""
+        require_role(self.people(), author, "secretariat", "trancher un conflit", RULES["conflict"])
         payload = {"key": key, "chosen": chosen, "reason": reason.strip()}
         self.append(candidate, [Draft("conflict.resolved", payload)], author)
 
@@ -958,6 +1135,9 @@ def _with_replaces(state: DossierState, drafts: Sequence[Draft], ids: Sequence[s
     return result
 
 
+REGISTRY_PAYLOADS = (PersonCreated, CredentialRegistered, CredentialLocked, CredentialReset)
+
+
 def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:
     people: dict[str, PersonCreated] = {}
     for event in events:
@@ -968,7 +1148,7 @@ def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:
 
 
 def _check_registry_event(event: Event) -> None:
-    if not isinstance(payload_of(event), PersonCreated):
+    if not isinstance(payload_of(event), REGISTRY_PAYLOADS):
         raise EventError(f"{event.type} n'a pas sa place dans le registre")
 
 

@@ -60,6 +60,7 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
+from store.personal import check_personal_signatures
 from store.replication import (
     Knowledge,
     add_ranges,
@@ -761,7 +762,7 @@ def import_files(
                 _learn_holds(sync, chains, item.header.station,
                              _holds_in(item.content), store.station.id)  # fmt: skip
             else:
-                new = _take_bundle(store, ledger, chains, sync, item, result)
+                new = _take_bundle(store, ledger, chains, sync, item, result, pending)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                     origins.add(str(raw["station"]))
@@ -806,7 +807,13 @@ def _read(path: Path) -> bytes:
 
 
 def _take_bundle(
-    store: Store, ledger: Ledger, chains: Chains, sync: Exchange, item: Checked, result: FileResult
+    store: Store,
+    ledger: Ledger,
+    chains: Chains,
+    sync: Exchange,
+    item: Checked,
+    result: FileResult,
+    pending: dict[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
     """A bundle's new events, every origin checked (vouched for, no fork, chains that join
     what was received) before anything of it is taken."""
@@ -852,6 +859,10 @@ def _take_bundle(
             raise Fork(origin, int(raw["seq"]), known, str(raw["hash"]))
         ledger.check_edges(origin, new)
         plans.append((origin, new, events, spine))
+    # Personal signatures (issue 11) are checked before anything of the bundle is taken.
+    check_personal_signatures(
+        store.public_keys(), [raw for _, new, _, _ in plans for raw in new], pending
+    )
     taken: list[dict[str, Any]] = []
     for origin, new, events, spine in plans:
         ledger.add(origin, new)

@@ -21,6 +21,7 @@ from models.weighted import evaluate_weighted
 from store.career import JuryWarning
 from store.errors import ConflictError, StoreError
 from store.store import Store
+from tests.signing import secret_of
 
 CERTIFIED = 15
 
@@ -33,6 +34,7 @@ def _people(store: Store) -> dict[str, str]:
         "local": store.create_person("Luc Local", "Carsat Bretagne", ["jury"], "t"),
         "nord2": store.create_person("Nora Nord", "CARSAT  nord", ["jury"], "t"),
         "trainer": store.create_person("Théo Formateur", "Carsat Bretagne", ["tuteur"], "t"),
+        "sec": store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t"),
     }
     return made
 
@@ -86,11 +88,11 @@ def test_every_eliminatory_boundary_combination(refs: Referentials) -> None:
 def test_marks_keep_who_and_when(store: Store) -> None:
     p = _people(store)
     candidate = _candidate(store)
-    store.enter_mark(candidate, "ecrit", "12,5", "poste", by=p["trainer"])
-    store.enter_mark(candidate, "ecrit", "13", "poste", by=p["trainer"])
+    store.enter_mark(candidate, "ecrit", "12,5", "poste", by=p["sec"])
+    store.enter_mark(candidate, "ecrit", "13", "poste", by=p["sec"])
     career = store.snapshot(candidate).state.career
     assert [r.mark for r in career.mark_history] == [Decimal("12.5"), Decimal("13")]
-    assert career.mark_records["ecrit"].by == p["trainer"]
+    assert career.mark_records["ecrit"].by == p["sec"]
     assert career.mark_records["ecrit"].ts
 
 
@@ -192,7 +194,7 @@ def test_same_organisme_ignores_case_accents_and_spaces() -> None:
 def _complete_training(store: Store, p: dict[str, str], candidate: str) -> None:
     store.compose_jury(candidate, _jury(p), "poste")
     for evaluation, typed in SEED_MARKS.items():
-        by = p["cnav"] if evaluation == "oral" else p["trainer"]
+        by = p["cnav"] if evaluation == "oral" else p["sec"]
         store.enter_mark(candidate, evaluation, typed, "poste", by=by)
     store.record_pass(candidate, True, "poste")
 
@@ -202,18 +204,33 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     candidate = _candidate(store)
     _complete_training(store, p, candidate)
     with pytest.raises(StoreError, match="avis du jury local"):
-        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), "poste")
+        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True)
     with pytest.raises(CarnetError, match="argumenté"):
-        store.propose(candidate, "non_certification", "  ", "poste")
-    store.propose(candidate, "non_certification", "Oral fragile sur la réglementation.", "poste")
+        store.propose(candidate, "non_certification", "  ", p["cnav"], secret_of(store, p["cnav"]))
+    store.propose(
+        candidate,
+        "non_certification",
+        "Oral fragile sur la réglementation.",
+        p["cnav"],
+        secret_of(store, p["cnav"]),
+    )
     with pytest.raises(StoreError, match="déjà rendu"):
-        store.propose(candidate, "certification", "", "poste")
+        store.propose(candidate, "certification", "", p["cnav"], secret_of(store, p["cnav"]))
     with pytest.raises(CarnetError, match="préconisations"):
-        store.proclaim(candidate, "non_certifie", "", date(2026, 11, 1), "poste")
+        store.proclaim(
+            candidate, "non_certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True
+        )
     with pytest.raises(StoreError, match="hors de cette voie"):
-        store.proclaim(candidate, "validation_totale", "", date(2026, 11, 1), "poste")
+        store.proclaim(
+            candidate, "validation_totale", "", date(2026, 11, 1), p["sec"], confirmed_final=True
+        )
     store.proclaim(
-        candidate, "non_certifie", "Reprendre le module retraite.", date(2026, 11, 1), "poste"
+        candidate,
+        "non_certifie",
+        "Reprendre le module retraite.",
+        date(2026, 11, 1),
+        p["sec"],
+        confirmed_final=True,
     )
     snap = store.snapshot(candidate)
     assert snap.verdict.status is Status.VALIDATED  # the computed verdict is kept beside it
@@ -224,9 +241,9 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     assert record["juries"]["national"]["recommendations"] == "Reprendre le module retraite."
     assert [e["by"] for e in record["mark_entries"]].count(p["cnav"]) == 1
     with pytest.raises(StoreError, match="déjà proclamé"):
-        store.enter_mark(candidate, "apt", "20", "poste", by=p["trainer"])
+        store.enter_mark(candidate, "apt", "20", "poste", by=p["sec"])
     with pytest.raises(StoreError, match="déjà proclamé"):
-        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), "poste")
+        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True)
 
 
 # --- VAE: admissibility ---------------------------------------------------------------------
@@ -299,6 +316,15 @@ def test_the_oral_exemption_window_is_inclusive(refs: Referentials) -> None:
 # --- VAE: the whole route in the store -------------------------------------------------------
 
 
+def _certifier(store: Store) -> str:
+    found = [pid for pid, x in store.people().items() if "certificateur" in x.roles]
+    return (
+        found[0]
+        if found
+        else store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t")
+    )
+
+
 def _admit(store: Store, candidate: str, related: bool = True, years: int = 3) -> bool:
     return store.decide_admissibility(
         candidate,
@@ -307,7 +333,7 @@ def _admit(store: Store, candidate: str, related: bool = True, years: int = 3) -
         periods=[(date(2026 - years, 1, 1), date(2025, 12, 31))],
         comment="",
         on=date(2026, 2, 1),
-        author="poste",
+        author=_certifier(store),
     )
 
 
@@ -368,19 +394,26 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     certified = [line.competency for line in refs.carriere.certification]
     assert len(certified) == CERTIFIED
     for number, competency in enumerate(certified):
-        store.decide_competency(candidate, competency, number < 10, "", "poste")
+        store.decide_competency(candidate, competency, number < 10, "", p["cnav"])
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.FAILED
     assert store.summary(candidate)["vae"]["outcome"] == "partielle"
     with pytest.raises(StoreError, match="nouvelle session"):
         store.start_attempt(candidate, "Nouvelle session", "poste")
-    store.propose(candidate, "non_certification", "Cinq compétences à consolider.", "poste")
+    store.propose(
+        candidate,
+        "non_certification",
+        "Cinq compétences à consolider.",
+        p["cnav"],
+        secret_of(store, p["cnav"]),
+    )
     store.proclaim(
         candidate,
         "validation_partielle",
         "Formation sur la carrière longue.",
         date(2026, 6, 1),
-        "poste",
+        p["sec"],
+        confirmed_final=True,
     )
     store.start_attempt(candidate, "Nouvelle présentation après formation.", "poste")
 
@@ -390,11 +423,13 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert record["undecided"] == certified[10:]
     assert record["past_attempts"][0]["decision"] == "validation_partielle"
     _proof(store, candidate, received=date(2026, 9, 1))
-    with pytest.raises(StoreError, match="déjà acquise"):
-        store.decide_competency(candidate, certified[0], False, "", "poste")
+    with pytest.raises(ConflictError, match="jury local n'est pas encore composé"):
+        store.decide_competency(candidate, certified[10], True, "", p["cnav"])
     store.compose_jury(candidate, _jury(p), "poste")
+    with pytest.raises(StoreError, match="déjà acquise"):
+        store.decide_competency(candidate, certified[0], False, "", p["cnav"])
     for competency in certified[10:]:
-        store.decide_competency(candidate, competency, True, "", "poste")
+        store.decide_competency(candidate, competency, True, "", p["cnav"])
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.VALIDATED
     assert store.summary(candidate)["vae"]["outcome"] == "totale"
@@ -408,7 +443,7 @@ def test_carriere_events_survive_a_reopen(tmp_path: object) -> None:
         p = _people(store)
         candidate = _candidate(store)
         _complete_training(store, p, candidate)
-        store.propose(candidate, "certification", "", "poste")
+        store.propose(candidate, "certification", "", p["cnav"], secret_of(store, p["cnav"]))
         before = store.summary(candidate)
     with Store.open(folder) as store:
         assert store.summary(candidate) == before

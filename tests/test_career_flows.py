@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from models.status import Status
 from store.store import Store
@@ -23,15 +23,25 @@ from tui.screens.vae import VaeScreen
 # Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow
 
+PEOPLE: dict[str, str] = {}
 
-def _people(data: Path) -> None:
+
+def _people(data: Path) -> dict[str, str]:
+    """The people of the flows, by first name; the tests put them at the keyboard in turn."""
     with Store.open(data) as store:
-        store.create_person("Paul Tuteur", "Carsat Bretagne", ["tuteur"], "t")
-        store.create_person("Marie Manager", "Carsat Bretagne", ["manager"], "t")
-        store.create_person("Claire Fonds", "Cnav", ["jury"], "t")
-        store.create_person("Rémi Branche", "Carsat Nord-Est", ["jury"], "t")
-        store.create_person("Eva Métier", "Carsat Sud-Est", ["jury"], "t")
-        store.create_person("Luc Local", "Carsat Bretagne", ["jury"], "t")
+        made = {
+            "Paul": store.create_person("Paul Tuteur", "Carsat Bretagne", ["tuteur"], "t"),
+            "Marie": store.create_person("Marie Manager", "Carsat Bretagne", ["manager"], "t"),
+            "Claire": store.create_person("Claire Fonds", "Cnav", ["jury"], "t"),
+            "Rémi": store.create_person("Rémi Branche", "Carsat Nord-Est", ["jury"], "t"),
+            "Eva": store.create_person("Eva Métier", "Carsat Sud-Est", ["jury"], "t"),
+            "Luc": store.create_person("Luc Local", "Carsat Bretagne", ["jury"], "t"),
+            "Sam": store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t"),
+            "Ursule": store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t"),
+        }
+    PEOPLE.clear()
+    PEOPLE.update(made)
+    return made
 
 
 async def _start(app: CarnetApp, pilot: Any, route: str) -> None:
@@ -75,10 +85,14 @@ async def _compose_jury(app: CarnetApp, pilot: Any) -> None:
 
 
 async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> None:
+    app.operator = PEOPLE["Claire"]  # a member of the local jury proposes
     await pilot.press("p")
     await settle(app, pilot)
     assert isinstance(app.screen, ProposalForm)
     await choose(pilot, proposal)
+    # The member signs with their secret, set now (first use: typed twice).
+    app.screen.query_one("#secret-member", Input).value = "482913"
+    app.screen.query_one("#confirm-member", Input).value = "482913"
     await pilot.press("ctrl+s")
     await settle(app, pilot)
     if isinstance(app.screen, ProposalForm):  # a non-certification needs its reasons
@@ -86,6 +100,7 @@ async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> N
         await pilot.press(*"Oral fragile.", "ctrl+s")
         await settle(app, pilot)
     assert isinstance(app.screen, JuryScreen)
+    app.operator = PEOPLE["Sam"]  # the secretariat records the national jury's decision
     await pilot.press("n")
     await settle(app, pilot)
     assert isinstance(app.screen, ProclamationForm)
@@ -95,6 +110,11 @@ async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> N
     assert isinstance(app.screen, ProclamationForm), "failure needs recommendations"
     assert "obligatoire" in _text(app, "#error-recommendations")
     await pilot.press(*"Reprendre le module carrière.", "ctrl+s")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ProclamationForm), "a final decision is confirmed first"
+    assert "définitive" in _text(app, "#error-final")
+    app.screen.query_one("#final", Checkbox).value = True
+    await pilot.press("ctrl+s")
     await settle(app, pilot)
     assert isinstance(app.screen, JuryScreen)
 
@@ -130,7 +150,7 @@ async def test_training_route_marks_and_juries(tmp_path: Path) -> None:
         await _mark(app, pilot, "cc_interbranche", "5,7")
         assert "qui saisit" in _text(app, "#covers-cc_interbranche")
         screen.query_one("#by").focus()
-        await choose(pilot, "Paul")
+        await choose(pilot, "Sam")
         await pilot.press("tab")
         await choose(pilot, "Oui")
         for evaluation, typed in [("cc_interbranche", "5,7"), ("cc_carriere", "16.4"),
@@ -187,7 +207,7 @@ async def test_new_hire_route_flags_an_eliminatory_mark_live(tmp_path: Path) -> 
         assert isinstance(screen, MarksScreen)
         await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
         assert "nouvel embauché" in _text(app, "#marks-title")
-        await choose(pilot, "Paul")
+        await choose(pilot, "Sam")
         await _mark(app, pilot, "ecrit", "5,5")
         panel = _text(app, "#marks-panel")
         assert "Note éliminatoire : Epreuve écrite 5,50/20" in panel
@@ -208,6 +228,7 @@ async def test_vae_route_partial_validation_then_a_new_session(tmp_path: Path) -
         await settle(app, pilot)
         assert isinstance(app.screen, VaeScreen)
 
+        app.operator = PEOPLE["Ursule"]  # the certifying body decides admissibility
         await pilot.press("r")
         await settle(app, pilot)
         assert isinstance(app.screen, AdmissibilityForm)
@@ -237,6 +258,7 @@ async def test_vae_route_partial_validation_then_a_new_session(tmp_path: Path) -
         await settle(app, pilot)
         assert isinstance(app.screen, VaeScreen)
         app.screen.query_one("#vae-competencies", DataTable).focus()
+        app.operator = PEOPLE["Claire"]  # the local jury decides each competency
         for key in ["v"] * 10 + ["x"] * 5:
             await pilot.press(key)
             await settle(app, pilot)

@@ -23,6 +23,7 @@ from store.documents.jury import national_pdf, national_sheet, national_xlsx
 from store.documents.lookup import dossier_inputs
 from store.documents.table import consolidated_sheets, neutralised, xlsx
 from store.store import Store
+from tests.signing import secret_of
 from tui.cli import main
 
 FRENCH = "Œdipe L’Hôte-Çàè « Élise »"
@@ -50,8 +51,9 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
             tutor=tutor, manager=manager,
         )  # fmt: skip
         store.sign_attestation(
-            conseil, "gc.b2.c1", "tuteur", tutor, "Contrôle d’un dossier « urgent »."
-        )
+            conseil, "gc.b2.c1", "tuteur", tutor, "Contrôle d’un dossier « urgent ».",
+            secret_of(store, tutor),
+        )  # fmt: skip
         grid = store.open_grid(conseil, "gc.b2", "t", evaluator=evaluator, certifier=certifier)
         store.mark_criteria(
             conseil,
@@ -60,10 +62,11 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
             "t",
         )
         store.close_grid(conseil, grid, "Présentation écourtée par l’alarme incendie.", "t")
-        store.sign_grid(conseil, grid, evaluator)
-        store.sign_grid(conseil, grid, certifier)
+        store.sign_grid(conseil, grid, evaluator, secret_of(store, evaluator))
+        store.sign_grid(conseil, grid, certifier, secret_of(store, certifier))
         store.amend_criterion(conseil, grid, "gc.b2.c1.k2", CriterionState.NOT_VALIDATED, "",
-                              "Oubli de saisie constaté à la relecture.", "t")  # fmt: skip
+                              "Oubli de saisie constaté à la relecture.", evaluator)  # fmt: skip
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
         jury = [store.create_person(n, o, ["jury"], "t") for n, o in
                 [("محمد علي", "Cnav"), ("Rémi Branche", "Carsat Nord-Est"),
                  ("Eva Métier", "Carsat Sud-Est")]]  # fmt: skip
@@ -77,27 +80,31 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.compose_jury(carriere, seats, "t")
         for evaluation, mark in [("cc_interbranche", "5,7"), ("cc_carriere", "16,4"),
                                  ("ecrit", "12,1"), ("oral", "9"), ("apt", "7,3")]:  # fmt: skip
-            store.enter_mark(carriere, evaluation, mark, "t", by=jury[0])
+            store.enter_mark(
+                carriere, evaluation, mark, "t", by=jury[0] if evaluation == "oral" else agent
+            )
         store.record_pass(carriere, True, "t")
-        store.propose(carriere, "certification", "", "t")
-        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), "t")
+        store.propose(carriere, "certification", "", jury[0], secret_of(store, jury[0]))
+        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), agent, confirmed_final=True)
+        ucanss = store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t")
         vae = store.create_candidate(
             "Awa Diop", "Carsat Aquitaine", "gestionnaire-carriere", "t", route="vae"
         )
         store.decide_admissibility(
             vae, related=True, description="Technicienne retraite, liquidation des droits.",
             periods=[(date(2022, 1, 1), date(2025, 12, 31))], comment="", on=date(2026, 2, 1),
-            author="t",
+            author=ucanss,
         )  # fmt: skip
         store.receive_proof(vae, received=date(2026, 3, 1), attestation_3a=None,
                             oral_requested=False, author="t")  # fmt: skip
         store.compose_jury(vae, seats, "t")
         certified = [line.competency for line in store.referentials.carriere.certification]
         for number, competency in enumerate(certified):
-            store.decide_competency(vae, competency, number < 10, f"Motif n° {number}", "t")
-        store.propose(vae, "non_certification", "Cinq compétences à consolider.", "t")
+            store.decide_competency(vae, competency, number < 10, f"Motif n° {number}", jury[0])
+        store.propose(vae, "non_certification", "Cinq compétences à consolider.", jury[0],
+                      secret_of(store, jury[0]))  # fmt: skip
         store.proclaim(vae, "validation_partielle", "Module « accueil » puis retour.",
-                       date(2026, 6, 1), "t")  # fmt: skip
+                       date(2026, 6, 1), agent, confirmed_final=True)  # fmt: skip
         store.start_attempt(vae, "Nouvelle présentation après formation.", "t")
     return folder, conseil, carriere, vae
 
@@ -231,7 +238,8 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
 
     a, b, s = tmp_path / "a", tmp_path / "b", tmp_path / "s"
     with Store.open(a) as sa:
-        jury = sa.create_person("Claire Fonds", "Cnav", ["jury"], "t")
+        # The written exam's mark is entered by the secretariat (the referential's entered_by).
+        jury = sa.create_person("Claire Fonds", "Cnav", ["secretariat"], "t")
         carriere = sa.create_candidate(
             "Luc", "Carsat Bretagne", "gestionnaire-carriere", "t", route="parcours_formation"
         )
@@ -253,11 +261,15 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
     with Store.open(s) as store:
         (mark,) = store.snapshot(carriere).state.open_conflicts
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", "s")
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
+        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
     text = _dossier(s, carriere)
     assert "deux postes avaient enregistré la note « Epreuve écrite » différemment" in text
     assert "12,00/20 saisie par Claire Fonds (Cnav) le" in text
-    assert re.search(r"14,50/20 retenu par s le \d\d/\d\d/\d{4} \d\d:\d\d : Copie revue", text)
+    assert re.search(
+        r"14,50/20 retenu par Sam Secrétariat.{0,20} le \d\d/\d\d/\d{4} \d\d:\d\d : Copie revue",
+        text,
+    )
     assert chosen.event[:8] not in text and "mark:" not in text and "14.5" not in text
 
 
@@ -399,10 +411,12 @@ def test_jury_documents(data: tuple[Path, ...], tmp_path: Path) -> None:
         # Session 2 of the VAE: the remaining competencies, then the local jury's proposal.
         store.receive_proof(vae, received=date(2026, 10, 1), attestation_3a=None,
                             oral_requested=False, author="t")  # fmt: skip
-        store.compose_jury(vae, _seats(store), "t")
+        seats = _seats(store)
+        store.compose_jury(vae, seats, "t")
+        member = seats[0][1]
         for line in store.referentials.carriere.certification[10:]:
-            store.decide_competency(vae, line.competency, True, "", "t")
-        store.propose(vae, "certification", "", "t")
+            store.decide_competency(vae, line.competency, True, "", member)
+        store.propose(vae, "certification", "", member, secret_of(store, member))
         listing_ = listing_inputs(store)
     sheet = national_sheet(listing_.records, listing_.people, None)
     assert [(r[1], r[4], r[6]) for r in sheet.rows] == [("Awa Diop", 2, "validation totale")]

@@ -14,6 +14,7 @@ from models.threshold import CriterionState
 from models.timing import Timer, clock
 from store.errors import StoreError
 from store.store import ConflictError, Store
+from tests.signing import secret_of
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -167,26 +168,56 @@ def test_signing_makes_the_grid_read_only_and_amendments_need_a_reason(
         criterion = "gc.b3.c1.k1"
         store.mark_criteria(candidate, grid, [(criterion, CriterionState.VALIDATED, "")], "t")
         with pytest.raises(EventError, match="close avant d'être signée"):
-            store.sign_grid(candidate, grid, people["evaluator"])
+            store.sign_grid(
+                candidate, grid, people["evaluator"], secret_of(store, people["evaluator"])
+            )
         store.close_grid(candidate, grid, "Démonstration écourtée", "t")
         with pytest.raises(EventError, match="avenant"):
             store.mark_criteria(
                 candidate, grid, [(criterion, CriterionState.NOT_VALIDATED, "")], "t"
             )
         with pytest.raises(ConflictError, match="seuls les deux évaluateurs"):
-            store.sign_grid(candidate, grid, people["tutor"])
-        store.sign_grid(candidate, grid, people["evaluator"])
+            store.sign_grid(candidate, grid, people["tutor"], secret_of(store, people["tutor"]))
+        store.sign_grid(candidate, grid, people["evaluator"], secret_of(store, people["evaluator"]))
         with pytest.raises(EventError, match="seule une grille signée"):
             store.amend_criterion(
-                candidate, grid, criterion, CriterionState.NOT_VALIDATED, "", "Erreur", "t"
+                candidate,
+                grid,
+                criterion,
+                CriterionState.NOT_VALIDATED,
+                "",
+                "Erreur",
+                people["evaluator"],
             )
-        store.sign_grid(candidate, grid, people["certifier"])
+        store.sign_grid(candidate, grid, people["certifier"], secret_of(store, people["certifier"]))
         with pytest.raises(EventError):
             store.amend_criterion(
-                candidate, grid, criterion, CriterionState.NOT_VALIDATED, "", "", "t"
+                candidate,
+                grid,
+                criterion,
+                CriterionState.NOT_VALIDATED,
+                "",
+                "",
+                people["certifier"],
+            )
+        with pytest.raises(ConflictError, match="Règle : une grille signée ne se corrige"):
+            store.amend_criterion(
+                candidate,
+                grid,
+                criterion,
+                CriterionState.NOT_VALIDATED,
+                "",
+                "Erreur",
+                people["tutor"],
             )
         store.amend_criterion(
-            candidate, grid, criterion, CriterionState.NOT_VALIDATED, "", "Erreur de saisie", "t"
+            candidate,
+            grid,
+            criterion,
+            CriterionState.NOT_VALIDATED,
+            "",
+            "Erreur de saisie",
+            people["certifier"],
         )
         state = store.snapshot(candidate).state.grids[grid]
         assert state.signed and state.states[criterion] is CriterionState.NOT_VALIDATED
@@ -231,16 +262,58 @@ def test_logbook_needs_both_signatures_each_in_their_role(
     comp = "gc.b1.c1"
     with Store.open(folder) as store:
         with pytest.raises(ConflictError, match="n'est pas déclaré"):
-            store.sign_attestation(candidate, comp, "manager", people["tutor"], "Appel")
-        store.sign_attestation(candidate, comp, "tuteur", people["tutor"], "Appel d'un assuré")
+            store.sign_attestation(
+                candidate,
+                comp,
+                "manager",
+                people["tutor"],
+                "Appel",
+                secret_of(store, people["tutor"]),
+            )
+        store.sign_attestation(
+            candidate,
+            comp,
+            "tuteur",
+            people["tutor"],
+            "Appel d'un assuré",
+            secret_of(store, people["tutor"]),
+        )
         assert not store.snapshot(candidate).state.attested(comp)
         with pytest.raises(StoreError, match="déjà signé"):
-            store.sign_attestation(candidate, comp, "tuteur", people["tutor"], "Encore")
-        store.sign_attestation(candidate, comp, "manager", people["manager"], "Appel d'un assuré")
+            store.sign_attestation(
+                candidate,
+                comp,
+                "tuteur",
+                people["tutor"],
+                "Encore",
+                secret_of(store, people["tutor"]),
+            )
+        store.sign_attestation(
+            candidate,
+            comp,
+            "manager",
+            people["manager"],
+            "Appel d'un assuré",
+            secret_of(store, people["manager"]),
+        )
         assert store.snapshot(candidate).state.attested(comp)
         with pytest.raises(ConflictError, match="sa propre signature"):
-            store.withdraw_attestation(candidate, comp, "tuteur", people["manager"], "Pas moi")
-        store.withdraw_attestation(candidate, comp, "tuteur", people["tutor"], "Signé trop tôt")
+            store.withdraw_attestation(
+                candidate,
+                comp,
+                "tuteur",
+                people["manager"],
+                "Pas moi",
+                secret_of(store, people["manager"]),
+            )
+        store.withdraw_attestation(
+            candidate,
+            comp,
+            "tuteur",
+            people["tutor"],
+            "Signé trop tôt",
+            secret_of(store, people["tutor"]),
+        )
         state = store.snapshot(candidate).state
         assert not state.attested(comp)
         assert [(e.action, e.text) for e in state.logbook_history][-1] == (

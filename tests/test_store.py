@@ -131,19 +131,29 @@ def test_carriere_marks(store: Store) -> None:
     candidate = store.create_candidate(
         "C", "Carsat Bretagne", "gestionnaire-carriere", "t", route="parcours_formation"
     )
+    sec = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+    jury = [
+        store.create_person(name, org, ["jury"], "t")
+        for name, org in (("A", "Cnav"), ("B", "Carsat Nord"), ("E", "Carsat Sud"))
+    ]
+    store.compose_jury(
+        candidate,
+        list(zip(("caisse_nationale", "branche_retraite", "expert_metier"), jury, strict=True)),
+        "t",
+    )
     for evaluation, typed in zip(
         ("cc_interbranche", "cc_carriere", "ecrit", "oral", "apt"),
         ("5,7", "16.4", "12.1", "9", "7.3"),
         strict=True,
     ):
-        store.enter_mark(candidate, evaluation, typed, "t")
+        store.enter_mark(candidate, evaluation, typed, jury[0] if evaluation == "oral" else sec)
     store.record_pass(candidate, True, "t")
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.VALIDATED
     with pytest.raises(MarkError, match="dépasse"):
-        store.enter_mark(candidate, "oral", "20.5", "t")
+        store.enter_mark(candidate, "oral", "20.5", jury[0])
     with pytest.raises(StoreError, match="épreuve inconnue"):
-        store.enter_mark(candidate, "qcm", "12", "t")
+        store.enter_mark(candidate, "qcm", "12", sec)
 
 
 def test_writes_only_from_the_owning_thread(store: Store) -> None:

@@ -27,6 +27,7 @@ from store.sync import (
     station_key,
     sync_state,
 )
+from tests.signing import secret_of
 
 V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
 
@@ -210,8 +211,9 @@ def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -
         record = store.summary(candidate)
         assert record["conflicts"][0]["key"] == conflict.key
         chosen = next(src for src in conflict.sources if src.value[0] is N)
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
         store.resolve_conflict(
-            candidate, conflict.key, chosen.event, "Vérifié avec l'évaluateur.", "secretariat"
+            candidate, conflict.key, chosen.event, "Vérifié avec l'évaluateur.", agent
         )
         after = store.snapshot(candidate)
         assert not after.state.open_conflicts
@@ -344,6 +346,7 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
         tutor = sa.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
         other = sa.create_person("Théo Tuteur", "CPAM", ["tuteur"], "t")
         manager = sa.create_person("Marie Manager", "CPAM", ["manager"], "t")
+        agent = sa.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
         conseil = sa.create_candidate("Jeanne", "CPAM", "gestionnaire-conseil", "t",
                                       tutor=tutor, manager=manager)  # fmt: skip
         sa.declare_link(conseil, other, "tuteur", "t")
@@ -359,11 +362,15 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
     _trust(s, a, b)
     _import(b, _export(a, "a1.carnet", pour=b))
     with Store.open(a) as sa:
-        sa.enter_mark(carriere, "ecrit", "12", "t")
-        sa.sign_attestation(conseil, "gc.b1.c1", "tuteur", tutor, "Accueil d'un assuré.")
+        sa.enter_mark(carriere, "ecrit", "12", agent)
+        sa.sign_attestation(
+            conseil, "gc.b1.c1", "tuteur", tutor, "Accueil d'un assuré.", secret_of(sa, tutor)
+        )
     with Store.open(b) as sb:
-        sb.enter_mark(carriere, "ecrit", "14,5", "t")
-        sb.sign_attestation(conseil, "gc.b1.c1", "tuteur", other, "Appel d'une allocataire.")
+        sb.enter_mark(carriere, "ecrit", "14,5", agent)
+        sb.sign_attestation(
+            conseil, "gc.b1.c1", "tuteur", other, "Appel d'une allocataire.", secret_of(sb, other)
+        )
     _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
     with Store.open(s) as store:
         (mark,) = store.snapshot(carriere).state.open_conflicts
@@ -375,7 +382,7 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
         assert signature.key == "attestation:gc.b1.c1:tuteur"
         assert {x.value for x in signature.sources} == {(tutor,), (other,)}
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", "s")
+        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
         assert store.snapshot(carriere).state.career.marks["ecrit"] == Decimal("14.5")
 
 

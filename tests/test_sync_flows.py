@@ -122,8 +122,10 @@ async def test_export_import_trust_and_receipt_in_the_app(
 
 async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
     s, candidate, grid, criteria = conflicting(tmp_path)
+    with Store.open(s) as store:
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
 
-    app = build_app(s)
+    app = build_app(s, operator=agent)  # a secretariat agent settles conflicts
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await ready(app.screen.loaded)  # type: ignore[attr-defined]
         await app.push_screen(DossierScreen(candidate))

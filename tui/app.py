@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
@@ -35,6 +37,7 @@ class CarnetApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
         Binding("question_mark", "help", "Aide", id="help"),
+        Binding("ctrl+l", "identify", "Changer de personne", id="identify"),
     ]
     COMMANDS = App.COMMANDS | {CarnetCommands}
 
@@ -44,9 +47,18 @@ class CarnetApp(App[int]):
         *,
         latency_probe: list[float] | None = None,
         roster: list[dict[str, Any]] | None = None,
+        operator: str | None = None,
+        identify: bool = False,
+        lock_after: float | None = None,
     ) -> None:
         super().__init__()
+        # Seconds without a key or a click before the person at the keyboard is forgotten.
+        self.lock_after = lock_after
+        self._last_input = time.monotonic()
         self.data_dir = data_dir
+        # The person at the keyboard: the author of what is done here (see tui/screens/login).
+        self.operator = operator
+        self.identify = identify
         # The last known list of candidates, read before the UI starts (see build_app).
         self.roster = roster or []
         # Created on the first call of the open worker: importing the domain (pydantic, the
@@ -90,7 +102,24 @@ class CarnetApp(App[int]):
         """Runs ``work`` on the writer thread; the event loop awaits, never blocks."""
         return await asyncio.wrap_future(self.writer.submit(work))
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    async def _lock_if_idle(self) -> None:
+        """After inactivity the app forgets who was at the keyboard and asks again."""
+        if self.lock_after is None or time.monotonic() - self._last_input < self.lock_after:
+            return
+        if self.operator is not None:
+            self.operator = None
+            self.sub_title = "verrouillé"
+            self._last_input = time.monotonic()
+            await self.action_identify()
+
     def on_mount(self) -> None:
+        if self.lock_after is not None:
+            self.set_interval(min(30.0, self.lock_after / 2), self._lock_if_idle)
         home = HomeScreen(self.roster)
         self.push_screen(home)
         self.run_worker(self._open_store(home), name="open-store", exit_on_error=False)
@@ -108,6 +137,28 @@ class CarnetApp(App[int]):
             return
         self.store_ready.set()
         home.post_message(HomeScreen.StoreReady())
+        if self.identify and self.operator is None:
+            await self.action_identify()
+
+    def author(self) -> str:
+        """Who makes an event from the UI; « poste » (refused where a person is required)
+        until someone has said who they are."""
+        return self.operator or "poste"
+
+    async def action_identify(self) -> None:
+        from tui.screens.login import LoginScreen
+
+        if not self.store_ready.is_set() or isinstance(self.screen, LoginScreen):
+            return
+        people = await self.store_call(lambda store: store.people())
+
+        def chosen(person: str | None) -> None:
+            if person is not None:
+                self.operator = person
+                self.sub_title = people[person].name
+                self.notify(f"Au clavier : {people[person].name}")
+
+        self.push_screen(LoginScreen(people), chosen)
 
     def on_unmount(self) -> None:
         if hasattr(self, "writer"):
@@ -123,7 +174,14 @@ SYSTEM_COMMANDS = {
 }
 
 
-def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> CarnetApp:
+def build_app(
+    data_dir: Path,
+    *,
+    latency_probe: list[float] | None = None,
+    operator: str | None = None,
+    identify: bool = False,
+    lock_after: float | None = None,
+) -> CarnetApp:
     """The one factory: the command, the tests and the benchmarks build the app the same way.
 
     It reads the roster (a small cache, standard library only) before the UI exists, so the
@@ -132,4 +190,11 @@ def build_app(data_dir: Path, *, latency_probe: list[float] | None = None) -> Ca
     from store.roster import read_roster
 
     rows, _ = read_roster(data_dir)
-    return CarnetApp(data_dir, latency_probe=latency_probe, roster=rows)
+    return CarnetApp(
+        data_dir,
+        latency_probe=latency_probe,
+        roster=rows,
+        operator=operator,
+        identify=identify,
+        lock_after=lock_after,
+    )

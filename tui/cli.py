@@ -102,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="ouvre un jeu de démonstration neuf, dans un dossier temporaire",
     )
     parser.add_argument(
+        "--verrou",
+        type=_positive,
+        default=10,
+        metavar="MINUTES",
+        help="verrouille l'app après tant de minutes sans activité (10 par défaut)",
+    )
+    parser.add_argument(
         "--version", action="version", version=f"carnet {_version()}",
         help="affiche la version et s'arrête",
     )  # fmt: skip
@@ -203,13 +210,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise CarnetError("--demo ouvre un dossier temporaire neuf : n'indiquez pas --data")
         data = Path(tempfile.mkdtemp(prefix="carnet-demo-"))
         _demo(data, 12, None, 2026, quiet=True)
-    return _open_app(data or default_data_dir())
+    return _open_app(data or default_data_dir(), args.verrou)
 
 
-def _open_app(data: Path) -> int:
+def _open_app(data: Path, lock_minutes: int = 10) -> int:
     from tui.app import build_app
 
-    app = build_app(data)
+    # The real app always asks who is at the keyboard, and asks again after inactivity.
+    app = build_app(data, identify=True, lock_after=lock_minutes * 60)
     app.run()
     return app.return_code or 0
 

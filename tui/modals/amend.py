@@ -7,6 +7,7 @@ from textual.widgets import Input
 
 from models.threshold import CriterionState
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 from tui.text import Select, Static
 
 
@@ -57,7 +58,7 @@ class AmendCriterion(FormModal[bool | None]):
                 CriterionState(state),
                 comment,
                 reason,
-                "poste",
+                author_of(self.app),
             )
         )
         return True

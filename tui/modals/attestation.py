@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Input
 
 from models.errors import CarnetError
 from models.events import PersonCreated
+from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
 from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
@@ -43,6 +47,7 @@ class SignAttestation(FormModal[bool | None]):
             "Situation réelle de travail observée (une phrase)",
             Input(id="situation", placeholder="ex. Appel d'un assuré sur ses indemnités"),
         )
+        yield from secret_fields("signer", "la personne qui signe")
 
     async def submit(self) -> bool | None:
         person = self.query_one("#person", Select).value
@@ -51,12 +56,20 @@ class SignAttestation(FormModal[bool | None]):
         situation = required_text(
             self.query_one("#situation", Input).value, "situation", "La situation", minimum=3
         )
-        try:
-            await self.store(
-                lambda s: s.sign_attestation(
-                    self.candidate, self.competency, self.role, person, situation
-                )
+        secret, confirm = read_secret(self, "signer")
+
+        def sign(s: Any) -> None:
+            enrol_if_needed(s, person, secret, confirm, "signer")
+            s.sign_attestation(
+                self.candidate, self.competency, self.role, person, situation, secret
             )
+
+        try:
+            await self.store(sign)
+        except SecretError as exc:  # wrong, locked or unacceptable secret
+            raise FieldError("secret-signer", str(exc)) from exc
+        except FieldError:
+            raise
         except CarnetError as exc:  # a refusal from the store is about the signer
             raise FieldError("person", str(exc)) from exc
         return True
@@ -78,6 +91,7 @@ class WithdrawAttestation(FormModal[bool | None]):
             "Signature retirée par son auteur", Select(choices, id="role", prompt="Laquelle ?")
         )
         yield from self.field("Motif (gardé dans l'historique)", Input(id="reason"))
+        yield from secret_fields("signer", "l'auteur de la signature")
 
     async def submit(self) -> bool | None:
         role = self.query_one("#role", Select).value
@@ -87,7 +101,14 @@ class WithdrawAttestation(FormModal[bool | None]):
             self.query_one("#reason", Input).value, "reason", "Le motif", minimum=3
         )
         person = self.signed[role][0]
-        await self.store(
-            lambda s: s.withdraw_attestation(self.candidate, self.competency, role, person, reason)
-        )
+        secret, confirm = read_secret(self, "signer")
+
+        def withdraw(s: Any) -> None:
+            enrol_if_needed(s, person, secret, confirm, "signer")
+            s.withdraw_attestation(self.candidate, self.competency, role, person, reason, secret)
+
+        try:
+            await self.store(withdraw)
+        except SecretError as exc:
+            raise FieldError("secret-signer", str(exc)) from exc
         return True

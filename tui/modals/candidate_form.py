@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 from tui.text import Select
 
 ROUTES = [
@@ -104,12 +105,18 @@ class CandidateForm(FormModal[str | None]):
             raise FieldError("tutor", "Choisissez le tuteur (créez-le d'abord dans Personnes).")
         if not isinstance(manager, str):
             raise FieldError("manager", "Choisissez le manager (créez-le d'abord dans Personnes).")
+        if tutor == manager:
+            raise FieldError(
+                "manager",
+                "Le tuteur et le manager doivent être deux personnes différentes : chacun "
+                "atteste le carnet de suivi dans son rôle.",
+            )
         candidate: str = await self.store(
             lambda s: s.create_candidate(
                 name,
                 organisme,
                 cqp,
-                "poste",
+                author_of(self.app),
                 route=route,
                 tutor=tutor,
                 manager=manager,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -115,10 +116,11 @@ class FormModal(ModalScreen[T]):
     def show_error(self, field: str | None, message: str) -> None:
         target = self.query(f"#error-{field}") if field else None
         if target:
-            target.first(Static).update(f"⚠ {message}")
+            # Messages name people: text, never markup.
+            target.first(Static).update(Text(f"⚠ {message}"))
             self.query_one(f"#{field}").focus()
         else:
-            self.query_one("#form-error", Static).update(f"⚠ {message}")
+            self.query_one("#form-error", Static).update(Text(f"⚠ {message}"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -7,6 +7,7 @@ organisme are allowed after a warning, confirmed by validating a second time.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input
@@ -14,9 +15,12 @@ from textual.widgets import Input
 from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
 from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
 from models.jury import JURY_ROLES, JuryError, same_organisme
+from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.text import Select, Static
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.operator import author_of
+from tui.text import Checkbox, Select, Static
 
 
 class JuryForm(FormModal[bool]):
@@ -81,7 +85,9 @@ class JuryForm(FormModal[bool]):
                 " ".join(warnings) + " Validez à nouveau (ctrl+s) pour confirmer ce jury.",
             )
         await self.store(
-            lambda s: s.compose_jury(self.candidate, members, "poste", accept_warnings=True)
+            lambda s: s.compose_jury(
+                self.candidate, members, author_of(self.app), accept_warnings=True
+            )
         )
         return True
 
@@ -107,6 +113,7 @@ class ProposalForm(FormModal[bool]):
         yield from self.field(
             "Motifs (obligatoires pour une non-certification)", Input(id="reasons")
         )
+        yield from secret_fields("member", "la personne au clavier, membre du jury")
 
     async def submit(self) -> bool:
         proposal = self.query_one("#proposal", Select).value
@@ -115,7 +122,18 @@ class ProposalForm(FormModal[bool]):
         reasons = self.query_one("#reasons", Input).value
         if proposal == "non_certification":
             reasons = required_text(reasons, "reasons", "L'avis argumenté", minimum=3)
-        await self.store(lambda s: s.propose(self.candidate, proposal, reasons, "poste"))
+        secret, confirm = read_secret(self, "member")
+        author = author_of(self.app)
+
+        def propose(s: Any) -> None:
+            if author in s.people():
+                enrol_if_needed(s, author, secret, confirm, "member")
+            s.propose(self.candidate, proposal, reasons, author, secret)
+
+        try:
+            await self.store(propose)
+        except SecretError as exc:
+            raise FieldError("secret-member", str(exc)) from exc
         return True
 
 
@@ -148,6 +166,10 @@ class ProclamationForm(FormModal[bool]):
             "Date de la proclamation (JJ/MM/AAAA)",
             Input(date.today().strftime("%d/%m/%Y"), id="on"),
         )
+        yield from self.field(
+            "La proclamation est définitive : plus rien de cette session ne pourra changer.",
+            Checkbox("Je confirme la proclamation définitive", id="final"),
+        )
 
     async def submit(self) -> bool:
         decision = self.query_one("#decision", Select).value
@@ -159,7 +181,16 @@ class ProclamationForm(FormModal[bool]):
                 recommendations, "recommendations", "Le champ « préconisations »", minimum=3
             )
         on = parse_day(self.query_one("#on", Input).value, "on")
+        if not self.query_one("#final", Checkbox).value:
+            raise FieldError(
+                "final",
+                "Cochez la confirmation : la proclamation est définitive, plus rien de cette "
+                "session ne pourra être modifié.",
+            )
+        author = author_of(self.app)
         await self.store(
-            lambda s: s.proclaim(self.candidate, decision, recommendations, on, "poste")
+            lambda s: s.proclaim(
+                self.candidate, decision, recommendations, on, author, confirmed_final=True
+            )
         )
         return True

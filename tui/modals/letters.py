@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from models.events import LetterRecorded
 from tui.modals.form import FormModal
+from tui.operator import author_of
 from tui.text import Checkbox, Label
 
 
@@ -45,9 +46,11 @@ class LettersForm(FormModal[bool | None]):
                 continue
             changes.append({"index": number, "reason": reason, "processed": processed})
 
+        author = author_of(self.app)
+
         def record(store: object) -> None:
             for change in changes:
-                store.grid_event(self.candidate, self.grid, "letter.recorded", "poste", **change)  # type: ignore[attr-defined]
+                store.grid_event(self.candidate, self.grid, "letter.recorded", author, **change)  # type: ignore[attr-defined]
 
         await self.store(record)
         return True

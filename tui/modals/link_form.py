@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 
 from models.events import PersonCreated
 from tui.modals.form import FieldError, FormModal
+from tui.operator import author_of
 from tui.text import Select
 
 RELATIONS = [
@@ -38,5 +39,7 @@ class LinkForm(FormModal[bool | None]):
             raise FieldError("person", "Choisissez la personne.")
         if not isinstance(relation, str):
             raise FieldError("relation", "Choisissez le lien.")
-        await self.store(lambda s: s.declare_link(self.candidate, person, relation, "poste"))
+        await self.store(
+            lambda s: s.declare_link(self.candidate, person, relation, author_of(self.app))
+        )
         return True

@@ -11,6 +11,7 @@ from models.errors import CarnetError
 from models.events import PersonCreated
 from models.referential import Block, ObservationFormat
 from tui.modals.form import FieldError, FormModal
+from tui.operator import author_of
 from tui.text import Checkbox, Select, Static
 
 DECLARATION = (
@@ -96,7 +97,7 @@ class OpenGrid(FormModal[str | None]):
             lambda s: s.open_grid(
                 self.candidate,
                 self.block.id,
-                "poste",
+                author_of(self.app),
                 evaluator=evaluator,
                 certifier=certifier,
                 situation=situation,

@@ -7,6 +7,7 @@ from textual.widgets import Input
 
 from models.events import PERSON_ROLES
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 from tui.text import Checkbox
 
 
@@ -32,5 +33,7 @@ class PersonForm(FormModal[str | None]):
         roles = [r for r in PERSON_ROLES if self.query_one(f"#role-{r}", Checkbox).value]
         if not roles:
             raise FieldError("roles", "Cochez au moins un rôle.")
-        person: str = await self.store(lambda s: s.create_person(name, organisme, roles, "poste"))
+        person: str = await self.store(
+            lambda s: s.create_person(name, organisme, roles, author_of(self.app))
+        )
         return person

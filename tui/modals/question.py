@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from tui.modals.form import FormModal, required_text
+from tui.operator import author_of
 
 
 class QuestionForm(FormModal[bool | None]):
@@ -34,7 +35,7 @@ class QuestionForm(FormModal[bool | None]):
                 self.candidate,
                 self.grid,
                 "question.recorded",
-                "poste",
+                author_of(self.app),
                 index=self.index,
                 question=question,
                 answer=answer,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 
+from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
 from tui.text import Checkbox, Static
 
 
@@ -34,6 +38,8 @@ class SignGrid(FormModal[bool | None]):
             label = f"{name} ({role})" + (" — déjà signé(e)" if signed else "")
             box = Checkbox("signe la grille", signed, id=f"sign-{person}", disabled=signed)
             yield from self.field(label, box)
+            if not signed:
+                yield from secret_fields(person, name)
 
     async def submit(self) -> bool | None:
         todo = [
@@ -45,9 +51,23 @@ class SignGrid(FormModal[bool | None]):
             first = next(p for p, *_, signed in self.signers if not signed)
             raise FieldError(f"sign-{first}", "Cochez la signature d'au moins un évaluateur.")
 
-        def sign(store: object) -> None:
+        secrets = {person: read_secret(self, person) for person in todo}
+
+        def sign(store: Any) -> None:
+            # Every first-use secret is checked before anyone signs; a signer already
+            # recorded (a second try after a wrong secret) is not asked again.
             for person in todo:
-                store.sign_grid(self.candidate, self.grid, person)  # type: ignore[attr-defined]
+                enrol_if_needed(store, person, *secrets[person], person)
+            done = {
+                sig.person for sig in store.grid_view(self.candidate, self.grid).signatures.values()
+            }
+            for person in todo:
+                if person in done:
+                    continue
+                try:
+                    store.sign_grid(self.candidate, self.grid, person, secrets[person][0])
+                except SecretError as exc:
+                    raise FieldError(f"secret-{person}", str(exc)) from exc
 
         await self.store(sign)
         return True

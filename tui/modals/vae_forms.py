@@ -17,6 +17,7 @@ from models.referential import WeightedReferential
 from models.vae import Period, admissibility, oral_exempt
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.operator import author_of
 from tui.text import Select, Static
 
 YES_NO = [("Oui", "oui"), ("Non", "non")]
@@ -108,7 +109,7 @@ class AdmissibilityForm(FormModal[bool]):
                 periods=[(p.start, p.end) for p in periods],
                 comment=comment,
                 on=decided,
-                author="poste",
+                author=author_of(self.app),
             )
         )
         return True
@@ -150,7 +151,7 @@ class ProofForm(FormModal[bool]):
                 received=received,
                 attestation_3a=attestation,
                 oral_requested=requested,
-                author="poste",
+                author=author_of(self.app),
             )
         )
         return True

@@ -17,6 +17,7 @@ from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CriterionState
 from models.weighted import format_mark
 from tui.modals.text_prompt import TextPrompt
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
@@ -129,7 +130,7 @@ class ConflictsScreen(CandidateScreen):
             if reason:
                 await self.save(
                     lambda s: s.resolve_conflict(
-                        self.candidate, conflict_key, event, reason, "secretariat"
+                        self.candidate, conflict_key, event, reason, author_of(self.app)
                     ),
                     "Choix enregistré, avec son motif.",
                 )

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header
 
+from models.completeness import outstanding
 from models.dossier import DossierState, GridState
 from models.grid import phases
 from models.referential import ThresholdReferential, WeightedReferential
@@ -51,6 +52,7 @@ class DossierScreen(CandidateScreen):
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
         self.sync: dict[str, str] = {}
+        self.signatures: dict[str, str | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,6 +78,9 @@ class DossierScreen(CandidateScreen):
         self.sync = await self.app.store_call(  # type: ignore[attr-defined]
             lambda store: sync_status(store, self.candidate)
         )
+        self.signatures = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: store.signature_states(self.candidate)
+        )
         self._show()
         self.refresh_bindings()
 
@@ -91,6 +96,9 @@ class DossierScreen(CandidateScreen):
             f"manager : {self.person_name(cand.manager)}   ",
             status_cell(verdict.status),
         )
+        if isinstance(verdict, CqpVerdict) and verdict.projection is not None:
+            # Not final until both evaluators sign: say what the grids would give as they stand.
+            identity.append(f" (provisoire : {verdict.projection.label} en l'état)", style="yellow")
         conflicts = len(snap.state.open_conflicts)
         if conflicts:
             identity.append(f"   ⚠ {conflicts} conflit(s) : « x »", style="bold yellow")
@@ -124,7 +132,10 @@ class DossierScreen(CandidateScreen):
         for block, bv in zip(ref.blocks, verdict.blocks, strict=True):
             table.add_row(
                 status_cell(bv.status),
-                Text(f"Bloc {block.number} — {block.title}", style="bold"),
+                Text(
+                    f"Bloc {block.number}{' · provisoire' if bv.projection else ''} — {block.title}",
+                    style="bold",
+                ),
                 f"{bv.count.validated}/{bv.count.total} comp",
                 _needed(bv),
                 _logbook_block(state, [c.id for c in block.competencies]),
@@ -178,13 +189,23 @@ class DossierScreen(CandidateScreen):
         lines.extend(jury_summary(snap.state.career, self.person_name))
         return "\n".join(lines)
 
-    def _grids_text(self, ref: ThresholdReferential, state: DossierState) -> str:
+    def _grids_text(self, ref: ThresholdReferential, state: DossierState) -> Text:
         if not state.grids:
-            return "Aucune évaluation pour l'instant. « o » ouvre la grille du bloc sélectionné."
-        lines = []
-        for grid in sorted(state.grids.values(), key=lambda g: g.opened_seq):
-            lines.append(self._grid_line(ref, grid))
-        return "\n".join(lines)
+            lines = ["Aucune évaluation pour l'instant. « o » ouvre la grille du bloc sélectionné."]
+        else:
+            lines = [
+                self._grid_line(ref, grid)
+                for grid in sorted(state.grids.values(), key=lambda g: g.opened_seq)
+            ]
+        if self.signatures:
+            lines.append(_signatures_line(self.signatures))
+        missing = outstanding(state, ref, self.person_name)
+        if missing:
+            lines.append("À compléter : " + " ".join(item.text for item in missing))
+        else:
+            lines.append("Dossier de certification complet.")
+        # Names come from people: text, never markup.
+        return Text("\n".join(lines))
 
     def _grid_line(self, ref: ThresholdReferential, grid: GridState) -> str:
         block = ref.block(grid.block)
@@ -391,6 +412,18 @@ _COLUMNS: dict[str, list[tuple[str, str, int | None]]] = {
     ],
     "VaeVerdict": [("Décision", "status", 16), ("Compétence certifiée", "title", None)],
 }
+
+
+def _signatures_line(states: dict[str, str | None]) -> str:
+    verified = sum(1 for why in states.values() if why is None)
+    older = sum(1 for why in states.values() if why == "sans signature personnelle")
+    bad = len(states) - verified - older
+    parts = [f"Signatures personnelles : {verified} vérifiée(s) ✔"]
+    if older:
+        parts.append(f"{older} antérieure(s) sans signature personnelle")
+    if bad:
+        parts.append(f"⚠ {bad} invérifiable(s)")
+    return ", ".join(parts) + "."
 
 
 def _titles(ref: ThresholdReferential) -> dict[str, str]:

@@ -43,6 +43,7 @@ from tui.modals.letters import LettersForm
 from tui.modals.question import QuestionForm
 from tui.modals.sign_grid import SignGrid
 from tui.modals.text_prompt import TextPrompt
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
 from tui.widgets.line_list import Line, LineList
@@ -498,7 +499,7 @@ class GridScreen(CandidateScreen):
         self._refresh_status()
         self._save(
             lambda s: s.mark_criteria(
-                self.candidate, self.grid_id, [(criterion, value, comment)], "poste"
+                self.candidate, self.grid_id, [(criterion, value, comment)], author_of(self.app)
             )
         )
         if criteria.cursor < len(criteria.lines) - 1:
@@ -536,7 +537,9 @@ class GridScreen(CandidateScreen):
         for criterion, state, _ in todo:
             self.grid.states[criterion] = state
         self._fill()
-        self._save(lambda s: s.mark_criteria(self.candidate, self.grid_id, todo, "poste"))
+        self._save(
+            lambda s: s.mark_criteria(self.candidate, self.grid_id, todo, author_of(self.app))
+        )
         self.notify(f"{len(todo)} critère(s) validé(s) ; marquez maintenant les exceptions.")
 
     def action_comment(self) -> None:
@@ -553,7 +556,7 @@ class GridScreen(CandidateScreen):
             self._fill()
             self._save(
                 lambda s: s.mark_criteria(
-                    self.candidate, self.grid_id, [(criterion, state, text)], "poste"
+                    self.candidate, self.grid_id, [(criterion, state, text)], author_of(self.app)
                 )
             )
 
@@ -585,7 +588,9 @@ class GridScreen(CandidateScreen):
         self.grid.timers[phase.id] = timer.pause(now) if timer.running else timer.start(now)
         self._tick()
         self._save(
-            lambda s: s.grid_event(self.candidate, self.grid_id, kind, "poste", phase=phase.id)
+            lambda s: s.grid_event(
+                self.candidate, self.grid_id, kind, author_of(self.app), phase=phase.id
+            )
         )
 
     def action_next_phase(self) -> None:
@@ -607,7 +612,7 @@ class GridScreen(CandidateScreen):
         self._refresh_counters()
         self._save(
             lambda s: s.grid_event(
-                self.candidate, self.grid_id, "interviews.counted", "poste", count=count
+                self.candidate, self.grid_id, "interviews.counted", author_of(self.app), count=count
             )
         )
 
@@ -635,7 +640,7 @@ class GridScreen(CandidateScreen):
                 self.candidate,
                 self.grid_id,
                 "coverage.marked",
-                "poste",
+                author_of(self.app),
                 competency=competency,
                 covered=covered,
             )
@@ -650,7 +655,11 @@ class GridScreen(CandidateScreen):
         self._refresh_counters()
         self._save(
             lambda s: s.grid_event(
-                self.candidate, self.grid_id, "no_document.noted", "poste", confirmed=confirmed
+                self.candidate,
+                self.grid_id,
+                "no_document.noted",
+                author_of(self.app),
+                confirmed=confirmed,
             )
         )
 
@@ -705,7 +714,9 @@ class GridScreen(CandidateScreen):
                 return
             try:
                 await self.app.store_call(  # type: ignore[attr-defined]
-                    lambda s: s.close_grid(self.candidate, self.grid_id, reason, "poste")
+                    lambda s: s.close_grid(
+                        self.candidate, self.grid_id, reason, author_of(self.app)
+                    )
                 )
             except CarnetError as exc:
                 self.notify(str(exc), title="Grille non close", severity="error", timeout=20)

@@ -24,6 +24,7 @@ from models.weighted import MarkError, WeightedVerdict, evaluate_weighted, forma
 from tui.career_text import final_versus_computed
 from tui.keys import HELP
 from tui.labels import status_cell
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import Label, Select, Static
 from tui.timefmt import when
@@ -216,7 +217,9 @@ class MarksScreen(CandidateScreen):
                 self.query_one("#by", Select).focus()
                 raise MarkError("Choisissez d'abord qui saisit la note (« Saisie par »).")
             await self.app.store_call(  # type: ignore[attr-defined]
-                lambda s: s.enter_mark(self.candidate, evaluation, typed, "poste", by=by)
+                lambda s: s.enter_mark(
+                    self.candidate, evaluation, typed, author_of(self.app), by=by
+                )
             )
         except CarnetError as exc:
             self._row_message(evaluation, str(exc))
@@ -238,7 +241,7 @@ class MarksScreen(CandidateScreen):
         if snap.state.career.pass_followed is followed:
             return
         await self.save(
-            lambda s: s.record_pass(self.candidate, followed, "poste"),
+            lambda s: s.record_pass(self.candidate, followed, author_of(self.app)),
             "Suivi du parcours Pass enregistré.",
         )
 

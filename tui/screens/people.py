@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from models.errors import CarnetError
 from models.events import PERSON_ROLES, PersonCreated
 from models.status import sort_key
 from tui.modals.person_form import PersonForm
+from tui.modals.text_prompt import TextPrompt
+from tui.operator import author_of
 from tui.text import DataTable, Static
 
 
 class PeopleScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_person", "Nouvelle personne", id="new-person"),
+        Binding("s", "reset_secret", "Réinitialiser le secret", id="reset-secret"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
@@ -30,17 +37,29 @@ class PeopleScreen(Screen[None]):
         table = self.query_one("#people", DataTable)
         table.add_column("Nom", key="name")
         table.add_column("Organisme", key="organisme")
+        table.add_column("Secret", key="secret")
         table.add_column("Rôles", key="roles")
         await self.reload()
         table.focus()
 
     async def reload(self) -> None:
-        people: dict[str, PersonCreated] = await self.app.store_call(lambda s: s.people())  # type: ignore[attr-defined]
+        def read(store: Any) -> tuple[dict[str, PersonCreated], dict[str, str]]:
+            people = store.people()
+            return people, {pid: store.credential_state(pid) for pid in people}
+
+        people, secrets = await self.app.store_call(read)  # type: ignore[attr-defined]
         table = self.query_one("#people", DataTable)
         table.clear()
         for pid, person in sorted(people.items(), key=lambda p: sort_key(p[1].name)):
             roles = ", ".join(PERSON_ROLES[r] for r in person.roles)
-            table.add_row(person.name, person.organisme, roles, key=pid)
+            # Names and organismes are text from people: never markup.
+            table.add_row(
+                Text(person.name),
+                Text(person.organisme),
+                SECRET_LABELS[secrets[pid]],
+                roles,
+                key=pid,
+            )
         self.sub_title = f"{len(people)} personne(s)"
 
     def action_new_person(self) -> None:
@@ -50,3 +69,37 @@ class PeopleScreen(Screen[None]):
                 self.notify("Personne enregistrée.")
 
         self.app.push_screen(PersonForm(), done)
+
+    def action_reset_secret(self) -> None:
+        """A secretariat agent resets a locked or forgotten secret, with its reason."""
+        table = self.query_one("#people", DataTable)
+        if table.row_count == 0:
+            return
+        person = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        author = author_of(self.app)
+
+        async def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                await self.app.store_call(  # type: ignore[attr-defined]
+                    lambda s: s.reset_secret(person, reason, author)
+                )
+            except CarnetError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            await self.reload()
+            self.notify("Secret réinitialisé : la personne en choisira un nouveau en sa présence.")
+
+        self.app.push_screen(
+            TextPrompt(
+                "Réinitialiser le secret",
+                "Motif (obligatoire, gardé dans le registre)",
+                detail="Réservé à un agent du secrétariat. La personne choisira un nouveau "
+                "secret, en sa présence, à sa prochaine signature.",
+            ),
+            reason_given,
+        )
+
+
+SECRET_LABELS = {"none": "— à choisir", "ok": "✔ défini", "locked": "⚠ verrouillé"}

@@ -18,6 +18,7 @@ from tui.keys import HELP
 from tui.modals.explanation import ExplanationModal
 from tui.modals.text_prompt import TextPrompt
 from tui.modals.vae_forms import AdmissibilityForm, ProofForm
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 
@@ -119,7 +120,9 @@ class VaeScreen(CandidateScreen):
         if competency is None:
             return
         saved = await self.save(
-            lambda s: s.decide_competency(self.candidate, competency, validated, "", "poste"),
+            lambda s: s.decide_competency(
+                self.candidate, competency, validated, "", author_of(self.app)
+            ),
             "Décision enregistrée.",
         )
         if saved:
@@ -147,7 +150,7 @@ class VaeScreen(CandidateScreen):
         async def reason_given(reason: str | None) -> None:
             if reason:
                 await self.save(
-                    lambda s: s.start_attempt(self.candidate, reason, "poste"),
+                    lambda s: s.start_attempt(self.candidate, reason, author_of(self.app)),
                     "Nouvelle session ouverte : les compétences validées restent acquises.",
                 )
 

@@ -1,0 +1,103 @@
+"""Personal signatures: what a person's Ed25519 key signs, and how anyone checks it.
+
+Pure functions over event content, so the secretariat (or any script) can verify a signature
+with nothing but the public keys the registry carries. A signature covers the event's dossier,
+type and payload (less the signature itself): for a grid, the payload names each criterion's
+state and each competency's count as signed; for the logbook, the attested competency, the role
+and the work situation; for a jury, its decision.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from models.events import canonical
+
+PROOF = "proof"
+# Bookkeeping the store adds when recording (the value replaced on this station): not attested.
+_UNSIGNED = frozenset({PROOF, "replaces"})
+# The events a person signs with their own key (the rest name their author only).
+SIGNED_TYPES = frozenset(
+    {
+        "attestation.signed",
+        "attestation.withdrawn",
+        "grid.signed",
+        "criterion.amended",
+        "jury.proposed",
+        "vae.competency_decided",
+        "jury.proclaimed",
+        "conflict.resolved",
+    }
+)
+
+
+def signed_message(dossier: str, type: str, payload: Mapping[str, Any]) -> bytes:
+    body = {k: v for k, v in payload.items() if k not in _UNSIGNED}
+    return b"carnet-signature-v1\n" + canonical({"dossier": dossier, "type": type, "payload": body})
+
+
+def key_id(public_key: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def verify(public_key_b64: str, message: bytes, signature_b64: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
+        public.verify(base64.b64decode(signature_b64, validate=True), message)
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
+
+
+def check_proof(
+    dossier: str,
+    type: str,
+    payload: Mapping[str, Any],
+    author: str,
+    keys: Mapping[str, tuple[str, str]],
+) -> str | None:
+    """Why an event's personal signature does not hold (None when it does, or when the event
+    carries none). ``keys`` maps a key id to (person, public key in base64)."""
+    proof = payload.get(PROOF)
+    if proof is None:
+        return None
+    if not isinstance(proof, Mapping):
+        return "signature personnelle illisible"
+    key, signature, person = proof.get("key"), proof.get("signature"), proof.get("person")
+    if not isinstance(key, str) or not isinstance(signature, str) or not isinstance(person, str):
+        return "signature personnelle illisible"
+    known = keys.get(key)
+    if known is None:
+        return f"signature personnelle par une clé inconnue du registre ({key[:16]})"
+    owner, public = known
+    if owner != person or person != author:
+        return "signature personnelle d'une autre personne que l'auteur de l'événement"
+    if not verify(public, signed_message(dossier, type, payload), signature):
+        return "signature personnelle fausse : le contenu signé a été modifié"
+    return None
+
+
+def signature_states(
+    events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
+) -> dict[str, str | None]:
+    """For each event a person signs: None when its personal signature verifies, otherwise
+    why not (« sans signature personnelle » for events recorded before issue 11)."""
+    states: dict[str, str | None] = {}
+    for event in events:
+        if event.type not in SIGNED_TYPES:
+            continue
+        if event.payload.get(PROOF) is None:
+            states[event.id] = "sans signature personnelle"
+        else:
+            states[event.id] = check_proof(
+                event.dossier, event.type, event.payload, event.author, keys
+            )
+    return states

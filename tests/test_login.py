@@ -1,0 +1,98 @@
+"""« Qui est au clavier ? » (issue 11): the real app asks at start; tests may start identified."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from store.store import Store
+from tests.conftest import ready, until
+from tui.app import build_app
+from tui.operator import author_of
+from tui.screens.login import LoginScreen
+
+
+@pytest.mark.slow
+async def test_the_app_asks_who_is_at_the_keyboard(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.create_person("Zoé [b]Zèle[/b]", "CPAM", ["tuteur"], "t")
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+    app = build_app(data, identify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "l'écran d'identification", pilot)
+        assert author_of(app) == "poste"
+        options = app.screen.query_one("#people", OptionList)
+        # Names are text, never markup: the brackets stay.
+        assert "Zoé [b]Zèle[/b]" in str(options.get_option_at_index(1).prompt)
+        options.focus()
+        await pilot.press("home", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LoginScreen)
+        assert app.operator == agent and author_of(app) == agent
+        assert app.sub_title == "Alain Agent"
+
+
+@pytest.mark.slow
+async def test_tests_start_with_a_person_already_identified(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+    app = build_app(data, operator=agent, identify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: app.store_ready.is_set(), "le magasin", pilot)
+        await pilot.pause()
+        assert not isinstance(app.screen, LoginScreen)
+        assert author_of(app) == agent
+
+
+@pytest.mark.slow
+async def test_the_same_person_as_tutor_and_manager_is_refused_at_the_field(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Input, Static
+
+    from tests.test_flows import choose, settle
+    from tui.modals.candidate_form import CandidateForm
+
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.create_person("Paul Polyvalent", "CPAM", ["tuteur", "manager"], "t")
+    app = build_app(data)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CandidateForm)
+        await pilot.press(*"Jeanne Martin", "tab", *"CPAM du Rhône", "tab")
+        await choose(pilot, "Gestionnaire conseil")
+        await pilot.press("tab", "tab")
+        app.screen.query_one("#started", Input).value = "02/09/2026"
+        await pilot.press("tab")
+        await choose(pilot, "Paul")
+        await pilot.press("tab")
+        await choose(pilot, "Paul")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CandidateForm)
+        error = str(app.screen.query_one("#error-manager", Static).render())
+        assert "deux personnes différentes" in error
+    with Store.open(data) as store:
+        assert store.candidate_ids() == []
+
+
+@pytest.mark.slow
+async def test_the_app_locks_after_inactivity(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+    app = build_app(data, operator=agent, identify=True, lock_after=0.3)
+    assert author_of(app) == agent
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "le verrouillage", pilot)
+        assert app.operator is None and author_of(app) == "poste"
