@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from models.threshold import BlockVerdict, CompetencyVerdict, Count, CqpVerdict
+from models.threshold import BlockVerdict, CompetencyVerdict, Count, CqpVerdict, block_facts
 from models.verdict import Explanation, Status
 
 _UNEVALUATED_AT_SIGNING = "Grille signée : les critères restés non évalués ne sont pas validés."
@@ -41,11 +41,10 @@ def settle_block(block: BlockVerdict) -> BlockVerdict:
     failed = [c.id for c in competencies if c.status is Status.FAILED]
     count = replace(block.count, validated=len(validated), failed=len(failed), open=0)
     status = count.status
-    facts = (
-        f"{count.validated} compétence(s) acquise(s) sur {count.total}, il en faut {count.required}.",
-    )
     explanation = Explanation(
-        block.explanation.rule, facts, tuple(validated if status is Status.VALIDATED else failed)
+        block.explanation.rule,
+        block_facts(count),
+        tuple(validated if status is Status.VALIDATED else failed),
     )
     return replace(
         block, count=count, status=status, competencies=competencies, explanation=explanation

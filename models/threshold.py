@@ -132,6 +132,20 @@ def evaluate_competency(
     )
 
 
+def block_facts(count: Count) -> tuple[str, ...]:
+    """What a block's count says, in words (live, and once its grid is signed)."""
+    facts = [
+        f"{count.validated} compétence(s) acquise(s) sur {count.total}, il en faut {count.required}."
+    ]
+    if count.status is Status.PENDING:
+        facts.append(f"Encore {count.still_needed} à acquérir parmi {count.open} en cours.")
+    elif count.status is Status.FAILED:
+        facts.append(
+            f"{count.failed} compétence(s) non validée(s) : le seuil ne peut plus être atteint."
+        )
+    return tuple(facts)
+
+
 def evaluate_block(
     block: Block, states: Mapping[str, CriterionState], rules: ThresholdRules
 ) -> BlockVerdict:
@@ -146,15 +160,7 @@ def evaluate_block(
         required=required(total, rules),
     )
     status = count.status
-    facts = [
-        f"{count.validated} compétence(s) acquise(s) sur {total}, il en faut {count.required}."
-    ]
-    if status is Status.PENDING:
-        facts.append(f"Encore {count.still_needed} à acquérir parmi {count.open} en cours.")
-    elif status is Status.FAILED:
-        facts.append(
-            f"{count.failed} compétence(s) non validée(s) : le seuil ne peut plus être atteint."
-        )
+    facts = block_facts(count)
     decided = (
         by_status[Status.VALIDATED] if status is Status.VALIDATED else by_status[Status.FAILED]
     )
@@ -166,7 +172,7 @@ def evaluate_block(
         explanation=Explanation(
             rule=f"Bloc validé si au moins {_percent(rules)} de ses compétences sont acquises "
             f"({rules.denominator} × acquises ≥ {rules.numerator} × compétences).",
-            facts=tuple(facts),
+            facts=facts,
             decided_by=tuple(decided),
         ),
     )

@@ -19,11 +19,14 @@ import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.signatures import key_id
 from store.atomic import atomic_write
 from store.errors import CorruptFileError, StoreError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 CREDENTIALS_NAME = "credentials.json"
 MAX_FAILURES = 5
@@ -125,8 +128,8 @@ def make_credential(person: str, secret: str, params: KdfParams = DEFAULT_KDF) -
     )
 
 
-def sign_with(credential: Credential, secret: str, message: bytes) -> str | None:
-    """The signature in base64, or None when the secret is wrong."""
+def unlock(credential: Credential, secret: str) -> Ed25519PrivateKey | None:
+    """The person's signing key, or None when the secret is wrong."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -139,8 +142,15 @@ def sign_with(credential: Credential, secret: str, message: bytes) -> str | None
         )
     except InvalidTag:
         return None
-    signature = Ed25519PrivateKey.from_private_bytes(raw).sign(message)
-    return base64.b64encode(signature).decode()
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def sign_with(credential: Credential, secret: str, message: bytes) -> str | None:
+    """The signature in base64, or None when the secret is wrong."""
+    private = unlock(credential, secret)
+    if private is None:
+        return None
+    return base64.b64encode(private.sign(message)).decode()
 
 
 class Keystore:

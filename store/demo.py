@@ -11,7 +11,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from models.grid import phases
 from models.referential import (
@@ -23,9 +24,13 @@ from models.referential import (
     WeightedReferential,
 )
 from models.threshold import CriterionState, required
-from store.credentials import KdfParams
+from store.credentials import KdfParams, unlock
+from store.errors import StoreError
 from store.layout import REGISTRY
 from store.store import Draft, Store, new_id
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 AUTHOR = "demo"
 DEMO_SECRET = "246813"  # every demo person's secret (README, « Using the app »)
@@ -326,7 +331,46 @@ def _candidate_payload(
 
 
 def _write(store: Store, candidate: str, history: _History) -> None:
-    store.append(candidate, history.drafts, AUTHOR)
+    """Writes the history; each signature in it is made by its signer with their own key (the
+    dossier shows them verified), and names them as its author. A grid's signature covers the
+    grid as it stands, so what comes before it is written first."""
+    pending: list[Draft] = []
+    jury: list[str] = []
+    for draft in history.drafts:
+        if draft.type == "jury.composed":
+            jury = [seat["person"] for seat in draft.payload["members"]]
+        if draft.type not in _SIGNED:
+            pending.append(draft)
+            continue
+        if draft.type == "grid.signed":
+            if pending:
+                store.append(candidate, pending, AUTHOR)
+                pending = []
+            signer = draft.payload["person"]
+            payload = store.grid_signature(candidate, draft.payload["grid"], signer)
+        else:
+            signer = draft.payload.get("person") or jury[0]
+            payload = draft.payload
+        signed = store.prove_with(signer, _key(store, signer), candidate, draft.type, payload)
+        pending.append(Draft(draft.type, signed, at=draft.at, by=signer))
+    if pending:
+        store.append(candidate, pending, AUTHOR)
+
+
+_SIGNED = {"attestation.signed", "grid.signed", "jury.proposed"}
+_UNLOCKED: WeakKeyDictionary[Store, dict[str, Ed25519PrivateKey]] = WeakKeyDictionary()
+
+
+def _key(store: Store, person: str) -> Ed25519PrivateKey:
+    """The person's signing key, unlocked once by the demo secret."""
+    cache = _UNLOCKED.setdefault(store, {})
+    if person not in cache:
+        credential = store.keystore.get(person)
+        private = unlock(credential, DEMO_SECRET) if credential is not None else None
+        if private is None:
+            raise StoreError(f"démo : pas de clé personnelle pour {person}")
+        cache[person] = private
+    return cache[person]
 
 
 def _competency_states(

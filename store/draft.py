@@ -15,3 +15,5 @@ class Draft:
     payload: dict[str, Any]
     # Only for writing a past history in one write (the demo); the app always uses the clock.
     at: datetime | None = None
+    # Likewise: the person who made this event of that history, when not the write's author.
+    by: str | None = None

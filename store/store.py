@@ -6,6 +6,7 @@ UI's event loop never waits on the disk and writes never interleave.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import heapq
 import json
@@ -15,10 +16,10 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from tinydb import TinyDB
@@ -83,6 +84,9 @@ from store.storage import (
     parse_tables,
     tail_documents,
 )
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
@@ -516,7 +520,7 @@ class Store(CareerActions):
                 event_id=event_id,
                 station=self.station.id,
                 seq=seq,
-                author=author,
+                author=draft.by or author,
                 ts=ts,
                 dossier=dossier,
                 type=draft.type,
@@ -839,6 +843,12 @@ class Store(CareerActions):
     def sign_grid(self, candidate: str, grid: str, person: str, secret: str | None = None) -> None:
         """One evaluator's signature, covering each criterion's state and each competency's
         count as they stand, made with the evaluator's own key."""
+        payload = self.grid_signature(candidate, grid, person)
+        payload = self._prove(person, secret, candidate, "grid.signed", payload)
+        self.append(candidate, [Draft("grid.signed", payload)], person)
+
+    def grid_signature(self, candidate: str, grid: str, person: str) -> dict[str, Any]:
+        """What an evaluator's signature of a grid covers, as the grid stands (not yet signed)."""
         state = self._grid_state(candidate, grid)
         if person == state.evaluator:
             role = "representant_metier"
@@ -862,8 +872,7 @@ class Store(CareerActions):
             "attests": state.attested_states(),
             "counts": counts,
         }
-        payload = self._prove(person, secret, candidate, "grid.signed", payload)
-        self.append(candidate, [Draft("grid.signed", payload)], person)
+        return payload
 
     def amend_criterion(
         self,
@@ -1025,13 +1034,9 @@ class Store(CareerActions):
             )
         if not secret:
             raise SecretError(f"La signature demande le secret de {name}.")
-        try:
-            stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
-        except ValidationError as exc:
-            # Refused before the secret is even checked: nothing signed, no attempt counted.
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            raise EventError(f"{type} : {message}") from exc
-        signature = sign_with(credential, secret, signed_message(dossier, type, stored))
+        # Refused before the secret is even checked: nothing signed, no attempt counted.
+        message = _message_to_sign(dossier, type, payload)
+        signature = sign_with(credential, secret, message)
         if signature is None:
             credential.failures += 1
             if credential.failures >= MAX_FAILURES:
@@ -1054,6 +1059,26 @@ class Store(CareerActions):
         return {
             **payload,
             "proof": {"person": person, "key": credential.key, "signature": signature},
+        }
+
+    def prove_with(
+        self,
+        person: str,
+        private: Ed25519PrivateKey,
+        dossier: str,
+        type: str,
+        payload: dict[str, Any],
+    ) -> dict[str, Any]:
+        """The payload signed with a key already unlocked by its owner's secret: for writing a
+        past history in one go (the demo), where deriving the key at each signature would
+        cost seconds. The app signs through the secret, at the moment of signing."""
+        credential = self.keystore.get(person)
+        if credential is None:
+            raise SecretError(f"{person} n'a pas de secret à cette station")
+        signature = base64.b64encode(private.sign(_message_to_sign(dossier, type, payload)))
+        return {
+            **payload,
+            "proof": {"person": person, "key": credential.key, "signature": signature.decode()},
         }
 
     def resolve_conflict(
@@ -1129,7 +1154,7 @@ def _with_replaces(state: DossierState, drafts: Sequence[Draft], ids: Sequence[s
             current = latest.get(key) or (
                 state.sources[key].event if key in state.sources else None
             )
-            draft = Draft(draft.type, {**draft.payload, "replaces": current}, draft.at)
+            draft = replace(draft, payload={**draft.payload, "replaces": current})
             latest[key] = event_id
         result.append(draft)
     return result
@@ -1167,3 +1192,13 @@ def _disk_error(exc: OSError) -> DiskWriteError:
 
 
 __all__ = ["REGISTRY", "ConflictError", "Draft", "Snapshot", "Store", "canonical", "new_id"]
+
+
+def _message_to_sign(dossier: str, type: str, payload: dict[str, Any]) -> bytes:
+    """What a personal signature covers: the payload as it will be stored."""
+    try:
+        stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise EventError(f"{type} : {message}") from exc
+    return signed_message(dossier, type, stored)

@@ -17,7 +17,8 @@ from models.events import GENESIS, EventError, seal
 from models.jury import JuryError, check_local_jury
 from models.weighted import MarkError, check_mark, evaluate_weighted
 from store.store import Store
-from tests.test_career import _admit, _candidate, _jury, _people, _proof
+from tests.signing import secret_of
+from tests.test_career import SEED_MARKS, _admit, _candidate, _jury, _people, _proof
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,14 @@ def test_career_refusals_name_the_event(store: Store) -> None:
     assert _late(store.snapshot(vae).state.copy(), vae, "vae.proof_received", proof) == (
         "événement n° 41 : dossier de preuve déjà reçu pour cette session"
     )
-    store.propose(vae, "non_certification", "À consolider.", "poste")
+    store.propose(vae, "non_certification", "À consolider.", p["cnav"], secret_of(store, p["cnav"]))
     for type, payload in (("jury.composed", jury), ("vae.competency_decided", decision)):
         assert _late(store.snapshot(vae).state.copy(), vae, type, payload) == (
             "événement n° 41 : le jury local a déjà rendu sa proposition"
         )
-    store.proclaim(vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), "poste")
+    store.proclaim(
+        vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), p["sec"], confirmed_final=True
+    )
     proclaimed = "événement n° 41 : le jury national a déjà proclamé sa décision"
     for type, payload in (
         ("mark.entered", {"evaluation": "ecrit", "mark": "12", "by": None}),
@@ -149,16 +152,18 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     assert store.snapshot(vae).state.career.proof.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
     store.compose_jury(vae, _jury(p), "poste")
     assert store.snapshot(vae).state.career.jury.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
-    store.propose(vae, "non_certification", "À consolider.", "poste")
+    store.propose(vae, "non_certification", "À consolider.", p["cnav"], secret_of(store, p["cnav"]))
     assert store.snapshot(vae).state.career.proposal.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
-    store.proclaim(vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), "poste")
+    store.proclaim(
+        vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), p["sec"], confirmed_final=True
+    )
     snap = store.snapshot(vae)
     assert snap.state.career.proclamation.ts == snap.events[-1].ts  # type: ignore[union-attr]
     training = _candidate(store)
     store.record_pass(training, True, "poste")
     snap = store.snapshot(training)
     assert snap.state.career.pass_ts == snap.events[-1].ts
-    store.enter_mark(training, "ecrit", "12", "poste")
+    store.enter_mark(training, "ecrit", "12", "poste", by=p["sec"])
     record = store.snapshot(training).state.career.mark_records["ecrit"]
     assert (record.evaluation, record.mark) == ("ecrit", Decimal(12))
 
@@ -181,9 +186,26 @@ def test_the_juries_record_for_the_secretariat(store: Store) -> None:
     assert (local["composed_at"], local["proposal"], local["reasons"], local["proposed_at"]) == (
         composed, None, None, None,
     )  # fmt: skip
-    store.propose(candidate, "non_certification", " Écrit trop faible. ", "poste")
+    for evaluation, typed in SEED_MARKS.items():  # the national jury rules on a whole record
+        by = p["cnav"] if evaluation == "oral" else p["sec"]
+        store.enter_mark(candidate, evaluation, typed, "poste", by=by)
+    store.record_pass(candidate, True, "poste")
+    store.propose(
+        candidate,
+        "non_certification",
+        " Écrit trop faible. ",
+        p["cnav"],
+        secret_of(store, p["cnav"]),
+    )
     proposed = store.snapshot(candidate).events[-1].ts
-    store.proclaim(candidate, "non_certifie", "Refaire l'écrit.", date(2026, 6, 1), "poste")
+    store.proclaim(
+        candidate,
+        "non_certifie",
+        "Refaire l'écrit.",
+        date(2026, 6, 1),
+        p["sec"],
+        confirmed_final=True,
+    )
     record = store.summary(candidate)["juries"]
     assert {k: record["local"][k] for k in ("proposal", "reasons", "proposed_at")} == {
         "proposal": "non_certification",

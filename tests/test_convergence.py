@@ -26,7 +26,7 @@ EVALUATIONS = ("cc_interbranche", "cc_carriere", "ecrit", "apt")
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     """A secretariat and four stations that trust each other; a carrière candidate created at
     the first station and given by the secretariat to every station."""
     base = tmp_path_factory.mktemp("modele")
@@ -38,6 +38,12 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     for folder in folders:
         _trust(folder, *(f for f in folders if f != folder))
     s, first = folders[0], folders[1]
+    # The secretariat's agent enters the marks (the referential: the marks are sent to the
+    # secretariat) wherever they are, and settles conflicts; the registry carries them to
+    # every station.
+    with Store.open(s) as store:
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "secretariat")
+    _deliver(first, _send(s, first, base / "agent.carnet"))
     with Store.open(first) as store:
         candidate = store.create_candidate(
             "Luc Martin", "Carsat Bretagne", "gestionnaire-carriere", "t",
@@ -49,7 +55,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
             assign(store, candidate, _id(station), [], "secretariat")
     for number, station in enumerate(folders[2:], 1):
         _deliver(station, _send(s, station, base / f"init-{number}.carnet"))
-    return base, candidate
+    return base, candidate, agent
 
 
 def _send(source: Path, target: Path, out: Path) -> Path:
@@ -87,9 +93,9 @@ step = st.one_of(
 )
 @given(count=st.integers(3, 5), steps=st.lists(step, min_size=4, max_size=22))
 def test_every_folder_ends_with_the_same_status(
-    model: tuple[Path, str], tmp_path: Path, count: int, steps: list[Any]
+    model: tuple[Path, str, str], tmp_path: Path, count: int, steps: list[Any]
 ) -> None:
-    base, candidate = model
+    base, candidate, agent = model
     run = Path(tmp_path) / f"run-{abs(hash((count, repr(steps))))}"
     shutil.rmtree(run, ignore_errors=True)
     shutil.copytree(base, run, ignore=shutil.ignore_patterns("carnet.lock", "*.carnet"))
@@ -100,14 +106,14 @@ def test_every_folder_ends_with_the_same_status(
         if action[0] == "edit":
             _, who, evaluation, mark = action
             with Store.open(folders[who % count]) as store:
-                store.enter_mark(candidate, evaluation, str(mark), "t")
+                store.enter_mark(candidate, evaluation, str(mark), agent, by=agent)
         elif action[0] == "resolve":
             with Store.open(folders[0]) as store:
                 conflicts = store.snapshot(candidate).state.open_conflicts
                 if conflicts:
                     conflict = conflicts[0]
                     chosen = conflict.sources[action[1] % len(conflict.sources)]
-                    store.resolve_conflict(candidate, conflict.key, chosen.event, "choix", "s")
+                    store.resolve_conflict(candidate, conflict.key, chosen.event, "choix", agent)
         elif action[0] == "send":
             source, target = folders[action[1] % count], folders[action[2] % count]
             if source != target:

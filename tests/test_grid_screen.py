@@ -12,6 +12,7 @@ import pytest
 from models.threshold import CriterionState
 from store.store import Store
 from tests.conftest import ready, record_notifications
+from tests.signing import secret_of
 from tests.test_sync import _station
 from tui.app import CarnetApp, build_app
 from tui.screens.grid import GridScreen
@@ -91,8 +92,8 @@ async def test_a_key_on_a_signed_grid_is_refused_as_read_only(tmp_path: Path) ->
     with Store.open(data) as store:
         view = store.grid_view(candidate, grid)
         store.close_grid(candidate, grid, "Appel interrompu par l'assuré.", "t")
-        store.sign_grid(candidate, grid, view.evaluator)
-        store.sign_grid(candidate, grid, view.certifier)
+        store.sign_grid(candidate, grid, view.evaluator, secret_of(store, view.evaluator))
+        store.sign_grid(candidate, grid, view.certifier, secret_of(store, view.certifier))
         before = store.grid_view(candidate, grid).states
         events = len(store.snapshot(candidate).events)
     app = build_app(data)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from store.store import Store
+from tests.signing import secret_of
 from tui.cli import main
 
 
@@ -73,7 +74,10 @@ def test_a_candidate_goes_from_the_tutor_to_the_evaluator_to_the_secretariat_and
     out = carnet("import", "--data", sec, str(tmp_path / "tuteur-1.carnet"))
     assert "Accusé de réception écrit" in out
 
-    # 3. The secretariat gives the candidate to the evaluator's laptop.
+    # 3. The secretariat gives the candidate to the evaluator's laptop, with its agent who
+    # transcribes the marks there (the referential: marks are sent to the secretariat).
+    with Store.open(Path(sec)) as store:
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "secretariat")
     carnet("attribuer", "Jeanne Martin", "--poste", _id(keys["evaluateur"]), "--data", sec)
     carnet("export", "--data", sec, "--pour", _id(keys["evaluateur"]),
            "--out", str(tmp_path / "sec-evaluateur-1.carnet"))  # fmt: skip
@@ -84,7 +88,7 @@ def test_a_candidate_goes_from_the_tutor_to_the_evaluator_to_the_secretariat_and
         assert store.candidate_ids() == [candidate]
         for evaluation, mark in (("cc_interbranche", "12"), ("cc_carriere", "14,5"),
                                  ("ecrit", "11"), ("apt", "13")):  # fmt: skip
-            store.enter_mark(candidate, evaluation, mark, "evaluateur")
+            store.enter_mark(candidate, evaluation, mark, agent, by=agent)
     carnet("export", "--data", evaluator, "--out", str(tmp_path / "evaluateur-1.carnet"))
     carnet("import", "--data", sec, str(tmp_path / "evaluateur-1.carnet"))
 
@@ -98,8 +102,8 @@ def test_a_candidate_goes_from_the_tutor_to_the_evaluator_to_the_secretariat_and
                                        ("branche_retraite", branch),
                                        ("expert_metier", expert)], "secretariat")  # fmt: skip
         store.enter_mark(candidate, "oral", "12", "secretariat", by=cnav)
-        store.propose(candidate, "certification", "", "secretariat")
-        store.proclaim(candidate, "certifie", "", date.today(), "secretariat")
+        store.propose(candidate, "certification", "", cnav, secret_of(store, cnav))
+        store.proclaim(candidate, "certifie", "", date.today(), agent, confirmed_final=True)
     out = carnet("postes", "--data", sec)
     assert "Tutorat Rennes (Carsat Bretagne)" in out and "Portable de l'évaluateur" in out
     assert "FOURCHE" not in out and "manquent" not in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from models.dossier import LogbookEntry
 from store.store import Store
+from tests.signing import secret_of
 
 
 def test_each_line_of_the_history_is_whole(store: Store) -> None:
@@ -12,11 +13,17 @@ def test_each_line_of_the_history_is_whole(store: Store) -> None:
     manager = store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
     candidate = store.create_candidate("Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil",
                                        "t", tutor=tutor, manager=manager)  # fmt: skip
-    store.sign_attestation(candidate, "gc.b1.c2", "tuteur", tutor, "Appel d'un assuré.")
+    store.sign_attestation(
+        candidate, "gc.b1.c2", "tuteur", tutor, "Appel d'un assuré.", secret_of(store, tutor)
+    )
     signed = store.snapshot(candidate).events[-1].ts
-    store.sign_attestation(candidate, "gc.b1.c2", "manager", manager, "Le même appel.")
+    store.sign_attestation(
+        candidate, "gc.b1.c2", "manager", manager, "Le même appel.", secret_of(store, manager)
+    )
     countersigned = store.snapshot(candidate).events[-1].ts
-    store.withdraw_attestation(candidate, "gc.b1.c2", "tuteur", tutor, "Signé trop tôt.")
+    store.withdraw_attestation(
+        candidate, "gc.b1.c2", "tuteur", tutor, "Signé trop tôt.", secret_of(store, tutor)
+    )
     withdrawn = store.snapshot(candidate).events[-1].ts
     assert store.snapshot(candidate).state.logbook_history == [
         LogbookEntry("gc.b1.c2", "tuteur", tutor, signed, "signed", "Appel d'un assuré."),

@@ -32,6 +32,37 @@ def _status(folder: Path, capsys: pytest.CaptureFixture[str]) -> object:
     return json.loads(capsys.readouterr().out)
 
 
+# The candidate's explanation says since issue 11 that a verdict is final once each grid is
+# signed by both evaluators: its words changed, its status did not.
+REWORDED = {("candidates", "*", "explanation")}
+
+
+def _keeps(before: object, now: object, path: tuple[str, ...] = ()) -> list[str]:
+    """Where the status of the previous release is not found as it was: every field it had
+    keeps its value (new fields may be added, the JSON contract says so)."""
+    if tuple("*" if p.isdigit() else p for p in path) in REWORDED:
+        return []
+    if isinstance(before, dict) and isinstance(now, dict):
+        return [
+            d
+            for key, value in before.items()
+            for d in (
+                _keeps(value, now[key], (*path, key)) if key in now else ["/".join((*path, key))]
+            )
+        ]
+    if isinstance(before, list) and isinstance(now, list) and len(before) == len(now):
+        return [
+            d
+            for i, (b, n) in enumerate(zip(before, now, strict=True))
+            for d in _keeps(b, n, (*path, str(i)))
+        ]
+    return [] if before == now else ["/".join(path)]
+
+
+def _previous_status(name: str) -> object:
+    return json.loads((FIXTURES / f"{name}.status.json").read_text())
+
+
 @pytest.mark.parametrize("name", ["poste", "secretariat"])
 def test_a_folder_of_the_previous_release_migrates_on_first_open(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -40,7 +71,8 @@ def test_a_folder_of_the_previous_release_migrates_on_first_open(
     events_before = sum(
         len(json.loads(p.read_bytes()).get("events", {})) for p in data_files(folder)
     )
-    assert _status(folder, capsys) == json.loads((FIXTURES / f"{name}.status.json").read_text())
+    first = _status(folder, capsys)
+    assert _keeps(_previous_status(name), first) == []
     assert not any(is_v1(p) for p in data_files(folder))
     assert not list(folder.rglob("registry.json.bak")) and not list(folder.rglob("c-*.json.bak"))
     with Store.open(folder) as store:
@@ -58,7 +90,7 @@ def test_a_folder_of_the_previous_release_migrates_on_first_open(
         if name == "poste":
             assert store.snapshot(candidate).events
     # A second open finds nothing more to migrate and the same statuses.
-    assert _status(folder, capsys) == json.loads((FIXTURES / f"{name}.status.json").read_text())
+    assert _keeps(_previous_status(name), _status(folder, capsys)) == []
 
 
 def test_the_migrated_station_still_exchanges(
@@ -111,4 +143,4 @@ def test_a_kill_during_migration_loses_nothing(
             time.sleep(delay)
             child.send_signal(signal.SIGKILL)
             child.wait()
-        assert _status(folder, capsys) == expected
+        assert _keeps(expected, _status(folder, capsys)) == []

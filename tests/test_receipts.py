@@ -24,6 +24,7 @@ from store.sync import (
     sync_status,
     trust_station,
 )
+from tests.signing import secret_of
 from tests.test_sync import _export, _files, _import, _station, _trust
 
 
@@ -170,7 +171,14 @@ def test_each_grid_and_signature_says_where_it_stands(pair: Any) -> None:
         candidate = store.candidate_ids()[0]
         (grid,) = store.snapshot(candidate).state.grids
         people = {p.name: i for i, p in store.people().items()}
-        store.sign_attestation(candidate, "gc.b1.c1", "tuteur", people["Paul Tuteur"], "Appel.")
+        store.sign_attestation(
+            candidate,
+            "gc.b1.c1",
+            "tuteur",
+            people["Paul Tuteur"],
+            "Appel.",
+            secret_of(store, people["Paul Tuteur"]),
+        )
         assert sync_status(store, candidate) == {
             f"grid:{grid}": "non exporté",
             "attestation:gc.b1.c1:tuteur": "non exporté",
@@ -181,7 +189,14 @@ def test_each_grid_and_signature_says_where_it_stands(pair: Any) -> None:
     _import(station, *report.receipts)
     with Store.open(station) as store:
         assert set(sync_status(store, candidate).values()) == {"confirmé par le secrétariat"}
-        store.withdraw_attestation(candidate, "gc.b1.c1", "tuteur", people["Paul Tuteur"], "Non.")
+        store.withdraw_attestation(
+            candidate,
+            "gc.b1.c1",
+            "tuteur",
+            people["Paul Tuteur"],
+            "Non.",
+            secret_of(store, people["Paul Tuteur"]),
+        )
         # A withdrawn signature is no longer listed; the grid is unchanged.
         assert sync_status(store, candidate) == {f"grid:{grid}": "confirmé par le secrétariat"}
 

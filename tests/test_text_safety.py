@@ -17,6 +17,7 @@ from models.threshold import CriterionState
 from store.store import Store
 from tests.conftest import ready, until
 from tests.screen_text import screen_text, unwrapped
+from tests.signing import secret_of
 from tui.app import CarnetApp, build_app
 from tui.modals.attestation import SignAttestation
 from tui.modals.open_grid import OpenGrid
@@ -51,7 +52,7 @@ def _data(folder: Path, name: str, comment: str) -> tuple[str, str]:
             name, f"{name} Org", "gestionnaire-conseil", "poste",
             tutor=tutor, manager=manager, started=date(2026, 9, 2),
         )  # fmt: skip
-        store.sign_attestation(cand, "gc.b1.c1", "tuteur", tutor, comment)
+        store.sign_attestation(cand, "gc.b1.c1", "tuteur", tutor, comment, secret_of(store, tutor))
         grid = store.open_grid(cand, "gc.b2", "poste", evaluator=evaluator, certifier=certifier)
         first = store.referentials.get("gestionnaire-conseil").blocks[1].competencies[0]
         store.mark_criteria(

@@ -11,7 +11,12 @@ from grids import Referentials
 from models.events import GENESIS, EventError, seal
 from store.errors import StoreError
 from store.store import Store
+from tests.signing import secret_of
 from tests.test_career import _admit, _candidate, _jury, _people, _proof
+
+
+def _person(store: Store, name: str) -> str:
+    return next(pid for pid, x in store.people().items() if x.name == name)
 
 
 def _decided(store: Store, refs: Referentials, candidate: str, validated: int) -> list[str]:
@@ -21,13 +26,20 @@ def _decided(store: Store, refs: Referentials, candidate: str, validated: int) -
     store.compose_jury(candidate, _jury(p), "poste")
     certified = [line.competency for line in refs.carriere.certification]
     for number, competency in enumerate(certified):
-        store.decide_competency(candidate, competency, number < validated, "", "poste")
+        store.decide_competency(candidate, competency, number < validated, "", p["cnav"])
     return certified
 
 
-def _proclaim(store: Store, candidate: str, decision: str) -> None:
-    store.propose(candidate, "non_certification", "Compétences à consolider.", "poste")
-    store.proclaim(candidate, decision, "Reprendre la formation.", date(2026, 6, 1), "poste")
+def _proclaim(
+    store: Store, candidate: str, decision: str, proposal: str = "non_certification"
+) -> None:
+    member, agent = _person(store, "Claire Fonds"), _person(store, "Sam Secrétariat")
+    reasons = "Compétences à consolider." if proposal == "non_certification" else ""
+    store.propose(candidate, proposal, reasons, member, secret_of(store, member))
+    recommendations = "" if decision == "validation_totale" else "Reprendre la formation."
+    store.proclaim(
+        candidate, decision, recommendations, date(2026, 6, 1), agent, confirmed_final=True
+    )
 
 
 def test_after_no_validation_nothing_is_acquired(store: Store, refs: Referentials) -> None:
@@ -69,8 +81,7 @@ def test_after_a_partial_validation_its_competencies_are_acquired(
 def test_no_new_session_after_a_total_validation(store: Store, refs: Referentials) -> None:
     candidate = _candidate(store, "vae")
     _decided(store, refs, candidate, validated=len(refs.carriere.certification))
-    store.propose(candidate, "certification", "", "poste")
-    store.proclaim(candidate, "validation_totale", "", date(2026, 6, 1), "poste")
+    _proclaim(store, candidate, "validation_totale", proposal="certification")
     with pytest.raises((StoreError, EventError)) as refused:
         store.start_attempt(candidate, "Encore une fois.", "poste")
     assert "une nouvelle session suit une validation partielle ou refusée" in str(refused.value)
@@ -101,9 +112,10 @@ def test_the_vae_record_for_the_secretariat(store: Store, refs: Referentials) ->
     store.receive_proof(candidate, received=date(2026, 3, 1), attestation_3a=date(2014, 6, 30),
                         oral_requested=False, author="poste")  # fmt: skip
     certified = [line.competency for line in refs.carriere.certification]
-    store.compose_jury(candidate, _jury(_people(store)), "poste")
-    store.decide_competency(candidate, certified[0], True, "", "poste")
-    store.decide_competency(candidate, certified[1], False, "Pas de preuve.", "poste")
+    p = _people(store)
+    store.compose_jury(candidate, _jury(p), "poste")
+    store.decide_competency(candidate, certified[0], True, "", p["cnav"])
+    store.decide_competency(candidate, certified[1], False, "Pas de preuve.", p["cnav"])
     record = store.summary(candidate)["vae"]
     assert record == {
         "attempt": 1,

@@ -26,19 +26,25 @@ class PeopleScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, str] = {}  # each person in full, for the detail line
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Personnes", classes="screen-title")
         table: DataTable[str] = DataTable(id="people", cursor_type="row", zebra_stripes=True)
         yield table
+        # The highlighted person in full: at 80 columns the table cuts the last column.
+        yield Static("", id="person-detail")
         yield Footer()
 
     async def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
         table.add_column("Nom", key="name")
         table.add_column("Organisme", key="organisme")
-        table.add_column("Secret", key="secret")
         table.add_column("Rôles", key="roles")
+        table.add_column("Secret", key="secret")
         await self.reload()
         table.focus()
 
@@ -48,6 +54,7 @@ class PeopleScreen(Screen[None]):
             return people, {pid: store.credential_state(pid) for pid in people}
 
         people, secrets = await self.app.store_call(read)  # type: ignore[attr-defined]
+        self._rows = {pid: _detail(person, secrets[pid]) for pid, person in people.items()}
         table = self.query_one("#people", DataTable)
         table.clear()
         for pid, person in sorted(people.items(), key=lambda p: sort_key(p[1].name)):
@@ -56,11 +63,23 @@ class PeopleScreen(Screen[None]):
             table.add_row(
                 Text(person.name),
                 Text(person.organisme),
-                SECRET_LABELS[secrets[pid]],
                 roles,
+                SECRET_LABELS[secrets[pid]],
                 key=pid,
             )
         self.sub_title = f"{len(people)} personne(s)"
+        self._show_detail()
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        table = self.query_one("#people", DataTable)
+        detail = ""
+        if table.row_count:
+            row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            detail = self._rows.get(row or "", "")
+        self.query_one("#person-detail", Static).update(detail)
 
     def action_new_person(self) -> None:
         async def done(person: str | None) -> None:
@@ -103,3 +122,8 @@ class PeopleScreen(Screen[None]):
 
 
 SECRET_LABELS = {"none": "— à choisir", "ok": "✔ défini", "locked": "⚠ verrouillé"}
+
+
+def _detail(person: PersonCreated, secret: str) -> str:
+    roles = ", ".join(PERSON_ROLES[r] for r in person.roles)
+    return f"{person.name} — {person.organisme} — {roles} — secret : {SECRET_LABELS[secret]}"
