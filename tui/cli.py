@@ -13,6 +13,8 @@ from typing import Any
 from models.errors import CarnetError
 from tui.cli_documents import add_parsers as add_document_parsers
 from tui.cli_documents import dispatch as dispatch_documents
+from tui.cli_enrol import add_parser as add_enrol_parser
+from tui.cli_enrol import dispatch as dispatch_enrol
 from tui.cli_sync import add_parsers as add_sync_parsers
 from tui.cli_sync import dispatch as dispatch_sync
 
@@ -149,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--data", type=Path)
     verify.add_argument("--json", action="store_true", help="le rapport en JSON")
     add_sync_parsers(sub)
+    add_enrol_parser(sub)
     add_document_parsers(sub)
     return parser
 
@@ -201,6 +204,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "verify":
         return _verify(data or default_data_dir(), as_json=args.json)
     done = dispatch_sync(args, data or default_data_dir())
+    if done is None:
+        done = dispatch_enrol(args, data or default_data_dir())
     if done is None:
         done = dispatch_documents(args, data or default_data_dir())
     if done is not None:

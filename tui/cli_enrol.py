@@ -1,0 +1,67 @@
+"""``carnet inscrire``: the lists of people and candidates the secretariat receives."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from models.errors import CarnetError
+from store.enrolment import COLUMNS
+
+
+def add_parser(sub: Any) -> None:
+    enrol = sub.add_parser(
+        "inscrire",
+        help="inscrit en une fois les personnes et les candidats d'un fichier CSV ou XLSX",
+        description=(
+            "Lit un fichier CSV (UTF-8, « ; », une ligne d'en-tête) ou XLSX aux colonnes "
+            f"{';'.join(COLUMNS)}. « type » : personne ou candidat ; « roles » : tuteur, "
+            "manager, representant_metier, certificateur, jury, secretariat (séparés par des "
+            "virgules) ; « cqp » : gestionnaire-conseil ou gestionnaire-carriere ; « parcours » "
+            "(carrière) : nouvel_embauche, parcours_formation ou vae ; « entree » : JJ/MM/AAAA ; "
+            "« tuteur » et « manager » : le nom exact d'une personne du fichier ou du registre. "
+            "Tout ou rien : chaque ligne fautive est signalée avec sa colonne et rien n'est "
+            "enregistré. Ce qui est déjà inscrit est passé : relancer le même fichier n'ajoute rien."
+        ),
+    )
+    enrol.add_argument("file", type=Path, metavar="FICHIER", help="le fichier .csv ou .xlsx")
+    enrol.add_argument(
+        "--par",
+        required=True,
+        metavar="NOM",
+        help="le nom exact de l'agent du secrétariat qui inscrit (chaque événement le nomme)",
+    )
+    enrol.add_argument("--data", type=Path, help="dossier de données")
+
+
+def dispatch(args: argparse.Namespace, data: Path) -> int | None:
+    if args.command != "inscrire":
+        return None
+    from store.enrolment import enrol
+    from store.writer import Writer
+
+    if not data.is_dir():
+        raise CarnetError(f"le dossier de données {data} n'existe pas")
+
+    def work(store: Any) -> Any:
+        agents = [
+            pid
+            for pid, person in store.people().items()
+            if person.name == args.par and "secretariat" in person.roles
+        ]
+        if len(agents) != 1:
+            raise CarnetError(
+                f"--par : « {args.par} » n'est pas un agent du secrétariat du registre"
+                if not agents
+                else f"--par : plusieurs agents se nomment « {args.par} »"
+            )
+        return enrol(store, args.file, agents[0])
+
+    with Writer(data) as writer:
+        report = writer.call(work)
+    print(
+        f"{report.people} personne(s) et {report.candidates} candidat(s) inscrit(s) ; "
+        f"{report.already} ligne(s) déjà inscrite(s), passée(s)."
+    )
+    return 0
