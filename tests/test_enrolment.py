@@ -166,3 +166,38 @@ def test_read_rows_keeps_the_columns(tmp_path: Path) -> None:
     rows = read_rows(_file(tmp_path, GOOD))
     assert rows[2]["tuteur"] == "Paul Tuteur" and rows[2]["entree"] == "02/09/2026"
     assert len(rows) == 4
+
+
+@pytest.mark.slow
+async def test_the_same_list_from_the_people_screen(tmp_path: Path) -> None:
+    """« i » on the people list, the file's path, Enter: the list is registered by the agent
+    at the keyboard; a tutor at the keyboard is refused, nothing written."""
+    from tests.conftest import ready, record_notifications, until
+    from tests.screen_text import screen_text
+    from tui.app import build_app
+    from tui.screens.people import PeopleScreen
+
+    folder = tmp_path / "data"
+    agent = _agent(folder)
+    with Store.open(folder) as store:
+        tutor = store.create_person("Tina Tutrice", "Carsat", ["tuteur"], "t")
+    path = _file(tmp_path, GOOD)
+    app = build_app(folder)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        shown = record_notifications(app)
+        app.operator = tutor
+        app.push_screen(PeopleScreen())
+        await until(lambda: "Tina Tutrice" in screen_text(app), "la liste", pilot)
+        await pilot.press("i")
+        await pilot.press(*str(path), "enter")
+        await until(lambda: bool(shown), "le refus", pilot)
+        assert "réservé à un agent du secrétariat" in shown[-1]
+        assert "Paul Tuteur" not in screen_text(app)
+        app.operator = agent
+        await pilot.press("i")
+        await pilot.press(*str(path), "enter")
+        await until(lambda: "Paul Tuteur" in screen_text(app), "les inscrits", pilot)
+        assert "2 personne(s) et 2 candidat(s) inscrit(s)" in shown[-1]
+    _, candidates = _registered(folder)
+    assert set(candidates) == {"Jeanne Martin", "Luc Petit"}

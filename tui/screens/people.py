@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -23,6 +24,7 @@ class PeopleScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_person", "Nouvelle personne", id="new-person"),
         Binding("s", "reset_secret", "Réinitialiser le secret", id="reset-secret"),
+        Binding("i", "enrol", "Inscrire une liste", id="enrol"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
@@ -88,6 +90,49 @@ class PeopleScreen(Screen[None]):
                 self.notify("Personne enregistrée.")
 
         self.app.push_screen(PersonForm(), done)
+
+    def action_enrol(self) -> None:
+        """The secretariat's lists (carnet inscrire): all or nothing, every bad line named."""
+        author = author_of(self.app)
+
+        async def path_given(text: str | None) -> None:
+            if not text:
+                return
+            from store.enrolment import enrol
+
+            path = Path(text).expanduser()
+
+            def work(store: Any) -> Any:
+                agent = store.people().get(author)
+                if agent is None or "secretariat" not in agent.roles:
+                    raise CarnetError(
+                        "Inscrire une liste est réservé à un agent du secrétariat "
+                        "(« ctrl+l » pour changer de personne)."
+                    )
+                return enrol(store, path, author)
+
+            try:
+                report = await self.app.store_call(work)  # type: ignore[attr-defined]
+            except CarnetError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=30)
+                return
+            await self.reload()
+            self.notify(
+                f"{report.people} personne(s) et {report.candidates} candidat(s) inscrit(s) ; "
+                f"{report.already} ligne(s) déjà inscrite(s), passée(s).",
+                markup=False,
+            )
+
+        self.app.push_screen(
+            TextPrompt(
+                "Inscrire une liste",
+                "Fichier .csv ou .xlsx",
+                detail="Colonnes : type;nom;organisme;roles;cqp;parcours;entree;tuteur;manager. "
+                "Tout ou rien : chaque ligne fautive est signalée et rien n'est enregistré ; "
+                "ce qui est déjà inscrit est passé.",
+            ),
+            path_given,
+        )
 
     def action_reset_secret(self) -> None:
         """A secretariat agent resets a locked or forgotten secret, with its reason."""
