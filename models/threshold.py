@@ -94,10 +94,30 @@ def _percent(rules: ThresholdRules) -> str:
 def evaluate_competency(
     comp: Competency, states: Mapping[str, CriterionState], rules: ThresholdRules
 ) -> CompetencyVerdict:
+    # Every mark recomputes the whole CQP: a competency whose criteria did not change gives
+    # back the verdict it gave (frozen, so sharing it is safe).
+    ids = tuple(crit.id for crit in comp.criteria)
+    mine = tuple(states.get(crit, CriterionState.NOT_EVALUATED) for crit in ids)
+    # Keyed by what the verdict is made of (hashing the pydantic models would cost more).
+    key = (comp.id, ids, mine, rules.numerator, rules.denominator)
+    found = _COMPETENCY_VERDICTS.get(key)
+    if found is None:
+        if len(_COMPETENCY_VERDICTS) >= _CACHED:
+            _COMPETENCY_VERDICTS.clear()
+        found = _COMPETENCY_VERDICTS[key] = _competency_verdict(comp, mine, rules)
+    return found
+
+
+_CACHED = 8192
+_COMPETENCY_VERDICTS: dict[tuple[object, ...], CompetencyVerdict] = {}
+
+
+def _competency_verdict(
+    comp: Competency, mine: tuple[CriterionState, ...], rules: ThresholdRules
+) -> CompetencyVerdict:
     validated: list[str] = []
     failed: list[str] = []
-    for crit in comp.criteria:
-        state = states.get(crit.id, CriterionState.NOT_EVALUATED)
+    for crit, state in zip(comp.criteria, mine, strict=True):
         if state is CriterionState.VALIDATED:
             validated.append(crit.id)
         elif state is CriterionState.NOT_VALIDATED:
@@ -150,6 +170,23 @@ def evaluate_block(
     block: Block, states: Mapping[str, CriterionState], rules: ThresholdRules
 ) -> BlockVerdict:
     verdicts = tuple(evaluate_competency(c, states, rules) for c in block.competencies)
+    # The same competency verdicts (shared by the cache above) give the same block verdict.
+    # Their identities are a safe key: the cached block verdict keeps them alive.
+    key = (block.id, tuple(map(id, verdicts)), rules.numerator, rules.denominator)
+    found = _BLOCK_VERDICTS.get(key)
+    if found is None:
+        if len(_BLOCK_VERDICTS) >= _CACHED:
+            _BLOCK_VERDICTS.clear()
+        found = _BLOCK_VERDICTS[key] = _block_verdict(block, verdicts, rules)
+    return found
+
+
+_BLOCK_VERDICTS: dict[tuple[object, ...], BlockVerdict] = {}
+
+
+def _block_verdict(
+    block: Block, verdicts: tuple[CompetencyVerdict, ...], rules: ThresholdRules
+) -> BlockVerdict:
     by_status = {s: [v.id for v in verdicts if v.status is s] for s in Status}
     total = len(verdicts)
     count = Count(

@@ -99,7 +99,10 @@ class CarnetApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     async def store_call(self, work: Callable[[Store], T]) -> T:
-        """Runs ``work`` on the writer thread; the event loop awaits, never blocks."""
+        """Runs ``work`` on the writer thread; the event loop awaits, never blocks. A screen
+        reached before the store has opened (the palette, a key pressed at once) waits for it."""
+        if not self.store_ready.is_set():
+            await self.store_ready.wait()
         return await asyncio.wrap_future(self.writer.submit(work))
 
     async def on_event(self, event: events.Event) -> None:
