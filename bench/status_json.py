@@ -4,6 +4,11 @@ Cold: no summary index (first run, or after the index was lost): every dossier i
 every event's hash checked. Warm: the index is valid for every dossier, as after any normal
 session. Each figure is the wall-clock time of the real command in a fresh process.
 
+Budgets (issue 10): cold ≤ 3× the anchor « parse the files alone » (a fresh process reading
+every data file and decoding each record's JSON, nothing checked), warm ≤ 0.5 s. SQLite
+printing the same number of status records from a current-state table, in a fresh process,
+is shown beside.
+
     python bench/status_json.py [--dossiers 1000] [--runs 3]
 """
 
@@ -52,7 +57,10 @@ def main() -> None:
             events = store.head.seq
         made = time.perf_counter() - start
         os.sync()
-        cold, warm = [], []
+        cold: list[float] = []
+        warm: list[float] = []
+        parse: list[float] = []
+        sqlite: list[float] = []
         for _ in range(args.runs):
             (folder / INDEX_NAME).unlink(missing_ok=True)
             seconds, count = run_status(folder)
@@ -60,12 +68,77 @@ def main() -> None:
             assert count == args.dossiers
             seconds, count = run_status(folder)
             warm.append(seconds)
+            parse.append(run_anchor(PARSE_ONLY, folder))
+            sqlite.append(run_anchor(SQLITE_STATUS, _sqlite_table(folder, tmp)))
+        cold_ratio = max(cold) / min(parse)
         rows = [
-            ("cold (no index)", *(f"{v:.2f}" for v in summary(cold))),
-            ("warm (index valid)", *(f"{v:.2f}" for v in summary(warm))),
-        ]
+            ("anchor: parse the files alone", *_fmt(parse), "1.00", ""),
+            ("anchor: SQLite, current-state table", *_fmt(sqlite), "", ""),
+            ("cold (no index)", *_fmt(cold), f"{cold_ratio:.2f}",
+             "ok" if cold_ratio <= 3 else "OVER BUDGET"),
+            ("warm (index valid)", *_fmt(warm), "",
+             "ok" if max(warm) <= 0.5 else "OVER BUDGET"),
+        ]  # fmt: skip
     print(f"{args.dossiers} dossiers, {events} events, made in {made:.1f} s; {args.runs} runs each")
-    print(table(("carnet status --json", "median s", "p95 s", "max s"), rows))
+    print(
+        table(
+            ("carnet status --json", "median s", "p95 s", "max s", "max × parse",
+             "cold ≤ 3× parse, warm ≤ 0.5 s"),
+            rows,
+        )
+    )  # fmt: skip
+
+
+def _fmt(values: list[float]) -> tuple[str, ...]:
+    return tuple(f"{v:.2f}" for v in summary(values))
+
+
+PARSE_ONLY = """
+import json, sys
+from pathlib import Path
+count = 0
+root = Path(sys.argv[1])
+for path in [*sorted((root / "dossiers").glob("c-*.json")), root / "registry.json"]:
+    for line in path.read_bytes().splitlines():
+        if line[:1] != b"{":
+            json.loads(line[33:])
+            count += 1
+print(count)
+"""
+
+SQLITE_STATUS = """
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("SELECT record FROM status").fetchall()
+sys.stdout.write(json.dumps({"candidates": [json.loads(r[0]) for r in rows]}))
+"""
+
+
+def run_anchor(script: str, target: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def _sqlite_table(folder: Path, tmp: str) -> Path:
+    """The same status records as a current-state table (made once, outside the timing)."""
+    import sqlite3
+
+    path = Path(tmp) / "status.sqlite"
+    if not path.exists():
+        out = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "status", "--data", str(folder), "--json"],
+            cwd=ROOT, capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE status (id TEXT PRIMARY KEY, record TEXT)")
+        db.executemany(
+            "INSERT INTO status VALUES (?, ?)",
+            [(r["id"], json.dumps(r)) for r in json.loads(out)["candidates"]],
+        )
+        db.commit()
+        db.close()
+    return path
 
 
 if __name__ == "__main__":

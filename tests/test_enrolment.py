@@ -162,6 +162,12 @@ def test_any_file_is_either_planned_whole_or_refused_with_its_lines(
         assert planned == sum(1 for r in table if any(r.values()))
 
 
+def test_the_help_names_the_columns_read() -> None:
+    from tui.cli_enrol import COLUMNS_TEXT
+
+    assert ";".join(COLUMNS) == COLUMNS_TEXT
+
+
 def test_read_rows_keeps_the_columns(tmp_path: Path) -> None:
     rows = read_rows(_file(tmp_path, GOOD))
     assert rows[2]["tuteur"] == "Paul Tuteur" and rows[2]["entree"] == "02/09/2026"

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import CarnetError
-from store.enrolment import COLUMNS
+
+# Spelled out rather than imported: every command builds this parser, and the registration
+# module pulls in the domain's models (tests/test_enrolment.py checks they agree).
+COLUMNS_TEXT = "type;nom;organisme;roles;cqp;parcours;entree;tuteur;manager"
 
 
 def add_parser(sub: Any) -> None:
@@ -16,7 +19,7 @@ def add_parser(sub: Any) -> None:
         help="inscrit en une fois les personnes et les candidats d'un fichier CSV ou XLSX",
         description=(
             "Lit un fichier CSV (UTF-8, « ; », une ligne d'en-tête) ou XLSX aux colonnes "
-            f"{';'.join(COLUMNS)}. « type » : personne ou candidat ; « roles » : tuteur, "
+            f"{COLUMNS_TEXT}. « type » : personne ou candidat ; « roles » : tuteur, "
             "manager, representant_metier, certificateur, jury, secretariat (séparés par des "
             "virgules) ; « cqp » : gestionnaire-conseil ou gestionnaire-carriere ; « parcours » "
             "(carrière) : nouvel_embauche, parcours_formation ou vae ; « entree » : JJ/MM/AAAA ; "
