@@ -4,7 +4,7 @@ Budgets (issue 10): the app on its home screen, 1,000 dossiers, ≤ 80 MB reside
 event ≤ SQLite's for the same events. Anchors measured in the same run: a minimal Textual app
 (Header, DataTable, Footer) on its first screen, in a fresh process like the app; and the
 same events inserted into a SQLite table (id, dossier, JSON body) in one transaction, its file
-size after a checkpoint. Resident memory is the process's peak (``ru_maxrss``) once the first
+size after a checkpoint. Resident memory is the process's peak (``VmHWM``) once the first
 screen is usable and the store open, headless.
 
     python bench/footprint.py [--dossiers 1000] [--events 500] [--runs 3] [--data DIR]
@@ -26,8 +26,16 @@ sys.path.insert(0, str(ROOT))
 from bench._common import table  # noqa: E402
 from bench._data import ensure_store  # noqa: E402
 
-MINIMAL = """
-import resource
+# The peak resident memory of this process since its exec (``ru_maxrss`` would count the
+# parent's pages, copied at fork, before the exec).
+PEAK = """
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+"""
+
+MINIMAL = PEAK + """
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
 
@@ -41,14 +49,14 @@ class Minimal(App):
         self.call_after_refresh(self.report)
 
     def report(self):
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+        print(_peak(), flush=True)
         self.exit()
 
 Minimal().run(headless=True, size=(100, 30))
 """
 
-CARNET = """
-import resource, sys
+CARNET = PEAK + """
+import sys
 from pathlib import Path
 from tui.app import CarnetApp, build_app
 
@@ -62,7 +70,7 @@ class Measured(CarnetApp):
         self.call_after_refresh(self.done)
 
     def done(self):
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+        print(_peak(), flush=True)
         self.exit()
 
 app = build_app(Path(sys.argv[1]))
