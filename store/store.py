@@ -348,7 +348,8 @@ class Store(CareerActions):
         names = set(self._index.names())
         with contextlib.suppress(OSError):
             data = (self.folder / JOURNAL_NAME).read_bytes()
-            names.update(m.decode() for m in _JOURNAL_DOSSIER.findall(data))
+            # Deduplicated before decoding: the journal names each dossier once per event.
+            names.update(m.decode() for m in set(_JOURNAL_DOSSIER.findall(data)))
         return {n for n in names if _DOSSIER_ID.match(n)}
 
     def missing_dossiers(self) -> list[str]:

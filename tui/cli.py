@@ -264,8 +264,11 @@ def _status(data: Path, *, as_json: bool) -> int:
     records = listing.records
     records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
     if as_json:
-        # In one piece: json.dump writes token by token, slow on an unbuffered pipe.
-        sys.stdout.write(json.dumps({"candidates": records}, ensure_ascii=False, indent=1) + "\n")
+        # In one piece (json.dump writes token by token, slow on an unbuffered pipe), and
+        # compact: with an indent, json falls back to its pure-Python encoder, five times
+        # slower over 1,000 candidates. One candidate per line keeps it readable and greppable.
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+        sys.stdout.write('{"candidates": [\n' + lines + "\n]}\n")
         return 0
     if not records:
         print("Aucun candidat.")
