@@ -87,7 +87,10 @@ _SQLITE = (
     "rows = []\n"
     "for p in sorted(Path(sys.argv[1]).rglob('c-*.json')):\n"
     "    if p.parent.name == 'dossiers':\n"
-    "        rows.extend(json.loads(p.read_bytes())['events'].values())\n"
+    "        for line in p.read_bytes().splitlines():\n"  # format 2: « <hash> {record} »
+    "            record = json.loads(line[33:])\n"
+    "            if record['t'] == 'events':\n"
+    "                rows.append(record['doc'])\n"
     "start = time.perf_counter()\n"
     "db = sqlite3.connect(sys.argv[2])\n"
     "db.execute('create table events (id text primary key, station text, seq int, hash text, body text)')\n"
