@@ -35,7 +35,9 @@ def _peak():
             return int(line.split()[1])
 """
 
-MINIMAL = PEAK + """
+MINIMAL = (
+    PEAK
+    + """
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
 
@@ -54,8 +56,11 @@ class Minimal(App):
 
 Minimal().run(headless=True, size=(100, 30))
 """
+)
 
-CARNET = PEAK + """
+CARNET = (
+    PEAK
+    + """
 import sys
 from pathlib import Path
 from tui.app import CarnetApp, build_app
@@ -77,6 +82,7 @@ app = build_app(Path(sys.argv[1]))
 app.__class__ = Measured
 app.run(headless=True, size=(100, 30))
 """
+)
 
 
 def resident_mb(script: str, *args: str) -> float:
