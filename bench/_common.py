@@ -23,3 +23,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def compiled() -> None:
+    """Compiles the project's modules, as after the first run of an installed carnet: the
+    commands timed here are fresh processes, and with PYTHONDONTWRITEBYTECODE set (as on the
+    project's machine) each would otherwise compile every module again."""
+    import compileall
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("models", "grids", "store", "tui"):
+        compileall.compile_dir(root / package, quiet=1)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import table  # noqa: E402
+from bench._common import compiled, table  # noqa: E402
 
 # Each process reports its own peak resident memory (VmHWM, kB) on its last stderr line:
 # getrusage's ru_maxrss would include the benchmark's own memory, inherited through fork.
@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compiled()
     scratch = Path(tempfile.mkdtemp(prefix="bench-documents-"))
     data = args.data or scratch / "data"
     made = ensure(data, args.candidates)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import table  # noqa: E402
+from bench._common import compiled, table  # noqa: E402
 from bench._data import ensure_store  # noqa: E402
 
 # The peak resident memory of this process since its exec (``ru_maxrss`` would count the
@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, help="a folder to reuse between runs")
     args = parser.parse_args()
+    compiled()
     with tempfile.TemporaryDirectory(prefix="carnet-bench-", dir=Path.home()) as tmp:
         folder = args.data or Path(tmp) / "data"
         made = ensure_store(folder, args.dossiers, args.events)

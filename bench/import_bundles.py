@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import table  # noqa: E402
+from bench._common import compiled, table  # noqa: E402
 from store.bundle import Recipient, seal_file  # noqa: E402
 from store.demo import populate  # noqa: E402
 from store.keys import load_or_create_encryption_key, raw_public  # noqa: E402
@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--stations", type=int, default=50)
     args = parser.parse_args()
+    compiled()
     base = args.data or Path(tempfile.mkdtemp(prefix="carnet-bench-import-"))
     bundles, keys, events = make_bundles(base / f"source-{args.stations}", args.stations)
     files = sorted(bundles.glob("*.carnet"))

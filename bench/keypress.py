@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import summary, table
+from bench._common import compiled, summary, table
 from bench._data import ensure_store
 from models.threshold import CriterionState
 from store.store import Store
@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=300)
     parser.add_argument("--data", type=Path, help="a folder to reuse between runs")
     args = parser.parse_args()
+    compiled()
     with tempfile.TemporaryDirectory(prefix="carnet-bench-", dir=Path.home()) as tmp:
         folder = args.data or Path(tmp)
         made = ensure_store(folder, args.dossiers, 500)

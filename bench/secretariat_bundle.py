@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import table  # noqa: E402
+from bench._common import compiled, table  # noqa: E402
 from bench.import_bundles import sqlite_anchor  # noqa: E402
 from store.demo import populate  # noqa: E402
 from store.station import set_role  # noqa: E402
@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compiled()
     base = args.data or Path(tempfile.mkdtemp(prefix="carnet-bench-distribution-"))
     sec, laptop, laptop_id = make(base / "source")
     rows = []

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import table  # noqa: E402
+from bench._common import compiled, table  # noqa: E402
 from bench._data import ensure_store  # noqa: E402
 
 MINIMAL = """
@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--data", type=Path, help="a folder to reuse between runs")
     args = parser.parse_args()
+    compiled()
     with tempfile.TemporaryDirectory(prefix="carnet-bench-", dir=Path.home()) as tmp:
         folder = args.data or Path(tmp)
         ensure_store(folder, args.dossiers, 500)

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import summary, table  # noqa: E402
+from bench._common import compiled, summary, table  # noqa: E402
 from store.demo import populate  # noqa: E402
 from store.index import INDEX_NAME  # noqa: E402
 from store.store import Store  # noqa: E402
@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compiled()
     with tempfile.TemporaryDirectory(prefix="carnet-bench-", dir=Path.home()) as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
