@@ -17,6 +17,7 @@ from models.threshold import CriterionState
 from store.errors import StoreError
 from store.station import set_role
 from store.store import Store
+from tests.signing import secret_of
 from tests.test_sync import _export, _import, _trust
 
 V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
@@ -31,8 +32,9 @@ def _three_stations(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         ids["tutor"] = sa.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
         ids["other"] = sa.create_person("Théo Tuteur", "CPAM", ["tuteur"], "t")
         manager = sa.create_person("Marie Manager", "CPAM", ["manager"], "t")
-        ids["jury_a"] = sa.create_person("Jules Jury", "Carsat", ["jury"], "t")
-        ids["jury_b"] = sa.create_person("Julie Jury", "Carsat", ["jury"], "t")
+        # The secretariat enters the marks it receives (the referential), and settles.
+        ids["agent_a"] = sa.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+        ids["agent_b"] = sa.create_person("Sarah Secrétariat", "Ucanss", ["secretariat"], "t")
         evaluator = sa.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
         certifier = sa.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
         ids["conseil"] = sa.create_candidate("Jeanne", "CPAM", "gestionnaire-conseil", "t",
@@ -55,12 +57,14 @@ def _three_stations(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     _import(b, _export(a, "a1.carnet", pour=b))
     criterion = "gc.b3.c1.k1"
     with Store.open(a) as sa:
-        sa.enter_mark(ids["carriere"], "ecrit", "12", "t", by=ids["jury_a"])
-        sa.sign_attestation(ids["conseil"], "gc.b1.c1", "tuteur", ids["tutor"], "Accueil.")
+        sa.enter_mark(ids["carriere"], "ecrit", "12", ids["agent_a"], by=ids["agent_a"])
+        sa.sign_attestation(ids["conseil"], "gc.b1.c1", "tuteur", ids["tutor"], "Accueil.",
+                            secret_of(sa, ids["tutor"]))  # fmt: skip
         sa.mark_criteria(ids["conseil"], ids["grid"], [(criterion, V, "vu en situation")], "t")
     with Store.open(b) as sb:
-        sb.enter_mark(ids["carriere"], "ecrit", "14,5", "t", by=ids["jury_b"])
-        sb.sign_attestation(ids["conseil"], "gc.b1.c1", "tuteur", ids["other"], "Appel.")
+        sb.enter_mark(ids["carriere"], "ecrit", "14,5", ids["agent_b"], by=ids["agent_b"])
+        sb.sign_attestation(ids["conseil"], "gc.b1.c1", "tuteur", ids["other"], "Appel.",
+                            secret_of(sb, ids["other"]))  # fmt: skip
         sb.mark_criteria(ids["conseil"], ids["grid"], [(criterion, N, "non observé")], "t")
     report = _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet"))
     assert not report.rejected
@@ -84,28 +88,30 @@ def test_the_chosen_values_come_back_whole(tmp_path: Path) -> None:
         assert carriere.career.marks["ecrit"] == Decimal(12)
 
         chosen_mark = _pick(mark, (Decimal("14.5"),))
-        store.resolve_conflict(ids["carriere"], mark.key, chosen_mark.event, " Copie revue. ", "s")
+        store.resolve_conflict(
+            ids["carriere"], mark.key, chosen_mark.event, " Copie revue. ", ids["agent_a"]
+        )
         chosen_signature = _pick(signature, (ids["other"],))
         store.resolve_conflict(
-            ids["conseil"], signature.key, chosen_signature.event, "Tuteur du jour.", "s"
+            ids["conseil"], signature.key, chosen_signature.event, "Tuteur du jour.", ids["agent_a"]
         )
         chosen_criterion = _pick(criterion, (N,))
         store.resolve_conflict(
-            ids["conseil"], criterion.key, chosen_criterion.event, "Vu avec Bruno.", "s"
+            ids["conseil"], criterion.key, chosen_criterion.event, "Vu avec Bruno.", ids["agent_a"]
         )
 
         carriere_snap = store.snapshot(ids["carriere"])
         career = carriere_snap.state.career
         assert career.marks["ecrit"] == Decimal("14.5")
         assert career.mark_records["ecrit"] == MarkRecord(
-            "ecrit", Decimal("14.5"), ids["jury_b"], chosen_mark.ts
+            "ecrit", Decimal("14.5"), ids["agent_b"], chosen_mark.ts
         )
         settled = carriere_snap.state.conflicts[mark.key]
         resolution = carriere_snap.events[-1]
         assert resolution.type == "conflict.resolved"
         assert not settled.open
         assert (settled.chosen, settled.reason) == (chosen_mark.event, "Copie revue.")
-        assert (settled.resolved_by, settled.resolved_ts) == ("s", resolution.ts)
+        assert (settled.resolved_by, settled.resolved_ts) == (ids["agent_a"], resolution.ts)
         assert carriere_snap.state.sources[mark.key].event == chosen_mark.event
 
         state = store.snapshot(ids["conseil"]).state
@@ -125,15 +131,21 @@ def test_a_choice_outside_the_conflict_or_on_a_settled_one_is_refused(tmp_path: 
         (mark,) = store.snapshot(ids["carriere"]).state.open_conflicts
         stranger = store.snapshot(ids["carriere"]).events[0].id
         with pytest.raises((StoreError, EventError)) as outside:
-            store.resolve_conflict(ids["carriere"], mark.key, stranger, "Au hasard.", "s")
+            store.resolve_conflict(
+                ids["carriere"], mark.key, stranger, "Au hasard.", ids["agent_a"]
+            )
         assert "la valeur choisie ne fait pas partie du conflit" in str(outside.value)
-        store.resolve_conflict(ids["carriere"], mark.key, mark.sources[0].event, "Vu.", "s")
+        store.resolve_conflict(
+            ids["carriere"], mark.key, mark.sources[0].event, "Vu.", ids["agent_a"]
+        )
         with pytest.raises((StoreError, EventError)) as again:
-            store.resolve_conflict(ids["carriere"], mark.key, mark.sources[1].event, "Non.", "s")
+            store.resolve_conflict(
+                ids["carriere"], mark.key, mark.sources[1].event, "Non.", ids["agent_a"]
+            )
         assert f"aucun conflit ouvert sur {mark.key}" in str(again.value)
         with pytest.raises((StoreError, EventError)) as unknown:
             store.resolve_conflict(
-                ids["carriere"], "mark:oral", mark.sources[1].event, "Sans objet.", "s"
+                ids["carriere"], "mark:oral", mark.sources[1].event, "Sans objet.", ids["agent_a"]
             )
         assert "aucun conflit ouvert sur mark:oral" in str(unknown.value)
         assert store.snapshot(ids["carriere"]).state.career.marks["ecrit"] == Decimal(12)
@@ -143,12 +155,14 @@ def test_a_settled_conflict_stays_settled_through_later_changes(tmp_path: Path) 
     s, ids = _three_stations(tmp_path)
     with Store.open(s) as store:
         (mark,) = store.snapshot(ids["carriere"]).state.open_conflicts
-        store.resolve_conflict(ids["carriere"], mark.key, mark.sources[1].event, "Vu.", "s")
+        store.resolve_conflict(
+            ids["carriere"], mark.key, mark.sources[1].event, "Vu.", ids["agent_a"]
+        )
         settled = store.snapshot(ids["carriere"]).state.conflicts[mark.key]
         # Each later change is tried on a copy of the dossier's state first.
-        store.enter_mark(ids["carriere"], "apt", "15", "s", by=ids["jury_a"])
+        store.enter_mark(ids["carriere"], "apt", "15", ids["agent_a"], by=ids["agent_a"])
         after = store.snapshot(ids["carriere"]).state.conflicts[mark.key]
         assert (after.chosen, after.reason, after.resolved_by, after.resolved_ts) == (
-            settled.chosen, "Vu.", "s", settled.resolved_ts,
+            settled.chosen, "Vu.", ids["agent_a"], settled.resolved_ts,
         )  # fmt: skip
         assert after.resolved_ts

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from models.signatures import check_proof
 from store.credentials import SecretError, check_secret_form
 from store.errors import StoreError
+from store.station import set_role
 from store.store import Draft, Store
 from tests.signing import LIGHT, SECRET, secret_of
 from tests.test_sync import _export, _import, _trust
@@ -143,6 +144,9 @@ def test_the_secretariat_refuses_a_forged_personal_signature(tmp_path: Path) -> 
         store.append(candidate, [Draft("attestation.signed", forged)], tutor)
     with Store.open(s):
         pass
+    # Bundles are encrypted to a trusted secretariat (issue 12).
+    set_role(s, "secretariat")
+    _trust(a, s)
     _trust(s, a)
     report = _import(s, _export(a, "a1.carnet"))
     (result,) = report.files
@@ -162,6 +166,9 @@ def test_a_genuine_personal_signature_is_accepted_at_the_secretariat(tmp_path: P
         )
     with Store.open(s):
         pass
+    # Bundles are encrypted to a trusted secretariat (issue 12).
+    set_role(s, "secretariat")
+    _trust(a, s)
     _trust(s, a)
     report = _import(s, _export(a, "a1.carnet"))
     assert not report.rejected

@@ -28,6 +28,7 @@ from store.layout import REGISTRY
 from store.station import set_role
 from store.store import Store
 from store.sync import LEDGER_NAME, Ledger, own_events, station_key
+from tests.signing import secret_of
 from tests.test_sync import _export, _files, _import, _station, _trust
 
 V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
@@ -347,8 +348,8 @@ def test_an_event_from_another_station_that_no_longer_fits_is_set_aside(tmp_path
     with Store.open(a) as sa:
         view = sa.grid_view(candidate, grid)
         sa.close_grid(candidate, grid, "Situation écourtée par l'assuré.", "t")
-        sa.sign_grid(candidate, grid, view.evaluator)
-        sa.sign_grid(candidate, grid, view.certifier)
+        sa.sign_grid(candidate, grid, view.evaluator, secret_of(sa, view.evaluator))
+        sa.sign_grid(candidate, grid, view.certifier, secret_of(sa, view.certifier))
     # Station b never saw the grid signed, and marks one of its criteria afterwards.
     with Store.open(b) as sb:
         sb.mark_criteria(candidate, grid, [(criteria[6], V, "observé")], "t")

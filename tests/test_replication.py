@@ -42,6 +42,15 @@ def _career_candidate(a: Path) -> str:
         )  # fmt: skip
 
 
+def _agent(folder: Path) -> str:
+    """The folder's secretariat agent (created once): the referential has the marks of the
+    training routes entered by the secretariat, and its agents settle conflicts."""
+    name = f"Agent {folder.name}"
+    with Store.open(folder) as store:
+        found = [p for p, x in store.people().items() if x.name == name]
+        return found[0] if found else store.create_person(name, "Ucanss", ["secretariat"], "t")
+
+
 def _status(folder: Path, candidate: str) -> dict[str, Any]:
     with Store.open(folder) as store:
         record = store.summary(candidate)
@@ -63,15 +72,16 @@ def settled(tmp_path: Path) -> tuple[Path, Path, Path, str]:
         assign(store, candidate, _id(b), [], "secretariat")
     to_b = _import(b, _export(s, "s-b1.carnet", pour=b))
     assert not to_b.rejected and to_b.new_events > 0
+    at_a, at_b, at_s = _agent(a), _agent(b), _agent(s)
     with Store.open(a) as store:
-        store.enter_mark(candidate, "cc_interbranche", "9", "t")
+        store.enter_mark(candidate, "cc_interbranche", "9", at_a, by=at_a)
     with Store.open(b) as store:
-        store.enter_mark(candidate, "cc_interbranche", "14", "t")
+        store.enter_mark(candidate, "cc_interbranche", "14", at_b, by=at_b)
     assert not _import(s, _export(a, "a2.carnet"), _export(b, "b1.carnet")).rejected
     with Store.open(s) as store:
         (conflict,) = store.snapshot(candidate).state.open_conflicts
         chosen = next(x for x in conflict.sources if x.value == (Decimal(14),))
-        store.resolve_conflict(candidate, conflict.key, chosen.event, "Copie revue.", "s")
+        store.resolve_conflict(candidate, conflict.key, chosen.event, "Copie revue.", at_s)
     return a, b, s, candidate
 
 
@@ -152,8 +162,9 @@ def test_a_station_forwards_what_it_received_to_the_secretariat(tmp_path: Path) 
     _trust(b, a)
     candidate = _career_candidate(a)
     assert not _import(b, _export(a, "a-b.carnet", pour=b)).rejected
+    agent = _agent(b)
     with Store.open(b) as store:
-        store.enter_mark(candidate, "ecrit", "12,5", "t")
+        store.enter_mark(candidate, "ecrit", "12,5", agent, by=agent)
     report = _import(s, _export(b, "b-s.carnet"))
     assert not report.rejected
     assert _status(s, candidate) == _status(b, candidate)
@@ -213,11 +224,12 @@ def test_part_of_a_stations_chain_is_forwarded_with_its_spine(tmp_path: Path) ->
     station signed."""
     a, b, s = _folders(tmp_path)
     given = _career_candidate(a)
+    agent = _agent(a)
     with Store.open(a) as store:
         kept = store.create_candidate("Autre Personne", "CPAM", "gestionnaire-carriere", "t",
                                       route="parcours_formation")  # fmt: skip
-        store.enter_mark(given, "ecrit", "15", "t")
-        store.enter_mark(kept, "ecrit", "8", "t")
+        store.enter_mark(given, "ecrit", "15", agent, by=agent)
+        store.enter_mark(kept, "ecrit", "8", agent, by=agent)
     assert not _import(s, _export(a, "a.carnet")).rejected
     with Store.open(s) as store:
         assign(store, given, _id(b), [], "s")
