@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -216,9 +217,9 @@ def plan(
             try:
                 started = datetime.strptime(row["entree"], "%d/%m/%Y").date()
             except ValueError:
-                bad.append(
-                    LineError(number, "entree", f"« {row['entree']} » : date JJ/MM/AAAA attendue")
-                )
+                shaped = re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", row["entree"])
+                why = "cette date n'existe pas" if shaped else "date JJ/MM/AAAA attendue"
+                bad.append(LineError(number, "entree", f"« {row['entree']} » : {why}"))
         for column, role in (("tuteur", "tuteur"), ("manager", "manager")):
             name = row[column]
             if not name:
