@@ -65,6 +65,14 @@ async def test_typing_filters_the_list(demo_data: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert len(table.lines) == 12
+        # A tutor's name finds the candidates they follow (the placeholder says so).
+        tutor = str(table.lines[0].cells[4])
+        followed = {str(line.cells[1]) for line in table.lines if str(line.cells[4]) == tutor}
+        await pilot.press("slash", *tutor)
+        await pilot.pause()
+        assert followed <= {str(line.cells[1]) for line in table.lines}, tutor
+        await pilot.press("escape")
+        await pilot.pause()
         # Exact filters: « validés » does not bring the « non validés ».
         await pilot.press("f")
         await pilot.pause()

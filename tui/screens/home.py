@@ -176,8 +176,9 @@ class HomeScreen(Screen[None]):
             status = Status(r["status"])
             cqp = cqp_label(r["cqp"])
             flags = "conflit" if r.get("conflicts") else ""
+            tutor_name = r.get("tutor_name") or ""
             if needle and needle not in sort_key(
-                f"{r['name']} {r['organisme']} {cqp} {status.label} {flags}"
+                f"{r['name']} {r['organisme']} {cqp} {tutor_name} {status.label} {flags}"
             ):
                 continue
             short = cqp.removeprefix("Gestionnaire ").capitalize()
