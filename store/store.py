@@ -1003,13 +1003,24 @@ class Store(CareerActions):
         self.keystore.remove(person)
 
     def public_keys(self) -> dict[str, tuple[str, str]]:
-        """Every key the registry names: key id -> (person, public key in base64)."""
+        """Every key the registry names: key id -> (person, public key in base64). Kept
+        between calls while the registry has not grown (an import asks once per bundle)."""
+        events = self._registry.events
+        mark = (id(self._registry), len(events))
+        cached: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = getattr(
+            self, "_public_keys", None
+        )
+        if cached is not None and cached[0] == mark:
+            return dict(cached[1])
         keys: dict[str, tuple[str, str]] = {}
-        for event in self._registry.events:
+        for event in events:
+            if event.type != "credential.registered":
+                continue
             payload = payload_of(event)
             if isinstance(payload, CredentialRegistered):
                 keys[payload.key] = (payload.person, payload.public_key)
-        return keys
+        self._public_keys = (mark, keys)
+        return dict(keys)
 
     def signature_states(self, candidate: str) -> dict[str, str | None]:
         """Each personal signature of the dossier, checked against the registry's keys: the
