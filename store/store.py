@@ -138,6 +138,8 @@ class Store(CareerActions):
         self._read_only = False
         # Where event times come from; the demo sets a simulated clock to write past histories.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # The registry's public keys with the registry's size they were read at (public_keys).
+        self._public_keys: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -1007,9 +1009,7 @@ class Store(CareerActions):
         between calls while the registry has not grown (an import asks once per bundle)."""
         events = self._registry.events
         mark = (id(self._registry), len(events))
-        cached: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = getattr(
-            self, "_public_keys", None
-        )
+        cached = self._public_keys
         if cached is not None and cached[0] == mark:
             return dict(cached[1])
         keys: dict[str, tuple[str, str]] = {}

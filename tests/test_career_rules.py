@@ -163,7 +163,7 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     store.record_pass(training, True, "poste")
     snap = store.snapshot(training)
     assert snap.state.career.pass_ts == snap.events[-1].ts
-    store.enter_mark(training, "ecrit", "12", "poste", by=p["sec"])
+    store.enter_mark(training, "ecrit", "12", p["sec"], by=p["sec"])
     record = store.snapshot(training).state.career.mark_records["ecrit"]
     assert (record.evaluation, record.mark) == ("ecrit", Decimal(12))
 
