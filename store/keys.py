@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from models.events import canonical, utc_now
 from store.atomic import atomic_write
 from store.errors import CorruptFileError, StoreError
-from store.station import Station, record_key, refuse_new_key
+from store.station import ENCRYPTION_KEY_FILE, Station, record_key, refuse_new_key
 
 KEY_NAME = "station.key"
-ENCRYPTION_KEY_NAME = "chiffrement.key"
+ENCRYPTION_KEY_NAME = ENCRYPTION_KEY_FILE
 TRUSTED_NAME = "trusted.json"
 PUBLIC_FORMAT = "carnet-cle-publique"
 PUBLIC_VERSION = 2
@@ -102,6 +102,8 @@ def load_or_create_encryption_key(folder: Path) -> X25519PrivateKey:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        # Bundles already encrypted to the lost key could never be opened with a new one.
+        refuse_new_key(folder, ENCRYPTION_KEY_NAME)
         private = X25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
@@ -110,6 +112,7 @@ def load_or_create_encryption_key(folder: Path) -> X25519PrivateKey:
         )
         atomic_write(path, pem, keep_backup=True)
         os.chmod(path, 0o600)
+        record_key(folder, pem, ENCRYPTION_KEY_NAME)
         return private
     try:
         loaded = serialization.load_pem_private_key(raw, password=None)

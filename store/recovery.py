@@ -27,9 +27,12 @@ from store.lock import DataLock
 from store.lost import load_lost, record_lost
 from store.migrate import data_files, is_v1, parse_v1
 from store.station import (
+    ENCRYPTION_KEY_FILE,
     KEY_FILE,
+    KEY_FILES,
     STATION_NAME,
     Station,
+    expected_digest,
     key_digest,
     parse_station,
     write_station,
@@ -124,6 +127,7 @@ def _absent_dossiers(
     )
 
 
+KEY_NAMES = (KEY_FILE, ENCRYPTION_KEY_FILE)
 SIDE_FILES = ("sync.json", "ledger.json", "trusted.json")
 
 
@@ -136,20 +140,9 @@ def _restore_side_files(folder: Path, entries: list[Entry], report: RecoveryRepo
         station = parse_station(station_path.read_bytes(), station_path)
     except (OSError, CorruptFileError):
         station = _restore_station(folder, entries, report)
-    key_path = folder / KEY_FILE
-    key_ok = key_path.exists() and (
-        station is None or station.key is None or key_digest(key_path.read_bytes()) == station.key
-    )
-    if not key_ok and (station is None or station.key is not None):
-        backup = backup_path(key_path)
-        if (
-            station is not None
-            and backup.exists()
-            and key_digest(backup.read_bytes()) == station.key
-        ):
-            _replace_from(key_path, backup.read_bytes(), report)
-        elif station is not None and station.key is not None:
-            report.unrecoverable.append(key_path)
+    if station is not None:
+        for spec in KEY_FILES:
+            _restore_key(folder / spec.name, expected_digest(station, spec.name), report)
     for name in SIDE_FILES:
         path = folder / name
         if not path.exists() and not backup_path(path).exists():
@@ -160,6 +153,18 @@ def _restore_side_files(folder: Path, entries: list[Entry], report: RecoveryRepo
                 report.unrecoverable.append(path)
             else:
                 _replace_from(path, good, report)
+
+
+def _restore_key(path: Path, expected: str | None, report: RecoveryReport) -> None:
+    """A key is restored only from a backup whose fingerprint is the one station.json keeps:
+    any other key would sign or decrypt as somebody else."""
+    if expected is None or (path.exists() and key_digest(path.read_bytes()) == expected):
+        return
+    backup = backup_path(path)
+    if backup.exists() and key_digest(backup.read_bytes()) == expected:
+        _replace_from(path, backup.read_bytes(), report)
+    else:
+        report.unrecoverable.append(path)
 
 
 def _json_object(path: Path) -> bytes | None:
@@ -214,10 +219,13 @@ def _station_from_events(folder: Path, entries: list[Entry]) -> Station | None:
                     (d.get("ts") for d in log.tables[EVENTS].values() if d.get("ts")),
                     default=utc_now(),
                 )
-                key_path = folder / KEY_FILE
-                key = key_digest(key_path.read_bytes()) if key_path.exists() else None
-                return Station(str(doc["station"]), str(first), "poste", key)
+                key, encryption = (_digest_of(folder / name) for name in KEY_NAMES)
+                return Station(str(doc["station"]), str(first), "poste", key, encryption)
     return None
+
+
+def _digest_of(path: Path) -> str | None:
+    return key_digest(path.read_bytes()) if path.exists() else None
 
 
 def _journal_entries(folder: Path) -> list[Entry]:

@@ -224,8 +224,7 @@ class Store(CareerActions):
             if has_events:
                 load_or_create_station(self.folder, has_events=True)  # raises, in French
             self.station = Station(id="", created="")
-        if self.station.key is not None:
-            check_key(self.folder, self.station)
+        check_key(self.folder, self.station, record=False)
         self._lost = load_lost(self.folder)
         self._registry = self._load(REGISTRY)  # an absent registry is read as no one
         self._people = _people_in(self._registry.events)

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from store.keys import KEY_NAME, load_or_create_key
+from store.keys import (
+    ENCRYPTION_KEY_NAME,
+    KEY_NAME,
+    load_or_create_encryption_key,
+    load_or_create_key,
+)
 from store.store import Store
 from tui.cli import main
 
@@ -27,8 +32,6 @@ def station(tmp_path: Path) -> Path:
     folder = tmp_path / "poste"
     assert main(["demo", "--data", str(folder), "--candidates", "3"]) == 0
     assert main(["station", "--data", str(folder), "--out", str(tmp_path / "p.cle")]) == 0
-    with Store.open(folder):
-        pass  # records the key's fingerprint
     return folder
 
 
@@ -116,6 +119,34 @@ def test_a_changed_or_missing_key_is_loud_and_restored(
     code, out, _ = _run(capsys, "recover", "--data", str(station))
     assert code == 0 and f"Réparé : {key}" in out
     assert load_or_create_key(station).fingerprint == fingerprint
+    assert _status(capsys, station)[0] == 0
+
+
+@pytest.mark.parametrize("damage", ["delete", "alter"])
+def test_a_changed_or_missing_encryption_key_is_loud_and_restored(
+    station: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    """A new encryption key would leave every bundle already encrypted to this folder
+    unreadable: it is kept like the signing key."""
+    key = station / ENCRYPTION_KEY_NAME
+    public = load_or_create_encryption_key(station).public_key().public_bytes_raw()
+    if damage == "delete":
+        key.unlink()
+    else:
+        other = station.parent / "other"
+        other.mkdir()
+        load_or_create_encryption_key(other)
+        key.write_bytes((other / ENCRYPTION_KEY_NAME).read_bytes())
+    code, _, err = _status(capsys, station)
+    assert code != 0 and "clé de chiffrement du poste" in err and "carnet recover" in err
+    code, out, _ = _run(capsys, "verify", "--data", str(station))
+    assert code != 0 and ENCRYPTION_KEY_NAME in out
+    if damage == "delete":
+        with pytest.raises(Exception, match="clé de chiffrement du poste absente"):
+            load_or_create_encryption_key(station)  # never a new key in silence
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 0 and f"Réparé : {key}" in out
+    assert load_or_create_encryption_key(station).public_key().public_bytes_raw() == public
     assert _status(capsys, station)[0] == 0
 
 
