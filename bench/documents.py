@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,18 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import compiled, table  # noqa: E402
+from bench._common import compiled, table, timed_process  # noqa: E402
 
-# Each process reports its own peak resident memory (VmHWM, kB) on its last stderr line:
-# getrusage's ru_maxrss would include the benchmark's own memory, inherited through fork.
-_PEAK = (
-    "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')),"
-    " file=sys.stderr)\n"
-)
-# The command as installed.
-_RUN = (
-    "import sys\nfrom tui.cli import main\ncode = main(sys.argv[1:])\n" + _PEAK + "sys.exit(code)\n"
-)
+# The command as installed: the console script of the development install.
+CARNET = str(Path(sys.executable).with_name("carnet"))
 _ONE_LINE_PDF = (
     "import sys\n"
     "from fpdf import FPDF\n"
@@ -45,25 +35,16 @@ _ONE_LINE_PDF = (
     "pdf.add_page()\n"
     "pdf.set_font('DejaVu', 'B', 12)\n"
     "pdf.cell(0, 10, 'Dossier de certification — Nguyễn Thị Ánh')\n"
-    "pdf.output(sys.argv[1])\n" + _PEAK
+    "pdf.output(sys.argv[1])\n"
 )
-_PYTHON = "import sys\n" + _PEAK
 
 
-def run(code: str, *args: str) -> tuple[float, float, int]:
-    """Wall time of a fresh process, its CPU time (user + system: what a loaded machine
-    changes least) and its peak resident memory in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} a échoué : {result.stderr}")
-    return elapsed, cpu, int(result.stderr.strip().splitlines()[-1]) // 1024
+def run(code: str | None, *args: str) -> tuple[float, float, int]:
+    """Wall time of a fresh process (carnet's console script when ``code`` is None, else
+    python running ``code``), its CPU time (user + system, its children's included: what a
+    loaded machine changes least) and the peak resident memory of its largest process, MB."""
+    argv = [CARNET, *args] if code is None else [sys.executable, "-c", code, *args]
+    return timed_process(argv, cwd=str(ROOT))
 
 
 def ensure(folder: Path, candidates: int) -> float:
@@ -102,15 +83,15 @@ def main() -> None:
     grid = max(conseil.state.grids.values(), key=lambda g: len(g.comments)).id
 
     measures: list[tuple[str, str, str, list[str]]] = [
-        ("python -c pass (ancre)", _PYTHON, "", []),
+        ("python -c pass (ancre)", "pass", "", []),
         ("fpdf2 : PDF d'une ligne, mêmes polices (ancre)", _ONE_LINE_PDF, "", [str(scratch / "a.pdf")]),
-        ("carnet dossier (10 pages)", _RUN, "≤ 1 s",
+        ("carnet dossier (10 pages)", None, "≤ 1 s",
          ["dossier", conseil.id, "--data", str(data), "--out", str(scratch / "d{n}.pdf")]),
-        ("carnet grille", _RUN, "≤ 0,5 s",
+        ("carnet grille", None, "≤ 0,5 s",
          ["grille", conseil.id, "x", "--grille", grid, "--data", str(data), "--out", str(scratch / "g{n}.pdf")]),
-        (f"carnet tableau .xlsx ({args.candidates} candidats)", _RUN, "≤ 5 s, ≤ 300 Mo",
+        (f"carnet tableau .xlsx ({args.candidates} candidats)", None, "≤ 5 s, ≤ 300 Mo",
          ["tableau", "--data", str(data), "--out", str(scratch / "t{n}.xlsx")]),
-        (f"carnet tableau .csv ({args.candidates} candidats)", _RUN, "≤ 5 s, ≤ 300 Mo",
+        (f"carnet tableau .csv ({args.candidates} candidats)", None, "≤ 5 s, ≤ 300 Mo",
          ["tableau", "--data", str(data), "--out", str(scratch / "t{n}.csv")]),
     ]  # fmt: skip
     rows = []

@@ -33,12 +33,20 @@ class SummaryIndex:
     def __init__(self, folder: Path, *, read_only: bool = False) -> None:
         self.path = folder / INDEX_NAME
         self._read_only = read_only  # a reader without the lock leaves the caches to the writer
-        self._entries: dict[str, dict[str, Any]] = {}
+        self._loaded: dict[str, dict[str, Any]] | None = None
         self._dirty = False
-        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-            raw = json.loads(self.path.read_bytes())
-            if raw.get("format") == FORMAT and isinstance(raw.get("entries"), dict):
-                self._entries = raw["entries"]
+
+    @property
+    def _entries(self) -> dict[str, dict[str, Any]]:
+        # Read on first use: the documents read one dossier and never look at the index, which
+        # holds a full record per candidate (0.1 s to parse at 1,000 candidates).
+        if self._loaded is None:
+            self._loaded = {}
+            with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+                raw = json.loads(self.path.read_bytes())
+                if raw.get("format") == FORMAT and isinstance(raw.get("entries"), dict):
+                    self._loaded = raw["entries"]
+        return self._loaded
 
     def names(self) -> list[str]:
         return list(self._entries)

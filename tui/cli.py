@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -173,6 +174,24 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("un nombre supérieur ou égal à 1 est attendu")
     return value
+
+
+# Commands that have closed every file they opened when they return: their process ends
+# without the interpreter's teardown, which frees every object of pydantic, fpdf2 and the
+# store one by one (0.05 to 0.1 s of a command that takes half a second).
+_ENDS_CLOSED = frozenset({"dossier", "grille", "jury", "tableau", "status", "verify"})
+
+
+def run() -> None:
+    """The ``carnet`` console script."""
+    code = main()
+    if len(sys.argv) > 1 and sys.argv[1] in _ENDS_CLOSED:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -366,4 +385,4 @@ def _require_data(data: Path) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

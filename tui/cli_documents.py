@@ -96,50 +96,66 @@ def _done(rendered: Any, out: Path, what: str) -> int:
 
 
 def _dossier(args: argparse.Namespace, data: Path) -> int:
-    from store.documents.dossier import dossier_pdf
-    from store.documents.lookup import dossier_inputs
+    from store.documents.renderer import Renderer
 
     _suffix(args.out, (".pdf",))
-    snap, people, station = _read(
-        data, lambda store: (*dossier_inputs(store, args.candidate), store.station.id)
-    )
-    rendered = dossier_pdf(snap, people, station=station, now=datetime.now(UTC))
+    with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        from store.documents.dossier import dossier_script
+        from store.documents.lookup import dossier_inputs
+
+        snap, people, station = _read(
+            data, lambda store: (*dossier_inputs(store, args.candidate), store.station.id)
+        )
+        script = dossier_script(snap, people, station=station, now=datetime.now(UTC))
+        rendered = renderer.render(script)
     return _done(rendered, args.out, "Dossier de certification écrit")
 
 
 def _grid(args: argparse.Namespace, data: Path) -> int:
-    from store.documents.grid_document import grid_pdf
-    from store.documents.lookup import dossier_inputs, find_grid
+    from store.documents.renderer import Renderer
 
     _suffix(args.out, (".pdf",))
-    snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
-    grid = find_grid(snap, args.block, args.grille)
-    return _done(
-        grid_pdf(snap, grid, people, datetime.now(UTC)), args.out, "Grille d’évaluation écrite"
-    )
+    with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        from store.documents.grid_document import grid_script
+        from store.documents.lookup import dossier_inputs, find_grid
+
+        snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
+        grid = find_grid(snap, args.block, args.grille)
+        rendered = renderer.render(grid_script(snap, grid, people, datetime.now(UTC)))
+    return _done(rendered, args.out, "Grille d’évaluation écrite")
 
 
 def _jury(args: argparse.Namespace, data: Path) -> int:
     now = datetime.now(UTC)
     if args.jury_document == "pv":
-        from store.documents.jury import local_jury_pdf
-        from store.documents.lookup import dossier_inputs
+        from store.documents.renderer import Renderer
 
         _suffix(args.out, (".pdf",))
-        snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
-        return _done(
-            local_jury_pdf(snap, people, now), args.out, "Procès-verbal du jury local écrit"
-        )
-    from store.documents.inputs import listing_inputs
-    from store.documents.jury import national_pdf, national_sheet, national_xlsx
+        with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+            from store.documents.jury import local_jury_script
+            from store.documents.lookup import dossier_inputs
+
+            snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
+            rendered = renderer.render(local_jury_script(snap, people, now))
+        return _done(rendered, args.out, "Procès-verbal du jury local écrit")
     from store.documents.rendered import Rendered
+    from store.documents.renderer import Renderer
 
     suffix = _suffix(args.out, (".pdf", ".xlsx"))
-    listing = _read(data, listing_inputs)
-    sheet = national_sheet(listing.records, listing.people, args.session)
     if suffix == ".pdf":
-        rendered = national_pdf(sheet, args.session, now)
+        with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+            from store.documents.inputs import listing_inputs
+            from store.documents.jury import national_script, national_sheet
+
+            listing = _read(data, listing_inputs)
+            sheet = national_sheet(listing.records, listing.people, args.session)
+            rendered = renderer.render(national_script(sheet, args.session, now))
     else:
+        from store.documents.inputs import listing_inputs
+        from store.documents.jury import national_sheet, national_xlsx
+
+        listing = _read(data, listing_inputs)
+        sheet = national_sheet(listing.records, listing.people, args.session)
         rendered = Rendered(national_xlsx(sheet))
     return _done(
         rendered, args.out, f"Liste du jury national ({len(sheet.rows)} candidat(s)) écrite"

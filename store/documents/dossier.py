@@ -23,8 +23,8 @@ from models.vae import OUTCOME_LABELS, VaeVerdict, oral_exempt
 from models.verdict import Explanation
 from models.weighted import WeightedVerdict
 from store.documents.grid_document import write_grid
-from store.documents.pdf_writer import PdfDocument
 from store.documents.rendered import Rendered
+from store.documents.script import Page, Script, render_pdf
 from store.documents.wording import (
     LOGBOOK_ROLES,
     ROUTES,
@@ -50,11 +50,15 @@ RELATIONS = {
 
 
 def dossier_pdf(snap: Snapshot, people: People, *, station: str, now: datetime) -> Rendered:
+    return render_pdf(dossier_script(snap, people, station=station, now=now))
+
+
+def dossier_script(snap: Snapshot, people: People, *, station: str, now: datetime) -> Script:
     state = snap.state
     cand = state.candidate
     assert cand is not None
     title = f"Dossier de certification — {cand.name}"
-    doc = PdfDocument(title, created=now)
+    doc = Script(title, created=now)
     doc.title(title)
     doc.paragraph(f"CQP {cqp_label(cand.cqp)}, référentiel version {cand.referential_version}")
     doc.heading("Identité et parcours")
@@ -83,11 +87,10 @@ def dossier_pdf(snap: Snapshot, people: People, *, station: str, now: datetime) 
         f"partir de {state.events} événements signés ; dernière modification le "
         f"{when(state.last_ts)}."
     )
-    data = doc.render()
-    return Rendered(data, tuple(doc.unprintable.warnings()))
+    return doc
 
 
-def _explanation(doc: PdfDocument, title: str, explanation: Explanation) -> None:
+def _explanation(doc: Page, title: str, explanation: Explanation) -> None:
     doc.paragraph(title, bold=True)
     doc.paragraph(f"Règle : {explanation.rule}", indent=4)
     for fact in explanation.facts:
@@ -95,7 +98,7 @@ def _explanation(doc: PdfDocument, title: str, explanation: Explanation) -> None
 
 
 def _conseil(
-    doc: PdfDocument,
+    doc: Page,
     ref: ThresholdReferential,
     verdict: CqpVerdict,
     state: DossierState,
@@ -139,7 +142,7 @@ def _conseil(
             )
 
 
-def _carriere(doc: PdfDocument, snap: Snapshot, people: People) -> None:
+def _carriere(doc: Page, snap: Snapshot, people: People) -> None:
     ref = snap.referential
     assert isinstance(ref, WeightedReferential)
     career = snap.state.career
@@ -192,7 +195,7 @@ def _carriere(doc: PdfDocument, snap: Snapshot, people: People) -> None:
 
 
 def _juries(
-    doc: PdfDocument,
+    doc: Page,
     jury: Stamped[JuryComposed] | None,
     proposal: Stamped[JuryProposed] | None,
     people: People,
@@ -214,7 +217,7 @@ def _juries(
 
 
 def _vae(
-    doc: PdfDocument,
+    doc: Page,
     ref: WeightedReferential,
     career: CareerState,
     verdict: VaeVerdict,
@@ -257,7 +260,7 @@ def _vae(
     doc.paragraph(f"Résultat calculé : {OUTCOME_LABELS[verdict.outcome]}")
 
 
-def _proof(doc: PdfDocument, ref: WeightedReferential, proof: VaeProofReceived) -> None:
+def _proof(doc: Page, ref: WeightedReferential, proof: VaeProofReceived) -> None:
     exempt = oral_exempt(ref.vae.oral_exemption, proof.attestation_3a)
     how = "présentation devant le jury local"
     if exempt:
@@ -267,9 +270,7 @@ def _proof(doc: PdfDocument, ref: WeightedReferential, proof: VaeProofReceived) 
         doc.paragraph(f"Attestation « parcours 3a » du {day(proof.attestation_3a)}", indent=4)
 
 
-def _past_session(
-    doc: PdfDocument, ref: WeightedReferential, past: PastAttempt, people: People
-) -> None:
+def _past_session(doc: Page, ref: WeightedReferential, past: PastAttempt, people: People) -> None:
     done = past.proclamation.value
     doc.heading(f"Session {past.number} — {PROCLAMATION_LABELS[done.decision]}")
     if past.proof is not None:
@@ -298,7 +299,7 @@ def _past_session(
     doc.paragraph(f"Nouvelle session demandée : {past.reason_for_next}", indent=4)
 
 
-def _conflicts(doc: PdfDocument, snap: Snapshot, people: People) -> None:
+def _conflicts(doc: Page, snap: Snapshot, people: People) -> None:
     conflicts = list(snap.state.conflicts.values())
     if not conflicts:
         return

@@ -8,8 +8,8 @@ replaced here by a visible mark, and each one is reported so the command can say
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -23,13 +23,23 @@ def font_path(name: str) -> Path:
     return Path(str(resources.files("store.documents") / "fonts" / name))
 
 
-@lru_cache(maxsize=2)
+_KNOWN: dict[str, frozenset[int]] = {}
+
+
 def codepoints(name: str) -> frozenset[int]:
     """The characters a shipped font has a glyph for (its cmap)."""
-    from fontTools.ttLib import TTFont
+    found = _KNOWN.get(name)
+    if found is None:
+        from fontTools.ttLib import TTFont
 
-    with TTFont(str(font_path(name)), lazy=True) as font:
-        return frozenset(font.getBestCmap())
+        with TTFont(str(font_path(name)), lazy=True) as font:
+            found = _KNOWN[name] = frozenset(font.getBestCmap())
+    return found
+
+
+def remember(name: str, cmap: Iterable[int]) -> None:
+    """The cmap of a shipped font as fpdf2 has just read it, so it is not parsed twice."""
+    _KNOWN.setdefault(name, frozenset(cmap))
 
 
 def control_mark(char: str) -> str:

@@ -13,8 +13,8 @@ from models.grid import phases
 from models.referential import ObservationFormat, ThresholdReferential
 from models.threshold import CriterionState, evaluate_block
 from models.timing import minutes_text, parse_ts
-from store.documents.pdf_writer import PdfDocument
 from store.documents.rendered import Rendered
+from store.documents.script import Page, Script, render_pdf
 from store.documents.wording import STATES, People, verification, when
 from store.errors import StoreError
 
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 
 def grid_pdf(snap: Snapshot, grid_id: str, people: People, now: datetime) -> Rendered:
+    return render_pdf(grid_script(snap, grid_id, people, now))
+
+
+def grid_script(snap: Snapshot, grid_id: str, people: People, now: datetime) -> Script:
     ref = snap.referential
     cand = snap.state.candidate
     grid = snap.state.grids.get(grid_id)
@@ -30,7 +34,7 @@ def grid_pdf(snap: Snapshot, grid_id: str, people: People, now: datetime) -> Ren
         raise StoreError(f"aucune grille {grid_id} dans ce dossier")
     block = ref.block(grid.block)
     title = f"Grille d'évaluation — bloc {block.number} — {cand.name}"
-    doc = PdfDocument(title, created=now)
+    doc = Script(title, created=now)
     doc.title(title)
     doc.paragraph(f"{block.title}")
     doc.paragraph(f"Candidat : {cand.name} — {cand.organisme}")
@@ -38,8 +42,7 @@ def grid_pdf(snap: Snapshot, grid_id: str, people: People, now: datetime) -> Ren
     write_grid(doc, ref, grid, people, now, heading=False)
     doc.heading("Établissement du document")
     doc.paragraph(f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')}.")
-    data = doc.render()
-    return Rendered(data, tuple(doc.unprintable.warnings()))
+    return doc
 
 
 def situation_label(ref: ThresholdReferential, grid: GridState) -> str:
@@ -51,7 +54,7 @@ def situation_label(ref: ThresholdReferential, grid: GridState) -> str:
 
 
 def write_grid(
-    doc: PdfDocument,
+    doc: Page,
     ref: ThresholdReferential,
     grid: GridState,
     people: People,

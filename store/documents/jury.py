@@ -14,8 +14,8 @@ from models.referential import WeightedReferential
 from models.status import Status
 from models.vae import OUTCOME_LABELS, VaeVerdict
 from models.weighted import WeightedVerdict
-from store.documents.pdf_writer import PdfDocument
 from store.documents.rendered import Rendered
+from store.documents.script import Script, render_pdf
 from store.documents.table import Cell, Column, Sheet, xlsx
 from store.documents.wording import ROUTES, People, day, decimal_text, mark_text, when
 from store.errors import StoreError
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 
 def local_jury_pdf(snap: Snapshot, people: People, now: datetime) -> Rendered:
+    return render_pdf(local_jury_script(snap, people, now))
+
+
+def local_jury_script(snap: Snapshot, people: People, now: datetime) -> Script:
     """The procès-verbal of the local jury: members, marks or VAE decisions, the computed
     verdict, the proposal and its reasons, room for each member's signature."""
     ref = snap.referential
@@ -35,7 +39,7 @@ def local_jury_pdf(snap: Snapshot, people: People, now: datetime) -> Rendered:
     if career.jury is None:
         raise StoreError(f"le jury local de {cand.name} n'est pas encore composé")
     title = f"Procès-verbal du jury local — {cand.name}"
-    doc = PdfDocument(title, created=now)
+    doc = Script(title, created=now)
     doc.title(title)
     doc.paragraph(f"CQP Gestionnaire carrière, référentiel version {cand.referential_version}")
     doc.paragraph(f"Candidat : {cand.name} — {cand.organisme}")
@@ -96,7 +100,7 @@ def local_jury_pdf(snap: Snapshot, people: People, now: datetime) -> Rendered:
             for s in career.jury.value.members]  # fmt: skip
     doc.table(["Membre", "Date", "Signature"], rows, [0.5, 0.2, 0.3])
     doc.paragraph(f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')}.")
-    return Rendered(doc.render(), tuple(doc.unprintable.warnings()))
+    return doc
 
 
 NATIONAL_COLUMNS = (
@@ -160,8 +164,12 @@ def national_title(session: date | None) -> str:
 
 
 def national_pdf(sheet: Sheet, session: date | None, now: datetime) -> Rendered:
+    return render_pdf(national_script(sheet, session, now))
+
+
+def national_script(sheet: Sheet, session: date | None, now: datetime) -> Script:
     title = national_title(session)
-    doc = PdfDocument(title, created=now)
+    doc = Script(title, created=now)
     doc.title(title)
     doc.paragraph("CQP Gestionnaire carrière")
     if not sheet.rows:
@@ -188,7 +196,7 @@ def national_pdf(sheet: Sheet, session: date | None, now: datetime) -> Rendered:
     doc.paragraph(
         f"{len(sheet.rows)} candidat(s). Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')}."
     )
-    return Rendered(doc.render(), tuple(doc.unprintable.warnings()))
+    return doc
 
 
 def national_xlsx(sheet: Sheet) -> bytes:

@@ -14,14 +14,17 @@ and shaping are those of the drawn text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 
 from fpdf import FPDF
 from fpdf.enums import OutputIntentSubType, XPos, YPos
+from fpdf.fonts import TTFFont
 from fpdf.output import PDFICCProfile
 
-from store.documents.glyphs import BOLD, REGULAR, Unprintable, font_path, printable
+from store.documents.glyphs import BOLD, REGULAR, Unprintable, font_path, printable, remember
+from store.documents.rendered import Rendered
+from store.documents.script import STEPS, Script
 
 FAMILY = "DejaVu"
 TEXT_SIZE = 9.5
@@ -43,7 +46,12 @@ class _Pages(FPDF):
 
 
 class PdfDocument:
-    def __init__(self, title: str, *, created: datetime, author: str = "") -> None:
+    """fpdf2 with the fonts and the colour profile loaded; :meth:`begin` then names the
+    document and opens its first page (or :meth:`play` lays out a whole script)."""
+
+    def __init__(
+        self, title: str | None = None, *, created: datetime | None = None, author: str = ""
+    ) -> None:
         self.unprintable = Unprintable()
         pdf = _Pages(orientation="P", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
         pdf.add_font(FAMILY, "", str(font_path(REGULAR)))
@@ -58,6 +66,18 @@ class PdfDocument:
         )
         pdf.set_margins(18, 16, 18)
         pdf.set_auto_page_break(True, margin=18)
+        self.pdf = pdf
+        self._widths: dict[tuple[str, float, str], float] = {}
+        self._shaped = False
+        for name, style in ((REGULAR, ""), (BOLD, "B")):
+            font = pdf.fonts[f"{FAMILY.lower()}{style}"]
+            if isinstance(font, TTFFont):
+                remember(name, font.cmap)
+        if title is not None:
+            self.begin(title, created=created or datetime.now(UTC), author=author)
+
+    def begin(self, title: str, *, created: datetime, author: str = "") -> None:
+        pdf = self.pdf
         pdf.set_title(self._text(title))
         pdf.set_lang("fr-FR")
         pdf.set_creator("carnet")
@@ -66,9 +86,15 @@ class PdfDocument:
         pdf.set_creation_date(created)
         pdf.footer_text = self._text(title)
         pdf.add_page()
-        self.pdf = pdf
-        self._widths: dict[tuple[str, float, str], float] = {}
-        self._shaped = False
+
+    def play(self, script: Script) -> Rendered:
+        """The script laid out, step by step, as this document."""
+        self.begin(script.name, created=script.created, author=script.author)
+        for name, args, kwargs in script.steps:
+            if name not in STEPS:
+                raise ValueError(f"étape de document inconnue : {name}")
+            getattr(self, name)(*args, **kwargs)
+        return Rendered(self.render(), tuple(self.unprintable.warnings()))
 
     def _text(self, text: str, *, bold: bool = False, multiline: bool = False) -> str:
         return printable(text, bold=bold, multiline=multiline, seen=self.unprintable)
