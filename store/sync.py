@@ -14,12 +14,14 @@ already holds), the ledger after, receipts last; importing again finishes the jo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import re
+import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -60,7 +62,7 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
-from store.personal import check_personal_signatures
+from store.personal import check_personal_signatures, keys_in, verified_proofs
 from store.replication import (
     Knowledge,
     add_ranges,
@@ -577,6 +579,8 @@ class Checked:
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
+    # (event hash, public key) pairs whose personal signature was verified with the content.
+    proofs: frozenset[tuple[str, str]] = frozenset()
 
 
 def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
@@ -607,6 +611,7 @@ def check_path(
     refs: dict[str, str],
     known: frozenset[str],
     reader: Reader | None = None,
+    people: Mapping[str, tuple[str, str]] | None = None,
 ) -> Checked:
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
@@ -620,7 +625,7 @@ def check_path(
             dossier = str(raw["dossier"])
             if dossier != REGISTRY and not _DOSSIER.match(dossier):
                 raise BundleError(f"nom de dossier refusé : {dossier!r}")
-        return Checked(opened.header, content)
+        return Checked(opened.header, content, proofs=verified_proofs(people or {}, content.events))
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -629,19 +634,33 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(
-    keys: dict[str, TrustedKey], refs: dict[str, str], known: frozenset[str], reader: Reader
+    keys: dict[str, TrustedKey],
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader,
+    people: dict[str, tuple[str, str]],
 ) -> None:
-    _WORKER.update(keys=keys, refs=refs, known=known, reader=reader)
+    _WORKER.update(keys=keys, refs=refs, known=known, reader=reader, people=people)
 
 
 def _check_in_worker(path: Path) -> Checked:
-    return check_path(path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"], _WORKER["reader"])
+    checked = check_path(
+        path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"], _WORKER["reader"],
+        _WORKER["people"],
+    )  # fmt: skip
+    if checked.bundle is not None:
+        # A station registers its people's keys in one bundle and signs with them in the next
+        # ones, which come to this same worker (one worker per sender): it verifies them too.
+        # Only a verification is kept, never a trust: the importing process decides whose key
+        # each one is.
+        _WORKER["people"].update(keys_in(checked.bundle.events))
+    return checked
 
 
 # Checking signatures and hashes is most of an import's work: above this many files it is
 # shared with worker processes, while this one applies what they checked, in file order.
 POOL_FROM = 32
-IN_FLIGHT = 8
+IN_FLIGHT = 48
 
 
 def _checked(
@@ -650,39 +669,56 @@ def _checked(
     refs: dict[str, str],
     known: frozenset[str],
     reader: Reader,
+    people: dict[str, tuple[str, str]],
 ) -> Iterator[Checked]:
     """Each file checked, in order. Files already imported, receipts and refusals are settled
     here; the bundles to check event by event go to the workers when there are many."""
     settled: list[Checked | None] = []
-    todo: list[Path] = []
+    todo: list[tuple[Path, str]] = []  # each bundle still to check, with its sender
     for path in paths:
         opened = _open(path, keys, reader)
         item = opened if isinstance(opened, Checked) else _settled(opened, known)
         settled.append(item)
         if item is None:
-            todo.append(path)
+            assert not isinstance(opened, Checked)
+            todo.append((path, opened.header.station))
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < POOL_FROM or workers < 2:
+        waiting = iter(todo)
         for item in settled:
-            yield item if item is not None else check_path(todo.pop(0), keys, refs, known, reader)
+            if item is None:
+                path, _ = next(waiting)
+                checked = check_path(path, keys, refs, known, reader, people)
+                if checked.bundle is not None:
+                    people = {**people, **keys_in(checked.bundle.events)}
+                yield checked
+            else:
+                yield item
         return
-    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known, reader))
+    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known, reader, people))
 
 
 def _checked_by_workers(
     settled: list[Checked | None],
-    todo: list[Path],
+    todo: list[tuple[Path, str]],
     workers: int,
-    setup: tuple[dict[str, TrustedKey], dict[str, str], frozenset[str], Reader],
+    setup: tuple[
+        dict[str, TrustedKey], dict[str, str], frozenset[str], Reader, dict[str, tuple[str, str]]
+    ],
 ) -> Iterator[Checked]:
-    """Bundles checked by worker processes, a few ahead, in order. Should the workers fail
-    (memory, a killed process), the rest is checked here: slower, never wrong."""
+    """Bundles checked by worker processes, a few ahead, in order; each sender's bundles go to
+    the same worker, in order. Should the workers fail (memory, a killed process), the rest is
+    checked here: slower, never wrong."""
     context = multiprocessing.get_context("spawn")
     queue: deque[tuple[Path, Future[Checked] | None]] = deque()
     waiting = iter(todo)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=setup
-    ) as pool:
+    with contextlib.ExitStack() as stack:
+        pools = [
+            stack.enter_context(
+                ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker, initargs=setup)
+            )
+            for _ in range(workers)
+        ]
         broken = False
 
         def submit() -> None:
@@ -690,13 +726,15 @@ def _checked_by_workers(
             ahead = next(waiting, None)
             if ahead is None:
                 return
+            path, sender = ahead
             future = None
             if not broken:
                 try:
-                    future = pool.submit(_check_in_worker, ahead)
+                    pool = pools[zlib.crc32(sender.encode()) % workers]
+                    future = pool.submit(_check_in_worker, path)
                 except (BrokenProcessPool, OSError, RuntimeError):
                     broken = True
-            queue.append((ahead, future))
+            queue.append((path, future))
 
         for _ in range(IN_FLIGHT):
             submit()
@@ -747,7 +785,7 @@ def import_files(
         _flush(store, ledger, chains, pending)
         sync.save()
 
-    checked = _checked(paths, keys, refs, frozenset(ledger.files), reader)
+    checked = _checked(paths, keys, refs, frozenset(ledger.files), reader, store.public_keys())
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
         report.files.append(result)
@@ -861,7 +899,7 @@ def _take_bundle(
         plans.append((origin, new, events, spine))
     # Personal signatures (issue 11) are checked before anything of the bundle is taken.
     check_personal_signatures(
-        store.public_keys(), [raw for _, new, _, _ in plans for raw in new], pending
+        store.public_keys(), [raw for _, new, _, _ in plans for raw in new], pending, item.proofs
     )
     taken: list[dict[str, Any]] = []
     for origin, new, events, spine in plans:

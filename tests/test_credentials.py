@@ -175,3 +175,85 @@ def test_a_genuine_personal_signature_is_accepted_at_the_secretariat(tmp_path: P
     with Store.open(s) as store:
         assert store.public_keys()
         assert store.snapshot(candidate).state.attested("gc.b1.c1") is False
+
+
+def _genuine_signature(a: Path) -> str:
+    """Station ``a``: a candidate whose tutor has signed one competency, with the secret."""
+    with Store.open(a) as store:
+        candidate, people = _conseil(store)
+        tutor = people["tutor"]
+        store.sign_attestation(
+            candidate, "gc.b1.c1", "tuteur", tutor, "Appel", secret_of(store, tutor)
+        )
+    return candidate
+
+
+@pytest.mark.slow  # spawns the import's worker processes
+def test_worker_processes_verify_personal_signatures_with_keys_of_earlier_bundles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys registered in one bundle sign events of the next ones: with the checks in worker
+    processes (as from 32 bundles on), a genuine one is taken and a forged one refused."""
+    import store.sync as sync
+
+    a, s = tmp_path / "a", tmp_path / "s"
+    candidate = _genuine_signature(a)
+    with Store.open(s):
+        pass
+    set_role(s, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    first = _export(a, "a1.carnet")
+    with Store.open(a) as store:
+        tutor = store.snapshot(candidate).events[-1].author
+        store.sign_attestation(
+            candidate, "gc.b1.c2", "tuteur", tutor, "Courrier", secret_of(store, tutor)
+        )
+    second = _export(a, "a2.carnet")
+    with Store.open(a) as store:
+        genuine = store.snapshot(candidate).events[-1].payload["proof"]
+        forged = {"competency": "gc.b1.c3", "role": "tuteur", "person": tutor,
+                  "situation": "Jamais signé", "proof": genuine}  # fmt: skip
+        store.append(candidate, [Draft("attestation.signed", forged)], tutor)
+    third = _export(a, "a3.carnet")
+    monkeypatch.setattr(sync, "POOL_FROM", 1)
+    report = _import(s, first, second, third)
+    ok1, ok2, refused = report.files
+    assert ok1.error is None and ok2.error is None and ok2.new_events == 1
+    assert refused.error is not None and "signature personnelle fausse" in refused.error
+    with Store.open(s) as store:
+        events = store.snapshot(candidate).events
+        assert [e.payload.get("competency") for e in events if e.type == "attestation.signed"] == [
+            "gc.b1.c1",
+            "gc.b1.c2",
+        ]
+
+
+def test_a_signature_verified_under_another_key_is_verified_again(tmp_path: Path) -> None:
+    """What a worker verified counts only for the very key the registry names: a signature made
+    with some other key under the same key id is checked here, and refused."""
+    from store.bundle import BundleError
+    from store.personal import check_personal_signatures, verified_proofs
+
+    with Store.open(tmp_path / "a") as store:
+        candidate, people = _conseil(store)
+        tutor = people["tutor"]
+        store.sign_attestation(
+            candidate, "gc.b1.c1", "tuteur", tutor, "Appel", secret_of(store, tutor)
+        )
+        raw = store.raw_events(candidate)
+        signed = next(r for r in raw.values() if r["type"] == "attestation.signed")
+        registry = store.public_keys()
+    with Store.open(tmp_path / "b") as other:
+        impostor = other.create_person("Tom Tuteur", "CPAM", ["tuteur"], "t")
+        secret_of(other, impostor)
+        (their_key,) = [public for _, (_, public) in other.public_keys().items()]
+    key_id = signed["payload"]["proof"]["key"]
+    # The registry names the genuine key: the worker's pair stands.
+    assert verified_proofs(registry, [signed]) == {(signed["hash"], registry[key_id][1])}
+    check_personal_signatures(registry, [signed], {}, verified_proofs(registry, [signed]))
+    # Another key under the same id: a pair verified for it says nothing of the registry's key.
+    moved = {**signed, "payload": {**signed["payload"], "situation": "Autre chose"}}
+    lying = {(moved["hash"], their_key)}
+    with pytest.raises(BundleError, match="signature personnelle fausse"):
+        check_personal_signatures(registry, [moved], {}, lying)
