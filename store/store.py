@@ -274,9 +274,11 @@ class Store(CareerActions):
     def _any_dossier(self) -> bool:
         return (self.folder / REGISTRY_FILE).exists() or bool(self.candidate_ids())
 
-    def raw_events(self, dossier: str) -> dict[str, Any]:
-        """A dossier's events as stored, unchecked (an export checks the ones it sends)."""
-        return self._raw_events(dossier)
+    def raw_events(self, dossier: str, *, mentioning: str | None = None) -> dict[str, Any]:
+        """A dossier's events as stored, unchecked (an export checks the ones it sends). With
+        ``mentioning``, none when that text appears nowhere in the dossier's file: a test on
+        the bytes, before any parse, for a caller looking for one station's dossiers."""
+        return self._raw_events(dossier, mentioning)
 
     def receive(self, batches: dict[str, list[dict[str, Any]]]) -> int:
         """Adds events recorded by other stations, as they are (sealed by their station, never
@@ -313,11 +315,13 @@ class Store(CareerActions):
                 self._people = _people_in(self._registry.events)
         return added
 
-    def _raw_events(self, dossier: str) -> dict[str, Any]:
+    def _raw_events(self, dossier: str, mentioning: str | None = None) -> dict[str, Any]:
         path = self.path_of(dossier)
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
+            return {}
+        if mentioning is not None and mentioning.encode() not in raw:
             return {}
         return parse_tables(raw, path).get(EVENTS, {})
 

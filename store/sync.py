@@ -264,8 +264,8 @@ def export(
                 break
     reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
     events = []
-    for dossier in _scope(store, recipient):
-        for raw in store.raw_events(dossier).values():
+    for raws in _scope(store, recipient):
+        for raw in raws:
             origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
             if origin == recipient.station or covered(known.get(origin, []), seq):
                 continue
@@ -349,23 +349,25 @@ def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
     return holds
 
 
-def _scope(store: Store, recipient: TrustedKey) -> list[str]:
-    """The dossiers a bundle may draw from: everything, except at the secretariat writing for
-    a station: the registry and that station's candidates (assigned to it, or holding events
-    it recorded)."""
-    dossiers = [REGISTRY, *store.candidate_ids()]
-    if not store.station.secretariat or recipient.secretariat:
-        return dossiers
-    mine = [REGISTRY]
-    for dossier in dossiers[1:]:
-        for raw in store.raw_events(dossier).values():
-            if raw.get("station") == recipient.station or (
+def _scope(store: Store, recipient: TrustedKey) -> Iterator[Iterable[dict[str, Any]]]:
+    """The events of each dossier a bundle may draw from: every dossier, except at the
+    secretariat writing for a station: the registry and that station's candidates (assigned
+    to it, or holding events it recorded). Each dossier is read once."""
+    yield store.raw_events(REGISTRY).values()
+    every = not store.station.secretariat or recipient.secretariat
+    for dossier in store.candidate_ids():
+        # A station's id is plain ASCII, written as it is in the JSON of its events and of
+        # the assignments naming it: a dossier whose bytes do not hold it is not in scope.
+        raws = store.raw_events(dossier, mentioning=None if every else recipient.station).values()
+        if every or any(
+            raw.get("station") == recipient.station
+            or (
                 raw.get("type") == "candidate.assigned"
                 and raw.get("payload", {}).get("station") == recipient.station
-            ):
-                mine.append(dossier)
-                break
-    return mine
+            )
+            for raw in raws
+        ):
+            yield raws
 
 
 def _vouched_for(store: Store, trust: TrustStore, recipient: str) -> list[dict[str, Any]]:

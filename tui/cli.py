@@ -179,7 +179,9 @@ def _positive(text: str) -> int:
 # Commands that have closed every file they opened when they return: their process ends
 # without the interpreter's teardown, which frees every object of pydantic, fpdf2 and the
 # store one by one (0.05 to 0.1 s of a command that takes half a second).
-_ENDS_CLOSED = frozenset({"dossier", "grille", "jury", "tableau", "status", "verify"})
+_ENDS_CLOSED = frozenset(
+    {"dossier", "grille", "jury", "tableau", "status", "verify", "export", "import"}
+)
 
 
 def run() -> None:
