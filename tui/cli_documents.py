@@ -13,12 +13,22 @@ from typing import Any
 
 from models.errors import CarnetError
 
+# Read for a script (no terminal to ask on): the passphrase of the --signer certificate.
+PASSPHRASE_VARIABLE = "CARNET_CERTIFICAT_MDP"
+
+
+_SIGNER_HELP = (
+    "signe le PDF (PAdES) avec ce certificat de l'organisme, un fichier PKCS#12 (.p12, .pfx) ; "
+    f"son mot de passe est demandé, ou lu dans {PASSPHRASE_VARIABLE}"
+)
+
 
 def add_parsers(sub: Any) -> None:
     dossier = sub.add_parser("dossier", help="le dossier de certification d'un candidat en PDF")
     dossier.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
     dossier.add_argument("--data", type=Path)
     dossier.add_argument("--out", type=Path, required=True)
+    dossier.add_argument("--signer", type=Path, metavar="CERTIFICAT", help=_SIGNER_HELP)
 
     grid = sub.add_parser("grille", help="la grille d'évaluation d'un bloc en PDF")
     grid.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
@@ -26,6 +36,7 @@ def add_parsers(sub: Any) -> None:
     grid.add_argument("--data", type=Path)
     grid.add_argument("--out", type=Path, required=True)
     grid.add_argument("--grille", help="une grille précise (g-…) plutôt que la plus récente")
+    grid.add_argument("--signer", type=Path, metavar="CERTIFICAT", help=_SIGNER_HELP)
 
     jury = sub.add_parser("jury", help="les documents des jurys (procès-verbal, liste nationale)")
     what = jury.add_subparsers(dest="jury_document", required=True, metavar="pv|liste")
@@ -33,6 +44,7 @@ def add_parsers(sub: Any) -> None:
     pv.add_argument("candidate", help="identifiant (c-…) ou nom du candidat")
     pv.add_argument("--data", type=Path)
     pv.add_argument("--out", type=Path, required=True)
+    pv.add_argument("--signer", type=Path, metavar="CERTIFICAT", help=_SIGNER_HELP)
     listing = what.add_parser("liste", help="la liste pour le jury national (.pdf ou .xlsx)")
     listing.add_argument("--data", type=Path)
     listing.add_argument("--out", type=Path, required=True)
@@ -40,6 +52,9 @@ def add_parsers(sub: Any) -> None:
         "--session",
         type=_day,
         help="date du jury national (JJ/MM/AAAA) ; sans elle, les candidats à présenter",
+    )
+    listing.add_argument(
+        "--signer", type=Path, metavar="CERTIFICAT", help=_SIGNER_HELP + " (PDF seulement)"
     )
 
     table = sub.add_parser(
@@ -85,6 +100,39 @@ def _suffix(out: Path, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def _signer(args: argparse.Namespace) -> Any:
+    """The --signer certificate unlocked (its passphrase asked now, before the work), or
+    None."""
+    if args.signer is None:
+        return None
+    import getpass
+    import os
+
+    from store.documents.signature import load_signer
+
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            raise CarnetError(
+                f"mot de passe du certificat {args.signer.name} : aucun terminal pour le "
+                f"demander, indiquez-le dans la variable {PASSPHRASE_VARIABLE}"
+            )
+        passphrase = getpass.getpass(f"Mot de passe du certificat {args.signer.name} : ")
+    return load_signer(args.signer, passphrase)
+
+
+def _signed(rendered: Any, signer: Any, title: str, station: Any) -> Any:
+    """The rendered PDF, signed when a certificate was given."""
+    if signer is None:
+        return rendered
+    from dataclasses import replace
+
+    from store.documents.signature import sign_pdf
+
+    where = station.organisme or station.name or station.id
+    return replace(rendered, data=sign_pdf(rendered.data, signer, reason=title, location=where))
+
+
 def _done(rendered: Any, out: Path, what: str) -> int:
     from tui.cli_sync import write_new
 
@@ -100,14 +148,15 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
 
     _suffix(args.out, (".pdf",))
     with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        signer = _signer(args)
         from store.documents.dossier import dossier_script
         from store.documents.lookup import dossier_inputs
 
         snap, people, station = _read(
-            data, lambda store: (*dossier_inputs(store, args.candidate), store.station.id)
+            data, lambda store: (*dossier_inputs(store, args.candidate), store.station)
         )
-        script = dossier_script(snap, people, station=station, now=datetime.now(UTC))
-        rendered = renderer.render(script)
+        script = dossier_script(snap, people, station=station.id, now=datetime.now(UTC))
+        rendered = _signed(renderer.render(script), signer, script.name, station)
     return _done(rendered, args.out, "Dossier de certification écrit")
 
 
@@ -116,12 +165,16 @@ def _grid(args: argparse.Namespace, data: Path) -> int:
 
     _suffix(args.out, (".pdf",))
     with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        signer = _signer(args)
         from store.documents.grid_document import grid_script
         from store.documents.lookup import dossier_inputs, find_grid
 
-        snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
+        snap, people, station = _read(
+            data, lambda store: (*dossier_inputs(store, args.candidate), store.station)
+        )
         grid = find_grid(snap, args.block, args.grille)
-        rendered = renderer.render(grid_script(snap, grid, people, datetime.now(UTC)))
+        script = grid_script(snap, grid, people, datetime.now(UTC))
+        rendered = _signed(renderer.render(script), signer, script.name, station)
     return _done(rendered, args.out, "Grille d’évaluation écrite")
 
 
@@ -132,11 +185,15 @@ def _jury(args: argparse.Namespace, data: Path) -> int:
 
         _suffix(args.out, (".pdf",))
         with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+            signer = _signer(args)
             from store.documents.jury import local_jury_script
             from store.documents.lookup import dossier_inputs
 
-            snap, people = _read(data, lambda store: dossier_inputs(store, args.candidate))
-            rendered = renderer.render(local_jury_script(snap, people, now))
+            snap, people, station = _read(
+                data, lambda store: (*dossier_inputs(store, args.candidate), store.station)
+            )
+            script = local_jury_script(snap, people, now)
+            rendered = _signed(renderer.render(script), signer, script.name, station)
         return _done(rendered, args.out, "Procès-verbal du jury local écrit")
     from store.documents.rendered import Rendered
     from store.documents.renderer import Renderer
@@ -144,13 +201,17 @@ def _jury(args: argparse.Namespace, data: Path) -> int:
     suffix = _suffix(args.out, (".pdf", ".xlsx"))
     if suffix == ".pdf":
         with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+            signer = _signer(args)
             from store.documents.inputs import listing_inputs
             from store.documents.jury import national_script, national_sheet
 
-            listing = _read(data, listing_inputs)
+            listing, station = _read(data, lambda store: (listing_inputs(store), store.station))
             sheet = national_sheet(listing.records, listing.people, args.session)
-            rendered = renderer.render(national_script(sheet, args.session, now))
+            script = national_script(sheet, args.session, now)
+            rendered = _signed(renderer.render(script), signer, script.name, station)
     else:
+        if args.signer is not None:
+            raise CarnetError("--signer signe un PDF : un classeur .xlsx ne se signe pas ainsi")
         from store.documents.inputs import listing_inputs
         from store.documents.jury import national_sheet, national_xlsx
 
