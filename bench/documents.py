@@ -47,6 +47,41 @@ def run(code: str | None, *args: str) -> tuple[float, float, int]:
     return timed_process(argv, cwd=str(ROOT))
 
 
+def certificate(folder: Path) -> Path:
+    """A document-signing certificate as an organisation's PKI hands it out (PKCS#12)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Secrétariat (banc d'essai)")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "secretariat.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"banc", key, cert, None, serialization.BestAvailableEncryption(PASSPHRASE.encode())
+        )
+    )
+    return path
+
+
+PASSPHRASE = "banc-d-essai"
+
+
 def ensure(folder: Path, candidates: int) -> float:
     from store.demo import populate
     from store.store import Store
@@ -81,12 +116,17 @@ def main() -> None:
         (s for s in snaps if s.state.grids), key=lambda s: (len(s.state.grids), s.state.events)
     )
     grid = max(conseil.state.grids.values(), key=lambda g: len(g.comments)).id
+    p12 = certificate(scratch)
+    os.environ["CARNET_CERTIFICAT_MDP"] = PASSPHRASE
 
     measures: list[tuple[str, str, str, list[str]]] = [
         ("python -c pass (ancre)", "pass", "", []),
         ("fpdf2 : PDF d'une ligne, mêmes polices (ancre)", _ONE_LINE_PDF, "", [str(scratch / "a.pdf")]),
         ("carnet dossier (10 pages)", None, "≤ 1 s",
          ["dossier", conseil.id, "--data", str(data), "--out", str(scratch / "d{n}.pdf")]),
+        ("carnet dossier signé (PAdES)", None, "≤ 1 s",
+         ["dossier", conseil.id, "--data", str(data), "--out", str(scratch / "s{n}.pdf"),
+          "--signer", str(p12)]),
         ("carnet grille", None, "≤ 0,5 s",
          ["grille", conseil.id, "x", "--grille", grid, "--data", str(data), "--out", str(scratch / "g{n}.pdf")]),
         (f"carnet tableau .xlsx ({args.candidates} candidats)", None, "≤ 5 s, ≤ 300 Mo",
