@@ -618,6 +618,16 @@ def check_path(
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
+    return _check_opened(opened, refs, known, reader, people)
+
+
+def _check_opened(
+    opened: Opened,
+    refs: dict[str, str],
+    known: frozenset[str],
+    reader: Reader | None,
+    people: Mapping[str, tuple[str, str]] | None,
+) -> Checked:
     try:
         settled = _settled(opened, known)
         if settled is not None:
@@ -677,6 +687,9 @@ def _checked(
     here; the bundles to check event by event go to the workers when there are many."""
     settled: list[Checked | None] = []
     todo: list[tuple[Path, str]] = []  # each bundle still to check, with its sender
+    # Checked here when they are few: kept open rather than read and verified twice (a
+    # secretariat's bundle for a station is 10 MB or more).
+    kept: list[Opened] = []
     for path in paths:
         opened = _open(path, keys, reader)
         item = opened if isinstance(opened, Checked) else _settled(opened, known)
@@ -684,13 +697,23 @@ def _checked(
         if item is None:
             assert not isinstance(opened, Checked)
             todo.append((path, opened.header.station))
+            if len(todo) < POOL_FROM:
+                kept.append(opened)
+            else:
+                kept.clear()  # the workers read them again; never all of them in memory
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < POOL_FROM or workers < 2:
         waiting = iter(todo)
+        still_open = iter(kept if len(kept) == len(todo) else [])
         for item in settled:
             if item is None:
                 path, _ = next(waiting)
-                checked = check_path(path, keys, refs, known, reader, people)
+                ahead = next(still_open, None)
+                checked = (
+                    _check_opened(ahead, refs, known, reader, people)
+                    if ahead is not None
+                    else check_path(path, keys, refs, known, reader, people)
+                )
                 if checked.bundle is not None:
                     people = {**people, **keys_in(checked.bundle.events)}
                 yield checked
