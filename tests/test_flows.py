@@ -19,6 +19,7 @@ from tui.screens.grid import GridScreen
 from tui.screens.home import HomeScreen
 from tui.screens.logbook import LogbookScreen
 from tui.widgets.line_list import LineList
+from tui.widgets.live_lines import LiveLines
 from tui.widgets.live_text import LiveText
 
 # Pilot flows, snapshots or crash subprocesses: outside the fast loop (pytest -m "not slow").
@@ -130,7 +131,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         # Fill block 1: all validated, then one exception; the panel follows each key.
         await pilot.press("a", "o")  # « a » asks first, with the count
         await settle(app, pilot)
-        assert "✔ validé" in grid_screen.query_one("#panel", LiveText).plain
+        assert "✔ validé" in grid_screen.query_one("#panel", LiveLines).plain
         await pilot.press("n")  # the first criterion, not validated
         await settle(app, pilot)
         assert "enregistré" in grid_screen.query_one("#saved", LiveText).plain
@@ -185,7 +186,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await ready(second.loaded)
         await pilot.press(*["n"] * 10)
         await settle(app, pilot)
-        assert "✘ non validé" in second.query_one("#panel", LiveText).plain
+        assert "✘ non validé" in second.query_one("#panel", LiveLines).plain
 
         # The logbook: the tutor signs, the manager signs; a tutor cannot sign as manager.
         await pilot.press("escape")

@@ -17,6 +17,7 @@ from tests.test_sync import _station
 from tui.app import CarnetApp, build_app
 from tui.screens.grid import GridScreen
 from tui.widgets.line_list import LineList
+from tui.widgets.live_lines import LiveLines
 from tui.widgets.live_text import LiveText
 
 pytestmark = pytest.mark.slow
@@ -45,7 +46,7 @@ def _saved(screen: GridScreen) -> str:
 
 
 def _panel(screen: GridScreen) -> str:
-    return screen.query_one("#panel", LiveText).plain
+    return screen.query_one("#panel", LiveLines).plain
 
 
 async def _to(pilot: Any, screen: GridScreen, criterion: str) -> None:

@@ -24,6 +24,7 @@ from tui.screens.home import HomeScreen
 from tui.screens.jury import JuryScreen
 from tui.screens.marks import MarksScreen
 from tui.widgets.line_list import LineList
+from tui.widgets.live_lines import LiveLines
 from tui.widgets.live_text import LiveText
 
 SIZES = [(80, 24), (100, 30), (120, 40)]
@@ -81,7 +82,7 @@ async def test_essential_text_is_whole(
             clock_text = screen.query_one("#timer", LiveText).plain
             assert not re.search(r"-\d", clock_text), f"a negative clock: {clock_text}"
             if grid.closed is not None:
-                assert "encore" not in screen.query_one("#panel", LiveText).plain
+                assert "encore" not in screen.query_one("#panel", LiveLines).plain
             criteria = screen.query_one(LineList)
             width = criteria.size.width
             for comp in block.competencies:

@@ -47,6 +47,7 @@ from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
 from tui.widgets.line_list import Line, LineList
+from tui.widgets.live_lines import LiveLines
 from tui.widgets.live_text import LiveText
 
 STATE_CELLS = {
@@ -113,7 +114,7 @@ class GridScreen(CandidateScreen):
         yield LiveText(id="counters")
         with Horizontal(id="gridbody"):
             yield LineList((12, None), id="criteria", elide_middle=1)
-            yield LiveText(id="panel")
+            yield LiveLines(id="panel")
         yield LiveText(id="current")
         yield Footer()
 
@@ -201,7 +202,7 @@ class GridScreen(CandidateScreen):
             lines.append(f"\nClose malgré les minimums : {self.grid.closed.reason}")
         for amendment in self.grid.amendments[-3:]:
             lines.append(f"\nAvenant {when(amendment.ts)} : {amendment.reason}")
-        self.query_one("#panel", LiveText).update(lines)
+        self.query_one("#panel", LiveLines).update(lines)
         self._probe_repaint()
         self._refresh_counters()
         self._show_current()
