@@ -18,9 +18,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grids import Published, ReferentialError, load_referential_file, parse_document
-from models.events import Event, EventError, ReferentialPublished, payload_of
-from models.referential import document_sha256, referential_document
+from grids import (
+    Published,
+    ReferentialError,
+    Referentials,
+    load_referential_file,
+    parse_document,
+)
+from models.events import Event, EventError, PersonCreated, ReferentialPublished, payload_of
+from models.referential import (
+    ThresholdReferential,
+    WeightedReferential,
+    document_sha256,
+    referential_document,
+)
 from store.authority import require_role
 from store.bundle import BundleError
 from store.draft import Draft
@@ -147,3 +158,32 @@ def _missing(ref_id: str, version: str) -> str:
 
 def _refused(text: str) -> BundleError:
     return BundleError(text)
+
+
+def versions(
+    refs: Referentials, people: Mapping[str, PersonCreated]
+) -> list[tuple[ThresholdReferential | WeightedReferential, dict[str, Any]]]:
+    """Every version held, built in then published in order, each with where it comes from
+    (``carnet referentiels``): ``origin`` (« integre » or « publie », with who, when, from
+    which folder), its ``sha256``, and ``current`` for the version new candidates get."""
+    current = {(ref.id, ref.version) for ref in refs.all()}
+    found: list[tuple[ThresholdReferential | WeightedReferential, dict[str, Any]]] = []
+    for ref in (refs.builtin_conseil, refs.builtin_carriere):
+        origin: dict[str, str | None] = {
+            "kind": "integre",
+            "sha256": document_sha256(referential_document(ref)),
+        }
+        found.append((ref, {"origin": origin, "current": (ref.id, ref.version) in current}))
+    for item in refs.published:
+        ref = item.referential
+        person = people.get(item.by)
+        origin = {
+            "kind": "publie",
+            "by": item.by,
+            "by_name": person.name if person is not None else None,
+            "at": item.at,
+            "station": item.station,
+            "sha256": item.sha256,
+        }
+        found.append((ref, {"origin": origin, "current": (ref.id, ref.version) in current}))
+    return found

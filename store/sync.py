@@ -62,8 +62,8 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
-from store.referentials import check_bundle as check_referentials
 from store.personal import check_personal_signatures, keys_in, verified_proofs
+from store.referentials import check_bundle as check_referentials
 from store.replication import (
     Knowledge,
     add_ranges,
