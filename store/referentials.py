@@ -116,11 +116,17 @@ def check_bundle(
     must be held or published in the bundle itself; a version it publishes with another
     content than the one held is refused, never a silent replacement. Returns the versions
     it publishes that are new here (the caller adds them to ``held`` once it is taken)."""
+    publications: list[dict[str, Any]] = []
+    registered: set[tuple[str, str]] = set()
+    for raw in events:  # one pass: a bundle may hold 200,000 events
+        kind = raw.get("type")
+        if kind == EVENT:
+            publications.append(raw["payload"])  # read by its model when the bundle was checked
+        elif kind == "candidate.created":
+            payload = raw["payload"]
+            registered.add((str(payload.get("cqp")), str(payload.get("referential_version"))))
     new: dict[tuple[str, str], str] = {}
-    for raw in events:
-        if raw.get("type") != EVENT:
-            continue
-        payload = raw["payload"]  # read by its model when the bundle was checked
+    for payload in publications:
         key, sha = (str(payload["referential"]), str(payload["version"])), str(payload["sha256"])
         known = held.get(key, new.get(key))
         if known is None:
@@ -136,16 +142,10 @@ def check_bundle(
                 "appliqué. Une version publiée ne change jamais : le secrétariat doit publier ce "
                 "contenu sous un nouveau numéro de version"
             )
-    every = {**held, **new}
-    for ref_id, version in announced.items():
-        if (ref_id, version) not in every:
-            raise _refused(_missing(ref_id, version))
-    for raw in events:
-        if raw.get("type") == "candidate.created":
-            payload = raw["payload"]
-            key = (str(payload.get("cqp")), str(payload.get("referential_version")))
-            if key not in every:
-                raise _refused(_missing(*key))
+    every = held.keys() | new.keys()
+    missing = sorted({*announced.items(), *registered} - every)
+    if missing:
+        raise _refused(_missing(*missing[0]))
     return new
 
 

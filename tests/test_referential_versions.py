@@ -378,3 +378,38 @@ def test_referentiels_publier_help_is_french(capsys: pytest.CaptureFixture[str])
         main(["referentiels", "publier", "--help"])
     out = capsys.readouterr().out
     assert out.startswith("utilisation : ") and "--par NOM" in out and "FICHIER" in out
+
+
+# --- the event and the loader ------------------------------------------------------------------
+
+
+def test_a_publication_whose_document_does_not_match_its_sha_or_names_is_refused() -> None:
+    from models.events import ReferentialPublished
+
+    document = _document()
+    sha = document_sha256(document)
+    good = {"referential": CONSEIL, "version": "2", "sha256": sha, "document": document}
+    assert ReferentialPublished.model_validate(good).sha256 == sha
+    altered = {**document, "title": "Un autre titre"}
+    with pytest.raises(ValueError, match="ne correspond pas à son empreinte"):
+        ReferentialPublished.model_validate({**good, "document": altered})
+    with pytest.raises(ValueError, match="pas le référentiel et la version annoncés"):
+        ReferentialPublished.model_validate({**good, "version": "3"})
+
+
+def test_a_second_publication_of_a_version_held_never_replaces_it() -> None:
+    from grids import Published, parse_document
+
+    base = load_referentials()
+    first = parse_document(_document(numerator=3, denominator=4))
+    second = parse_document(_document(numerator=2, denominator=3))
+    builtin = parse_document(_document("1", numerator=1, denominator=2))
+    refs = base.with_published(
+        Published(ref, document_sha256(referential_document(ref)), "p", "t", "s", str(i))
+        for i, ref in enumerate((builtin, first, second))
+    )
+    assert refs.version(CONSEIL, "1").rules.numerator == 4  # the built-in one stands
+    assert refs.version(CONSEIL, "2").rules.numerator == 3  # the first publication stands
+    assert refs.get(CONSEIL).version == "2" and len(refs.published) == 1
+    with pytest.raises(Exception, match="version 9 absent de ce dossier"):
+        refs.version(CONSEIL, "9")
