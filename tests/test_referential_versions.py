@@ -413,3 +413,26 @@ def test_a_second_publication_of_a_version_held_never_replaces_it() -> None:
     assert refs.get(CONSEIL).version == "2" and len(refs.published) == 1
     with pytest.raises(Exception, match="version 9 absent de ce dossier"):
         refs.version(CONSEIL, "9")
+
+
+def test_the_consolidated_table_names_each_competency_as_its_candidates_version(
+    tmp_path: Path,
+) -> None:
+    from store.documents.table import competency_sheet
+
+    sec = tmp_path / "sec"
+    agent = _secretariat(sec)
+    reworded = _document()
+    first = reworded["blocks"][0]["competencies"][0]
+    first["title"] = "Intitulé reformulé par l'organisme certificateur"
+    with Store.open(sec) as store:
+        before = store.create_candidate("Avant Version", "CPAM", CONSEIL, agent)
+        publish(store, _file(tmp_path, reworded), agent)
+        after = store.create_candidate("Après Version", "CPAM", CONSEIL, agent)
+        sheet = competency_sheet(store.summaries().records, store.referentials)
+    titles = {(row[0], row[5]): row[6] for row in sheet.rows}
+    assert titles[(after, first["id"])] == "Intitulé reformulé par l'organisme certificateur"
+    assert (
+        titles[(before, first["id"])]
+        == load_referentials().builtin_conseil.blocks[0].competencies[0].title
+    )
