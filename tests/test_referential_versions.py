@@ -436,3 +436,22 @@ def test_the_consolidated_table_names_each_competency_as_its_candidates_version(
         titles[(before, first["id"])]
         == load_referentials().builtin_conseil.blocks[0].competencies[0].title
     )
+
+
+def test_a_station_passes_the_version_on_to_the_evaluators_laptop(
+    walk: Any, tmp_path: Path
+) -> None:
+    sec, station, candidate = walk["sec"], walk["station"], walk["candidate"]
+    laptop = tmp_path / "portable"
+    with Store.open(laptop):
+        pass
+    _trust(laptop, sec, station)
+    _trust(station, laptop)
+    assert not _import(station, _export(sec, "sec-1.carnet", pour=station)).rejected
+    # The tutor's station forwards the dossier, and the registry with the publication in it.
+    report = _import(laptop, _export(station, "poste-portable.carnet", pour=laptop))
+    assert not report.rejected, [f.error for f in report.rejected]
+    with Store.open(laptop) as store:
+        assert store.candidate_ids() == [candidate]
+        assert store.referentials.conseil.rules.numerator == 3
+        assert store.snapshot(candidate).referential.version == "2"
