@@ -13,13 +13,15 @@ from tui.cli import main
 
 
 @pytest.fixture(scope="module")
-def records() -> tuple[dict[str, Any], dict[str, Any]]:
+def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
     import contextlib
     import io
 
+    # An empty data folder of its own: the versions a user's folder holds are not the test's.
+    empty = tmp_path_factory.mktemp("donnees")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["referentiels", "--json"]) == 0
+        assert main(["referentiels", "--json", "--data", str(empty)]) == 0
     conseil, carriere = json.loads(out.getvalue())
     return conseil, carriere
 
