@@ -3,17 +3,21 @@
 from grids.loader import (
     CARRIERE_ID,
     CONSEIL_ID,
+    Published,
     ReferentialError,
     Referentials,
     load_referential_file,
     load_referentials,
+    parse_document,
 )
 
 __all__ = [
     "CARRIERE_ID",
     "CONSEIL_ID",
+    "Published",
     "ReferentialError",
     "Referentials",
     "load_referential_file",
     "load_referentials",
+    "parse_document",
 ]

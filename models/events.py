@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models.errors import CarnetError
+from models.referential import document_sha256
 from models.threshold import CriterionState
 
 GENESIS = "0" * 64
@@ -401,6 +402,30 @@ class CredentialReset(_Payload):
     reason: Reason
 
 
+class ReferentialPublished(_Payload):
+    """A referential version the secretariat publishes (registry event): the certification
+    body reworded a criterion, or the law changed a threshold. The whole document travels,
+    with its SHA-256, so that every station computes its candidates' verdicts with it."""
+
+    referential: str = Field(pattern=r"^[a-z0-9_.\-]+$", min_length=1, max_length=64)
+    version: str = Field(min_length=1, max_length=64)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    document: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _what_it_says(self) -> ReferentialPublished:
+        # Checked wherever the event is read: a document altered on the way, or one naming
+        # another referential or version than the event, never counts as published.
+        if document_sha256(self.document) != self.sha256:
+            raise ValueError("le document publié ne correspond pas à son empreinte SHA-256")
+        if (self.document.get("id"), self.document.get("version")) != (
+            self.referential,
+            self.version,
+        ):
+            raise ValueError("le document publié n'est pas le référentiel et la version annoncés")
+        return self
+
+
 PAYLOADS: dict[str, type[_Payload]] = {
     "candidate.created": CandidateCreated,
     "link.declared": LinkDeclared,
@@ -433,6 +458,7 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "credential.registered": CredentialRegistered,
     "credential.locked": CredentialLocked,
     "credential.reset": CredentialReset,
+    "referential.published": ReferentialPublished,
 }
 
 

@@ -7,8 +7,10 @@ certification line naming an unknown competency, coefficients that do not add up
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -360,3 +362,16 @@ def _nested(child: str, parent: str, where: str) -> None:
     # Ids carry their parent's id so that an event naming a criterion says where it belongs.
     if not child.startswith(parent + "."):
         raise ValueError(f"{where} : l'identifiant « {child} » n'est pas sous « {parent} »")
+
+
+def referential_document(ref: ThresholdReferential | WeightedReferential) -> dict[str, Any]:
+    """The referential as the JSON a publication carries: what the models read, written the
+    same way whatever the file's layout, key order or defaults left out — so that the same
+    content always has the same SHA-256, at the secretariat and at every station."""
+    return ref.model_dump(mode="json", by_alias=True)
+
+
+def document_sha256(document: dict[str, Any]) -> str:
+    """The SHA-256 of a document's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

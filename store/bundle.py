@@ -293,15 +293,13 @@ def _section(content: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
-    """A bundle's events, each checked: its own hash, its payload, the referential versions
-    it was recorded with, each origin's chain within the bundle. Events stay as stored (plain
-    dicts). Whether each is vouched for by its origin is checked on import (it needs what was
-    received before)."""
+def check_events(opened: Opened) -> Content:
+    """A bundle's events, each checked: its own hash, its payload, each origin's chain within
+    the bundle. Events stay as stored (plain dicts). Whether each is vouched for by its origin,
+    and whether the referential versions it was recorded with are held here, is checked on
+    import (``store.referentials.check_bundle``): both need what was received before, the
+    versions a bundle imported just before it published among them."""
     header = opened.header
-    for ref_id, version in header.referentials.items():
-        if referentials.get(ref_id) != version:
-            raise BundleError(f"référentiel inconnu ici : {ref_id} version {version}")
     content = opened.content
     if isinstance(content, list):  # version 1: the sender's events only
         raw, heads, holds, keys, spines = content, {}, {}, [], {}
@@ -330,10 +328,6 @@ def check_events(opened: Opened, referentials: Mapping[str, str]) -> Content:
                 raise BundleError("événements dans le désordre ou en double dans le lot")
             if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
-        if event.type == "candidate.created":
-            cqp, recorded = event.payload.get("cqp"), event.payload.get("referential_version")
-            if referentials.get(str(cqp)) != recorded:
-                raise BundleError(f"référentiel inconnu ici : {cqp} version {recorded}")
         previous[event.station] = event
     return Content(raw, heads, holds, keys, spines)
 

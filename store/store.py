@@ -37,6 +37,7 @@ from models.events import (
     Event,
     EventError,
     PersonCreated,
+    ReferentialPublished,
     canonical,
     format_ts,
     payload_of,
@@ -76,6 +77,7 @@ from store.lock import DataLock, writer_active
 from store.lost import load_lost
 from store.migrate import data_files, is_v1, migrate_folder
 from store.recovery import RecoveryReport, restore
+from store.referentials import published_in
 from store.station import STATION_NAME, Station, check_key, load_or_create_station, parse_station
 from store.storage import (
     AppendOnlyStorage,
@@ -128,7 +130,9 @@ def new_id(prefix: str) -> str:
 class Store(CareerActions):
     def __init__(self, folder: Path, referentials: Referentials | None = None) -> None:
         self.folder = folder
-        self.referentials = referentials or load_referentials()
+        # The built-in referentials; ``referentials`` adds the versions the registry holds.
+        self._builtin_referentials = referentials or load_referentials()
+        self.referentials = self._builtin_referentials
         self._lock = DataLock(folder)
         self._owner = threading.get_ident()
         self._open: OrderedDict[str, _Open] = OrderedDict()
@@ -210,6 +214,7 @@ class Store(CareerActions):
         self._registry = self._load(REGISTRY)
         # Kept up to date by ``append``: listing 1,000 dossiers names their tutors from it.
         self._people = _people_in(self._registry.events)
+        self._refresh_referentials()
         self._index = SummaryIndex(self.folder)
 
     def _start_reading(self) -> None:
@@ -228,7 +233,15 @@ class Store(CareerActions):
         self._lost = load_lost(self.folder)
         self._registry = self._load(REGISTRY)  # an absent registry is read as no one
         self._people = _people_in(self._registry.events)
+        self._refresh_referentials()
         self._index = SummaryIndex(self.folder, read_only=True)
+
+    def _refresh_referentials(self) -> None:
+        """The built-in referentials and every version the registry holds (published by the
+        secretariat, received with its bundles)."""
+        self.referentials = self._builtin_referentials.with_published(
+            published_in(self._registry.events)
+        )
 
     def close(self) -> None:
         if self._read_only:
@@ -313,6 +326,7 @@ class Store(CareerActions):
             if REGISTRY in batches:
                 self._registry = self._load(REGISTRY)
                 self._people = _people_in(self._registry.events)
+                self._refresh_referentials()
         return added
 
     def _raw_events(self, dossier: str, mentioning: str | None = None) -> dict[str, Any]:
@@ -494,6 +508,8 @@ class Store(CareerActions):
         self.head = Head(events[-1].seq, events[-1].hash)
         if dossier == REGISTRY:
             self._people.update(_people_in(events))
+            if any(e.type == "referential.published" for e in events):
+                self._refresh_referentials()
         return events
 
     @staticmethod
@@ -543,7 +559,7 @@ class Store(CareerActions):
         item = self._load(candidate)
         if item.state.candidate is None:
             raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
-        ref = self.referentials.get(item.state.candidate.cqp)
+        ref = self._ref_of(candidate)
         return Snapshot(
             id=candidate,
             state=item.state.copy(),
@@ -583,7 +599,7 @@ class Store(CareerActions):
         item = self._load(candidate)
         if item.state.candidate is None:
             raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
-        return verdict(item.state, self.referentials.get(item.state.candidate.cqp))
+        return verdict(item.state, self._ref_of(candidate))
 
     def people(self) -> dict[str, PersonCreated]:
         """The registry's people (a copy: it is handed to the UI's thread)."""
@@ -633,6 +649,7 @@ class Store(CareerActions):
             self._registry.db.close()
             self._registry = self._load(REGISTRY)
             self._people = _people_in(self._registry.events)
+            self._refresh_referentials()
         self._lost = load_lost(self.folder)
         return report
 
@@ -1108,7 +1125,10 @@ class Store(CareerActions):
         item = self._load(candidate)
         if item.state.candidate is None:
             raise StoreError(f"dossier sans candidat : {candidate}")
-        return self.referentials.get(item.state.candidate.cqp)
+        # The version the candidate was registered under, not the newest: a version published
+        # since applies to the candidates registered after it.
+        cand = item.state.candidate
+        return self.referentials.version(cand.cqp, cand.referential_version)
 
     def _threshold_ref(self, candidate: str) -> ThresholdReferential:
         ref = self._ref_of(candidate)
@@ -1175,7 +1195,13 @@ def _with_replaces(state: DossierState, drafts: Sequence[Draft], ids: Sequence[s
     return result
 
 
-REGISTRY_PAYLOADS = (PersonCreated, CredentialRegistered, CredentialLocked, CredentialReset)
+REGISTRY_PAYLOADS = (
+    PersonCreated,
+    CredentialRegistered,
+    CredentialLocked,
+    CredentialReset,
+    ReferentialPublished,
+)
 
 
 def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:

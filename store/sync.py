@@ -63,6 +63,7 @@ from store.keys import (
 )
 from store.layout import REGISTRY
 from store.personal import check_personal_signatures, keys_in, verified_proofs
+from store.referentials import check_bundle as check_referentials
 from store.replication import (
     Knowledge,
     add_ranges,
@@ -610,7 +611,6 @@ def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
 def check_path(
     path: Path,
     keys: dict[str, TrustedKey],
-    refs: dict[str, str],
     known: frozenset[str],
     reader: Reader | None = None,
     people: Mapping[str, tuple[str, str]] | None = None,
@@ -618,12 +618,11 @@ def check_path(
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
-    return _check_opened(opened, refs, known, reader, people)
+    return _check_opened(opened, known, reader, people)
 
 
 def _check_opened(
     opened: Opened,
-    refs: dict[str, str],
     known: frozenset[str],
     reader: Reader | None,
     people: Mapping[str, tuple[str, str]] | None,
@@ -632,7 +631,7 @@ def _check_opened(
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        content = check_events(decrypted(opened, reader), refs)
+        content = check_events(decrypted(opened, reader))
         for raw in content.events:
             dossier = str(raw["dossier"])
             if dossier != REGISTRY and not _DOSSIER.match(dossier):
@@ -647,18 +646,16 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(
     keys: dict[str, TrustedKey],
-    refs: dict[str, str],
     known: frozenset[str],
     reader: Reader,
     people: dict[str, tuple[str, str]],
 ) -> None:
-    _WORKER.update(keys=keys, refs=refs, known=known, reader=reader, people=people)
+    _WORKER.update(keys=keys, known=known, reader=reader, people=people)
 
 
 def _check_in_worker(path: Path) -> Checked:
     checked = check_path(
-        path, _WORKER["keys"], _WORKER["refs"], _WORKER["known"], _WORKER["reader"],
-        _WORKER["people"],
+        path, _WORKER["keys"], _WORKER["known"], _WORKER["reader"], _WORKER["people"],
     )  # fmt: skip
     if checked.bundle is not None:
         # A station registers its people's keys in one bundle and signs with them in the next
@@ -678,7 +675,6 @@ IN_FLIGHT = 48
 def _checked(
     paths: Sequence[Path],
     keys: dict[str, TrustedKey],
-    refs: dict[str, str],
     known: frozenset[str],
     reader: Reader,
     people: dict[str, tuple[str, str]],
@@ -710,9 +706,9 @@ def _checked(
                 path, _ = next(waiting)
                 ahead = next(still_open, None)
                 checked = (
-                    _check_opened(ahead, refs, known, reader, people)
+                    _check_opened(ahead, known, reader, people)
                     if ahead is not None
-                    else check_path(path, keys, refs, known, reader, people)
+                    else check_path(path, keys, known, reader, people)
                 )
                 if checked.bundle is not None:
                     people = {**people, **keys_in(checked.bundle.events)}
@@ -720,16 +716,14 @@ def _checked(
             else:
                 yield item
         return
-    yield from _checked_by_workers(settled, todo, workers, (keys, refs, known, reader, people))
+    yield from _checked_by_workers(settled, todo, workers, (keys, known, reader, people))
 
 
 def _checked_by_workers(
     settled: list[Checked | None],
     todo: list[tuple[Path, str]],
     workers: int,
-    setup: tuple[
-        dict[str, TrustedKey], dict[str, str], frozenset[str], Reader, dict[str, tuple[str, str]]
-    ],
+    setup: tuple[dict[str, TrustedKey], frozenset[str], Reader, dict[str, tuple[str, str]]],
 ) -> Iterator[Checked]:
     """Bundles checked by worker processes, a few ahead, in order; each sender's bundles go to
     the same worker, in order. Should the workers fail (memory, a killed process), the rest is
@@ -796,7 +790,8 @@ def import_files(
     unhashed = {o for o in ledger.stations if not chains.exists(o)}
     if unhashed:  # a folder of the release before: the hashes of what it received
         rebuild(chains, unhashed, _every_raw_event(store))
-    refs = {ref.id: ref.version for ref in store.referentials.all()}
+    # Every referential version held here, with those the bundles publish as they are taken.
+    versions = store.referentials.held()
     pending: dict[str, list[dict[str, Any]]] = {}
     buffered = 0
     origins: set[str] = set()
@@ -810,7 +805,7 @@ def import_files(
         _flush(store, ledger, chains, pending)
         sync.save()
 
-    checked = _checked(paths, keys, refs, frozenset(ledger.files), reader, store.public_keys())
+    checked = _checked(paths, keys, frozenset(ledger.files), reader, store.public_keys())
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
         result = FileResult(path)
         report.files.append(result)
@@ -825,7 +820,7 @@ def import_files(
                 _learn_holds(sync, chains, item.header.station,
                              _holds_in(item.content), store.station.id)  # fmt: skip
             else:
-                new = _take_bundle(store, ledger, chains, sync, item, result, pending)
+                new = _take_bundle(store, ledger, chains, sync, item, result, pending, versions)
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                     origins.add(str(raw["station"]))
@@ -877,6 +872,7 @@ def _take_bundle(
     item: Checked,
     result: FileResult,
     pending: dict[str, list[dict[str, Any]]],
+    versions: dict[tuple[str, str], str],
 ) -> list[dict[str, Any]]:
     """A bundle's new events, every origin checked (vouched for, no fork, chains that join
     what was received) before anything of it is taken."""
@@ -889,6 +885,7 @@ def _take_bundle(
     if content is None or header.content_sha256 in ledger.files:
         result.known_events = header.count
         return []
+    publishes = check_referentials(versions, header.referentials, content.events)
     sender_key = sync.trust.keys.get(sender)
     from_secretariat = sender_key is not None and sender_key.secretariat
     vouched = _vouched_keys(sync.trust, content.keys, sender) if from_secretariat else {}
@@ -956,6 +953,7 @@ def _take_bundle(
     result.new_events = len(taken)
     ledger.files.add(header.content_sha256)
     ledger.dirty = True
+    versions.update(publishes)
     return taken
 
 

@@ -82,7 +82,11 @@ def test_status_text(demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "moyenne 10,00" in out
 
 
-def test_referentiels_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+def test_referentiels_json_contract(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # No data folder yet (the user's is not the test's): the built-in referentials only.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     code, out, _ = _run(capsys, "referentiels", "--json")
     assert code == 0
     conseil, carriere = json.loads(out)
@@ -97,7 +101,10 @@ def test_referentiels_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert carriere["evaluations"][2]["eliminatory_at_or_below"] == "6"
 
 
-def test_referentiels_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_referentiels_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     code, out, _ = _run(capsys, "referentiels")
     assert (
         code == 0

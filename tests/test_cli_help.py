@@ -9,7 +9,7 @@ import pytest
 
 from tui.cli import build_parser, main
 
-COMMANDS = ["", "demo", "status", "referentiels", "recover", "station", "init", "trust",
+COMMANDS = ["", "demo", "status", "referentiels", "referentiels publier", "recover", "station", "init", "trust",
             "export", "import", "dossier", "tableau"]  # fmt: skip
 
 
@@ -18,7 +18,7 @@ def test_every_help_is_french_and_explains_every_option(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main([*([command] if command else []), "--help"])
+        main([*command.split(), "--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     for english in ("usage", "show this help", "options:\n  -h, --help  show", "positional"):

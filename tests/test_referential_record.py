@@ -13,20 +13,27 @@ from tui.cli import main
 
 
 @pytest.fixture(scope="module")
-def records() -> tuple[dict[str, Any], dict[str, Any]]:
+def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
     import contextlib
     import io
 
+    # An empty data folder of its own: the versions a user's folder holds are not the test's.
+    empty = tmp_path_factory.mktemp("donnees")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["referentiels", "--json"]) == 0
+        assert main(["referentiels", "--json", "--data", str(empty)]) == 0
     conseil, carriere = json.loads(out.getvalue())
     return conseil, carriere
 
 
 def test_conseil_head_and_rules(records: Any) -> None:
     conseil, _ = records
-    assert set(conseil) == {"id", "title", "version", "kind", "rules", "blocks"}
+    # « origin » and « current »: where each version comes from (issue 12, versions published
+    # by the secretariat), and whether new candidates get it.
+    assert set(conseil) == {"id", "title", "version", "kind", "rules", "blocks", "origin",
+                            "current"}  # fmt: skip
+    assert conseil["origin"]["kind"] == "integre" and conseil["current"] is True
+    assert len(conseil["origin"]["sha256"]) == 64
     assert conseil["id"] == "gestionnaire-conseil"
     assert conseil["title"] == "CQP Gestionnaire conseil de la Sécurité sociale"
     assert conseil["version"] == "1"
@@ -96,6 +103,7 @@ def test_carriere_record(records: Any) -> None:
     _, carriere = records
     assert set(carriere) == {
         "id", "title", "version", "kind", "competencies", "evaluations", "total", "rule",
+        "origin", "current",
     }  # fmt: skip
     assert carriere["id"] == "gestionnaire-carriere"
     assert carriere["title"] == "CQP Gestionnaire carrière — Branche retraite"

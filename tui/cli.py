@@ -16,6 +16,8 @@ from tui.cli_documents import add_parsers as add_document_parsers
 from tui.cli_documents import dispatch as dispatch_documents
 from tui.cli_enrol import add_parser as add_enrol_parser
 from tui.cli_enrol import dispatch as dispatch_enrol
+from tui.cli_referentials import add_parser as add_referentials_parser
+from tui.cli_referentials import run as run_referentials
 from tui.cli_sync import add_parsers as add_sync_parsers
 from tui.cli_sync import dispatch as dispatch_sync
 
@@ -139,8 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="sortie JSON pour les scripts du secrétariat"
     )
 
-    refs = sub.add_parser("referentiels", help="les référentiels chargés")
-    refs.add_argument("--json", action="store_true", help="sortie JSON")
+    add_referentials_parser(sub)
 
     recover = sub.add_parser(
         "recover", help="restaure les fichiers illisibles depuis leur sauvegarde"
@@ -219,7 +220,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "status":
         return _status(data or default_data_dir(), as_json=args.json)
     if args.command == "referentiels":
-        return _referentiels(as_json=args.json)
+        return run_referentials(args, default_data_dir())
     if args.command == "recover":
         return _recover(data or default_data_dir())
     if args.command == "verify":
@@ -324,39 +325,6 @@ def _detail(record: dict[str, Any]) -> str:
     if final:
         detail += f" · jury national : {PROCLAMATION_LABELS[final]}"
     return detail
-
-
-def _referentiels(*, as_json: bool) -> int:
-    from grids import load_referentials
-    from models.referential import ThresholdReferential
-    from models.report import referential_record
-
-    refs = load_referentials()
-    if as_json:
-        json.dump(
-            [referential_record(r) for r in refs.all()], sys.stdout, ensure_ascii=False, indent=1
-        )
-        sys.stdout.write("\n")
-        return 0
-    for ref in refs.all():
-        print(f"{ref.title} (version {ref.version})")
-        if isinstance(ref, ThresholdReferential):
-            for block in ref.blocks:
-                criteria = sum(len(c.criteria) for c in block.competencies)
-                comps = len(block.competencies)
-                counts = f"{comps} compétences, {criteria} critères"
-                print(f"  Bloc {block.number} : {block.title} — {counts}")
-        else:
-            total = sum(len(g.competencies) for g in ref.groups)
-            print(f"  {total} compétences, dont {len(ref.certification)} certifiées")
-            for e in ref.evaluations:
-                elim = (
-                    f", éliminatoire ≤ {e.eliminatory_at_or_below}"
-                    if e.eliminatory_at_or_below is not None
-                    else ""
-                )
-                print(f"  {e.title} : /{e.scale}, coefficient {e.coefficient}{elim}")
-    return 0
 
 
 def _verify(data: Path, *, as_json: bool) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 from grids import Referentials
 from models.career import PROCLAMATION_LABELS, PROPOSAL_LABELS
 from models.jury import JURY_ROLES
+from models.referential import ThresholdReferential, WeightedReferential
 from models.status import Status, cqp_label
 from models.timing import parse_ts
 from store.documents.wording import ROUTES, People
@@ -55,10 +56,14 @@ VAE_STATUS = {"acquired": "acquise", "validated": "validée", "not_validated": "
 
 def competency_sheet(records: Sequence[Mapping[str, Any]], refs: Referentials) -> Sheet:
     rows: list[list[Cell]] = []
-    titles = {c.id: c.title for b in refs.conseil.blocks for c in b.competencies}
     for r in records:
         base: list[Cell] = [r["id"], r["name"], r["organisme"], cqp_label(r["cqp"])]
+        # The titles of the version the candidate was registered under (a version published
+        # since may reword them).
+        ref = refs.version(r["cqp"], r.get("referential_version") or "1")
         if r["blocks"]:
+            assert isinstance(ref, ThresholdReferential)
+            titles = {c.id: c.title for b in ref.blocks for c in b.competencies}
             for block in r["blocks"]:
                 for comp in block["competencies"]:
                     rows.append([*base, block["id"], comp["id"], titles.get(comp["id"], ""),
@@ -71,9 +76,10 @@ def competency_sheet(records: Sequence[Mapping[str, Any]], refs: Referentials) -
             for field, label in VAE_STATUS.items():
                 decided.update(dict.fromkeys(vae[field], label))
         status = Status(r["status"]).label
-        for line in refs.carriere.certification:
-            comp = refs.carriere.competency(line.competency)
-            group = next(g.id for g in refs.carriere.groups if comp in g.competencies)
+        assert isinstance(ref, WeightedReferential)
+        for line in ref.certification:
+            comp = ref.competency(line.competency)
+            group = next(g.id for g in ref.groups if comp in g.competencies)
             if vae:
                 comp_status, detail = decided.get(comp.id, "à décider"), "décision VAE"
             else:
