@@ -46,7 +46,7 @@ from store.bundle import (
 )
 from store.chains import Chains, rebuild
 from store.draft import Draft
-from store.errors import CorruptFileError, StoreError
+from store.errors import CorruptFileError, DiskWriteError, StoreError
 from store.keys import (
     ROLE_TEXT,
     STATION,
@@ -311,9 +311,17 @@ def export(
              "for": recipient.station}  # fmt: skip
     state.bundles.append(entry)
     state.next_bundle += 1
-    state.save(store.folder)
-    knowledge.record_sent(recipient.station, by_origin, entry)
-    knowledge.save()
+    try:
+        state.save(store.folder)
+        knowledge.record_sent(recipient.station, by_origin, entry)
+        knowledge.save()
+    except OSError as exc:
+        # The bundle is whole and can be sent; only the record of having sent it is missing,
+        # so the next bundle carries its events again (the recipient takes them once).
+        raise StoreError(
+            f"lot écrit dans {out}, mais son envoi n'a pas pu être noté ({exc.strerror or exc}) :"
+            " il peut être transmis ; le prochain lot contiendra de nouveau ses événements"
+        ) from exc
     return ExportReport(out, bundle, len(events), recipient.label)
 
 
@@ -802,8 +810,11 @@ def import_files(
     )
 
     def flush() -> None:
-        _flush(store, ledger, chains, pending)
-        sync.save()
+        try:
+            _flush(store, ledger, chains, pending)
+            sync.save()
+        except (OSError, DiskWriteError) as exc:
+            raise _interrupted(exc) from exc
 
     checked = _checked(paths, keys, frozenset(ledger.files), reader, store.public_keys())
     for index, (path, item) in enumerate(zip(paths, checked, strict=True), 1):
@@ -849,7 +860,14 @@ def import_files(
             report.gaps[station] = missing
     # Only the secretariat confirms: a station's receipts would be refused anyway.
     if senders and store.station.secretariat:
-        report.receipts = write_receipts(store, ledger, senders, receipts_dir)
+        try:
+            report.receipts = write_receipts(store, ledger, senders, receipts_dir)
+        except OSError as exc:
+            raise StoreError(
+                f"import enregistré, mais accusés de réception non écrits ({exc.strerror or exc}) :"
+                " importez de nouveau les mêmes fichiers pour les écrire (rien n'est appliqué "
+                "deux fois)"
+            ) from exc
     return report
 
 
@@ -1085,6 +1103,17 @@ def _acknowledge(store: Store, heads: list[Any]) -> int:
 def _every_raw_event(store: Store) -> Iterator[dict[str, Any]]:
     for dossier in (REGISTRY, *store.candidate_ids()):
         yield from store.raw_events(dossier).values()
+
+
+def _interrupted(exc: OSError | DiskWriteError) -> StoreError:
+    why = str(exc) if isinstance(exc, DiskWriteError) else (exc.strerror or str(exc))
+    if isinstance(exc, DiskWriteError):
+        why = why.removeprefix("Rien n'a été enregistré : ").split(". Les données")[0]
+    return StoreError(
+        f"import interrompu, écriture impossible ({why}) : ce qui a été reçu avant reste "
+        "enregistré ; importez de nouveau les mêmes fichiers une fois le disque disponible, rien "
+        "n'est appliqué deux fois"
+    )
 
 
 def _flush(
