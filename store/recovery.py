@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from models.events import Event, EventError, utc_now
-from store.atomic import atomic_write, backup_path
+from store.atomic import atomic_write, backup_path, fsync_dir
 from store.errors import CorruptFileError
 from store.index import SummaryIndex
 from store.journal import JOURNAL_NAME, Entry, Journal
@@ -239,8 +239,18 @@ def _journal_entries(folder: Path) -> list[Entry]:
 
 
 def _set_aside(path: Path) -> None:
-    # The damaged file is kept beside, never deleted: someone may still want to read it.
-    os.replace(path, path.with_name(f"{path.name}.abime-{utc_now().replace(':', '')}"))
+    """Keeps the damaged file beside, never deleted: someone may still want to read it. A link
+    rather than a rename: the file stays where it is until its replacement takes its place
+    whole, so a recovery killed in between finds it again and starts over, instead of the
+    next one finding the dossier gone and naming it lost."""
+    aside = path.with_name(f"{path.name}.abime-{utc_now().replace(':', '')}")
+    try:
+        os.link(path, aside)
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        write_new_file(aside, path.read_bytes())
+    fsync_dir(path.parent)
 
 
 def _salvage(
@@ -266,6 +276,9 @@ def _salvage(
     if records:
         data, _ = record_lines(b"", records)
         write_new_file(path, data)
+    else:  # nothing of it verifies: set aside, and named lost below
+        path.unlink()
+        fsync_dir(path.parent)
     report.restored.append(path)
     if dropped:
         report.dropped[path.name] = dropped

@@ -188,3 +188,33 @@ def test_damaged_exchange_files_are_restored_from_their_backup(
     code, out, _ = _run(capsys, "recover", "--data", str(folder))
     assert code == 0 and f"Réparé : {folder / name}" in out
     assert (folder / name).read_bytes() == good
+
+
+def test_a_recovery_cut_between_setting_aside_and_rewriting_loses_nothing(
+    station: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recovery killed after it kept the damaged dossier aside and before the repaired one
+    was in place: the next recovery finds the dossier where it was (the candidate was named
+    lost when the file had been moved aside)."""
+    import store.recovery as recovery
+
+    with Store.open(station) as store:
+        candidate = store.candidate_ids()[0]
+        expected = store.summary(candidate)
+    path = station / "dossiers" / f"{candidate}.json"
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    path.write_bytes(bytes(raw))
+
+    def killed(_: Path, __: bytes) -> None:
+        raise SystemExit("tué")  # what SIGKILL leaves: nothing after this point
+
+    with monkeypatch.context() as patch:
+        patch.setattr(recovery, "write_new_file", killed)
+        with pytest.raises(SystemExit):
+            recovery.recover(station)
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 0 and "Dossier absent" not in out
+    with Store.open(station) as store:
+        assert candidate in store.candidate_ids()
+        assert store.summary(candidate)["id"] == expected["id"]
