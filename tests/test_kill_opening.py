@@ -151,3 +151,23 @@ def test_a_kill_inside_a_recovery_is_finished_by_the_next_one(
             head = store.head.seq
             store.create_person(f"Nouvelle {round_}", "CPAM du Rhône", ["tuteur"], "t")
             assert store.head.seq == head + 1
+
+
+def test_a_kill_inside_the_migration_of_a_previous_release_folder(tmp_path: Path) -> None:
+    """The first opening of a folder of the previous release migrates each file; a kill at any
+    moment of it leaves a folder that the next opening migrates the rest of, to the same
+    state as an uninterrupted migration."""
+    fixture = ROOT / "tests" / "fixtures" / "v1" / "poste"
+    reference = tmp_path / "reference"
+    shutil.copytree(fixture, reference)
+    duration = _run(reference, "open", None)
+    expected = _status(reference)
+    assert expected
+    rng = random.Random(1123)
+    for round_ in range(ROUNDS):
+        folder = tmp_path / f"essai-{round_}"
+        shutil.copytree(fixture, folder)
+        _run(folder, "open", rng.uniform(0, duration))
+        with Store.open(folder):
+            pass
+        assert _status(folder) == expected, round_
