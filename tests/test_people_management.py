@@ -1,0 +1,255 @@
+"""People and candidates managed by the secretariat (issue 11): edits and deactivations are new
+events naming the agent, refused with the rule named and nothing recorded, and what the app,
+the documents and ``status --json`` show follows the latest edit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.people import PersonRecord
+from store.authority import AuthorityError
+from store.errors import StoreError
+from store.layout import REGISTRY_FILE
+from store.store import Store
+from tests.signing import secret_of
+
+DAY = date(2026, 3, 2)
+
+
+def _setup(store: Store) -> dict[str, str]:
+    p = {
+        "sec": store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t"),
+        "tutor": store.create_person("Tom Tuteur", "Carsat Bretagne", ["tuteur"], "t"),
+        "tutor2": store.create_person("Olga Tutrice", "Carsat Bretagne", ["tuteur"], "t"),
+        "manager": store.create_person(
+            "Mona Manager", "Carsat Bretagne", ["manager", "tuteur"], "t"
+        ),
+    }
+    p["cand"] = store.create_candidate(
+        "Jeanne Martn",
+        "Carsat Bretagne",
+        "gestionnaire-conseil",
+        "t",
+        tutor=p["tutor"],
+        manager=p["manager"],
+        started=date(2026, 1, 5),
+    )
+    return p
+
+
+def _registry_lines(store: Store) -> int:
+    return len((store.folder / REGISTRY_FILE).read_bytes().splitlines())
+
+
+def test_an_agent_edits_a_person_as_a_new_event_with_its_history(store: Store) -> None:
+    p = _setup(store)
+    before = (store.folder / REGISTRY_FILE).read_bytes()
+    store.edit_person(
+        p["tutor"],
+        p["sec"],
+        name="Tom Tuteur-Leroy",
+        organisme="Carsat Bretagne",
+        roles=["tuteur", "jury"],
+        reason="nom d'usage",
+    )
+    # Append-only: what was stored is still there, byte for byte, at the start of the file.
+    assert (store.folder / REGISTRY_FILE).read_bytes().startswith(before.rstrip(b"\n"))
+    person = store.people()[p["tutor"]]
+    assert (person.name, person.roles) == ("Tom Tuteur-Leroy", ("tuteur", "jury"))
+    (change,) = store.person_history(p["tutor"])
+    assert change.by == p["sec"] and change.reason == "nom d'usage"
+    assert {(c.field, c.before, c.after) for c in change.changes} == {
+        ("name", "Tom Tuteur", "Tom Tuteur-Leroy"),
+        ("roles", "tuteur", "tuteur,jury"),
+    }
+    # The candidate's record names the tutor as they now are.
+    (record,) = store.summaries().records
+    assert record["tutor_name"] == "Tom Tuteur-Leroy"
+
+
+def test_the_edit_survives_reopening_the_folder(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d") as store:
+        p = _setup(store)
+        store.summaries()  # the index caches the old tutor name
+        store.edit_person(
+            p["tutor"], p["sec"], name="Tom Neuf", organisme="Carsat Bretagne", roles=["tuteur"]
+        )
+    with Store.open(tmp_path / "d") as store:
+        assert store.people()[p["tutor"]].name == "Tom Neuf"
+        assert store.summaries().records[0]["tutor_name"] == "Tom Neuf"
+        assert len(store.person_history(p["tutor"])) == 1
+
+
+@pytest.mark.parametrize("author", ["t", "tutor"])
+def test_only_a_secretariat_agent_edits_or_deactivates(store: Store, author: str) -> None:
+    p = _setup(store)
+    who = p.get(author, author)
+    lines = _registry_lines(store)
+    with pytest.raises(AuthorityError, match="Règle : les personnes et les candidats"):
+        store.edit_person(p["tutor"], who, name="X", organisme="Carsat Bretagne", roles=["tuteur"])
+    with pytest.raises(AuthorityError, match="agent du secrétariat"):
+        store.deactivate_person(p["tutor"], "a quitté l'organisme", who)
+    events = len(store.snapshot(p["cand"]).events)
+    with pytest.raises(AuthorityError, match="Règle : les personnes"):
+        store.edit_candidate(
+            p["cand"], who, name="Jeanne Martin", started=None, tutor=None, manager=None
+        )
+    with pytest.raises(AuthorityError, match="Règle : les personnes"):
+        store.deactivate_candidate(p["cand"], "abandon", who)
+    assert _registry_lines(store) == lines
+    assert len(store.snapshot(p["cand"]).events) == events
+
+
+def test_a_candidate_name_typo_is_fixed_and_followed_everywhere(store: Store) -> None:
+    p = _setup(store)
+    store.edit_candidate(
+        p["cand"],
+        p["sec"],
+        name="Jeanne Martin",
+        started=date(2026, 1, 6),
+        tutor=p["tutor"],
+        manager=p["manager"],
+    )
+    snap = store.snapshot(p["cand"])
+    assert snap.state.candidate is not None
+    assert (snap.state.candidate.name, snap.state.candidate.started) == (
+        "Jeanne Martin",
+        date(2026, 1, 6),
+    )
+    (change,) = snap.state.candidate_history
+    assert change.by == p["sec"]
+    assert {(c.field, c.before, c.after) for c in change.changes} == {
+        ("name", "Jeanne Martn", "Jeanne Martin"),
+        ("started", "2026-01-05", "2026-01-06"),
+    }
+    # The creation event is as it was: the edit is one more event.
+    assert snap.events[0].payload["name"] == "Jeanne Martn"
+    assert snap.events[-1].type == "candidate.edited"
+    (record,) = store.summaries().records
+    assert (record["name"], record["started"], record["edits"]) == (
+        "Jeanne Martin",
+        "2026-01-06",
+        1,
+    )
+
+
+def test_a_new_tutor_takes_effect_with_a_date_and_a_reason(store: Store) -> None:
+    p = _setup(store)
+
+    def change(**kw: object) -> None:
+        store.edit_candidate(
+            p["cand"],
+            p["sec"],
+            name="Jeanne Martn",
+            started=date(2026, 1, 5),
+            tutor=p["tutor2"],
+            manager=p["manager"],
+            **kw,  # type: ignore[arg-type]
+        )
+
+    with pytest.raises(StoreError, match="prend effet à une date"):
+        change(reason="mutation du tuteur")
+    with pytest.raises(StoreError, match="motivé"):
+        change(effective=DAY)
+    change(effective=DAY, reason="mutation du tuteur")
+    state = store.snapshot(p["cand"]).state
+    assert state.candidate is not None and state.candidate.tutor == p["tutor2"]
+    (entry,) = state.candidate_history
+    assert (entry.effective, entry.reason) == ("2026-03-02", "mutation du tuteur")
+    # The former tutor no longer signs the logbook, but is still no independent evaluator.
+    assert state.related(p["tutor"], former=False) == []
+    assert state.related(p["tutor"]) == ["tuteur"]
+    with pytest.raises(StoreError, match="n'est pas déclaré"):
+        store.sign_attestation(
+            p["cand"], "gc.b1.c1", "tuteur", p["tutor"], "accueil", secret_of(store, p["tutor"])
+        )
+    store.sign_attestation(
+        p["cand"], "gc.b1.c1", "tuteur", p["tutor2"], "accueil", secret_of(store, p["tutor2"])
+    )
+
+
+def test_tutor_and_manager_stay_two_people_on_an_edit(store: Store) -> None:
+    p = _setup(store)
+    events = len(store.snapshot(p["cand"]).events)
+    with pytest.raises(AuthorityError, match="deux personnes différentes"):
+        store.edit_candidate(
+            p["cand"],
+            p["sec"],
+            name="Jeanne Martn",
+            started=None,
+            tutor=p["manager"],
+            manager=p["manager"],
+            effective=DAY,
+            reason="réorganisation",
+        )
+    assert len(store.snapshot(p["cand"]).events) == events
+
+
+def test_a_deactivated_person_signs_no_more_and_is_chosen_no_more(store: Store) -> None:
+    p = _setup(store)
+    secret = secret_of(store, p["tutor"])
+    store.sign_attestation(p["cand"], "gc.b1.c1", "tuteur", p["tutor"], "accueil", secret)
+    store.deactivate_person(p["tutor"], "a quitté l'organisme", p["sec"])
+    tutor = store.people()[p["tutor"]]
+    assert isinstance(tutor, PersonRecord) and not tutor.active
+    events = len(store.snapshot(p["cand"]).events)
+    with pytest.raises(AuthorityError, match=r"désactivé.*Règle : une personne désactivée"):
+        store.sign_attestation(p["cand"], "gc.b1.c2", "tuteur", p["tutor"], "accueil", secret)
+    assert len(store.snapshot(p["cand"]).events) == events
+    with pytest.raises(AuthorityError, match="désactivé"):
+        store.create_candidate(
+            "Paul", "Carsat Bretagne", "gestionnaire-conseil", "t", tutor=p["tutor"]
+        )
+    with pytest.raises(AuthorityError, match="désactivé"):
+        store.edit_person(
+            p["tutor"], p["sec"], name="Tom", organisme="Carsat Bretagne", roles=["tuteur"]
+        )
+    # The signature made before stays in force and verified.
+    state = store.snapshot(p["cand"]).state
+    assert state.attestations["gc.b1.c1"]["tuteur"].person == p["tutor"]
+    assert list(store.signature_states(p["cand"]).values()) == [None]  # None: it verifies
+    (change,) = store.person_history(p["tutor"])
+    assert (change.kind, change.reason, change.by) == (
+        "deactivated",
+        "a quitté l'organisme",
+        p["sec"],
+    )
+
+
+def test_a_deactivated_agent_loses_their_authority(store: Store) -> None:
+    p = _setup(store)
+    other = store.create_person("Sue Secrétariat", "Ucanss", ["secretariat"], "t")
+    store.deactivate_person(p["sec"], "départ en retraite", other)
+    with pytest.raises(AuthorityError, match="Sam Secrétariat est désactivé"):
+        store.deactivate_candidate(p["cand"], "abandon", p["sec"])
+
+
+def test_a_deactivated_candidate_takes_no_more_entries_and_says_so(store: Store) -> None:
+    p = _setup(store)
+    store.deactivate_candidate(p["cand"], "a quitté le parcours", p["sec"])
+    (record,) = store.summaries().records
+    assert record["active"] is False
+    assert record["deactivated"]["reason"] == "a quitté le parcours"
+    assert record["deactivated"]["by"] == p["sec"]
+    assert record["status"] == "pending"  # the existing fields stay
+    events = len(store.snapshot(p["cand"]).events)
+    with pytest.raises(StoreError, match="désactivé"):
+        store.declare_link(p["cand"], p["tutor2"], "superieur", p["sec"])
+    assert len(store.snapshot(p["cand"]).events) == events
+
+
+def test_an_edit_must_change_something_and_name_a_known_organisme(store: Store) -> None:
+    p = _setup(store)
+    lines = _registry_lines(store)
+    with pytest.raises(StoreError, match="Aucune modification"):
+        store.edit_person(
+            p["tutor"], p["sec"], name="Tom Tuteur", organisme="Carsat Bretagne", roles=["tuteur"]
+        )
+    with pytest.raises(StoreError, match="Organisme inconnu du registre"):
+        store.edit_person(
+            p["tutor"], p["sec"], name="Tom Tuteur", organisme="Carsat Bretgne", roles=["tuteur"]
+        )
+    assert _registry_lines(store) == lines
