@@ -266,6 +266,7 @@ class DossierState:
                     "deactivated",
                     (FieldChange("active", "actif", "désactivé"),),
                     payload.reason,
+                    event=event.id,
                 )
                 self.candidate_history.append(self.deactivated)
             case LinkDeclared():
@@ -426,6 +427,7 @@ class DossierState:
                 diff(_candidate_fields(current), _candidate_fields(updated)),
                 payload.reason,
                 payload.effective.isoformat() if payload.effective else "",
+                event.id,
             )
         )
 

@@ -39,6 +39,11 @@ class PersonRecord(PersonCreated):
     deactivation: str = ""  # the reason, once deactivated
 
 
+def is_active(person: PersonCreated) -> bool:
+    """Whether a person may still sign and be chosen (a plain creation payload: yes)."""
+    return not isinstance(person, PersonRecord) or person.active
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str  # "name", "organisme", "roles", "started", "tutor", "manager", "active"
@@ -56,6 +61,7 @@ class Change:
     changes: tuple[FieldChange, ...]
     reason: str = ""
     effective: str = ""  # ISO date a tutor's or manager's change takes effect
+    event: str = ""  # the event that made it
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> tuple[FieldChange, ...]:
@@ -134,7 +140,9 @@ class RegistryState:
                 self.people[payload.person] = updated
                 self.organismes.add(payload.organisme, explicit=False)
                 self.history.setdefault(payload.person, []).append(
-                    Change(event.ts, event.author, "edited", changes, payload.reason)
+                    Change(
+                        event.ts, event.author, "edited", changes, payload.reason, event=event.id
+                    )
                 )
             case PersonDeactivated():
                 current = self.people.get(payload.person)
@@ -156,6 +164,7 @@ class RegistryState:
                         "deactivated",
                         (FieldChange("active", "actif", "désactivé"),),
                         payload.reason,
+                        event=event.id,
                     )
                 )
             case OrganismeRegistered():

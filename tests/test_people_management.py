@@ -253,3 +253,60 @@ def test_an_edit_must_change_something_and_name_a_known_organisme(store: Store) 
             p["tutor"], p["sec"], name="Tom Tuteur", organisme="Carsat Bretgne", roles=["tuteur"]
         )
     assert _registry_lines(store) == lines
+
+
+@pytest.mark.slow
+async def test_edit_a_candidate_from_the_dossier(tmp_path: Path) -> None:
+    """« e » on the dossier: tutor = manager is refused under the manager's field with nothing
+    written; a new tutor with its date and reason is recorded, shown in the identity line and
+    in the history with who, before → after and why."""
+    from textual.widgets import Input
+
+    from tests.conftest import ready, until
+    from tests.screen_text import screen_text
+    from tui.app import build_app
+    from tui.modals.candidate_edit import CandidateEditForm
+    from tui.screens.dossier import DossierScreen
+    from tui.screens.history import HistoryScreen
+    from tui.text import Select
+
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        p = _setup(store)
+    app = build_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        app.operator = p["sec"]
+        dossier = DossierScreen(p["cand"])
+        app.push_screen(dossier)
+        await ready(dossier.loaded, "le dossier")
+        await pilot.press("e")
+        await until(lambda: isinstance(app.screen, CandidateEditForm), "le formulaire", pilot)
+        form = app.screen
+        form.query_one("#tutor", Select).value = p["manager"]
+        await pilot.press("ctrl+s")
+        await until(
+            lambda: "deux personnes" in str(form.query_one("#error-manager").render()),
+            "le refus sous le champ",
+            pilot,
+        )
+        with Store.open(folder, read_only=True) as store:
+            assert store.snapshot(p["cand"]).state.candidate_history == []
+        form.query_one("#tutor", Select).value = p["tutor2"]
+        form.query_one("#effective", Input).value = "02/03/2026"
+        form.query_one("#reason", Input).value = "mutation du tuteur"
+        await pilot.press("ctrl+s")
+        await until(lambda: app.screen is dossier, "le retour au dossier", pilot)
+        await until(lambda: "tuteur : Olga Tutrice" in screen_text(app), "le tuteur", pilot)
+        await pilot.press("h")
+        await until(lambda: isinstance(app.screen, HistoryScreen), "l'historique", pilot)
+        await pilot.press("down")
+        # The highlighted event's detail, in full (the screen wraps it at 80 columns).
+        text = str(app.screen.query_one("#history-detail").render())
+        assert "Candidat modifié" in text
+        assert "par Sam Secrétariat" in text
+        assert "« Tom Tuteur » → « Olga Tutrice »" in text
+        assert "motif : mutation du tuteur" in text
+    with Store.open(folder, read_only=True) as store:
+        state = store.snapshot(p["cand"]).state
+    assert state.candidate is not None and state.candidate.tutor == p["tutor2"]

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from models.events import PersonCreated
+from models.people import is_active
 from tui.modals.form import FieldError, FormModal, required_text
 from tui.operator import author_of
 from tui.text import Select
@@ -20,8 +21,9 @@ ROUTES = [
 ]
 
 
-def parse_day(text: str, field: str, earliest: int = 2000) -> date:
-    """A French date (JJ/MM/AAAA), refused in French if impossible, future or implausible."""
+def parse_day(text: str, field: str, earliest: int = 2000, *, future: bool = False) -> date:
+    """A French date (JJ/MM/AAAA), refused in French if impossible, implausible or (unless
+    ``future``: a change planned ahead) in the future."""
     value = text.strip()
     if not value:
         raise FieldError(field, "La date est obligatoire (JJ/MM/AAAA).")
@@ -32,7 +34,7 @@ def parse_day(text: str, field: str, earliest: int = 2000) -> date:
         day = date(int(shape[3]), int(shape[2]), int(shape[1]))
     except ValueError:  # well written, but no such day (31/02, 29/02 of a common year, 13th month)
         raise FieldError(field, f"Le {value} n'existe pas : vérifiez le jour et le mois.") from None
-    if day > date.today():
+    if day > date.today() and not future:
         raise FieldError(field, "La date ne peut pas être dans le futur.")
     if day.year < earliest:
         raise FieldError(field, f"La date est antérieure à {earliest} : vérifiez l'année.")
@@ -51,7 +53,7 @@ class CandidateForm(FormModal[str | None]):
             (
                 (f"{p.name} — {p.organisme}", pid)
                 for pid, p in self.people.items()
-                if role in p.roles
+                if role in p.roles and is_active(p)
             ),
             key=lambda c: c[0],
         )
