@@ -26,13 +26,14 @@ from tui.text import DataTable, Static
 
 class PeopleScreen(Screen[None]):
     BINDINGS = [
-        Binding("n", "new_person", "Nouvelle personne", id="new-person"),
+        # Short words: the footer shows these at 80 columns; « ? » gives every key in full.
+        Binding("n", "new_person", "Créer", id="new-person"),
         Binding("e", "edit_person", "Modifier", id="edit-person"),
         Binding("x", "deactivate_person", "Désactiver", id="deactivate-person"),
         Binding("h", "person_history", "Historique", id="person-history"),
-        Binding("o", "new_organisme", "Nouvel organisme", id="new-organisme"),
-        Binding("s", "reset_secret", "Réinitialiser le secret", id="reset-secret"),
-        Binding("i", "enrol", "Inscrire une liste", id="enrol"),
+        Binding("i", "enrol", "Inscrire", id="enrol"),
+        Binding("s", "reset_secret", "Secret", id="reset-secret"),
+        Binding("o", "new_organisme", "Organisme", id="new-organisme"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
