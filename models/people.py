@@ -93,6 +93,9 @@ class Organismes:
     def sorted(self) -> list[str]:
         return sorted(self.names.values(), key=sort_key)
 
+    def copy(self) -> Organismes:
+        return Organismes(dict(self.names), set(self.explicit))
+
 
 def _person_fields(person: PersonCreated) -> dict[str, str]:
     return {"name": person.name, "organisme": person.organisme, "roles": ",".join(person.roles)}
@@ -179,5 +182,5 @@ class RegistryState:
         return RegistryState(
             dict(self.people),
             {pid: list(h) for pid, h in self.history.items()},
-            Organismes(dict(self.organismes.names), set(self.organismes.explicit)),
+            self.organismes.copy(),
         )

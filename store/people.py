@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from models.events import PERSON_ROLES, PersonCreated
-from models.people import RegistryState, organisme_key
+from models.people import Organismes, RegistryState, is_active, organisme_key
 from store.authority import RULES, AuthorityError, check_active, require_role
 from store.draft import Draft
 from store.errors import StoreError
@@ -19,6 +19,7 @@ from store.layout import REGISTRY
 if TYPE_CHECKING:
     from models.dossier import DossierState
     from models.events import Event
+    from store.store import Listing
 
 
 class PeopleActions:
@@ -28,20 +29,35 @@ class PeopleActions:
         def append(self, dossier: str, drafts: Sequence[Draft], author: str) -> list[Event]: ...
         def people(self) -> dict[str, PersonCreated]: ...
         def _state(self, candidate: str) -> DossierState: ...
+        def summaries(self) -> Listing: ...
 
     def _agent(self, author: str, action: str) -> None:
         """Only a secretariat agent manages people and candidates (checked here, whatever
         screen or script asks)."""
         require_role(self.people(), author, "secretariat", action, RULES["people"])
 
-    def canonical_organisme(self, organisme: str) -> str:
+    def known_organismes(self) -> Organismes:
+        """The registry's organismes and, read-time mapping for folders written before the
+        registry, those named only by a candidate's creation (each its own entry unless a
+        spelling of one already there)."""
+        known = self._reg.organismes.copy()
+        for record in self.summaries().records:
+            if record.get("organisme"):
+                known.add(str(record["organisme"]), explicit=False)
+        return known
+
+    def organisme_choices(self) -> list[str]:
+        """What the forms offer: every organisme, by its canonical name, in French order."""
+        return self.known_organismes().sorted()
+
+    def canonical_organisme(self, organisme: str, known: Organismes | None = None) -> str:
         """The registry's spelling of ``organisme``; an organisme the registry does not hold
         is refused: the secretariat adds it explicitly (``register_organisme``), so that a
         typo never makes a second organisme."""
-        text = organisme.strip()
+        text = " ".join(organisme.split())
         if not text:
             raise StoreError("L'organisme est obligatoire.")
-        found = self._reg.organismes.canonical(text)
+        found = (known or self._reg.organismes).canonical(text)
         if found is None:
             raise StoreError(
                 f"Organisme inconnu du registre : « {text} ». Choisissez-le dans la liste, ou "
@@ -52,7 +68,10 @@ class PeopleActions:
     def register_organisme(self, name: str, author: str) -> str:
         """Adds an organisme under its canonical name; a spelling of one already registered
         (case, accents, hyphens aside) is refused, naming the one it would duplicate."""
-        self._agent(author, "ajouter un organisme au registre")
+        if any("secretariat" in p.roles and is_active(p) for p in self.people().values()):
+            self._agent(author, "ajouter un organisme au registre")
+        # Otherwise the folder's first use: no agent exists yet to add the first organismes
+        # (the first people, the agents among them, are created the same way).
         text = " ".join(name.split())
         if not organisme_key(text):
             raise StoreError("Le nom de l'organisme est obligatoire.")
@@ -61,6 +80,13 @@ class PeopleActions:
             raise StoreError(f"« {text} » est déjà au registre sous le nom « {known} ».")
         self.append(REGISTRY, [Draft("organisme.registered", {"name": text})], author)
         return text
+
+    def organisme_or_register(self, name: str, author: str) -> str:
+        """What a form's « nouvel organisme » field means: the registry's entry when the
+        name is a spelling of one (no second organisme by a typo), else a new entry added
+        explicitly by the agent at the keyboard."""
+        found = self.known_organismes().canonical(name)
+        return found if found is not None else self.register_organisme(name, author)
 
     # --- people --------------------------------------------------------------------------
 
@@ -85,7 +111,7 @@ class PeopleActions:
         roles = [r for r in PERSON_ROLES if r in set(roles)]
         if not roles:
             raise StoreError("Cochez au moins un rôle.")
-        organisme = self.canonical_organisme(organisme)
+        organisme = self.canonical_organisme(organisme, self.known_organismes())
         if (name, organisme, tuple(roles)) == (current.name, current.organisme, current.roles):
             raise StoreError("Aucune modification : rien n'est enregistré.")
         payload = {

@@ -699,7 +699,19 @@ class Store(CareerActions, PeopleActions):
 
     # --- what users do --------------------------------------------------------------------
 
-    def create_person(self, name: str, organisme: str, roles: Sequence[str], author: str) -> str:
+    def create_person(
+        self,
+        name: str,
+        organisme: str,
+        roles: Sequence[str],
+        author: str,
+        *,
+        strict_organisme: bool = False,
+    ) -> str:
+        """A new person. The organisme is stored under the registry's spelling of it; with
+        ``strict_organisme`` (the forms, ``carnet inscrire``) one the registry does not hold is
+        refused, otherwise (scripts, earlier data) it becomes an entry of its own."""
+        organisme = self._organisme_for(organisme, strict_organisme)
         person = new_id("p")
         payload = {"person": person, "name": name, "organisme": organisme, "roles": list(roles)}
         self.append(REGISTRY, [Draft("person.created", payload)], author)
@@ -716,7 +728,9 @@ class Store(CareerActions, PeopleActions):
         tutor: str | None = None,
         manager: str | None = None,
         started: date | None = None,
+        strict_organisme: bool = False,
     ) -> str:
+        organisme = self._organisme_for(organisme, strict_organisme)
         ref = self.referentials.get(cqp)
         if isinstance(ref, WeightedReferential) and route is None:
             raise StoreError(
@@ -747,6 +761,13 @@ class Store(CareerActions, PeopleActions):
         }
         self.append(candidate, [Draft("candidate.created", payload)], author)
         return candidate
+
+    def _organisme_for(self, organisme: str, strict: bool) -> str:
+        if strict:
+            # Candidates name organismes too (earlier folders: free text, never a registry
+            # event), so the forms offer and accept them as entries of their own.
+            return self.canonical_organisme(organisme, self.known_organismes())
+        return self._reg.organismes.canonical(organisme) or organisme.strip()
 
     def open_grid(
         self,

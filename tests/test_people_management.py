@@ -8,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from models.people import PersonRecord
+from models.people import Organismes, PersonRecord
 from store.authority import AuthorityError
 from store.errors import StoreError
-from store.layout import REGISTRY_FILE
+from store.layout import REGISTRY, REGISTRY_FILE
 from store.store import Store
 from tests.signing import secret_of
 
@@ -310,3 +312,107 @@ async def test_edit_a_candidate_from_the_dossier(tmp_path: Path) -> None:
     with Store.open(folder, read_only=True) as store:
         state = store.snapshot(p["cand"]).state
     assert state.candidate is not None and state.candidate.tutor == p["tutor2"]
+
+
+# --- the organismes registry ------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "release1"
+
+
+def test_an_agent_registers_an_organisme_once_whatever_its_spelling(store: Store) -> None:
+    p = _setup(store)
+    with pytest.raises(AuthorityError, match="Règle : les personnes"):
+        store.register_organisme("Carsat Rhône-Alpes", p["tutor"])
+    assert store.register_organisme("Carsat  Rhône-Alpes", p["sec"]) == "Carsat Rhône-Alpes"
+    lines = _registry_lines(store)
+    for typo in ("Carsat Rhône Alpes", "CARSAT rhone-alpes", "carsat rhône.alpes"):
+        with pytest.raises(StoreError, match="déjà au registre sous le nom « Carsat Rhône-Alpes »"):
+            store.register_organisme(typo, p["sec"])
+    assert _registry_lines(store) == lines
+    # A form's spelling is the registry's entry; an unknown one is refused, nothing written.
+    person = store.create_person(
+        "Ugo", "carsat rhone alpes", ["jury"], p["sec"], strict_organisme=True
+    )
+    assert store.people()[person].organisme == "Carsat Rhône-Alpes"
+    with pytest.raises(StoreError, match="Organisme inconnu du registre"):
+        store.create_person("Vera", "Carsat Rhône", ["jury"], p["sec"], strict_organisme=True)
+    with pytest.raises(StoreError, match="Organisme inconnu du registre"):
+        store.create_candidate(
+            "Ana", "Carsat Rhône", "gestionnaire-conseil", p["sec"], strict_organisme=True
+        )
+    assert store.organismes().count("Carsat Rhône-Alpes") == 1
+
+
+def test_the_jury_rule_compares_registry_entries(store: Store) -> None:
+    """« Carsat Rhône Alpes » (free text of an earlier release) is the candidate's own
+    « Carsat Rhône-Alpes »: refused as the pension branch's representative."""
+    from models.jury import JuryError
+
+    members = {
+        "caisse_nationale": store.create_person("Claire Fonds", "Cnav", ["jury"], "t"),
+        "branche_retraite": store.create_person("Rémi", "Carsat Rhône Alpes", ["jury"], "t"),
+        "expert_metier": store.create_person("Eva Métier", "Carsat Sud", ["jury"], "t"),
+    }
+    candidate = store.create_candidate(
+        "Jeanne", "Carsat Rhône-Alpes", "gestionnaire-carriere", "t", route="parcours_formation"
+    )
+    with pytest.raises(JuryError, match="autre organisme"):
+        store.check_jury(candidate, list(members.items()))
+
+
+def test_a_folder_of_the_previous_release_derives_its_organismes(tmp_path: Path) -> None:
+    """Free-text organismes written before the registry are its entries when read (people's
+    and candidates'); forms and edits work on them, nothing is rewritten."""
+    import shutil
+
+    folder = tmp_path / "st"
+    shutil.copytree(FIXTURES / "st", folder)
+    with Store.open(folder) as store:
+        choices = store.organisme_choices()
+        assert {"Carsat Bretagne", "CPAM du Rhône", "Cnav", "CNAV Île-de-France"} <= set(choices)
+        assert len(choices) == len(set(choices))
+        # A read-time mapping: no event is written to derive them.
+        types = {e["type"] for e in store.raw_events(REGISTRY).values()}
+        assert "organisme.registered" not in types
+        # That release had no secretariat agent: the folder's first one is created.
+        agent = store.create_person("Sam Secrétariat", "Cnav", ["secretariat"], "poste")
+        tutor = next(pid for pid, p in store.people().items() if "tuteur" in p.roles)
+        store.edit_person(
+            tutor,
+            agent,
+            name=store.people()[tutor].name,
+            organisme="cpam du rhone",
+            roles=["tuteur"],
+            reason="mutation",
+        )
+        assert store.people()[tutor].organisme == "CPAM du Rhône"
+        (record,) = store.summaries().records
+        assert record["active"] is True and record["status"] in {"validated", "failed", "pending"}
+    with Store.open(folder) as store:
+        assert store.people()[tutor].organisme == "CPAM du Rhône"
+
+
+_WORDS = st.lists(
+    st.text(alphabet="abcdeéèêîôçrstuAÉRST", min_size=1, max_size=8), min_size=1, max_size=4
+)
+
+
+@given(_WORDS, st.lists(st.sampled_from([" ", "-", "  ", " - ", "."]), min_size=3, max_size=3))
+def test_spellings_differing_by_case_accents_or_separators_are_one_entry(
+    words: list[str], separators: list[str]
+) -> None:
+    """However an organisme is spelt (case, accents, hyphens, dots, spaces), the registry
+    holds it once, under the spelling registered first."""
+    import unicodedata
+
+    plain = " ".join(words)
+    variant = "".join(
+        w.upper() if i % 2 else unicodedata.normalize("NFD", w)
+        for i, w in enumerate(words)
+        for w in (w + separators[i % 3],)
+    )
+    organismes = Organismes()
+    organismes.add(plain, explicit=True)
+    organismes.add(variant, explicit=False)
+    assert organismes.sorted() == [plain]
+    assert organismes.canonical(variant) == plain

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input
@@ -11,6 +12,7 @@ from textual.widgets import Input
 from models.events import PersonCreated
 from models.people import is_active
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.organisme_field import chosen_organisme, organisme_fields
 from tui.operator import author_of
 from tui.text import Select
 
@@ -44,9 +46,12 @@ def parse_day(text: str, field: str, earliest: int = 2000, *, future: bool = Fal
 class CandidateForm(FormModal[str | None]):
     heading = "Nouveau candidat"
 
-    def __init__(self, people: dict[str, PersonCreated]) -> None:
+    def __init__(
+        self, people: dict[str, PersonCreated], organismes: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.people = people
+        self.organismes = organismes or []
 
     def _choices(self, role: str) -> list[tuple[str, str]]:
         return sorted(
@@ -62,9 +67,7 @@ class CandidateForm(FormModal[str | None]):
         yield from self.field(
             "Nom et prénom", Input(id="name", max_length=200, placeholder="ex. Jeanne Martin")
         )
-        yield from self.field(
-            "Organisme", Input(id="organisme", max_length=200, placeholder="ex. Carsat Bretagne")
-        )
+        yield from organisme_fields(self, self.organismes)
         cqps = [
             ("Gestionnaire conseil", "gestionnaire-conseil"),
             ("Gestionnaire carrière", "gestionnaire-carriere"),
@@ -86,9 +89,7 @@ class CandidateForm(FormModal[str | None]):
 
     async def submit(self) -> str | None:
         name = required_text(self.query_one("#name", Input).value, "name", "Le nom")
-        organisme = required_text(
-            self.query_one("#organisme", Input).value, "organisme", "L'organisme"
-        )
+        organisme, new = chosen_organisme(self)
         cqp = self.query_one("#cqp", Select).value
         if not isinstance(cqp, str):
             raise FieldError("cqp", "Choisissez le CQP préparé.")
@@ -113,16 +114,22 @@ class CandidateForm(FormModal[str | None]):
                 "Le tuteur et le manager doivent être deux personnes différentes : chacun "
                 "atteste le carnet de suivi dans son rôle.",
             )
-        candidate: str = await self.store(
-            lambda s: s.create_candidate(
+        author = author_of(self.app)
+
+        def work(store: Any) -> str:
+            chosen = store.organisme_or_register(organisme, author) if new else organisme
+            created: str = store.create_candidate(
                 name,
-                organisme,
+                chosen,
                 cqp,
-                author_of(self.app),
+                author,
                 route=route,
                 tutor=tutor,
                 manager=manager,
                 started=started,
+                strict_organisme=True,
             )
-        )
+            return created
+
+        candidate: str = await self.store(work)
         return candidate

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.widgets import Input
 
 from models.events import PERSON_ROLES, PersonCreated
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.organisme_field import chosen_organisme, organisme_fields
 from tui.operator import author_of
-from tui.text import Checkbox, Select, Static
+from tui.text import Checkbox, Static
 
 
 class PersonEditForm(FormModal[bool | None]):
@@ -29,14 +32,7 @@ class PersonEditForm(FormModal[bool | None]):
 
     def fields(self) -> ComposeResult:
         yield from self.field("Nom et prénom", Input(self.current.name, id="name", max_length=200))
-        choices = [(name, name) for name in self.organismes]
-        organisme: Select[str] = Select(choices, id="organisme", prompt="Choisir l'organisme")
-        if self.current.organisme in self.organismes:
-            # Given to the constructor: a value set before mounting is not shown.
-            organisme = Select(
-                choices, id="organisme", prompt="Choisir l'organisme", value=self.current.organisme
-            )
-        yield from self.field("Organisme (registre)", organisme)
+        yield from organisme_fields(self, self.organismes, self.current.organisme)
         for role, label in PERSON_ROLES.items():
             yield Checkbox(label, role in self.current.roles, id=f"role-{role}")
         yield from self.field("Rôles", Checkbox("(au moins un)", id="roles", disabled=True))
@@ -46,17 +42,18 @@ class PersonEditForm(FormModal[bool | None]):
 
     async def submit(self) -> bool | None:
         name = required_text(self.query_one("#name", Input).value, "name", "Le nom")
-        organisme = self.query_one("#organisme", Select).value
-        if not isinstance(organisme, str):
-            raise FieldError("organisme", "Choisissez l'organisme dans le registre.")
+        organisme, new = chosen_organisme(self)
         roles = [r for r in PERSON_ROLES if self.query_one(f"#role-{r}", Checkbox).value]
         if not roles:
             raise FieldError("roles", "Cochez au moins un rôle.")
         reason = self.query_one("#reason", Input).value
         author = author_of(self.app)
-        await self.store(
-            lambda s: s.edit_person(
-                self.person, author, name=name, organisme=organisme, roles=roles, reason=reason
+
+        def work(store: Any) -> None:
+            chosen = store.organisme_or_register(organisme, author) if new else organisme
+            store.edit_person(
+                self.person, author, name=name, organisme=chosen, roles=roles, reason=reason
             )
-        )
+
+        await self.store(work)
         return True

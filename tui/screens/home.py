@@ -210,7 +210,9 @@ class HomeScreen(Screen[None]):
     async def action_new_candidate(self) -> None:
         from tui.modals.candidate_form import CandidateForm
 
-        people = await self.app.store_call(lambda store: store.people())  # type: ignore[attr-defined]
+        people, organismes = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: (store.people(), store.organisme_choices())
+        )
 
         async def done(candidate: str | None) -> None:
             if candidate:
@@ -218,7 +220,7 @@ class HomeScreen(Screen[None]):
                 self.notify("Candidat créé.")
                 self._open(candidate)
 
-        self.app.push_screen(CandidateForm(people), done)
+        self.app.push_screen(CandidateForm(people, organismes), done)
 
     def action_sync(self) -> None:
         from tui.screens.sync import SyncScreen

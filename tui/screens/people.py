@@ -97,13 +97,17 @@ class PeopleScreen(Screen[None]):
             detail = self._rows.get(row or "", "")
         self.query_one("#person-detail", Static).update(detail)
 
-    def action_new_person(self) -> None:
+    async def action_new_person(self) -> None:
+        organismes = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda s: s.organisme_choices()
+        )
+
         async def done(person: str | None) -> None:
             if person:
                 await self.reload()
                 self.notify("Personne enregistrée.")
 
-        self.app.push_screen(PersonForm(), done)
+        self.app.push_screen(PersonForm(organismes), done)
 
     def _highlighted(self) -> str | None:
         table = self.query_one("#people", DataTable)
@@ -121,7 +125,7 @@ class PeopleScreen(Screen[None]):
             self.notify(f"{current.name} est désactivé(e) : rien à modifier.", markup=False)
             return
         organismes = await self.app.store_call(  # type: ignore[attr-defined]
-            lambda s: s.organismes()
+            lambda s: s.organisme_choices()
         )
 
         async def done(ok: bool | None) -> None:
@@ -237,7 +241,8 @@ class PeopleScreen(Screen[None]):
                 "Fichier .csv ou .xlsx",
                 detail="Colonnes : type;nom;organisme;roles;cqp;parcours;entree;tuteur;manager. "
                 "Tout ou rien : chaque ligne fautive est signalée et rien n'est enregistré ; "
-                "ce qui est déjà inscrit est passé.",
+                "ce qui est déjà inscrit est passé. Les organismes doivent être au registre "
+                "(« o » en ajoute un).",
             ),
             path_given,
         )
