@@ -71,7 +71,7 @@ def status_record(
             "at": state.deactivated.at,
             "by": state.deactivated.by,
         },
-        "edits": len(state.candidate_history),
+        "edits": sum(1 for c in state.candidate_history if c.kind == "edited"),
         "status": verdict.status.value,
         "explanation": explanation_record(verdict.explanation),
         "events": state.events,

@@ -111,6 +111,8 @@ class PeopleActions:
         roles = [r for r in PERSON_ROLES if r in set(roles)]
         if not roles:
             raise StoreError("Cochez au moins un rôle.")
+        if set(roles) == set(current.roles):
+            roles = list(current.roles)  # the same roles: not a change of their order
         organisme = self.canonical_organisme(organisme, self.known_organismes())
         if (name, organisme, tuple(roles)) == (current.name, current.organisme, current.roles):
             raise StoreError("Aucune modification : rien n'est enregistré.")

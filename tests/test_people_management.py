@@ -237,6 +237,7 @@ def test_a_deactivated_candidate_takes_no_more_entries_and_says_so(store: Store)
     assert record["deactivated"]["reason"] == "a quitté le parcours"
     assert record["deactivated"]["by"] == p["sec"]
     assert record["status"] == "pending"  # the existing fields stay
+    assert record["edits"] == 0  # a deactivation is not an edit
     events = len(store.snapshot(p["cand"]).events)
     with pytest.raises(StoreError, match="désactivé"):
         store.declare_link(p["cand"], p["tutor2"], "superieur", p["sec"])
@@ -253,6 +254,14 @@ def test_an_edit_must_change_something_and_name_a_known_organisme(store: Store) 
     with pytest.raises(StoreError, match="Organisme inconnu du registre"):
         store.edit_person(
             p["tutor"], p["sec"], name="Tom Tuteur", organisme="Carsat Bretgne", roles=["tuteur"]
+        )
+    with pytest.raises(StoreError, match="Aucune modification"):  # the same roles, reordered
+        store.edit_person(
+            p["manager"],
+            p["sec"],
+            name="Mona Manager",
+            organisme="carsat bretagne",
+            roles=["tuteur", "manager"],
         )
     assert _registry_lines(store) == lines
 
