@@ -184,7 +184,8 @@ def plan(
                     number,
                     "organisme",
                     f"« {row['organisme']} » : organisme inconnu du registre (un agent du "
-                    "secrétariat l'ajoute, ou relancez avec --nouveaux-organismes)",
+                    "secrétariat l'ajoute : « o » dans Personnes, ou --nouveaux-organismes "
+                    "en ligne de commande)",
                 )
             )
         else:
