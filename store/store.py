@@ -473,6 +473,11 @@ class Store(CareerActions, PeopleActions):
         if not drafts:
             return []
         assert self._journal is not None
+        for who in {draft.by or author for draft in drafts}:
+            # Whatever the action: a deactivated person records nothing more in their name.
+            acting = self._people.get(who)
+            if acting is not None:
+                check_active(acting, "enregistrer quoi que ce soit")
         item = self._registry if dossier == REGISTRY else self._load(dossier)
         ids = [uuid.uuid4().hex for _ in drafts]
         events = self._seal(dossier, _with_replaces(item.state, drafts, ids), author, ids)

@@ -227,6 +227,11 @@ def test_a_deactivated_agent_loses_their_authority(store: Store) -> None:
     store.deactivate_person(p["sec"], "départ en retraite", other)
     with pytest.raises(AuthorityError, match="Sam Secrétariat est désactivé"):
         store.deactivate_candidate(p["cand"], "abandon", p["sec"])
+    # Nor is anything else recorded in their name, even where no rule names a person.
+    events = len(store.snapshot(p["cand"]).events)
+    with pytest.raises(AuthorityError, match="ne peut pas enregistrer"):
+        store.declare_link(p["cand"], p["tutor2"], "superieur", p["sec"])
+    assert len(store.snapshot(p["cand"]).events) == events
 
 
 def test_a_deactivated_candidate_takes_no_more_entries_and_says_so(store: Store) -> None:
