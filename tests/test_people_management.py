@@ -430,3 +430,17 @@ def test_spellings_differing_by_case_accents_or_separators_are_one_entry(
     organismes.add(variant, explicit=False)
     assert organismes.sorted() == [plain]
     assert organismes.canonical(variant) == plain
+
+
+def test_carnet_status_says_a_candidate_is_deactivated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    folder = tmp_path / "d"
+    with Store.open(folder) as store:
+        p = _setup(store)
+        store.deactivate_candidate(p["cand"], "a quitté le parcours", p["sec"])
+    assert main(["status", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Jeanne Martn" in out and out.rstrip().endswith("(désactivé)")
