@@ -444,3 +444,32 @@ def test_carnet_status_says_a_candidate_is_deactivated(
     assert main(["status", "--data", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "Jeanne Martn" in out and out.rstrip().endswith("(désactivé)")
+
+
+def test_the_dossier_document_names_people_as_they_now_are(store: Store) -> None:
+    import io
+    from datetime import UTC, datetime
+
+    import pypdf
+
+    from store.documents.dossier import dossier_pdf
+    from store.documents.lookup import dossier_inputs
+
+    p = _setup(store)
+    store.edit_candidate(
+        p["cand"],
+        p["sec"],
+        name="Jeanne Martin",
+        started=date(2026, 1, 5),
+        tutor=p["tutor"],
+        manager=p["manager"],
+    )
+    store.edit_person(
+        p["tutor"], p["sec"], name="Tom Leroy", organisme="Carsat Bretagne", roles=["tuteur"]
+    )
+    snap, people = dossier_inputs(store, p["cand"])
+    pdf = dossier_pdf(snap, people, station="s", now=datetime(2026, 12, 7, tzinfo=UTC)).data
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Jeanne Martin" in text and "Jeanne Martn" not in text
+    assert "Tom Leroy" in text and "Tom Tuteur" not in text
