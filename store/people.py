@@ -184,6 +184,12 @@ class PeopleActions:
             raise StoreError("Un changement de tuteur ou de manager prend effet à une date.")
         if changed and len(reason.strip()) < 3:
             raise StoreError("Un changement de tuteur ou de manager est motivé.")
+        begun = started or current.started
+        if changed and effective is not None and begun is not None and effective < begun:
+            raise StoreError(
+                "Le changement ne peut prendre effet avant l'entrée en formation ou en VAE "
+                f"({begun.strftime('%d/%m/%Y')})."
+            )
         if not changed and (name, started) == (current.name, current.started):
             raise StoreError("Aucune modification : rien n'est enregistré.")
         payload: dict[str, Any] = {

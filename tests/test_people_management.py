@@ -156,6 +156,8 @@ def test_a_new_tutor_takes_effect_with_a_date_and_a_reason(store: Store) -> None
         change(reason="mutation du tuteur")
     with pytest.raises(StoreError, match="motivé"):
         change(effective=DAY)
+    with pytest.raises(StoreError, match="avant l'entrée en formation ou en VAE"):
+        change(effective=date(2025, 12, 31), reason="mutation du tuteur")
     change(effective=DAY, reason="mutation du tuteur")
     state = store.snapshot(p["cand"]).state
     assert state.candidate is not None and state.candidate.tutor == p["tutor2"]
