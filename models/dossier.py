@@ -18,6 +18,8 @@ from models.events import (
     AttestationWithdrawn,
     CandidateAssigned,
     CandidateCreated,
+    CandidateDeactivated,
+    CandidateEdited,
     ConflictResolved,
     CoverageMarked,
     CriterionAmended,
@@ -38,6 +40,7 @@ from models.events import (
     payload_of,
 )
 from models.finality import settle
+from models.people import Change, FieldChange, diff
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CqpVerdict, CriterionState, evaluate_cqp
 from models.timing import Timer, parse_ts
@@ -144,19 +147,28 @@ class DossierState:
     conflicts: dict[str, Conflict] = field(default_factory=dict)
     # station -> the evaluators who take the candidate there (the secretariat's assignments)
     assignments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Each edit and the deactivation, in order (who, when, before → after, why).
+    candidate_history: list[Change] = field(default_factory=list)
+    # Tutors and managers replaced by an edit: no longer sign, still linked to the candidate.
+    former: list[tuple[str, str]] = field(default_factory=list)
+    deactivated: Change | None = None
     events: int = 0
     unknown_events: int = 0
     last_seq: int = 0
     last_ts: str = ""
 
-    def related(self, person: str) -> list[str]:
-        """The relations declared between ``person`` and the candidate."""
-        found = [link.relation for link in self.links if link.person == person]
+    def related(self, person: str, *, former: bool = True) -> list[str]:
+        """The relations declared between ``person`` and the candidate. A tutor or manager
+        replaced by an edit stays related (``former``): they took part in the training, so
+        they are still no independent evaluator; but they no longer sign (``former=False``)."""
+        found: list[str] = [link.relation for link in self.links if link.person == person]
         if self.candidate is not None:
             if self.candidate.tutor == person:
                 found.append("tuteur")
             if self.candidate.manager == person:
                 found.append("manager")
+        if former:
+            found.extend(role for role, who in self.former if who == person)
         return sorted(set(found))
 
     def attested(self, competency: str) -> bool:
@@ -241,6 +253,22 @@ class DossierState:
                 if self.candidate is not None:
                     raise EventError(f"{where} : candidat déjà créé")
                 self.candidate = payload
+            case CandidateEdited():
+                self._edit(event, payload, where)
+            case CandidateDeactivated():
+                if self.candidate is None:
+                    raise EventError(f"{where} : aucun candidat à désactiver")
+                if self.deactivated is not None:
+                    raise EventError(f"{where} : candidat déjà désactivé")
+                self.deactivated = Change(
+                    event.ts,
+                    event.author,
+                    "deactivated",
+                    (FieldChange("active", "actif", "désactivé"),),
+                    payload.reason,
+                    event=event.id,
+                )
+                self.candidate_history.append(self.deactivated)
             case LinkDeclared():
                 self.links.append(payload)
             case AttestationSigned():
@@ -364,6 +392,45 @@ class DossierState:
                     # Registry payloads never belong in a candidate's dossier.
                     raise EventError(f"{where} : {event.type} hors de sa place")
 
+    def _edit(self, event: Event, payload: CandidateEdited, where: str) -> None:
+        """The candidate as the edit leaves them; the creation event stays as it was."""
+        current = self.candidate
+        if current is None:
+            raise EventError(f"{where} : aucun candidat à modifier")
+        if self.deactivated is not None:
+            raise EventError(f"{where} : le candidat est désactivé")
+        updated = current.model_copy(
+            update={
+                "name": payload.name,
+                "started": payload.started,
+                "tutor": payload.tutor,
+                "manager": payload.manager,
+            }
+        )
+        replaced = [
+            (role, old)
+            for role, old, new in (
+                ("tuteur", current.tutor, updated.tutor),
+                ("manager", current.manager, updated.manager),
+            )
+            if old != new
+        ]
+        if replaced and (payload.effective is None or len(payload.reason.strip()) < 3):
+            raise EventError(f"{where} : un changement de tuteur ou de manager est daté et motivé")
+        self.former.extend((role, old) for role, old in replaced if old is not None)
+        self.candidate = updated
+        self.candidate_history.append(
+            Change(
+                event.ts,
+                event.author,
+                "edited",
+                diff(_candidate_fields(current), _candidate_fields(updated)),
+                payload.reason,
+                payload.effective.isoformat() if payload.effective else "",
+                event.id,
+            )
+        )
+
     def _log(
         self, payload: AttestationSigned | AttestationWithdrawn, ts: str, action: str, text: str
     ) -> None:
@@ -403,6 +470,8 @@ class DossierState:
             sources=dict(self.sources),
             conflicts={k: c.copy() for k, c in self.conflicts.items()},
             assignments=dict(self.assignments),
+            candidate_history=list(self.candidate_history),
+            former=list(self.former),
         )
 
     def signed_blocks(self) -> set[str]:
@@ -411,6 +480,15 @@ class DossierState:
 
     def states_by_block(self) -> dict[str, dict[str, CriterionState]]:
         return {block: self.grids[grid].states for block, grid in self.current_grid.items()}
+
+
+def _candidate_fields(candidate: CandidateCreated) -> dict[str, str]:
+    return {
+        "name": candidate.name,
+        "started": candidate.started.isoformat() if candidate.started else "",
+        "tutor": candidate.tutor or "",
+        "manager": candidate.manager or "",
+    }
 
 
 def verdict(state: DossierState, ref: ThresholdReferential | WeightedReferential) -> Verdict:

@@ -372,6 +372,54 @@ class PersonCreated(_Payload):
     roles: tuple[PersonRole, ...] = Field(min_length=1)
 
 
+class PersonEdited(_Payload):
+    """A person's name, organisme or roles as they now stand (the values after the edit;
+    the ones before are those of the registry's earlier events)."""
+
+    person: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    organisme: str = Field(min_length=1, max_length=200)
+    roles: tuple[PersonRole, ...] = Field(min_length=1)
+    reason: str = Field(default="", max_length=2000)
+
+
+class PersonDeactivated(_Payload):
+    """A person who signs and is chosen no more; their past signatures stay valid."""
+
+    person: str = Field(min_length=1, max_length=64)
+    reason: Reason
+
+
+class OrganismeRegistered(_Payload):
+    """An organisme added to the registry by the secretariat, under its canonical name."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CandidateEdited(_Payload):
+    """A candidate's name, entry date, tutor and manager as they now stand. A change of
+    tutor or manager takes effect on ``effective`` and gives its reason."""
+
+    name: str = Field(min_length=1, max_length=200)
+    started: date | None = None
+    tutor: str | None = None
+    manager: str | None = None
+    effective: date | None = None
+    reason: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _two_people(self) -> CandidateEdited:
+        if self.tutor is not None and self.tutor == self.manager:
+            raise ValueError("le tuteur et le manager doivent être deux personnes différentes")
+        return self
+
+
+class CandidateDeactivated(_Payload):
+    """A candidate whose dossier takes no more entries (left the path…), with the reason."""
+
+    reason: Reason
+
+
 class PersonalProof(_Payload):
     """A person's own signature of the event's content (see models.signatures)."""
 
@@ -459,6 +507,11 @@ PAYLOADS: dict[str, type[_Payload]] = {
     "credential.locked": CredentialLocked,
     "credential.reset": CredentialReset,
     "referential.published": ReferentialPublished,
+    "person.edited": PersonEdited,
+    "person.deactivated": PersonDeactivated,
+    "organisme.registered": OrganismeRegistered,
+    "candidate.edited": CandidateEdited,
+    "candidate.deactivated": CandidateDeactivated,
 }
 
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from models.errors import CarnetError
+from models.people import organisme_key
 from models.referential import JuryMemberRole, WeightedReferential
-from models.status import sort_key
 
 JURY_ROLES = {
     "caisse_nationale": "Représentant de la Caisse nationale ou délégataire",
@@ -39,8 +39,10 @@ class Member(Protocol):
 
 
 def same_organisme(a: str, b: str) -> bool:
-    """« Carsat Bretagne » and « CARSAT  bretagne » are one organisme."""
-    return " ".join(sort_key(a).split()) == " ".join(sort_key(b).split())
+    """Whether two organismes are one registry entry: the registry holds one entry per
+    ``organisme_key`` (« Carsat Rhône-Alpes », « CARSAT  rhone alpes » and « Carsat Rhône
+    Alpes » are one), so comparing keys compares entries, for earlier free-text data too."""
+    return organisme_key(a) == organisme_key(b)
 
 
 def check_local_jury(

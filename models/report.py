@@ -62,6 +62,16 @@ def status_record(
         "tutor": state.candidate.tutor,
         "manager": state.candidate.manager,
         "started": state.candidate.started.isoformat() if state.candidate.started else None,
+        # Issue 11: a deactivated candidate stays listed, with who deactivated them and why.
+        "active": state.deactivated is None,
+        "deactivated": None
+        if state.deactivated is None
+        else {
+            "reason": state.deactivated.reason,
+            "at": state.deactivated.at,
+            "by": state.deactivated.by,
+        },
+        "edits": sum(1 for c in state.candidate_history if c.kind == "edited"),
         "status": verdict.status.value,
         "explanation": explanation_record(verdict.explanation),
         "events": state.events,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from models.events import PERSON_ROLES, PersonCreated
+from models.people import PersonRecord
 from store.errors import ConflictError
 
 
@@ -33,7 +34,18 @@ def person_or_refuse(
     found = people.get(author)
     if found is None:
         raise refused("Une personne non identifiée (« " + author[:40] + " »)", action, rule)
+    check_active(found, action)
     return found
+
+
+def check_active(person: PersonCreated, action: str) -> None:
+    """A deactivated person acts, signs and is chosen no more; the refusal gives the rule and
+    the reason they were deactivated. What they signed before stays valid."""
+    if isinstance(person, PersonRecord) and not person.active:
+        why = f" ({person.deactivation})" if person.deactivation else ""
+        raise AuthorityError(
+            f"{person.name} est désactivé(e){why} et ne peut pas {action}.", RULES["inactive"]
+        )
 
 
 def require_role(
@@ -70,6 +82,10 @@ RULES = {
     "proclamation": "la proclamation du jury paritaire national est enregistrée par un agent "
     "du secrétariat.",
     "conflict": "un conflit entre deux postes est tranché par un agent du secrétariat.",
+    "people": "les personnes et les candidats sont modifiés ou désactivés, et les organismes "
+    "ajoutés au registre, par un agent du secrétariat.",
+    "inactive": "une personne désactivée ne signe plus et n'est plus choisie pour un rôle ; "
+    "ses signatures passées restent valables.",
     "tutor_manager": "le carnet de suivi est attesté par le tuteur et par le manager : deux "
     "personnes différentes.",
 }

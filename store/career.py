@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from models.career import CareerState
 from models.events import PersonCreated
 from models.jury import JURY_ROLES, JuryError, check_local_jury
+from models.people import PersonRecord
 from models.referential import Evaluation, WeightedReferential
 from models.vae import Period, admissibility, oral_exempt
 from models.weighted import parse_mark
@@ -108,7 +109,7 @@ class CareerActions:
         for role in spec.entered_by:
             if role == "jury" and by in career.jury_members():
                 return
-            if role == "tuteur" and "tuteur" in self._state(candidate).related(by):
+            if role == "tuteur" and "tuteur" in self._state(candidate).related(by, former=False):
                 return
             if role == "secretariat" and "secretariat" in person.roles:
                 return
@@ -128,6 +129,12 @@ class CareerActions:
         people = self.people()
         for role, person in members:
             found = people.get(person)
+            if isinstance(found, PersonRecord) and not found.active:
+                raise JuryError(
+                    f"{found.name} est désactivé(e) et ne peut plus siéger. Règle : "
+                    + RULES["inactive"],
+                    role,
+                )
             if found is not None and "jury" not in found.roles:
                 raise JuryError(f"{found.name} n'est pas déclaré(e) membre de jury.", role)
         return check_local_jury(ref, members, people, state.candidate.organisme)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.events import PERSON_ROLES, PersonCreated
+from models.people import Organismes, organisme_key
 from store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Plan:
     people: list[PersonLine] = field(default_factory=list)
     candidates: list[CandidateLine] = field(default_factory=list)
     already: int = 0  # lines registered before: passed over
+    organismes: list[str] = field(default_factory=list)  # to add to the registry first
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Report:
     people: int
     candidates: int
     already: int
+    organismes: int = 0
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -148,13 +151,46 @@ def plan(
     rows: list[dict[str, str]],
     people: Mapping[str, PersonCreated],
     candidates: Iterable[tuple[str, str, str]],
+    organismes: Organismes | None = None,
+    *,
+    new_organismes: bool = False,
 ) -> Plan:
     """Checks every line against the file and the registry; raises EnrolmentError listing
-    every bad line, or returns what is to be written."""
+    every bad line, or returns what is to be written. Each organisme is the registry's
+    entry it spells (« Carsat Rhône Alpes » is « Carsat Rhône-Alpes » if registered so); one
+    the registry does not hold is a bad line unless ``new_organismes`` (the secretariat adds
+    them explicitly). Without ``organismes`` the file's spellings are taken as they are."""
     errors: list[LineError] = []
     result = Plan()
-    registered = {(p.name, p.organisme) for p in people.values()}
-    known_candidates = set(candidates)
+    known = organismes.copy() if organismes is not None else None
+    if known is not None:
+        for person in people.values():
+            known.add(person.organisme, explicit=False)
+    registered = {(p.name, organisme_key(p.organisme)) for p in people.values()}
+    known_candidates = {(n, organisme_key(o), c) for n, o, c in candidates}
+
+    def resolve(number: int, row: dict[str, str], bad: list[LineError]) -> None:
+        """The line's organisme as the registry spells it (or a bad line)."""
+        if known is None or not row["organisme"] or bad:
+            return
+        found = known.canonical(row["organisme"])
+        if found is None and new_organismes:
+            known.add(row["organisme"], explicit=True)
+            result.organismes.append(row["organisme"])
+            found = row["organisme"]
+        if found is None:
+            bad.append(
+                LineError(
+                    number,
+                    "organisme",
+                    f"« {row['organisme']} » : organisme inconnu du registre (un agent du "
+                    "secrétariat l'ajoute : « o » dans Personnes, ou --nouveaux-organismes "
+                    "en ligne de commande)",
+                )
+            )
+        else:
+            row["organisme"] = found
+
     names: dict[str, list[tuple[str, ...]]] = {}
     for person in people.values():
         names.setdefault(person.name, []).append(tuple(person.roles))
@@ -165,6 +201,7 @@ def plan(
         if not any(row.values()):
             continue
         bad = _check_common(number, row)
+        resolve(number, row, bad)
         kind = row["type"].lower()
         if kind == "personne":
             roles = tuple(r.strip() for r in row["roles"].split(",") if r.strip())
@@ -183,11 +220,14 @@ def plan(
                 if row[column]:
                     bad.append(LineError(number, column, "sans objet pour une personne"))
             key = (row["nom"], row["organisme"])
-            if key in seen_people:
-                bad.append(LineError(number, "nom", f"en double avec la ligne {seen_people[key]}"))
-            seen_people.setdefault(key, number)
+            seen_key = (row["nom"], organisme_key(row["organisme"]))
+            if seen_key in seen_people:
+                bad.append(
+                    LineError(number, "nom", f"en double avec la ligne {seen_people[seen_key]}")
+                )
+            seen_people.setdefault(seen_key, number)
             if not bad:
-                if key in registered:
+                if seen_key in registered:
                     result.already += 1
                 else:
                     result.people.append(PersonLine(number, key[0], key[1], roles))
@@ -200,6 +240,7 @@ def plan(
     # Candidates last: their tutor and manager may be people of the same file.
     for number, row in pending:
         bad = _check_common(number, row)
+        resolve(number, row, bad)
         cqp, route, started = row["cqp"], row["parcours"] or None, None
         if cqp not in CQPS:
             bad.append(LineError(number, "cqp", f"CQP inconnu (attendus : {', '.join(CQPS)})"))
@@ -238,11 +279,14 @@ def plan(
                 LineError(number, "manager", "le tuteur et le manager doivent être deux personnes")
             )
         ckey = (row["nom"], row["organisme"], cqp)
-        if ckey in seen_candidates:
-            bad.append(LineError(number, "nom", f"en double avec la ligne {seen_candidates[ckey]}"))
-        seen_candidates.setdefault(ckey, number)
+        seen_ckey = (row["nom"], organisme_key(row["organisme"]), cqp)
+        if seen_ckey in seen_candidates:
+            bad.append(
+                LineError(number, "nom", f"en double avec la ligne {seen_candidates[seen_ckey]}")
+            )
+        seen_candidates.setdefault(seen_ckey, number)
         if not bad:
-            if ckey in known_candidates:
+            if seen_ckey in known_candidates:
                 result.already += 1
             else:
                 result.candidates.append(
@@ -268,13 +312,22 @@ def _check_common(number: int, row: dict[str, str]) -> list[LineError]:
     return bad
 
 
-def enrol(store: Store, path: Path, author: str) -> Report:
-    """Reads, checks and registers the file; nothing is written if any line is bad."""
+def enrol(store: Store, path: Path, author: str, *, new_organismes: bool = False) -> Report:
+    """Reads, checks and registers the file; nothing is written if any line is bad. The
+    organismes the registry lacks are added first, by the agent, with ``new_organismes``."""
     rows = read_rows(path)
     existing = [
         (r["name"], r["organisme"], r["cqp"]) for r in store.summaries().records if "name" in r
     ]
-    todo = plan(rows, store.people(), existing)
+    todo = plan(
+        rows,
+        store.people(),
+        existing,
+        store.known_organismes(),
+        new_organismes=new_organismes,
+    )
+    for name in todo.organismes:
+        store.register_organisme(name, author)
     by_name = {p.name: pid for pid, p in store.people().items()}
     for person in todo.people:
         by_name[person.name] = store.create_person(
@@ -291,4 +344,4 @@ def enrol(store: Store, path: Path, author: str) -> Report:
             manager=by_name[cand.manager] if cand.manager else None,
             started=cand.started,
         )
-    return Report(len(todo.people), len(todo.candidates), todo.already)
+    return Report(len(todo.people), len(todo.candidates), todo.already, len(todo.organismes))

@@ -18,7 +18,9 @@ from store.roster import FORMAT as ROSTER_FORMAT
 from store.roster import ROSTER_NAME, roster_row
 
 INDEX_NAME = "index.json"
-FORMAT = 3  # 2: records name the tutor and manager; 3: provisional or final (issue 11)
+FORMAT = (
+    4  # 2: records name the tutor and manager; 3: provisional or final; 4: active, edits (issue 11)
+)
 
 
 def file_key(path: Path) -> list[int] | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 ROSTER_NAME = "roster.json"
-FORMAT = 3  # 3: a conseil status is final only on signed grids (issue 11)
+FORMAT = 4  # 3: a conseil status is final only on signed grids; 4: « active » (issue 11)
 DOSSIERS = "dossiers"
 
 
@@ -28,6 +28,7 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
         "status": summary["status"],
         "blocks": [{"validated": b["validated"], "total": b["total"]} for b in summary["blocks"]],
         "average": summary.get("average"),
+        "active": summary.get("active", True),
     }
 
 

@@ -36,7 +36,10 @@ from models.events import (
     CredentialReset,
     Event,
     EventError,
+    OrganismeRegistered,
     PersonCreated,
+    PersonDeactivated,
+    PersonEdited,
     ReferentialPublished,
     canonical,
     format_ts,
@@ -44,12 +47,13 @@ from models.events import (
     seal,
 )
 from models.grid import shortfalls
+from models.people import Change, PersonRecord, RegistryState
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.signatures import signature_states, signed_message
 from models.threshold import CriterionState
 from store.atomic import atomic_write, clean_stale_temporaries
-from store.authority import RULES, AuthorityError, require_one_of, require_role
+from store.authority import RULES, AuthorityError, check_active, require_one_of, require_role
 from store.career import CareerActions
 from store.credentials import (
     DEFAULT_KDF,
@@ -76,6 +80,7 @@ from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock, writer_active
 from store.lost import load_lost
 from store.migrate import data_files, is_v1, migrate_folder
+from store.people import PeopleActions
 from store.recovery import RecoveryReport, restore
 from store.referentials import published_in
 from store.station import STATION_NAME, Station, check_key, load_or_create_station, parse_station
@@ -127,7 +132,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-class Store(CareerActions):
+class Store(CareerActions, PeopleActions):
     def __init__(self, folder: Path, referentials: Referentials | None = None) -> None:
         self.folder = folder
         # The built-in referentials; ``referentials`` adds the versions the registry holds.
@@ -144,6 +149,7 @@ class Store(CareerActions):
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         # The registry's public keys with the registry's size they were read at (public_keys).
         self._public_keys: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
+        self._reg = RegistryState()  # the registry's people and organismes, as they stand
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -213,7 +219,7 @@ class Store(CareerActions):
         self.head = head
         self._registry = self._load(REGISTRY)
         # Kept up to date by ``append``: listing 1,000 dossiers names their tutors from it.
-        self._people = _people_in(self._registry.events)
+        self._reg = RegistryState.of(self._registry.events)
         self._refresh_referentials()
         self._index = SummaryIndex(self.folder)
 
@@ -232,7 +238,7 @@ class Store(CareerActions):
         check_key(self.folder, self.station, record=False)
         self._lost = load_lost(self.folder)
         self._registry = self._load(REGISTRY)  # an absent registry is read as no one
-        self._people = _people_in(self._registry.events)
+        self._reg = RegistryState.of(self._registry.events)
         self._refresh_referentials()
         self._index = SummaryIndex(self.folder, read_only=True)
 
@@ -325,7 +331,7 @@ class Store(CareerActions):
         finally:
             if REGISTRY in batches:
                 self._registry = self._load(REGISTRY)
-                self._people = _people_in(self._registry.events)
+                self._reg = RegistryState.of(self._registry.events)
                 self._refresh_referentials()
         return added
 
@@ -481,13 +487,29 @@ class Store(CareerActions):
         if not drafts:
             return []
         assert self._journal is not None
+        for who in {draft.by or author for draft in drafts}:
+            # Whatever the action: a deactivated person records nothing more in their name.
+            acting = self._people.get(who)
+            if acting is not None:
+                check_active(acting, "enregistrer quoi que ce soit")
         item = self._registry if dossier == REGISTRY else self._load(dossier)
         ids = [uuid.uuid4().hex for _ in drafts]
         events = self._seal(dossier, _with_replaces(item.state, drafts, ids), author, ids)
         trial = item.state.copy()
+        registry = self._reg.copy() if dossier == REGISTRY else None
+        if dossier != REGISTRY and trial.deactivated is not None:
+            name = trial.candidate.name if trial.candidate else dossier
+            raise RefusedEvent(
+                f"Le dossier de {name} est désactivé ({trial.deactivated.reason}) : "
+                "rien n'y est plus enregistré."
+            )
         for event in events:
-            if dossier == REGISTRY:
+            if registry is not None:
                 _check_registry_event(event)
+                try:
+                    registry.apply(event)
+                except EventError as exc:
+                    raise RefusedEvent(_WHERE.sub("", str(exc))) from exc
             else:
                 try:
                     trial.apply(event)
@@ -506,10 +528,10 @@ class Store(CareerActions):
         item.events.extend(events)
         item.state = trial
         self.head = Head(events[-1].seq, events[-1].hash)
-        if dossier == REGISTRY:
-            self._people.update(_people_in(events))
-            if any(e.type == "referential.published" for e in events):
-                self._refresh_referentials()
+        if registry is not None:
+            self._reg = registry
+        if dossier == REGISTRY and any(e.type == "referential.published" for e in events):
+            self._refresh_referentials()
         return events
 
     @staticmethod
@@ -601,9 +623,22 @@ class Store(CareerActions):
             raise StoreError(f"le dossier {candidate} ne contient pas de candidat")
         return verdict(item.state, self._ref_of(candidate))
 
+    @property
+    def _people(self) -> dict[str, PersonRecord]:
+        return self._reg.people
+
     def people(self) -> dict[str, PersonCreated]:
-        """The registry's people (a copy: it is handed to the UI's thread)."""
+        """The registry's people as they stand after their latest edit (a copy: it is handed
+        to the UI's thread). Each is a ``PersonRecord``: ``active`` says who may still sign."""
         return dict(self._people)
+
+    def person_history(self, person: str) -> list[Change]:
+        """Each edit and the deactivation of a person, oldest first."""
+        return list(self._reg.history.get(person, ()))
+
+    def organismes(self) -> list[str]:
+        """Every organisme of the registry, by its canonical name, in French order."""
+        return self._reg.organismes.sorted()
 
     def summaries(self) -> Listing:
         """Every candidate's status record (the ``carnet status --json`` contract), from the
@@ -636,7 +671,12 @@ class Store(CareerActions):
                 self._index.put(candidate, key, record)
                 if not was_open:
                     self.forget(candidate)
-            listing.records.append(record)
+            # Named from the registry as it stands now: a person's edit changes no dossier
+            # file, so the index's record would keep the name they had.
+            named = self._named(dict(record))
+            if named != record:
+                self._index.put(candidate, key, named)
+            listing.records.append(named)
         self._index.flush()
         return listing
 
@@ -648,7 +688,7 @@ class Store(CareerActions):
         if any(p.name == REGISTRY_FILE for p in report.restored):
             self._registry.db.close()
             self._registry = self._load(REGISTRY)
-            self._people = _people_in(self._registry.events)
+            self._reg = RegistryState.of(self._registry.events)
             self._refresh_referentials()
         self._lost = load_lost(self.folder)
         return report
@@ -659,6 +699,9 @@ class Store(CareerActions):
         ref = self._ref_of(candidate)
         item = self._load(candidate)
         record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
+        return self._named(record)
+
+    def _named(self, record: dict[str, Any]) -> dict[str, Any]:
         for role in ("tutor", "manager"):
             person = self._people.get(record.get(role) or "")
             record[f"{role}_name"] = person.name if person else None
@@ -678,7 +721,19 @@ class Store(CareerActions):
 
     # --- what users do --------------------------------------------------------------------
 
-    def create_person(self, name: str, organisme: str, roles: Sequence[str], author: str) -> str:
+    def create_person(
+        self,
+        name: str,
+        organisme: str,
+        roles: Sequence[str],
+        author: str,
+        *,
+        strict_organisme: bool = False,
+    ) -> str:
+        """A new person. The organisme is stored under the registry's spelling of it; with
+        ``strict_organisme`` (the forms, ``carnet inscrire``) one the registry does not hold is
+        refused, otherwise (scripts, earlier data) it becomes an entry of its own."""
+        organisme = self._organisme_for(organisme, strict_organisme)
         person = new_id("p")
         payload = {"person": person, "name": name, "organisme": organisme, "roles": list(roles)}
         self.append(REGISTRY, [Draft("person.created", payload)], author)
@@ -695,7 +750,9 @@ class Store(CareerActions):
         tutor: str | None = None,
         manager: str | None = None,
         started: date | None = None,
+        strict_organisme: bool = False,
     ) -> str:
+        organisme = self._organisme_for(organisme, strict_organisme)
         ref = self.referentials.get(cqp)
         if isinstance(ref, WeightedReferential) and route is None:
             raise StoreError(
@@ -708,6 +765,10 @@ class Store(CareerActions):
                 "Le tuteur et le manager doivent être deux personnes différentes.",
                 RULES["tutor_manager"],
             )
+        for chosen, label in ((tutor, "tuteur"), (manager, "manager")):
+            found = self._people.get(chosen or "")
+            if found is not None:
+                check_active(found, f"devenir {label} d'un candidat")
         candidate = f"c-{secrets.token_hex(5)}"
         payload = {
             "candidate": candidate,
@@ -722,6 +783,13 @@ class Store(CareerActions):
         }
         self.append(candidate, [Draft("candidate.created", payload)], author)
         return candidate
+
+    def _organisme_for(self, organisme: str, strict: bool) -> str:
+        if strict:
+            # Candidates name organismes too (earlier folders: free text, never a registry
+            # event), so the forms offer and accept them as entries of their own.
+            return self.canonical_organisme(organisme, self.known_organismes())
+        return self._reg.organismes.canonical(organisme) or organisme.strip()
 
     def open_grid(
         self,
@@ -782,6 +850,7 @@ class Store(CareerActions):
         found = people.get(person)
         if found is None:
             raise StoreError(f"personne inconnue : {person}")
+        check_active(found, f"agir comme {label}")
         if role not in found.roles:
             raise ConflictError(f"{found.name} n'est pas déclaré(e) {label}")
         return found
@@ -812,7 +881,7 @@ class Store(CareerActions):
         label = "tuteur" if role == "tuteur" else "manager"
         signer = self._person(people, person, role, label)
         state = self._load(candidate).state
-        if role not in state.related(person):
+        if role not in state.related(person, former=False):
             raise ConflictError(f"{signer.name} n'est pas déclaré(e) {label} de ce candidat")
         signed = state.attestations.get(competency, {})
         if role in signed:
@@ -1052,7 +1121,10 @@ class Store(CareerActions):
     ) -> dict[str, Any]:
         """The payload with the person's own signature of it; a wrong secret counts towards
         the lock, and nothing is recorded."""
-        name = self.people()[person].name if person in self.people() else person
+        known = self.people().get(person)
+        name = known.name if known is not None else person
+        if known is not None:
+            check_active(known, "signer")
         credential = self.keystore.get(person)
         if credential is None:
             raise SecretError(
@@ -1197,20 +1269,14 @@ def _with_replaces(state: DossierState, drafts: Sequence[Draft], ids: Sequence[s
 
 REGISTRY_PAYLOADS = (
     PersonCreated,
+    PersonEdited,
+    PersonDeactivated,
+    OrganismeRegistered,
     CredentialRegistered,
     CredentialLocked,
     CredentialReset,
     ReferentialPublished,
 )
-
-
-def _people_in(events: Sequence[Event]) -> dict[str, PersonCreated]:
-    people: dict[str, PersonCreated] = {}
-    for event in events:
-        payload = payload_of(event)
-        if isinstance(payload, PersonCreated):
-            people[payload.person] = payload
-    return people
 
 
 def _check_registry_event(event: Event) -> None:

@@ -48,7 +48,9 @@ async def _start(app: CarnetApp, pilot: Any, route: str) -> None:
     await ready(app.screen.loaded)  # type: ignore[attr-defined]
     await pilot.press("n")
     await settle(app, pilot)
-    await pilot.press(*"Jeanne Martin", "tab", *"Carsat Bretagne", "tab")
+    await pilot.press(*"Jeanne Martin", "tab")
+    await choose(pilot, "Carsat Bretagne")  # from the registry's list
+    await pilot.press("tab", "tab")
     await choose(pilot, "Gestionnaire carr")
     await pilot.press("tab")
     await choose(pilot, route)

@@ -31,8 +31,12 @@ def _file(tmp_path: Path, lines: list[str], name: str = "liste.csv") -> Path:
 
 
 def _agent(folder: Path) -> str:
+    """The agent, and the organismes the lists name, in the registry (issue 11)."""
     with Store.open(folder) as store:
-        return store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+        agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+        for organisme in ("Carsat Bretagne", "CPAM du Rhône", "Carsat"):
+            store.register_organisme(organisme, agent)
+        return agent
 
 
 def _registered(folder: Path) -> tuple[set[str], dict[str, tuple[str, str | None, date | None]]]:
@@ -208,3 +212,34 @@ async def test_the_same_list_from_the_people_screen(tmp_path: Path) -> None:
         assert "2 personne(s) et 2 candidat(s) inscrit(s)" in shown[-1]
     _, candidates = _registered(folder)
     assert set(candidates) == {"Jeanne Martin", "Luc Petit"}
+
+
+def test_organismes_are_the_registry_s_entries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another spelling of a registered organisme is that organisme; an unknown one is a bad
+    line, unless the agent adds the file's new organismes explicitly (issue 11)."""
+    folder = tmp_path / "data"
+    _agent(folder)
+    lines = [
+        "personne;Rita Tutrice;CARSAT bretagne;tuteur;;;;;",
+        "personne;Ugo Jury;Carsat Rhône-Alpes;jury;;;;;",
+        "personne;Vera Jury;Carsat Rhone Alpes;jury;;;;;",
+    ]
+    path = _file(tmp_path, lines)
+    args = ["inscrire", str(path), "--par", "Sam Secrétariat", "--data", str(folder)]
+    assert main(args) != 0
+    err = capsys.readouterr().err
+    assert "ligne 3, colonne « organisme » : « Carsat Rhône-Alpes » : organisme inconnu" in err
+    assert "ligne 2" not in err
+    assert main([*args, "--nouveaux-organismes"]) == 0
+    assert "1 organisme(s) ajouté(s) au registre" in capsys.readouterr().out
+    with Store.open(folder) as store:
+        by_name = {p.name: p.organisme for p in store.people().values()}
+        assert by_name["Rita Tutrice"] == "Carsat Bretagne"
+        # Two spellings in one file: one organisme, under the first spelling.
+        assert by_name["Ugo Jury"] == by_name["Vera Jury"] == "Carsat Rhône-Alpes"
+        assert store.organismes().count("Carsat Rhône-Alpes") == 1
+        assert "Carsat Rhone Alpes" not in store.organismes()
+    assert main([*args, "--nouveaux-organismes"]) == 0
+    assert "0 personne(s) et 0 candidat(s) inscrit(s) ; 3 ligne(s)" in capsys.readouterr().out

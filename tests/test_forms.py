@@ -12,7 +12,7 @@ from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError
 from tui.modals.person_form import PersonForm
 from tui.modals.text_prompt import TextPrompt
-from tui.text import Checkbox
+from tui.text import Checkbox, Select
 
 
 class _Host(App[None]):
@@ -42,7 +42,7 @@ async def test_enter_moves_on_then_submits_from_the_last_field() -> None:
         await pilot.pause()
         await pilot.press(*"Marie", "enter")
         await pilot.pause()
-        assert app.results == [] and app.focused is form.query_one("#organisme", Input)
+        assert app.results == [] and app.focused is form.query_one("#organisme", Select)
 
 
 async def test_a_checkbox_reads_ticked_or_not_without_colour() -> None:

@@ -68,7 +68,9 @@ async def test_the_same_person_as_tutor_and_manager_is_refused_at_the_field(
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, CandidateForm)
-        await pilot.press(*"Jeanne Martin", "tab", *"CPAM du Rhône", "tab")
+        await pilot.press(*"Jeanne Martin", "tab")
+        await choose(pilot, "CPAM")  # from the registry's list
+        await pilot.press("tab", "tab")
         await choose(pilot, "Gestionnaire conseil")
         await pilot.press("tab", "tab")
         app.screen.query_one("#started", Input).value = "02/09/2026"

@@ -300,6 +300,8 @@ def _status(data: Path, *, as_json: bool) -> int:
     for r in records:
         status = Status(r["status"])
         detail = _detail(r)
+        if r.get("active") is False:
+            detail += " (désactivé)"
         print(
             f"{status.mark} {r['name']:<28} {cqp_label(r['cqp']):<22} {status.label:<11} {detail}"
         )

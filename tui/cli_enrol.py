@@ -35,6 +35,15 @@ def add_parser(sub: Any) -> None:
         metavar="NOM",
         help="le nom exact de l'agent du secrétariat qui inscrit (chaque événement le nomme)",
     )
+    enrol.add_argument(
+        "--nouveaux-organismes",
+        action="store_true",
+        dest="new_organismes",
+        help="ajoute au registre, au nom de l'agent, les organismes du fichier qu'il ne connaît "
+        "pas encore (sans cette option, un organisme inconnu est une ligne fautive ; une autre "
+        "graphie d'un organisme du registre, à la casse, aux accents ou aux tirets près, est "
+        "celui du registre)",
+    )
     enrol.add_argument("--data", type=Path, help="dossier de données")
 
 
@@ -59,12 +68,15 @@ def dispatch(args: argparse.Namespace, data: Path) -> int | None:
                 if not agents
                 else f"--par : plusieurs agents se nomment « {args.par} »"
             )
-        return enrol(store, args.file, agents[0])
+        return enrol(store, args.file, agents[0], new_organismes=args.new_organismes)
 
     with Writer(data) as writer:
         report = writer.call(work)
+    added = (
+        f" ; {report.organismes} organisme(s) ajouté(s) au registre" if report.organismes else ""
+    )
     print(
         f"{report.people} personne(s) et {report.candidates} candidat(s) inscrit(s) ; "
-        f"{report.already} ligne(s) déjà inscrite(s), passée(s)."
+        f"{report.already} ligne(s) déjà inscrite(s), passée(s){added}."
     )
     return 0

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input
 
 from models.events import PersonCreated
+from models.people import is_active
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.organisme_field import chosen_organisme, organisme_fields
 from tui.operator import author_of
 from tui.text import Select
 
@@ -20,8 +23,9 @@ ROUTES = [
 ]
 
 
-def parse_day(text: str, field: str, earliest: int = 2000) -> date:
-    """A French date (JJ/MM/AAAA), refused in French if impossible, future or implausible."""
+def parse_day(text: str, field: str, earliest: int = 2000, *, future: bool = False) -> date:
+    """A French date (JJ/MM/AAAA), refused in French if impossible, implausible or (unless
+    ``future``: a change planned ahead) in the future."""
     value = text.strip()
     if not value:
         raise FieldError(field, "La date est obligatoire (JJ/MM/AAAA).")
@@ -32,7 +36,7 @@ def parse_day(text: str, field: str, earliest: int = 2000) -> date:
         day = date(int(shape[3]), int(shape[2]), int(shape[1]))
     except ValueError:  # well written, but no such day (31/02, 29/02 of a common year, 13th month)
         raise FieldError(field, f"Le {value} n'existe pas : vérifiez le jour et le mois.") from None
-    if day > date.today():
+    if day > date.today() and not future:
         raise FieldError(field, "La date ne peut pas être dans le futur.")
     if day.year < earliest:
         raise FieldError(field, f"La date est antérieure à {earliest} : vérifiez l'année.")
@@ -42,16 +46,19 @@ def parse_day(text: str, field: str, earliest: int = 2000) -> date:
 class CandidateForm(FormModal[str | None]):
     heading = "Nouveau candidat"
 
-    def __init__(self, people: dict[str, PersonCreated]) -> None:
+    def __init__(
+        self, people: dict[str, PersonCreated], organismes: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.people = people
+        self.organismes = organismes or []
 
     def _choices(self, role: str) -> list[tuple[str, str]]:
         return sorted(
             (
                 (f"{p.name} — {p.organisme}", pid)
                 for pid, p in self.people.items()
-                if role in p.roles
+                if role in p.roles and is_active(p)
             ),
             key=lambda c: c[0],
         )
@@ -60,9 +67,7 @@ class CandidateForm(FormModal[str | None]):
         yield from self.field(
             "Nom et prénom", Input(id="name", max_length=200, placeholder="ex. Jeanne Martin")
         )
-        yield from self.field(
-            "Organisme", Input(id="organisme", max_length=200, placeholder="ex. Carsat Bretagne")
-        )
+        yield from organisme_fields(self, self.organismes)
         cqps = [
             ("Gestionnaire conseil", "gestionnaire-conseil"),
             ("Gestionnaire carrière", "gestionnaire-carriere"),
@@ -84,9 +89,7 @@ class CandidateForm(FormModal[str | None]):
 
     async def submit(self) -> str | None:
         name = required_text(self.query_one("#name", Input).value, "name", "Le nom")
-        organisme = required_text(
-            self.query_one("#organisme", Input).value, "organisme", "L'organisme"
-        )
+        organisme, new = chosen_organisme(self)
         cqp = self.query_one("#cqp", Select).value
         if not isinstance(cqp, str):
             raise FieldError("cqp", "Choisissez le CQP préparé.")
@@ -111,16 +114,22 @@ class CandidateForm(FormModal[str | None]):
                 "Le tuteur et le manager doivent être deux personnes différentes : chacun "
                 "atteste le carnet de suivi dans son rôle.",
             )
-        candidate: str = await self.store(
-            lambda s: s.create_candidate(
+        author = author_of(self.app)
+
+        def work(store: Any) -> str:
+            chosen = store.organisme_or_register(organisme, author) if new else organisme
+            created: str = store.create_candidate(
                 name,
-                organisme,
+                chosen,
                 cqp,
-                author_of(self.app),
+                author,
                 route=route,
                 tutor=tutor,
                 manager=manager,
                 started=started,
+                strict_organisme=True,
             )
-        )
+            return created
+
+        candidate: str = await self.store(work)
         return candidate

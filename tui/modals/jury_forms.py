@@ -15,6 +15,7 @@ from textual.widgets import Input
 from models.career import PROCLAMATION_LABELS, TRAINING_DECISIONS, VAE_DECISIONS
 from models.events import NEEDS_RECOMMENDATIONS, PersonCreated
 from models.jury import JURY_ROLES, JuryError, same_organisme
+from models.people import is_active
 from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
@@ -59,7 +60,7 @@ class JuryForm(FormModal[bool]):
                 pid,
             )
             for pid, p in self.people.items()
-            if "jury" in p.roles
+            if "jury" in p.roles and is_active(p)
         )
         for role, label in JURY_ROLES.items():
             select: Select[str] = Select(choices, id=role, prompt="Choisir un membre")

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 
 from models.errors import CarnetError
 from models.events import PersonCreated
+from models.people import is_active
 from models.referential import Block, ObservationFormat
 from tui.modals.form import FieldError, FormModal
 from tui.operator import author_of
@@ -30,7 +31,9 @@ class OpenGrid(FormModal[str | None]):
 
     def _choices(self, role: str) -> list[tuple[str, str]]:
         return sorted(
-            (f"{p.name} — {p.organisme}", pid) for pid, p in self.people.items() if role in p.roles
+            (f"{p.name} — {p.organisme}", pid)
+            for pid, p in self.people.items()
+            if role in p.roles and is_active(p)
         )
 
     def context(self) -> ComposeResult:

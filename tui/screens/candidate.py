@@ -37,7 +37,7 @@ class CandidateScreen(Screen[None]):
         try:
             await self.app.store_call(work)  # type: ignore[attr-defined]
         except CarnetError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)  # refusals name people
             return False
         await self.reload()
         self.notify(message)

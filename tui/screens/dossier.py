@@ -24,9 +24,12 @@ from store.store import Snapshot
 from tui.career_text import jury_summary, vae_cells
 from tui.keys import HELP
 from tui.labels import status_cell
+from tui.modals.candidate_edit import CandidateEditForm
 from tui.modals.explanation import ExplanationModal
 from tui.modals.link_form import LinkForm
 from tui.modals.open_grid import OpenGrid
+from tui.modals.text_prompt import TextPrompt
+from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import day, when
@@ -45,6 +48,8 @@ class DossierScreen(CandidateScreen):
         Binding("v", "vae", "VAE", id="vae"),
         Binding("x", "conflicts", "Conflits", id="conflicts"),
         Binding("h", "history", "Historique", id="history"),
+        Binding("e", "edit_candidate", "Modifier", id="edit-candidate"),
+        Binding("X", "deactivate_candidate", "Désactiver", id="deactivate-candidate"),
         Binding("d", "pdf", "Dossier PDF", id="pdf"),
         Binding("escape", "back", "Retour", id="back"),
     ]
@@ -99,6 +104,8 @@ class DossierScreen(CandidateScreen):
         if isinstance(verdict, CqpVerdict) and verdict.projection is not None:
             # Not final until both evaluators sign: say what the grids would give as they stand.
             identity.append(f" (provisoire : {verdict.projection.label} en l'état)", style="yellow")
+        if snap.state.deactivated is not None:
+            identity.append(f"   désactivé : {snap.state.deactivated.reason}", style="bold yellow")
         conflicts = len(snap.state.open_conflicts)
         if conflicts:
             identity.append(f"   ⚠ {conflicts} conflit(s) : « x »", style="bold yellow")
@@ -289,6 +296,42 @@ class DossierScreen(CandidateScreen):
         from tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.candidate))
+
+    def action_edit_candidate(self) -> None:
+        """A secretariat agent edits the candidate: a new event, kept in the history."""
+        snap = self.snapshot
+        if snap is None or snap.state.candidate is None:
+            return
+        if snap.state.deactivated is not None:
+            self.notify("Ce candidat est désactivé : son dossier ne change plus.")
+            return
+        self.app.push_screen(
+            CandidateEditForm(self.candidate, snap.state.candidate, self.people),
+            self.after_form("Modification enregistrée."),
+        )
+
+    def action_deactivate_candidate(self) -> None:
+        snap = self.snapshot
+        if snap is None or snap.state.candidate is None:
+            return
+        author = author_of(self.app)
+
+        async def reason_given(reason: str | None) -> None:
+            if reason:
+                await self.save(
+                    lambda s: s.deactivate_candidate(self.candidate, reason, author),
+                    "Candidat désactivé.",
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Désactiver {snap.state.candidate.name}",
+                "Motif (obligatoire, gardé dans l'historique)",
+                detail="Réservé à un agent du secrétariat. Le dossier reste consultable et "
+                "dans les listes, mais plus rien n'y est enregistré.",
+            ),
+            reason_given,
+        )
 
     def action_marks(self) -> None:
         from tui.screens.marks import MarksScreen

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header
 
+from tui.change_text import change_text
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
@@ -39,6 +40,8 @@ LABELS = {
     "vae.competency_decided": "Décision VAE",
     "attempt.started": "Nouvelle session",
     "conflict.resolved": "Conflit tranché",
+    "candidate.edited": "Candidat modifié",
+    "candidate.deactivated": "Candidat désactivé",
 }
 # The payload fields worth a glance in the list; the rest is in the dossier.
 SHOWN = ("name", "criterion", "state", "competency", "role", "evaluation", "mark", "proposal",
@@ -48,11 +51,21 @@ SHOWN = ("name", "criterion", "state", "competency", "role", "evaluation", "mark
 class HistoryScreen(CandidateScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Retour", id="back")]
 
+    def __init__(self, candidate: str) -> None:
+        super().__init__(candidate)
+        self._details: dict[str, str] = {}
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        detail = self._details.get(event.row_key.value or "", "")
+        self.query_one("#history-detail", Static).update(detail)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="history-title", classes="screen-title")
         table: DataTable[Any] = DataTable(id="history-table", cursor_type="row")
         yield table
+        # The highlighted event's detail in full: at 80 columns the table cuts it.
+        yield Static("", id="history-detail")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -68,13 +81,18 @@ class HistoryScreen(CandidateScreen):
         self.query_one("#history-title", Static).update(
             f"Historique complet — {len(snap.events)} événement(s) de {len(stations)} poste(s)"
         )
+        # An edit shows what it changed, before → after, as the people's history does.
+        changes = {c.event: c for c in snap.state.candidate_history}
         for event in snap.events:
             detail = ", ".join(
                 f"{field} {event.payload[field]}" for field in SHOWN if field in event.payload
             )
+            if event.id in changes:
+                detail = change_text(changes[event.id], self.people)
             kind = LABELS.get(event.type, event.type)
             if event.payload.get("undoes"):
                 kind = "Critère : annulation (u)"
+            self._details[event.id] = f"{kind} — {detail}" if detail else kind
             table.add_row(
                 when(event.ts),
                 f"{event.station} n° {event.seq}",

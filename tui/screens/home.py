@@ -176,6 +176,8 @@ class HomeScreen(Screen[None]):
             status = Status(r["status"])
             cqp = cqp_label(r["cqp"])
             flags = "conflit" if r.get("conflicts") else ""
+            if r.get("active") is False:
+                flags += " désactivé"
             tutor_name = r.get("tutor_name") or ""
             if needle and needle not in sort_key(
                 f"{r['name']} {r['organisme']} {cqp} {tutor_name} {status.label} {flags}"
@@ -183,7 +185,9 @@ class HomeScreen(Screen[None]):
                 continue
             short = cqp.removeprefix("Gestionnaire ").capitalize()
             tutor = r.get("tutor_name") or "—"
-            cells = (cells_of_status[status], r["name"], short, r["organisme"], tutor, _detail(r))
+            # A deactivated candidate stays listed, said so beside the name (and found by it).
+            name = r["name"] if r.get("active", True) else f"{r['name']} (désactivé)"
+            cells = (cells_of_status[status], name, short, r["organisme"], tutor, _detail(r))
             lines.append(Line(r["id"], cells))
         self.query_one("#candidates", LineList).set_lines(lines)
 
@@ -210,7 +214,9 @@ class HomeScreen(Screen[None]):
     async def action_new_candidate(self) -> None:
         from tui.modals.candidate_form import CandidateForm
 
-        people = await self.app.store_call(lambda store: store.people())  # type: ignore[attr-defined]
+        people, organismes = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: (store.people(), store.organisme_choices())
+        )
 
         async def done(candidate: str | None) -> None:
             if candidate:
@@ -218,7 +224,7 @@ class HomeScreen(Screen[None]):
                 self.notify("Candidat créé.")
                 self._open(candidate)
 
-        self.app.push_screen(CandidateForm(people), done)
+        self.app.push_screen(CandidateForm(people, organismes), done)
 
     def action_sync(self) -> None:
         from tui.screens.sync import SyncScreen

@@ -143,7 +143,7 @@ class LogbookScreen(CandidateScreen):
         signers = {
             pid: p
             for pid, p in self.people.items()
-            if role in snap.state.related(pid) and role in p.roles
+            if role in snap.state.related(pid, former=False) and role in p.roles
         }
         if not signers:
             self.notify(f"Aucun {role} n'est déclaré pour ce candidat.", severity="error")

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from models.events import PERSON_ROLES, PersonCreated
+from models.people import is_active
 from models.status import sort_key
 from tui.text import Static
 
@@ -33,7 +34,9 @@ class LoginScreen(ModalScreen[str | None]):
             "réservées à la personne que désigne le référentiel.",
             classes="form-detail",
         )
-        ordered = sorted(self.people.items(), key=lambda item: sort_key(item[1].name))
+        # A deactivated person acts no more (the store refuses them too).
+        active = [(pid, p) for pid, p in self.people.items() if is_active(p)]
+        ordered = sorted(active, key=lambda item: sort_key(item[1].name))
         options = [
             # Names are text from people: never markup.
             Option(

@@ -13,7 +13,11 @@ from textual.widgets import Footer, Header
 
 from models.errors import CarnetError
 from models.events import PERSON_ROLES, PersonCreated
+from models.people import PersonRecord, is_active
 from models.status import sort_key
+from tui.change_text import change_text
+from tui.modals.change_history import ChangeHistoryModal
+from tui.modals.person_edit import PersonEditForm
 from tui.modals.person_form import PersonForm
 from tui.modals.text_prompt import TextPrompt
 from tui.operator import author_of
@@ -22,15 +26,21 @@ from tui.text import DataTable, Static
 
 class PeopleScreen(Screen[None]):
     BINDINGS = [
-        Binding("n", "new_person", "Nouvelle personne", id="new-person"),
-        Binding("s", "reset_secret", "Réinitialiser le secret", id="reset-secret"),
-        Binding("i", "enrol", "Inscrire une liste", id="enrol"),
+        # Short words: the footer shows these at 80 columns; « ? » gives every key in full.
+        Binding("n", "new_person", "Créer", id="new-person"),
+        Binding("e", "edit_person", "Modifier", id="edit-person"),
+        Binding("x", "deactivate_person", "Désactiver", id="deactivate-person"),
+        Binding("h", "person_history", "Historique", id="person-history"),
+        Binding("i", "enrol", "Inscrire", id="enrol"),
+        Binding("s", "reset_secret", "Secret", id="reset-secret"),
+        Binding("o", "new_organisme", "Organisme", id="new-organisme"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, str] = {}  # each person in full, for the detail line
+        self._people: dict[str, PersonCreated] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,20 +66,24 @@ class PeopleScreen(Screen[None]):
             return people, {pid: store.credential_state(pid) for pid in people}
 
         people, secrets = await self.app.store_call(read)  # type: ignore[attr-defined]
+        self._people = people
         self._rows = {pid: _detail(person, secrets[pid]) for pid, person in people.items()}
         table = self.query_one("#people", DataTable)
+        kept = self._highlighted()  # the cursor stays on the person just edited
         table.clear()
         for pid, person in sorted(people.items(), key=lambda p: sort_key(p[1].name)):
             roles = ", ".join(PERSON_ROLES[r] for r in person.roles)
             # Names and organismes are text from people: never markup.
             table.add_row(
-                Text(person.name),
+                Text(person.name if is_active(person) else f"{person.name} (désactivé·e)"),
                 Text(person.organisme),
                 roles,
                 SECRET_LABELS[secrets[pid]],
                 key=pid,
             )
         self.sub_title = f"{len(people)} personne(s)"
+        if kept is not None and kept in people:
+            table.move_cursor(row=table.get_row_index(kept))
         self._show_detail()
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
@@ -83,13 +97,111 @@ class PeopleScreen(Screen[None]):
             detail = self._rows.get(row or "", "")
         self.query_one("#person-detail", Static).update(detail)
 
-    def action_new_person(self) -> None:
+    async def action_new_person(self) -> None:
+        organismes = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda s: s.organisme_choices()
+        )
+
         async def done(person: str | None) -> None:
             if person:
                 await self.reload()
                 self.notify("Personne enregistrée.")
 
-        self.app.push_screen(PersonForm(), done)
+        self.app.push_screen(PersonForm(organismes), done)
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one("#people", DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    async def action_edit_person(self) -> None:
+        """A secretariat agent edits the highlighted person (a new event, kept in history)."""
+        person = self._highlighted()
+        if person is None:
+            return
+        current = self._people[person]
+        if not is_active(current):
+            self.notify(f"{current.name} est désactivé(e) : rien à modifier.", markup=False)
+            return
+        organismes = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda s: s.organisme_choices()
+        )
+
+        async def done(ok: bool | None) -> None:
+            if ok:
+                await self.reload()
+                self.notify("Modification enregistrée.")
+
+        self.app.push_screen(PersonEditForm(person, current, organismes), done)
+
+    def action_deactivate_person(self) -> None:
+        """The highlighted person signs and is chosen no more; their signatures stay."""
+        person = self._highlighted()
+        if person is None:
+            return
+        current = self._people[person]
+        author = author_of(self.app)
+
+        async def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                await self.app.store_call(  # type: ignore[attr-defined]
+                    lambda s: s.deactivate_person(person, reason, author)
+                )
+            except CarnetError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=15)
+                return
+            await self.reload()
+            self.notify(f"{current.name} est désactivé(e).", markup=False)
+
+        self.app.push_screen(
+            TextPrompt(
+                f"Désactiver {current.name}",
+                "Motif (obligatoire, gardé dans l'historique)",
+                detail="Réservé à un agent du secrétariat. La personne ne pourra plus signer ni "
+                "être choisie pour un rôle ; ses signatures passées restent valables.",
+            ),
+            reason_given,
+        )
+
+    async def action_person_history(self) -> None:
+        person = self._highlighted()
+        if person is None:
+            return
+        history = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda s: s.person_history(person)
+        )
+        lines = [change_text(change, self._people) for change in history]
+        title = f"Historique — {self._people[person].name}"
+        self.app.push_screen(ChangeHistoryModal(title, lines))
+
+    def action_new_organisme(self) -> None:
+        """The secretariat adds an organisme to the registry, under its canonical name."""
+        author = author_of(self.app)
+
+        async def name_given(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                added = await self.app.store_call(  # type: ignore[attr-defined]
+                    lambda s: s.register_organisme(name, author)
+                )
+            except CarnetError as exc:
+                self.notify(str(exc), severity="error", markup=False, timeout=15)
+                return
+            self.notify(f"Organisme « {added} » ajouté au registre.", markup=False)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Nouvel organisme",
+                "Nom exact de l'organisme",
+                detail="Réservé à un agent du secrétariat. Un nom déjà au registre, à la casse, "
+                "aux accents ou aux tirets près, est refusé : choisissez-le dans la liste.",
+            ),
+            name_given,
+        )
 
     def action_enrol(self) -> None:
         """The secretariat's lists (carnet inscrire): all or nothing, every bad line named."""
@@ -129,7 +241,8 @@ class PeopleScreen(Screen[None]):
                 "Fichier .csv ou .xlsx",
                 detail="Colonnes : type;nom;organisme;roles;cqp;parcours;entree;tuteur;manager. "
                 "Tout ou rien : chaque ligne fautive est signalée et rien n'est enregistré ; "
-                "ce qui est déjà inscrit est passé.",
+                "ce qui est déjà inscrit est passé. Les organismes doivent être au registre "
+                "(« o » en ajoute un).",
             ),
             path_given,
         )
@@ -171,4 +284,6 @@ SECRET_LABELS = {"none": "— à choisir", "ok": "✔ défini", "locked": "⚠ v
 
 def _detail(person: PersonCreated, secret: str) -> str:
     roles = ", ".join(PERSON_ROLES[r] for r in person.roles)
+    if isinstance(person, PersonRecord) and not person.active:
+        return f"{person.name} — {person.organisme} — désactivé(e) : {person.deactivation}"
     return f"{person.name} — {person.organisme} — {roles} — secret : {SECRET_LABELS[secret]}"
