@@ -232,6 +232,7 @@ class CriterionAmended(_Payload):
     state: CriterionState
     comment: str = Field(default="", max_length=2000)
     reason: Reason
+    proof: PersonalProof | None = None  # the amending evaluator's own signature (issue 11)
 
 
 class CriterionMarked(_Payload):

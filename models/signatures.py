@@ -90,6 +90,20 @@ def check_proof(
     return None
 
 
+# How the documents and screens name each signed event (French, for people).
+SIGNED_LABELS = {
+    "attestation.signed": "Carnet de suivi : signature",
+    "attestation.withdrawn": "Carnet de suivi : signature retirée",
+    "grid.signed": "Grille : signature d'un évaluateur",
+    "criterion.amended": "Grille : avenant",
+    "jury.proposed": "Proposition du jury local",
+    "vae.competency_decided": "VAE : décision sur une compétence",
+    "jury.proclaimed": "Proclamation du jury national",
+    "conflict.resolved": "Conflit entre postes tranché",
+}
+UNSIGNED_BEFORE = "sans signature personnelle"
+
+
 def signature_states(
     events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
 ) -> dict[str, str | None]:
@@ -100,9 +114,29 @@ def signature_states(
         if event.type not in SIGNED_TYPES:
             continue
         if event.payload.get(PROOF) is None:
-            states[event.id] = "sans signature personnelle"
+            states[event.id] = UNSIGNED_BEFORE
         else:
             states[event.id] = check_proof(
                 event.dossier, event.type, event.payload, event.author, keys
             )
     return states
+
+
+def signature_checks(
+    events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """The same states keyed by (author, time): how a document finds the check of a signature
+    it shows from the dossier's state (a logbook signature, a grid's, an amendment), which
+    keeps the person and the time but not the event."""
+    events = list(events)
+    states = signature_states(events, keys)
+    return {(e.author, e.ts): states[e.id] for e in events if e.id in states}
+
+
+def verification_text(state: str | None) -> str:
+    """A signature's check in words, for the documents."""
+    if state is None:
+        return "signature personnelle vérifiée"
+    if state == UNSIGNED_BEFORE:
+        return "sans signature personnelle (antérieure à leur mise en place)"
+    return f"signature personnelle NON vérifiée : {state}"

@@ -906,7 +906,10 @@ class Store(CareerActions):
         comment: str,
         reason: str,
         author: str,
+        secret: str | None = None,
     ) -> Verdict:
+        """A correction to a signed grid by one of its two evaluators, signed with their own
+        key like the grid itself: it changes what they attested."""
         grid_state = self._grid_state(candidate, grid)
         require_one_of(
             self.people(),
@@ -922,6 +925,7 @@ class Store(CareerActions):
             "comment": comment,
             "reason": reason,
         }
+        payload = self._prove(author, secret, candidate, "criterion.amended", payload)
         self.append(candidate, [Draft("criterion.amended", payload)], author)
         return self.current_verdict(candidate)
 

@@ -65,7 +65,8 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.sign_grid(conseil, grid, evaluator, secret_of(store, evaluator))
         store.sign_grid(conseil, grid, certifier, secret_of(store, certifier))
         store.amend_criterion(conseil, grid, "gc.b2.c1.k2", CriterionState.NOT_VALIDATED, "",
-                              "Oubli de saisie constaté à la relecture.", evaluator)  # fmt: skip
+                              "Oubli de saisie constaté à la relecture.", evaluator,
+                              secret_of(store, evaluator))  # fmt: skip
         agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
         jury = [store.create_person(n, o, ["jury"], "t") for n, o in
                 [("محمد علي", "Cnav"), ("Rémi Branche", "Carsat Nord-Est"),
@@ -136,8 +137,12 @@ def test_names_in_any_script_print_and_extract_as_written(data: tuple[Path, ...]
         "Présentation écourtée par l’alarme incendie.",
         "Oubli de saisie constaté à la relecture.",
         "non évalué",
+        # Each signature shown is checked against the registry's keys (issue 11).
+        "(signature personnelle vérifiée)",
+        "Grille : avenant — Иван Петров (CAF) : signature personnelle vérifiée",
     ]:
         assert expected in text, expected
+    assert "enregistrée par le poste" not in text
     assert "?" not in text.replace("?»", "")
     other = _dossier(folder, carriere)
     for expected in ["Épreuves notées", "Epreuve orale", "9,00/20", "moyenne : 10,00/20",

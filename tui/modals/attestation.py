@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
@@ -11,7 +12,7 @@ from models.errors import CarnetError
 from models.events import PersonCreated
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
 from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
@@ -48,6 +49,18 @@ class SignAttestation(FormModal[bool | None]):
             Input(id="situation", placeholder="ex. Appel d'un assuré sur ses indemnités"),
         )
         yield from secret_fields("signer", "la personne qui signe")
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await self._first_use()
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "person":
+            await self._first_use()
+
+    async def _first_use(self) -> None:
+        person = self.query_one("#person", Select).value
+        await show_first_use(self, "signer", person if isinstance(person, str) else None)
 
     async def submit(self) -> bool | None:
         person = self.query_one("#person", Select).value
@@ -92,6 +105,11 @@ class WithdrawAttestation(FormModal[bool | None]):
         )
         yield from self.field("Motif (gardé dans l'historique)", Input(id="reason"))
         yield from secret_fields("signer", "l'auteur de la signature")
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        role = event.value
+        person = self.signed[role][0] if isinstance(role, str) and role in self.signed else None
+        await show_first_use(self, "signer", person)
 
     async def submit(self) -> bool | None:
         role = self.query_one("#role", Select).value

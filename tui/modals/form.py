@@ -116,6 +116,10 @@ class FormModal(ModalScreen[T]):
     def show_error(self, field: str | None, message: str) -> None:
         target = self.query(f"#error-{field}") if field else None
         if target:
+            # A field shown only when needed (a first signature's confirmation) is shown with
+            # its error: the store found it needed after all.
+            for hidden in self.query(f".reveal-{field}"):
+                hidden.display = True
             # Messages name people: text, never markup.
             target.first(Static).update(Text(f"⚠ {message}"))
             self.query_one(f"#{field}").focus()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
@@ -18,7 +19,7 @@ from models.jury import JURY_ROLES, JuryError, same_organisme
 from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
 from tui.operator import author_of
 from tui.text import Checkbox, Select, Static
 
@@ -114,6 +115,10 @@ class ProposalForm(FormModal[bool]):
             "Motifs (obligatoires pour une non-certification)", Input(id="reasons")
         )
         yield from secret_fields("member", "la personne au clavier, membre du jury")
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await show_first_use(self, "member", author_of(self.app))
 
     async def submit(self) -> bool:
         proposal = self.query_one("#proposal", Select).value

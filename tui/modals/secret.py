@@ -1,5 +1,6 @@
 """The signer's secret, asked at the moment of signing, and set with the person present the
-first time (typed twice). Shared by the logbook, grid and jury forms."""
+first time (typed twice). Shared by every form that records a personal signature: the logbook,
+grids and their amendments, the juries' proposal, decisions and proclamation, conflicts."""
 
 from __future__ import annotations
 
@@ -18,10 +19,27 @@ def secret_fields(key: str, name: str) -> Iterator[Widget]:
     yield from FormModal.field(
         f"Secret de {name} ({SECRET_HINT})", Input(password=True, id=f"secret-{key}")
     )
-    yield from FormModal.field(
-        "Première signature seulement : le même secret, pour le choisir",
+    # The confirmation is for a first signature only: hidden until the store says this person
+    # has no secret yet (see show_first_use), so someone who has one is not asked to type it
+    # twice. Hidden, it is not focusable: Enter in the secret submits.
+    for widget in FormModal.field(
+        "Première signature : le même secret une seconde fois, pour le choisir",
         Input(password=True, id=f"confirm-{key}"),
-    )
+    ):
+        widget.add_class(f"reveal-confirm-{key}")
+        widget.display = False
+        yield widget
+
+
+async def show_first_use(form: FormModal[Any], key: str, person: str | None) -> None:
+    """Shows the confirmation field when ``person`` signs for the first time at this station."""
+    first = False
+    if person:
+        first = await form.store(
+            lambda s: person in s.people() and s.credential_state(person) == "none"
+        )
+    for widget in form.query(f".reveal-confirm-{key}"):
+        widget.display = first
 
 
 def read_secret(form: FormModal[Any], key: str) -> tuple[str, str]:

@@ -1,0 +1,193 @@
+"""Personal signatures on the decisions (issue 11): an amendment of a signed grid, a VAE
+competency decision, the national proclamation and a conflict's resolution are each signed by
+the person who makes them, with their secret at that moment, exactly as the logbook's and the
+grids' signatures are. Wrong secret, locked person, person not entitled: refused, nothing
+recorded; the secretariat refuses a bundle carrying a forged one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.signatures import SIGNED_LABELS, check_proof
+from models.threshold import CriterionState
+from store.credentials import SecretError, unlock
+from store.documents.dossier import dossier_pdf
+from store.documents.lookup import dossier_inputs
+from store.errors import StoreError
+from store.station import set_role
+from store.store import Draft, Store
+from tests.signing import SECRET, secret_of
+from tests.test_documents import NOW, text_of
+from tests.test_sync import _export, _import, _trust
+
+
+@dataclass
+class Decision:
+    """One kind of signed decision, set up in a dossier up to the moment it is made."""
+
+    type: str
+    candidate: str
+    signer: str  # entitled to make it
+    outsider: str  # a known person who is not
+    act: Callable[[str, str | None], object]  # (person, secret): makes it through the store
+    payload: dict[str, Any]  # what the store records for the signer (less the proof)
+    tamper: dict[str, Any]  # a change to that content a forger might make
+
+
+def _amendment(store: Store) -> Decision:
+    evaluator = store.create_person("Rémi Métier", "CAF", ["representant_metier"], "t")
+    certifier = store.create_person("Cécile Certif", "Ucanss", ["certificateur"], "t")
+    tutor = store.create_person("Tom Tuteur", "CPAM", ["tuteur"], "t")
+    candidate = store.create_candidate("Léa", "CPAM", "gestionnaire-conseil", "t")
+    grid = store.open_grid(candidate, "gc.b3", "t", evaluator=evaluator, certifier=certifier)
+    store.close_grid(candidate, grid, "Observation écourtée", "t")
+    store.sign_grid(candidate, grid, evaluator, secret_of(store, evaluator))
+    store.sign_grid(candidate, grid, certifier, secret_of(store, certifier))
+    payload = {
+        "grid": grid,
+        "criterion": "gc.b3.c1.k1",
+        "state": "validated",
+        "comment": "",
+        "reason": "Relu avec le candidat",
+    }
+
+    def act(person: str, secret: str | None) -> object:
+        return store.amend_criterion(
+            candidate,
+            grid,
+            "gc.b3.c1.k1",
+            CriterionState.VALIDATED,
+            "",
+            "Relu avec le candidat",
+            person,
+            secret,
+        )
+
+    return Decision(
+        "criterion.amended",
+        candidate,
+        certifier,
+        tutor,
+        act,
+        payload,
+        {"state": "not_validated"},
+    )
+
+
+KINDS: dict[str, Callable[[Store], Decision]] = {
+    "criterion.amended": _amendment,
+}
+
+
+def _events(store: Store, candidate: str) -> int:
+    return len(store.snapshot(candidate).events)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_signed_with_the_right_secret_it_verifies(store: Store, kind: str) -> None:
+    decision = KINDS[kind](store)
+    decision.act(decision.signer, secret_of(store, decision.signer))
+    event = store.snapshot(decision.candidate).events[-1]
+    assert event.type == decision.type and event.author == decision.signer
+    assert event.payload["proof"]["person"] == decision.signer
+    keys = store.public_keys()
+    assert check_proof(decision.candidate, event.type, event.payload, event.author, keys) is None
+    assert store.signature_states(decision.candidate)[event.id] is None
+    # The signature covers the content: the same proof on other content does not hold.
+    other = {**event.payload, **decision.tamper}
+    assert "modifié" in (
+        check_proof(decision.candidate, event.type, other, event.author, keys) or ""
+    )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_wrong_secret_or_a_locked_person_records_nothing(store: Store, kind: str) -> None:
+    decision = KINDS[kind](store)
+    secret_of(store, decision.signer)
+    before = _events(store, decision.candidate)
+    with pytest.raises(SecretError, match="demande le secret"):
+        decision.act(decision.signer, None)
+    for left in (4, 3, 2, 1):
+        with pytest.raises(SecretError, match=f"{left} essai"):
+            decision.act(decision.signer, "000999")
+    with pytest.raises(SecretError, match="désormais verrouillé"):
+        decision.act(decision.signer, "000999")
+    with pytest.raises(SecretError, match="verrouillé"):
+        decision.act(decision.signer, SECRET)
+    assert _events(store, decision.candidate) == before
+    assert store.credential_state(decision.signer) == "locked"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_person_not_entitled_is_refused_even_with_their_secret(store: Store, kind: str) -> None:
+    decision = KINDS[kind](store)
+    secret = secret_of(store, decision.outsider)
+    before = _events(store, decision.candidate)
+    with pytest.raises(StoreError, match="Règle :"):
+        decision.act(decision.outsider, secret)
+    assert _events(store, decision.candidate) == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_secretariat_refuses_a_bundle_with_a_forged_one(tmp_path: Path, kind: str) -> None:
+    a, s = tmp_path / "a", tmp_path / "s"
+    with Store.open(a) as store:
+        decision = KINDS[kind](store)
+        secret_of(store, decision.signer)
+        credential = store.keystore.get(decision.signer)
+        assert credential is not None
+        private = unlock(credential, SECRET)
+        assert private is not None
+        genuine = store.prove_with(
+            decision.signer, private, decision.candidate, decision.type, decision.payload
+        )
+        # A station writes, under the signer's genuine signature, content they never signed.
+        forged = {**genuine, **decision.tamper}
+        store.append(decision.candidate, [Draft(decision.type, forged)], decision.signer)
+        candidate = decision.candidate
+    with Store.open(s):
+        pass
+    set_role(s, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    report = _import(s, _export(a, "a1.carnet"))
+    (result,) = report.files
+    assert result.error is not None
+    assert "signature personnelle fausse" in result.error and decision.type in result.error
+    with Store.open(s) as store:
+        assert candidate not in store.candidate_ids()  # nothing of the bundle applied
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_secretariat_accepts_the_genuine_one(tmp_path: Path, kind: str) -> None:
+    a, s = tmp_path / "a", tmp_path / "s"
+    with Store.open(a) as store:
+        decision = KINDS[kind](store)
+        decision.act(decision.signer, secret_of(store, decision.signer))
+        candidate = decision.candidate
+    with Store.open(s):
+        pass
+    set_role(s, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    report = _import(s, _export(a, "a1.carnet"))
+    assert not report.rejected
+    with Store.open(s) as store:
+        events = store.snapshot(candidate).events
+        last = [e for e in events if e.type == decision.type][-1]
+        assert store.signature_states(candidate)[last.id] is None  # verified there too
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_dossier_de_certification_shows_it_verified(store: Store, kind: str) -> None:
+    decision = KINDS[kind](store)
+    decision.act(decision.signer, secret_of(store, decision.signer))
+    snap, people = dossier_inputs(store, decision.candidate)
+    text = " ".join(text_of(dossier_pdf(snap, people, station="s", now=NOW).data).split())
+    signed = f"{SIGNED_LABELS[decision.type]} — {people.name(decision.signer)} : "
+    assert signed + "signature personnelle vérifiée" in text, text[-600:]
