@@ -338,6 +338,7 @@ class VaeCompetencyDecided(_Payload):
     competency: str
     validated: bool
     comment: str = Field(default="", max_length=2000)
+    proof: PersonalProof | None = None  # the jury member's own signature (issue 11)
 
 
 class AttemptStarted(_Payload):

@@ -288,8 +288,16 @@ class CareerActions:
         return oral
 
     def decide_competency(
-        self, candidate: str, competency: str, validated: bool, comment: str, author: str
+        self,
+        candidate: str,
+        competency: str,
+        validated: bool,
+        comment: str,
+        author: str,
+        secret: str | None = None,
     ) -> None:
+        """A member of the composed local jury decides one certified competency, signing the
+        decision with their secret as for the jury's proposal."""
         ref, _, career = self._career(candidate)
         self._route(candidate, vae=True)
         if career.jury is None:
@@ -305,7 +313,12 @@ class CareerActions:
         )
         if competency not in {line.competency for line in ref.certification}:
             raise StoreError(f"{competency} n'est pas une compétence certifiée")
-        payload = {"competency": competency, "validated": validated, "comment": comment.strip()}
+        payload: dict[str, Any] = {
+            "competency": competency,
+            "validated": validated,
+            "comment": comment.strip(),
+        }
+        payload = self._prove(author, secret, candidate, "vae.competency_decided", payload)
         self.append(candidate, [Draft("vae.competency_decided", payload)], author)
 
     def start_attempt(self, candidate: str, reason: str, author: str) -> None:

@@ -357,7 +357,7 @@ def _write(store: Store, candidate: str, history: _History) -> None:
         store.append(candidate, pending, AUTHOR)
 
 
-_SIGNED = {"attestation.signed", "grid.signed", "jury.proposed"}
+_SIGNED = {"attestation.signed", "grid.signed", "jury.proposed", "vae.competency_decided"}
 _UNLOCKED: WeakKeyDictionary[Store, dict[str, Ed25519PrivateKey]] = WeakKeyDictionary()
 
 

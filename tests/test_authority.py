@@ -164,17 +164,21 @@ def test_vae_admissibility_and_decisions(store: Store, refs: Referentials) -> No
     _refused(
         store,
         candidate,
-        lambda: store.decide_competency(candidate, first, True, "", p["j1"]),
+        lambda: store.decide_competency(
+            candidate, first, True, "", p["j1"], secret_of(store, p["j1"])
+        ),
         "jury local n'est pas encore composé",
     )
     _compose(store, candidate, p)
     _refused(
         store,
         candidate,
-        lambda: store.decide_competency(candidate, first, True, "", p["outsider"]),
+        lambda: store.decide_competency(
+            candidate, first, True, "", p["outsider"], secret_of(store, p["outsider"])
+        ),
         "Otto Jury ne peut pas décider",
     )
-    store.decide_competency(candidate, first, True, "", p["j1"])
+    store.decide_competency(candidate, first, True, "", p["j1"], secret_of(store, p["j1"]))
 
 
 def test_the_vae_minimum_is_a_parameter_of_the_referential(refs: Referentials) -> None:

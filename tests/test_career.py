@@ -394,7 +394,9 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     certified = [line.competency for line in refs.carriere.certification]
     assert len(certified) == CERTIFIED
     for number, competency in enumerate(certified):
-        store.decide_competency(candidate, competency, number < 10, "", p["cnav"])
+        store.decide_competency(
+            candidate, competency, number < 10, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.FAILED
     assert store.summary(candidate)["vae"]["outcome"] == "partielle"
@@ -424,12 +426,18 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert record["past_attempts"][0]["decision"] == "validation_partielle"
     _proof(store, candidate, received=date(2026, 9, 1))
     with pytest.raises(ConflictError, match="jury local n'est pas encore composé"):
-        store.decide_competency(candidate, certified[10], True, "", p["cnav"])
+        store.decide_competency(
+            candidate, certified[10], True, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     store.compose_jury(candidate, _jury(p), "poste")
     with pytest.raises(StoreError, match="déjà acquise"):
-        store.decide_competency(candidate, certified[0], False, "", p["cnav"])
+        store.decide_competency(
+            candidate, certified[0], False, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     for competency in certified[10:]:
-        store.decide_competency(candidate, competency, True, "", p["cnav"])
+        store.decide_competency(
+            candidate, competency, True, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.VALIDATED
     assert store.summary(candidate)["vae"]["outcome"] == "totale"

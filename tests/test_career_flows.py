@@ -11,10 +11,11 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from models.status import Status
 from store.store import Store
 from tests.conftest import ready, until
+from tests.signing import LIGHT
 from tests.test_flows import choose, settle
 from tui.app import CarnetApp, build_app
 from tui.modals.jury_forms import JuryForm, ProclamationForm, ProposalForm
-from tui.modals.vae_forms import AdmissibilityForm, ProofForm
+from tui.modals.vae_forms import AdmissibilityForm, DecisionForm, ProofForm
 from tui.screens.dossier import DossierScreen
 from tui.screens.jury import JuryScreen
 from tui.screens.marks import MarksScreen
@@ -259,9 +260,20 @@ async def test_vae_route_partial_validation_then_a_new_session(tmp_path: Path) -
         assert isinstance(app.screen, VaeScreen)
         app.screen.query_one("#vae-competencies", DataTable).focus()
         app.operator = PEOPLE["Claire"]  # the local jury decides each competency
-        for key in ["v"] * 10 + ["x"] * 5:
+        # Light KDF parameters (stored with the credential): fifteen signatures in a test.
+        await app.store_call(lambda s: setattr(s, "kdf_params", LIGHT))
+        for number, key in enumerate(["v"] * 10 + ["x"] * 5):
             await pilot.press(key)
             await settle(app, pilot)
+            assert isinstance(app.screen, DecisionForm)
+            # Claire signs each decision with her secret; her first one sets it (twice).
+            assert app.screen.query_one("#confirm-member", Input).display == (number == 0)
+            await pilot.press("tab", *"482913")
+            if number == 0:
+                await pilot.press("tab", *"482913")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, VaeScreen), number
         assert "validation partielle" in _text(app, "#vae-verdict")
 
         await pilot.press("j")

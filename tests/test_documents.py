@@ -101,7 +101,14 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.compose_jury(vae, seats, "t")
         certified = [line.competency for line in store.referentials.carriere.certification]
         for number, competency in enumerate(certified):
-            store.decide_competency(vae, competency, number < 10, f"Motif n° {number}", jury[0])
+            store.decide_competency(
+                vae,
+                competency,
+                number < 10,
+                f"Motif n° {number}",
+                jury[0],
+                secret_of(store, jury[0]),
+            )
         store.propose(vae, "non_certification", "Cinq compétences à consolider.", jury[0],
                       secret_of(store, jury[0]))  # fmt: skip
         store.proclaim(vae, "validation_partielle", "Module « accueil » puis retour.",
@@ -420,7 +427,9 @@ def test_jury_documents(data: tuple[Path, ...], tmp_path: Path) -> None:
         store.compose_jury(vae, seats, "t")
         member = seats[0][1]
         for line in store.referentials.carriere.certification[10:]:
-            store.decide_competency(vae, line.competency, True, "", member)
+            store.decide_competency(
+                vae, line.competency, True, "", member, secret_of(store, member)
+            )
         store.propose(vae, "certification", "", member, secret_of(store, member))
         listing_ = listing_inputs(store)
     sheet = national_sheet(listing_.records, listing_.people, None)

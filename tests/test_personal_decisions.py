@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,52 @@ def _amendment(store: Store) -> Decision:
     )
 
 
+def _vae_decision(store: Store) -> Decision:
+    members = [
+        store.create_person("Claire Fonds", "Cnav", ["jury"], "t"),
+        store.create_person("Rémi Branche", "Carsat Nord", ["jury"], "t"),
+        store.create_person("Eva Métier", "Carsat Sud", ["jury"], "t"),
+    ]
+    outsider = store.create_person("Otto Jury", "Carsat Est", ["jury"], "t")
+    candidate = store.create_candidate(
+        "Vic", "Carsat Bretagne", "gestionnaire-carriere", "t", route="vae"
+    )
+    certifier = store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t")
+    store.decide_admissibility(
+        candidate,
+        related=True,
+        description="Technicien retraite depuis trois ans.",
+        periods=[(date(2022, 1, 1), date(2025, 12, 31))],
+        comment="",
+        on=date(2026, 2, 1),
+        author=certifier,
+    )
+    store.receive_proof(
+        candidate, received=date(2026, 3, 1), attestation_3a=None, oral_requested=False, author="t"
+    )
+    roles = ("caisse_nationale", "branche_retraite", "expert_metier")
+    store.compose_jury(candidate, list(zip(roles, members, strict=True)), "t")
+    first = store.referentials.carriere.certification[0].competency
+
+    def act(person: str, secret: str | None) -> object:
+        store.decide_competency(candidate, first, True, "Preuves solides", person, secret)
+        return None
+
+    payload = {"competency": first, "validated": True, "comment": "Preuves solides"}
+    return Decision(
+        "vae.competency_decided",
+        candidate,
+        members[1],
+        outsider,
+        act,
+        payload,
+        {"validated": False},
+    )
+
+
 KINDS: dict[str, Callable[[Store], Decision]] = {
     "criterion.amended": _amendment,
+    "vae.competency_decided": _vae_decision,
 }
 
 
