@@ -290,6 +290,7 @@ class JuryProclaimed(_Payload):
     decision: Proclamation
     recommendations: str = Field(default="", max_length=4000)
     on: date
+    proof: PersonalProof | None = None  # the recording agent's own signature (issue 11)
 
     @model_validator(mode="after")
     def _recommended(self) -> JuryProclaimed:

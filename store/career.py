@@ -173,10 +173,12 @@ class CareerActions:
         author: str,
         *,
         confirmed_final: bool = False,
+        secret: str | None = None,
     ) -> None:
         """The national jury's sovereign decision, recorded by the secretariat: only on a
         complete proposal, with every mark present on the training routes, and once whoever
-        records it has confirmed that nothing of the attempt will change after it."""
+        records it has confirmed that nothing of the attempt will change after it; the agent
+        signs it with their secret, since nothing can correct it afterwards."""
         ref, state, career = self._career(candidate)
         require_role(
             self.people(),
@@ -210,11 +212,12 @@ class CareerActions:
             )
         if on > date.today():
             raise StoreError("la date de proclamation ne peut pas être dans le futur")
-        payload = {
+        payload: dict[str, Any] = {
             "decision": decision,
             "recommendations": recommendations.strip(),
             "on": on.isoformat(),
         }
+        payload = self._prove(author, secret, candidate, "jury.proclaimed", payload)
         self.append(candidate, [Draft("jury.proclaimed", payload)], author)
 
     # --- VAE ---------------------------------------------------------------------------------

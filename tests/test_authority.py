@@ -125,7 +125,13 @@ def test_proposal_by_a_member_and_proclamation_only_when_complete_and_confirmed(
 
     def proclaim(author: str, confirmed: bool = True) -> None:
         store.proclaim(
-            candidate, "certifie", "", date(2026, 11, 1), author, confirmed_final=confirmed
+            candidate,
+            "certifie",
+            "",
+            date(2026, 11, 1),
+            author,
+            confirmed_final=confirmed,
+            secret=secret_of(store, author),
         )
 
     _refused(store, candidate, lambda: proclaim(p["j1"]), "Règle : la proclamation")

@@ -117,6 +117,14 @@ async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> N
     app.screen.query_one("#final", Checkbox).value = True
     await pilot.press("ctrl+s")
     await settle(app, pilot)
+    assert isinstance(app.screen, ProclamationForm), "the agent signs it with their secret"
+    assert "secret" in _text(app, "#error-secret-agent")
+    # Sam's first signature: the confirmation is shown, and the secret is typed twice.
+    assert app.screen.query_one("#confirm-agent", Input).display
+    app.screen.query_one("#secret-agent", Input).value = "482913"
+    app.screen.query_one("#confirm-agent", Input).value = "482913"
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
     assert isinstance(app.screen, JuryScreen)
 
 

@@ -86,7 +86,15 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
             )
         store.record_pass(carriere, True, "t")
         store.propose(carriere, "certification", "", jury[0], secret_of(store, jury[0]))
-        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), agent, confirmed_final=True)
+        store.proclaim(
+            carriere,
+            "certifie",
+            "",
+            date(2026, 11, 20),
+            agent,
+            confirmed_final=True,
+            secret=secret_of(store, agent),
+        )
         ucanss = store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t")
         vae = store.create_candidate(
             "Awa Diop", "Carsat Aquitaine", "gestionnaire-carriere", "t", route="vae"
@@ -112,7 +120,7 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.propose(vae, "non_certification", "Cinq compétences à consolider.", jury[0],
                       secret_of(store, jury[0]))  # fmt: skip
         store.proclaim(vae, "validation_partielle", "Module « accueil » puis retour.",
-                       date(2026, 6, 1), agent, confirmed_final=True)  # fmt: skip
+                       date(2026, 6, 1), agent, confirmed_final=True, secret=secret_of(store, agent))  # fmt: skip
         store.start_attempt(vae, "Nouvelle présentation après formation.", "t")
     return folder, conseil, carriere, vae
 

@@ -123,9 +123,41 @@ def _vae_decision(store: Store) -> Decision:
     )
 
 
+def _proclamation(store: Store) -> Decision:
+    vae = _vae_decision(store)
+    member = vae.signer
+    vae.act(member, secret_of(store, member))
+    store.propose(vae.candidate, "non_certification", "À consolider.", member, SECRET)
+    agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+
+    def act(person: str, secret: str | None) -> object:
+        store.proclaim(
+            vae.candidate,
+            "aucune_validation",
+            "Reprendre.",
+            date(2026, 6, 1),
+            person,
+            confirmed_final=True,
+            secret=secret,
+        )
+        return None
+
+    payload = {"decision": "aucune_validation", "recommendations": "Reprendre.", "on": "2026-06-01"}
+    return Decision(
+        "jury.proclaimed",
+        vae.candidate,
+        agent,
+        member,  # a member of the local jury does not record the national jury's decision
+        act,
+        payload,
+        {"recommendations": "Aucune reprise nécessaire."},
+    )
+
+
 KINDS: dict[str, Callable[[Store], Decision]] = {
     "criterion.amended": _amendment,
     "vae.competency_decided": _vae_decision,
+    "jury.proclaimed": _proclamation,
 }
 
 

@@ -40,7 +40,13 @@ def _proclaim(
     store.propose(candidate, proposal, reasons, member, secret_of(store, member))
     recommendations = "" if decision == "validation_totale" else "Reprendre la formation."
     store.proclaim(
-        candidate, decision, recommendations, date(2026, 6, 1), agent, confirmed_final=True
+        candidate,
+        decision,
+        recommendations,
+        date(2026, 6, 1),
+        agent,
+        confirmed_final=True,
+        secret=secret_of(store, agent),
     )
 
 

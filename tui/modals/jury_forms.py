@@ -175,6 +175,11 @@ class ProclamationForm(FormModal[bool]):
             "La proclamation est définitive : plus rien de cette session ne pourra changer.",
             Checkbox("Je confirme la proclamation définitive", id="final"),
         )
+        yield from secret_fields("agent", "l'agent du secrétariat au clavier")
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await show_first_use(self, "agent", author_of(self.app))
 
     async def submit(self) -> bool:
         decision = self.query_one("#decision", Select).value
@@ -192,10 +197,24 @@ class ProclamationForm(FormModal[bool]):
                 "Cochez la confirmation : la proclamation est définitive, plus rien de cette "
                 "session ne pourra être modifié.",
             )
+        secret, confirm = read_secret(self, "agent")
         author = author_of(self.app)
-        await self.store(
-            lambda s: s.proclaim(
-                self.candidate, decision, recommendations, on, author, confirmed_final=True
+
+        def proclaim(s: Any) -> None:
+            if author in s.people():
+                enrol_if_needed(s, author, secret, confirm, "agent")
+            s.proclaim(
+                self.candidate,
+                decision,
+                recommendations,
+                on,
+                author,
+                confirmed_final=True,
+                secret=secret,
             )
-        )
+
+        try:
+            await self.store(proclaim)
+        except SecretError as exc:  # wrong, locked or unacceptable secret
+            raise FieldError("secret-agent", str(exc)) from exc
         return True
