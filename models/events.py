@@ -358,6 +358,7 @@ class ConflictResolved(_Payload):
     key: str = Field(min_length=1, max_length=300)
     chosen: str = Field(pattern=r"^[0-9a-f]{32}$")
     reason: Reason
+    proof: PersonalProof | None = None  # the agent's own signature (issue 11)
 
 
 class CandidateAssigned(_Payload):

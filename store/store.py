@@ -1118,11 +1118,19 @@ class Store(CareerActions):
         }
 
     def resolve_conflict(
-        self, candidate: str, key: str, chosen: str, reason: str, author: str
+        self,
+        candidate: str,
+        key: str,
+        chosen: str,
+        reason: str,
+        author: str,
+        secret: str | None = None,
     ) -> None:
-        """The secretariat's choice of the value that stands, itself an event."""
+        """The secretariat's choice of the value that stands, itself an event, signed by the
+        agent with their secret: it decides which of two recorded values counts."""
         require_role(self.people(), author, "secretariat", "trancher un conflit", RULES["conflict"])
-        payload = {"key": key, "chosen": chosen, "reason": reason.strip()}
+        payload: dict[str, Any] = {"key": key, "chosen": chosen, "reason": reason.strip()}
+        payload = self._prove(author, secret, candidate, "conflict.resolved", payload)
         self.append(candidate, [Draft("conflict.resolved", payload)], author)
 
     def _ref_of(self, candidate: str) -> ThresholdReferential | WeightedReferential:

@@ -282,7 +282,14 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
         (mark,) = store.snapshot(carriere).state.open_conflicts
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
         agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
+        store.resolve_conflict(
+            carriere,
+            mark.key,
+            chosen.event,
+            "Copie revue par le jury.",
+            agent,
+            secret_of(store, agent),
+        )
     text = _dossier(s, carriere)
     assert "deux postes avaient enregistré la note « Epreuve écrite » différemment" in text
     assert "12,00/20 saisie par Claire Fonds (Cnav) le" in text

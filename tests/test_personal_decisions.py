@@ -6,7 +6,8 @@ recorded; the secretariat refuses a bundle carrying a forged one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from store.station import set_role
 from store.store import Draft, Store
 from tests.signing import SECRET, secret_of
 from tests.test_documents import NOW, text_of
-from tests.test_sync import _export, _import, _trust
+from tests.test_sync import _export, _import, _trust, conflicting
 
 
 @dataclass
@@ -154,11 +155,79 @@ def _proclamation(store: Store) -> Decision:
     )
 
 
+def _conflict(store: Store) -> Decision:
+    """At the secretariat of tests.test_sync.conflicting: two stations marked one criterion
+    differently (see PREPARE)."""
+    (candidate,) = store.candidate_ids()
+    (conflict,) = store.snapshot(candidate).state.open_conflicts
+    agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
+    tutor = store.create_person("Tom Tuteur", "CPAM", ["tuteur"], "s")
+    first, second = (source.event for source in conflict.sources)
+
+    def act(person: str, secret: str | None) -> object:
+        store.resolve_conflict(candidate, conflict.key, first, "Vu avec Bruno.", person, secret)
+        return None
+
+    payload = {"key": conflict.key, "chosen": first, "reason": "Vu avec Bruno."}
+    return Decision("conflict.resolved", candidate, agent, tutor, act, payload, {"chosen": second})
+
+
 KINDS: dict[str, Callable[[Store], Decision]] = {
     "criterion.amended": _amendment,
     "vae.competency_decided": _vae_decision,
     "jury.proclaimed": _proclamation,
+    "conflict.resolved": _conflict,
 }
+
+
+def _fresh(tmp_path: Path) -> tuple[Path, Path]:
+    """A station where the decision is made, and a secretariat, trusting each other."""
+    a, s = tmp_path / "a", tmp_path / "s"
+    for folder in (a, s):
+        with Store.open(folder):
+            pass
+    set_role(s, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    return a, s
+
+
+def _secretariat_to_station(tmp_path: Path) -> tuple[Path, Path]:
+    """The secretariat, where conflicts are settled, and a station it sends its choice to."""
+    s, *_ = conflicting(tmp_path)
+    return s, tmp_path / "a"
+
+
+# Where each kind of decision is made, and where it is sent to be checked on import.
+PREPARE: dict[str, Callable[[Path], tuple[Path, Path]]] = {
+    "conflict.resolved": _secretariat_to_station,
+}
+
+
+@contextmanager
+def _made(kind: str, tmp_path: Path) -> Iterator[tuple[Store, Decision, Path]]:
+    """The store where the decision is made, set up to the moment it is made, and the folder
+    that receives its bundle."""
+    maker, receiver = PREPARE.get(kind, _fresh)(tmp_path)
+    with Store.open(maker) as store:
+        yield store, KINDS[kind](store), receiver
+
+
+def _send(maker: Path, receiver: Path, candidate: str) -> tuple[Any, int, int]:
+    """Exports from ``maker`` to ``receiver`` and imports there: the import's only file, and
+    the candidate's events at the receiver before and after."""
+
+    def count() -> int:
+        with Store.open(receiver) as store:
+            known = candidate in store.candidate_ids()
+            return len(store.snapshot(candidate).events) if known else 0
+
+    before = count()
+    with Store.open(receiver) as store:
+        secretariat = store.station.secretariat
+    bundle = _export(maker, "lot.carnet", pour=None if secretariat else receiver)
+    (result,) = _import(receiver, bundle).files
+    return result, before, count()
 
 
 def _events(store: Store, candidate: str) -> int:
@@ -166,8 +235,12 @@ def _events(store: Store, candidate: str) -> int:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_signed_with_the_right_secret_it_verifies(store: Store, kind: str) -> None:
-    decision = KINDS[kind](store)
+def test_signed_with_the_right_secret_it_verifies(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, _):
+        _signed_and_verified(store, decision)
+
+
+def _signed_and_verified(store: Store, decision: Decision) -> None:
     decision.act(decision.signer, secret_of(store, decision.signer))
     event = store.snapshot(decision.candidate).events[-1]
     assert event.type == decision.type and event.author == decision.signer
@@ -183,8 +256,12 @@ def test_signed_with_the_right_secret_it_verifies(store: Store, kind: str) -> No
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_wrong_secret_or_a_locked_person_records_nothing(store: Store, kind: str) -> None:
-    decision = KINDS[kind](store)
+def test_a_wrong_secret_or_a_locked_person_records_nothing(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, _):
+        _refused_and_locked(store, decision)
+
+
+def _refused_and_locked(store: Store, decision: Decision) -> None:
     secret_of(store, decision.signer)
     before = _events(store, decision.candidate)
     with pytest.raises(SecretError, match="demande le secret"):
@@ -201,20 +278,18 @@ def test_a_wrong_secret_or_a_locked_person_records_nothing(store: Store, kind: s
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_person_not_entitled_is_refused_even_with_their_secret(store: Store, kind: str) -> None:
-    decision = KINDS[kind](store)
-    secret = secret_of(store, decision.outsider)
-    before = _events(store, decision.candidate)
-    with pytest.raises(StoreError, match="Règle :"):
-        decision.act(decision.outsider, secret)
-    assert _events(store, decision.candidate) == before
+def test_a_person_not_entitled_is_refused_even_with_their_secret(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, _):
+        secret = secret_of(store, decision.outsider)
+        before = _events(store, decision.candidate)
+        with pytest.raises(StoreError, match="Règle :"):
+            decision.act(decision.outsider, secret)
+        assert _events(store, decision.candidate) == before
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_secretariat_refuses_a_bundle_with_a_forged_one(tmp_path: Path, kind: str) -> None:
-    a, s = tmp_path / "a", tmp_path / "s"
-    with Store.open(a) as store:
-        decision = KINDS[kind](store)
+def test_a_bundle_with_a_forged_one_is_refused_on_import(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, receiver):
         secret_of(store, decision.signer)
         credential = store.keystore.get(decision.signer)
         assert credential is not None
@@ -226,45 +301,31 @@ def test_the_secretariat_refuses_a_bundle_with_a_forged_one(tmp_path: Path, kind
         # A station writes, under the signer's genuine signature, content they never signed.
         forged = {**genuine, **decision.tamper}
         store.append(decision.candidate, [Draft(decision.type, forged)], decision.signer)
-        candidate = decision.candidate
-    with Store.open(s):
-        pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
-    report = _import(s, _export(a, "a1.carnet"))
-    (result,) = report.files
+        maker = store.folder
+    result, before, after = _send(maker, receiver, decision.candidate)
     assert result.error is not None
     assert "signature personnelle fausse" in result.error and decision.type in result.error
-    with Store.open(s) as store:
-        assert candidate not in store.candidate_ids()  # nothing of the bundle applied
+    assert after == before  # nothing of the bundle applied
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_secretariat_accepts_the_genuine_one(tmp_path: Path, kind: str) -> None:
-    a, s = tmp_path / "a", tmp_path / "s"
-    with Store.open(a) as store:
-        decision = KINDS[kind](store)
+def test_the_genuine_one_is_accepted_and_verified_on_import(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, receiver):
         decision.act(decision.signer, secret_of(store, decision.signer))
-        candidate = decision.candidate
-    with Store.open(s):
-        pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
-    report = _import(s, _export(a, "a1.carnet"))
-    assert not report.rejected
-    with Store.open(s) as store:
-        events = store.snapshot(candidate).events
+        maker = store.folder
+    result, before, after = _send(maker, receiver, decision.candidate)
+    assert result.error is None and after > before
+    with Store.open(receiver) as store:
+        events = store.snapshot(decision.candidate).events
         last = [e for e in events if e.type == decision.type][-1]
-        assert store.signature_states(candidate)[last.id] is None  # verified there too
+        assert store.signature_states(decision.candidate)[last.id] is None  # verified there too
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_dossier_de_certification_shows_it_verified(store: Store, kind: str) -> None:
-    decision = KINDS[kind](store)
-    decision.act(decision.signer, secret_of(store, decision.signer))
-    snap, people = dossier_inputs(store, decision.candidate)
+def test_the_dossier_de_certification_shows_it_verified(tmp_path: Path, kind: str) -> None:
+    with _made(kind, tmp_path) as (store, decision, _):
+        decision.act(decision.signer, secret_of(store, decision.signer))
+        snap, people = dossier_inputs(store, decision.candidate)
     text = " ".join(text_of(dossier_pdf(snap, people, station="s", now=NOW).data).split())
     signed = f"{SIGNED_LABELS[decision.type]} — {people.name(decision.signer)} : "
     assert signed + "signature personnelle vérifiée" in text, text[-600:]
