@@ -192,6 +192,11 @@ async def test_training_route_marks_and_juries(tmp_path: Path) -> None:
         await _decide(app, pilot, "Avis", "Non certifié")
         verdict = _text(app, "#jury-verdict")
         assert "✔ validé" in verdict and "non certifié" in verdict and "souverain" in verdict
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DossierScreen)
+        # The proposal and the proclamation, each signed by its person, verified.
+        assert "Signatures personnelles : 2 vérifiée(s) ✔." in _text(app, "#grids")
 
     with Store.open(data) as store:
         (record,) = store.summaries().records

@@ -329,3 +329,26 @@ def test_the_dossier_de_certification_shows_it_verified(tmp_path: Path, kind: st
     text = " ".join(text_of(dossier_pdf(snap, people, station="s", now=NOW).data).split())
     signed = f"{SIGNED_LABELS[decision.type]} — {people.name(decision.signer)} : "
     assert signed + "signature personnelle vérifiée" in text, text[-600:]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_recorded_before_personal_signatures_still_loads_and_says_so(
+    tmp_path: Path, kind: str
+) -> None:
+    with _made(kind, tmp_path) as (store, decision, receiver):
+        # As the previous release wrote it: the decision, with no proof.
+        store.append(decision.candidate, [Draft(decision.type, decision.payload)], decision.signer)
+        maker = store.folder
+    with Store.open(maker) as store:  # reopened: the dossier loads
+        event = [e for e in store.snapshot(decision.candidate).events if e.type == decision.type]
+        assert store.signature_states(decision.candidate)[event[-1].id] == (
+            "sans signature personnelle"
+        )
+        snap, people = dossier_inputs(store, decision.candidate)
+    text = " ".join(text_of(dossier_pdf(snap, people, station="s", now=NOW).data).split())
+    assert f"{SIGNED_LABELS[decision.type]} — {people.name(decision.signer)} : sans signature" in (
+        text
+    )
+    # Nor is it refused on import: only a signature that is there and false is.
+    result, before, after = _send(maker, receiver, decision.candidate)
+    assert result.error is None and after > before
