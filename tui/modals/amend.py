@@ -12,7 +12,7 @@ from textual.widgets import Input
 from models.threshold import CriterionState
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Select, Static
 
@@ -65,17 +65,22 @@ class AmendCriterion(FormModal[bool | None]):
         author = author_of(self.app)
 
         def amend(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "amender")
-            s.amend_criterion(
-                self.candidate,
-                self.grid,
-                self.criterion,
-                CriterionState(state),
-                comment,
-                reason,
+            sign_as(
+                s,
                 author,
                 secret,
+                confirm,
+                "amender",
+                lambda: s.amend_criterion(
+                    self.candidate,
+                    self.grid,
+                    self.criterion,
+                    CriterionState(state),
+                    comment,
+                    reason,
+                    author,
+                    secret,
+                ),
             )
 
         try:

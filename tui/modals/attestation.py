@@ -12,7 +12,7 @@ from models.errors import CarnetError
 from models.events import PersonCreated
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
@@ -72,9 +72,15 @@ class SignAttestation(FormModal[bool | None]):
         secret, confirm = read_secret(self, "signer")
 
         def sign(s: Any) -> None:
-            enrol_if_needed(s, person, secret, confirm, "signer")
-            s.sign_attestation(
-                self.candidate, self.competency, self.role, person, situation, secret
+            sign_as(
+                s,
+                person,
+                secret,
+                confirm,
+                "signer",
+                lambda: s.sign_attestation(
+                    self.candidate, self.competency, self.role, person, situation, secret
+                ),
             )
 
         try:
@@ -122,8 +128,16 @@ class WithdrawAttestation(FormModal[bool | None]):
         secret, confirm = read_secret(self, "signer")
 
         def withdraw(s: Any) -> None:
-            enrol_if_needed(s, person, secret, confirm, "signer")
-            s.withdraw_attestation(self.candidate, self.competency, role, person, reason, secret)
+            sign_as(
+                s,
+                person,
+                secret,
+                confirm,
+                "signer",
+                lambda: s.withdraw_attestation(
+                    self.candidate, self.competency, role, person, reason, secret
+                ),
+            )
 
         try:
             await self.store(withdraw)

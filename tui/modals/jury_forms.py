@@ -19,7 +19,7 @@ from models.jury import JURY_ROLES, JuryError, same_organisme
 from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Checkbox, Select, Static
 
@@ -131,9 +131,14 @@ class ProposalForm(FormModal[bool]):
         author = author_of(self.app)
 
         def propose(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "member")
-            s.propose(self.candidate, proposal, reasons, author, secret)
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "member",
+                lambda: s.propose(self.candidate, proposal, reasons, author, secret),
+            )
 
         try:
             await self.store(propose)
@@ -201,16 +206,21 @@ class ProclamationForm(FormModal[bool]):
         author = author_of(self.app)
 
         def proclaim(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "agent")
-            s.proclaim(
-                self.candidate,
-                decision,
-                recommendations,
-                on,
+            sign_as(
+                s,
                 author,
-                confirmed_final=True,
-                secret=secret,
+                secret,
+                confirm,
+                "agent",
+                lambda: s.proclaim(
+                    self.candidate,
+                    decision,
+                    recommendations,
+                    on,
+                    author,
+                    confirmed_final=True,
+                    secret=secret,
+                ),
             )
 
         try:

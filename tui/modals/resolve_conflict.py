@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Static
 
@@ -48,9 +48,16 @@ class ResolveConflict(FormModal[bool]):
         author = author_of(self.app)
 
         def resolve(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "agent")
-            s.resolve_conflict(self.candidate, self.key, self.event, reason, author, secret)
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "agent",
+                lambda: s.resolve_conflict(
+                    self.candidate, self.key, self.event, reason, author, secret
+                ),
+            )
 
         try:
             await self.store(resolve)

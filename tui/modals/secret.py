@@ -4,13 +4,16 @@ grids and their amendments, the juries' proposal, decisions and proclamation, co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from textual.widget import Widget
 from textual.widgets import Input
 
+from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal
+
+T = TypeVar("T")
 
 SECRET_HINT = "PIN ≥ 6 chiffres ou phrase"
 
@@ -59,3 +62,22 @@ def enrol_if_needed(store: Any, person: str, secret: str, confirm: str, key: str
             "Première signature : choisissez votre secret et tapez-le une seconde fois ici.",
         )
     store.set_secret(person, secret)
+
+
+def sign_as(
+    store: Any, person: str, secret: str, confirm: str, key: str, action: Callable[[], T]
+) -> T:
+    """On the writer thread: runs ``action``, which the store signs with the person's secret.
+
+    A person with no secret yet sets it here (typed twice), but only once the store has
+    accepted everything else: the action is tried first, and the store checks who may do it
+    before it asks for the secret, the last step. Someone not entitled is refused with the
+    rule and gets no key; nothing is recorded."""
+    if person not in store.people() or store.credential_state(person) != "none":
+        return action()
+    try:
+        return action()
+    except SecretError:
+        pass  # « n'a pas encore de secret »: every other rule has accepted the action
+    enrol_if_needed(store, person, secret, confirm, key)
+    return action()

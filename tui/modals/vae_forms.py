@@ -20,7 +20,7 @@ from models.vae import Period, admissibility, oral_exempt
 from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Select, Static
 
@@ -195,10 +195,15 @@ class DecisionForm(FormModal[bool]):
         author = author_of(self.app)
 
         def decide(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "member")
-            s.decide_competency(
-                self.candidate, self.competency, self.validated, comment, author, secret
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "member",
+                lambda: s.decide_competency(
+                    self.candidate, self.competency, self.validated, comment, author, secret
+                ),
             )
 
         try:
