@@ -4,7 +4,9 @@ Pure functions over event content, so the secretariat (or any script) can verify
 with nothing but the public keys the registry carries. A signature covers the event's dossier,
 type and payload (less the signature itself): for a grid, the payload names each criterion's
 state and each competency's count as signed; for the logbook, the attested competency, the role
-and the work situation; for a jury, its decision.
+and the work situation; for an amendment, the criterion, its new state and the reason; for a
+jury, its proposal, each VAE competency's decision or the proclamation; for a conflict, the
+value kept and why.
 """
 
 from __future__ import annotations
