@@ -232,6 +232,7 @@ class CriterionAmended(_Payload):
     state: CriterionState
     comment: str = Field(default="", max_length=2000)
     reason: Reason
+    proof: PersonalProof | None = None  # the amending evaluator's own signature (issue 11)
 
 
 class CriterionMarked(_Payload):
@@ -289,6 +290,7 @@ class JuryProclaimed(_Payload):
     decision: Proclamation
     recommendations: str = Field(default="", max_length=4000)
     on: date
+    proof: PersonalProof | None = None  # the recording agent's own signature (issue 11)
 
     @model_validator(mode="after")
     def _recommended(self) -> JuryProclaimed:
@@ -337,6 +339,7 @@ class VaeCompetencyDecided(_Payload):
     competency: str
     validated: bool
     comment: str = Field(default="", max_length=2000)
+    proof: PersonalProof | None = None  # the jury member's own signature (issue 11)
 
 
 class AttemptStarted(_Payload):
@@ -355,6 +358,7 @@ class ConflictResolved(_Payload):
     key: str = Field(min_length=1, max_length=300)
     chosen: str = Field(pattern=r"^[0-9a-f]{32}$")
     reason: Reason
+    proof: PersonalProof | None = None  # the agent's own signature (issue 11)
 
 
 class CandidateAssigned(_Payload):

@@ -4,7 +4,9 @@ Pure functions over event content, so the secretariat (or any script) can verify
 with nothing but the public keys the registry carries. A signature covers the event's dossier,
 type and payload (less the signature itself): for a grid, the payload names each criterion's
 state and each competency's count as signed; for the logbook, the attested competency, the role
-and the work situation; for a jury, its decision.
+and the work situation; for an amendment, the criterion, its new state and the reason; for a
+jury, its proposal, each VAE competency's decision or the proclamation; for a conflict, the
+value kept and why.
 """
 
 from __future__ import annotations
@@ -90,6 +92,20 @@ def check_proof(
     return None
 
 
+# How the documents and screens name each signed event (French, for people).
+SIGNED_LABELS = {
+    "attestation.signed": "Carnet de suivi : signature",
+    "attestation.withdrawn": "Carnet de suivi : signature retirée",
+    "grid.signed": "Grille : signature d'un évaluateur",
+    "criterion.amended": "Grille : avenant",
+    "jury.proposed": "Proposition du jury local",
+    "vae.competency_decided": "VAE : décision sur une compétence",
+    "jury.proclaimed": "Proclamation du jury national",
+    "conflict.resolved": "Conflit entre postes tranché",
+}
+UNSIGNED_BEFORE = "sans signature personnelle"
+
+
 def signature_states(
     events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
 ) -> dict[str, str | None]:
@@ -100,9 +116,29 @@ def signature_states(
         if event.type not in SIGNED_TYPES:
             continue
         if event.payload.get(PROOF) is None:
-            states[event.id] = "sans signature personnelle"
+            states[event.id] = UNSIGNED_BEFORE
         else:
             states[event.id] = check_proof(
                 event.dossier, event.type, event.payload, event.author, keys
             )
     return states
+
+
+def signature_checks(
+    events: Iterable[Any], keys: Mapping[str, tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """The same states keyed by (author, time): how a document finds the check of a signature
+    it shows from the dossier's state (a logbook signature, a grid's, an amendment), which
+    keeps the person and the time but not the event."""
+    events = list(events)
+    states = signature_states(events, keys)
+    return {(e.author, e.ts): states[e.id] for e in events if e.id in states}
+
+
+def verification_text(state: str | None) -> str:
+    """A signature's check in words, for the documents."""
+    if state is None:
+        return "signature personnelle vérifiée"
+    if state == UNSIGNED_BEFORE:
+        return "sans signature personnelle (antérieure à leur mise en place)"
+    return f"signature personnelle NON vérifiée : {state}"

@@ -180,10 +180,12 @@ class CareerActions:
         author: str,
         *,
         confirmed_final: bool = False,
+        secret: str | None = None,
     ) -> None:
         """The national jury's sovereign decision, recorded by the secretariat: only on a
         complete proposal, with every mark present on the training routes, and once whoever
-        records it has confirmed that nothing of the attempt will change after it."""
+        records it has confirmed that nothing of the attempt will change after it; the agent
+        signs it with their secret, since nothing can correct it afterwards."""
         ref, state, career = self._career(candidate)
         require_role(
             self.people(),
@@ -217,11 +219,12 @@ class CareerActions:
             )
         if on > date.today():
             raise StoreError("la date de proclamation ne peut pas être dans le futur")
-        payload = {
+        payload: dict[str, Any] = {
             "decision": decision,
             "recommendations": recommendations.strip(),
             "on": on.isoformat(),
         }
+        payload = self._prove(author, secret, candidate, "jury.proclaimed", payload)
         self.append(candidate, [Draft("jury.proclaimed", payload)], author)
 
     # --- VAE ---------------------------------------------------------------------------------
@@ -295,8 +298,16 @@ class CareerActions:
         return oral
 
     def decide_competency(
-        self, candidate: str, competency: str, validated: bool, comment: str, author: str
+        self,
+        candidate: str,
+        competency: str,
+        validated: bool,
+        comment: str,
+        author: str,
+        secret: str | None = None,
     ) -> None:
+        """A member of the composed local jury decides one certified competency, signing the
+        decision with their secret as for the jury's proposal."""
         ref, _, career = self._career(candidate)
         self._route(candidate, vae=True)
         if career.jury is None:
@@ -312,7 +323,12 @@ class CareerActions:
         )
         if competency not in {line.competency for line in ref.certification}:
             raise StoreError(f"{competency} n'est pas une compétence certifiée")
-        payload = {"competency": competency, "validated": validated, "comment": comment.strip()}
+        payload: dict[str, Any] = {
+            "competency": competency,
+            "validated": validated,
+            "comment": comment.strip(),
+        }
+        payload = self._prove(author, secret, candidate, "vae.competency_decided", payload)
         self.append(candidate, [Draft("vae.competency_decided", payload)], author)
 
     def start_attempt(self, candidate: str, reason: str, author: str) -> None:

@@ -99,9 +99,11 @@ class _History:
     at: datetime
     drafts: list[Draft] = field(default_factory=list)
 
-    def add(self, type: str, payload: dict[str, Any], after: timedelta) -> None:
+    def add(
+        self, type: str, payload: dict[str, Any], after: timedelta, by: str | None = None
+    ) -> None:
         self.at += after
-        self.drafts.append(Draft(type, payload, at=self.at))
+        self.drafts.append(Draft(type, payload, at=self.at, by=by))
 
 
 def populate(
@@ -349,7 +351,9 @@ def _write(store: Store, candidate: str, history: _History) -> None:
             signer = draft.payload["person"]
             payload = store.grid_signature(candidate, draft.payload["grid"], signer)
         else:
-            signer = draft.payload.get("person") or jury[0]
+            # Named in the history (the agent recording a proclamation), or the person the
+            # payload names, or else the jury's first member (its proposal, its decisions).
+            signer = draft.by or draft.payload.get("person") or jury[0]
             payload = draft.payload
         signed = store.prove_with(signer, _key(store, signer), candidate, draft.type, payload)
         pending.append(Draft(draft.type, signed, at=draft.at, by=signer))
@@ -357,7 +361,13 @@ def _write(store: Store, candidate: str, history: _History) -> None:
         store.append(candidate, pending, AUTHOR)
 
 
-_SIGNED = {"attestation.signed", "grid.signed", "jury.proposed"}
+_SIGNED = {
+    "attestation.signed",
+    "grid.signed",
+    "jury.proposed",
+    "vae.competency_decided",
+    "jury.proclaimed",
+}
 _UNLOCKED: WeakKeyDictionary[Store, dict[str, Ed25519PrivateKey]] = WeakKeyDictionary()
 
 
@@ -437,7 +447,7 @@ def _carriere(
         {"role": "expert_metier", "person": jury[2]},
     ]
     if vae:
-        _vae(history, rng, ref, stage, seats, events_per_dossier)
+        _vae(history, rng, ref, stage, seats, events_per_dossier, people["secretariat"][0])
         _write(store, candidate, history)
         return
     history.add("jury.composed", {"members": seats, "warnings": []}, timedelta(days=1))
@@ -476,7 +486,8 @@ def _carriere(
             "jury.proposed", {"proposal": "certification", "reasons": ""}, timedelta(days=2)
         )
         history.add("jury.proclaimed", {"decision": "certifie", "recommendations": "",
-                                        "on": history.at.date().isoformat()}, timedelta(days=5))  # fmt: skip
+                                        "on": history.at.date().isoformat()}, timedelta(days=5),
+                    by=agent)  # fmt: skip
     elif stage == "eliminated":
         history.add("jury.proposed", {"proposal": "non_certification",
                                       "reasons": "Note éliminatoire à l'épreuve orale."},
@@ -484,7 +495,8 @@ def _carriere(
         history.add("jury.proclaimed", {"decision": "non_certifie",
                                         "recommendations": "Reprendre l'analyse de situations "
                                         "professionnelles avec le tuteur avant une nouvelle session.",
-                                        "on": history.at.date().isoformat()}, timedelta(days=5))  # fmt: skip
+                                        "on": history.at.date().isoformat()}, timedelta(days=5),
+                    by=agent)  # fmt: skip
     _write(store, candidate, history)
 
 
@@ -495,6 +507,7 @@ def _vae(
     stage: str,
     seats: list[dict[str, str]],
     events_per_dossier: int | None,
+    agent: str,
 ) -> None:
     """A VAE request: admissible, proof received, decisions per competency; the partial one
     is proclaimed by the national jury."""
@@ -534,4 +547,5 @@ def _vae(
     history.add("jury.proclaimed", {"decision": "validation_partielle",
                                     "recommendations": "Module de formation sur l'accueil et "
                                     "l'entretien, puis nouvelle présentation.",
-                                    "on": history.at.date().isoformat()}, timedelta(days=7))  # fmt: skip
+                                    "on": history.at.date().isoformat()}, timedelta(days=7),
+                by=agent)  # fmt: skip

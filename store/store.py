@@ -975,7 +975,10 @@ class Store(CareerActions, PeopleActions):
         comment: str,
         reason: str,
         author: str,
+        secret: str | None = None,
     ) -> Verdict:
+        """A correction to a signed grid by one of its two evaluators, signed with their own
+        key like the grid itself: it changes what they attested."""
         grid_state = self._grid_state(candidate, grid)
         require_one_of(
             self.people(),
@@ -991,6 +994,7 @@ class Store(CareerActions, PeopleActions):
             "comment": comment,
             "reason": reason,
         }
+        payload = self._prove(author, secret, candidate, "criterion.amended", payload)
         self.append(candidate, [Draft("criterion.amended", payload)], author)
         return self.current_verdict(candidate)
 
@@ -1186,11 +1190,19 @@ class Store(CareerActions, PeopleActions):
         }
 
     def resolve_conflict(
-        self, candidate: str, key: str, chosen: str, reason: str, author: str
+        self,
+        candidate: str,
+        key: str,
+        chosen: str,
+        reason: str,
+        author: str,
+        secret: str | None = None,
     ) -> None:
-        """The secretariat's choice of the value that stands, itself an event."""
+        """The secretariat's choice of the value that stands, itself an event, signed by the
+        agent with their secret: it decides which of two recorded values counts."""
         require_role(self.people(), author, "secretariat", "trancher un conflit", RULES["conflict"])
-        payload = {"key": key, "chosen": chosen, "reason": reason.strip()}
+        payload: dict[str, Any] = {"key": key, "chosen": chosen, "reason": reason.strip()}
+        payload = self._prove(author, secret, candidate, "conflict.resolved", payload)
         self.append(candidate, [Draft("conflict.resolved", payload)], author)
 
     def _ref_of(self, candidate: str) -> ThresholdReferential | WeightedReferential:

@@ -125,7 +125,13 @@ def test_proposal_by_a_member_and_proclamation_only_when_complete_and_confirmed(
 
     def proclaim(author: str, confirmed: bool = True) -> None:
         store.proclaim(
-            candidate, "certifie", "", date(2026, 11, 1), author, confirmed_final=confirmed
+            candidate,
+            "certifie",
+            "",
+            date(2026, 11, 1),
+            author,
+            confirmed_final=confirmed,
+            secret=secret_of(store, author),
         )
 
     _refused(store, candidate, lambda: proclaim(p["j1"]), "Règle : la proclamation")
@@ -164,17 +170,21 @@ def test_vae_admissibility_and_decisions(store: Store, refs: Referentials) -> No
     _refused(
         store,
         candidate,
-        lambda: store.decide_competency(candidate, first, True, "", p["j1"]),
+        lambda: store.decide_competency(
+            candidate, first, True, "", p["j1"], secret_of(store, p["j1"])
+        ),
         "jury local n'est pas encore composé",
     )
     _compose(store, candidate, p)
     _refused(
         store,
         candidate,
-        lambda: store.decide_competency(candidate, first, True, "", p["outsider"]),
+        lambda: store.decide_competency(
+            candidate, first, True, "", p["outsider"], secret_of(store, p["outsider"])
+        ),
         "Otto Jury ne peut pas décider",
     )
-    store.decide_competency(candidate, first, True, "", p["j1"])
+    store.decide_competency(candidate, first, True, "", p["j1"], secret_of(store, p["j1"]))
 
 
 def test_the_vae_minimum_is_a_parameter_of_the_referential(refs: Referentials) -> None:

@@ -204,7 +204,15 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     candidate = _candidate(store)
     _complete_training(store, p, candidate)
     with pytest.raises(StoreError, match="avis du jury local"):
-        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True)
+        store.proclaim(
+            candidate,
+            "certifie",
+            "",
+            date(2026, 11, 1),
+            p["sec"],
+            confirmed_final=True,
+            secret=secret_of(store, p["sec"]),
+        )
     with pytest.raises(CarnetError, match="argumenté"):
         store.propose(candidate, "non_certification", "  ", p["cnav"], secret_of(store, p["cnav"]))
     store.propose(
@@ -218,11 +226,23 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
         store.propose(candidate, "certification", "", p["cnav"], secret_of(store, p["cnav"]))
     with pytest.raises(CarnetError, match="préconisations"):
         store.proclaim(
-            candidate, "non_certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True
+            candidate,
+            "non_certifie",
+            "",
+            date(2026, 11, 1),
+            p["sec"],
+            confirmed_final=True,
+            secret=secret_of(store, p["sec"]),
         )
     with pytest.raises(StoreError, match="hors de cette voie"):
         store.proclaim(
-            candidate, "validation_totale", "", date(2026, 11, 1), p["sec"], confirmed_final=True
+            candidate,
+            "validation_totale",
+            "",
+            date(2026, 11, 1),
+            p["sec"],
+            confirmed_final=True,
+            secret=secret_of(store, p["sec"]),
         )
     store.proclaim(
         candidate,
@@ -231,6 +251,7 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
         date(2026, 11, 1),
         p["sec"],
         confirmed_final=True,
+        secret=secret_of(store, p["sec"]),
     )
     snap = store.snapshot(candidate)
     assert snap.verdict.status is Status.VALIDATED  # the computed verdict is kept beside it
@@ -243,7 +264,15 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     with pytest.raises(StoreError, match="déjà proclamé"):
         store.enter_mark(candidate, "apt", "20", "poste", by=p["sec"])
     with pytest.raises(StoreError, match="déjà proclamé"):
-        store.proclaim(candidate, "certifie", "", date(2026, 11, 1), p["sec"], confirmed_final=True)
+        store.proclaim(
+            candidate,
+            "certifie",
+            "",
+            date(2026, 11, 1),
+            p["sec"],
+            confirmed_final=True,
+            secret=secret_of(store, p["sec"]),
+        )
 
 
 # --- VAE: admissibility ---------------------------------------------------------------------
@@ -394,7 +423,9 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     certified = [line.competency for line in refs.carriere.certification]
     assert len(certified) == CERTIFIED
     for number, competency in enumerate(certified):
-        store.decide_competency(candidate, competency, number < 10, "", p["cnav"])
+        store.decide_competency(
+            candidate, competency, number < 10, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.FAILED
     assert store.summary(candidate)["vae"]["outcome"] == "partielle"
@@ -414,6 +445,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
         date(2026, 6, 1),
         p["sec"],
         confirmed_final=True,
+        secret=secret_of(store, p["sec"]),
     )
     store.start_attempt(candidate, "Nouvelle présentation après formation.", "poste")
 
@@ -424,12 +456,18 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert record["past_attempts"][0]["decision"] == "validation_partielle"
     _proof(store, candidate, received=date(2026, 9, 1))
     with pytest.raises(ConflictError, match="jury local n'est pas encore composé"):
-        store.decide_competency(candidate, certified[10], True, "", p["cnav"])
+        store.decide_competency(
+            candidate, certified[10], True, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     store.compose_jury(candidate, _jury(p), "poste")
     with pytest.raises(StoreError, match="déjà acquise"):
-        store.decide_competency(candidate, certified[0], False, "", p["cnav"])
+        store.decide_competency(
+            candidate, certified[0], False, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     for competency in certified[10:]:
-        store.decide_competency(candidate, competency, True, "", p["cnav"])
+        store.decide_competency(
+            candidate, competency, True, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     verdict = store.current_verdict(candidate)
     assert verdict.status is Status.VALIDATED
     assert store.summary(candidate)["vae"]["outcome"] == "totale"

@@ -11,10 +11,11 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from models.status import Status
 from store.store import Store
 from tests.conftest import ready, until
+from tests.signing import LIGHT
 from tests.test_flows import choose, settle
 from tui.app import CarnetApp, build_app
 from tui.modals.jury_forms import JuryForm, ProclamationForm, ProposalForm
-from tui.modals.vae_forms import AdmissibilityForm, ProofForm
+from tui.modals.vae_forms import AdmissibilityForm, DecisionForm, ProofForm
 from tui.screens.dossier import DossierScreen
 from tui.screens.jury import JuryScreen
 from tui.screens.marks import MarksScreen
@@ -118,6 +119,14 @@ async def _decide(app: CarnetApp, pilot: Any, proposal: str, decision: str) -> N
     app.screen.query_one("#final", Checkbox).value = True
     await pilot.press("ctrl+s")
     await settle(app, pilot)
+    assert isinstance(app.screen, ProclamationForm), "the agent signs it with their secret"
+    assert "secret" in _text(app, "#error-secret-agent")
+    # Sam's first signature: the confirmation is shown, and the secret is typed twice.
+    assert app.screen.query_one("#confirm-agent", Input).display
+    app.screen.query_one("#secret-agent", Input).value = "482913"
+    app.screen.query_one("#confirm-agent", Input).value = "482913"
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
     assert isinstance(app.screen, JuryScreen)
 
 
@@ -185,6 +194,11 @@ async def test_training_route_marks_and_juries(tmp_path: Path) -> None:
         await _decide(app, pilot, "Avis", "Non certifié")
         verdict = _text(app, "#jury-verdict")
         assert "✔ validé" in verdict and "non certifié" in verdict and "souverain" in verdict
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DossierScreen)
+        # The proposal and the proclamation, each signed by its person, verified.
+        assert "Signatures personnelles : 2 vérifiée(s) ✔." in _text(app, "#grids")
 
     with Store.open(data) as store:
         (record,) = store.summaries().records
@@ -261,9 +275,20 @@ async def test_vae_route_partial_validation_then_a_new_session(tmp_path: Path) -
         assert isinstance(app.screen, VaeScreen)
         app.screen.query_one("#vae-competencies", DataTable).focus()
         app.operator = PEOPLE["Claire"]  # the local jury decides each competency
-        for key in ["v"] * 10 + ["x"] * 5:
+        # Light KDF parameters (stored with the credential): fifteen signatures in a test.
+        await app.store_call(lambda s: setattr(s, "kdf_params", LIGHT))
+        for number, key in enumerate(["v"] * 10 + ["x"] * 5):
             await pilot.press(key)
             await settle(app, pilot)
+            assert isinstance(app.screen, DecisionForm)
+            # Claire signs each decision with her secret; her first one sets it (twice).
+            assert app.screen.query_one("#confirm-member", Input).display == (number == 0)
+            await pilot.press("tab", *"482913")
+            if number == 0:
+                await pilot.press("tab", *"482913")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, VaeScreen), number
         assert "validation partielle" in _text(app, "#vae-verdict")
 
         await pilot.press("j")

@@ -132,7 +132,13 @@ def test_career_refusals_name_the_event(store: Store) -> None:
             "événement n° 41 : le jury local a déjà rendu sa proposition"
         )
     store.proclaim(
-        vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), p["sec"], confirmed_final=True
+        vae,
+        "aucune_validation",
+        "Reprendre.",
+        date(2026, 6, 1),
+        p["sec"],
+        confirmed_final=True,
+        secret=secret_of(store, p["sec"]),
     )
     proclaimed = "événement n° 41 : le jury national a déjà proclamé sa décision"
     for type, payload in (
@@ -155,7 +161,13 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     store.propose(vae, "non_certification", "À consolider.", p["cnav"], secret_of(store, p["cnav"]))
     assert store.snapshot(vae).state.career.proposal.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
     store.proclaim(
-        vae, "aucune_validation", "Reprendre.", date(2026, 6, 1), p["sec"], confirmed_final=True
+        vae,
+        "aucune_validation",
+        "Reprendre.",
+        date(2026, 6, 1),
+        p["sec"],
+        confirmed_final=True,
+        secret=secret_of(store, p["sec"]),
     )
     snap = store.snapshot(vae)
     assert snap.state.career.proclamation.ts == snap.events[-1].ts  # type: ignore[union-attr]
@@ -205,6 +217,7 @@ def test_the_juries_record_for_the_secretariat(store: Store) -> None:
         date(2026, 6, 1),
         p["sec"],
         confirmed_final=True,
+        secret=secret_of(store, p["sec"]),
     )
     record = store.summary(candidate)["juries"]
     assert {k: record["local"][k] for k in ("proposal", "reasons", "proposed_at")} == {

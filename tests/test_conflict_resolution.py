@@ -89,15 +89,30 @@ def test_the_chosen_values_come_back_whole(tmp_path: Path) -> None:
 
         chosen_mark = _pick(mark, (Decimal("14.5"),))
         store.resolve_conflict(
-            ids["carriere"], mark.key, chosen_mark.event, " Copie revue. ", ids["agent_a"]
+            ids["carriere"],
+            mark.key,
+            chosen_mark.event,
+            " Copie revue. ",
+            ids["agent_a"],
+            secret_of(store, ids["agent_a"]),
         )
         chosen_signature = _pick(signature, (ids["other"],))
         store.resolve_conflict(
-            ids["conseil"], signature.key, chosen_signature.event, "Tuteur du jour.", ids["agent_a"]
+            ids["conseil"],
+            signature.key,
+            chosen_signature.event,
+            "Tuteur du jour.",
+            ids["agent_a"],
+            secret_of(store, ids["agent_a"]),
         )
         chosen_criterion = _pick(criterion, (N,))
         store.resolve_conflict(
-            ids["conseil"], criterion.key, chosen_criterion.event, "Vu avec Bruno.", ids["agent_a"]
+            ids["conseil"],
+            criterion.key,
+            chosen_criterion.event,
+            "Vu avec Bruno.",
+            ids["agent_a"],
+            secret_of(store, ids["agent_a"]),
         )
 
         carriere_snap = store.snapshot(ids["carriere"])
@@ -132,20 +147,40 @@ def test_a_choice_outside_the_conflict_or_on_a_settled_one_is_refused(tmp_path: 
         stranger = store.snapshot(ids["carriere"]).events[0].id
         with pytest.raises((StoreError, EventError)) as outside:
             store.resolve_conflict(
-                ids["carriere"], mark.key, stranger, "Au hasard.", ids["agent_a"]
+                ids["carriere"],
+                mark.key,
+                stranger,
+                "Au hasard.",
+                ids["agent_a"],
+                secret_of(store, ids["agent_a"]),
             )
         assert "la valeur choisie ne fait pas partie du conflit" in str(outside.value)
         store.resolve_conflict(
-            ids["carriere"], mark.key, mark.sources[0].event, "Vu.", ids["agent_a"]
+            ids["carriere"],
+            mark.key,
+            mark.sources[0].event,
+            "Vu.",
+            ids["agent_a"],
+            secret_of(store, ids["agent_a"]),
         )
         with pytest.raises((StoreError, EventError)) as again:
             store.resolve_conflict(
-                ids["carriere"], mark.key, mark.sources[1].event, "Non.", ids["agent_a"]
+                ids["carriere"],
+                mark.key,
+                mark.sources[1].event,
+                "Non.",
+                ids["agent_a"],
+                secret_of(store, ids["agent_a"]),
             )
         assert f"aucun conflit ouvert sur {mark.key}" in str(again.value)
         with pytest.raises((StoreError, EventError)) as unknown:
             store.resolve_conflict(
-                ids["carriere"], "mark:oral", mark.sources[1].event, "Sans objet.", ids["agent_a"]
+                ids["carriere"],
+                "mark:oral",
+                mark.sources[1].event,
+                "Sans objet.",
+                ids["agent_a"],
+                secret_of(store, ids["agent_a"]),
             )
         assert "aucun conflit ouvert sur mark:oral" in str(unknown.value)
         assert store.snapshot(ids["carriere"]).state.career.marks["ecrit"] == Decimal(12)
@@ -156,7 +191,12 @@ def test_a_settled_conflict_stays_settled_through_later_changes(tmp_path: Path) 
     with Store.open(s) as store:
         (mark,) = store.snapshot(ids["carriere"]).state.open_conflicts
         store.resolve_conflict(
-            ids["carriere"], mark.key, mark.sources[1].event, "Vu.", ids["agent_a"]
+            ids["carriere"],
+            mark.key,
+            mark.sources[1].event,
+            "Vu.",
+            ids["agent_a"],
+            secret_of(store, ids["agent_a"]),
         )
         settled = store.snapshot(ids["carriere"]).state.conflicts[mark.key]
         # Each later change is tried on a copy of the dossier's state first.

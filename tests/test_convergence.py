@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from store.station import set_role
 from store.store import Store
 from store.sync import assign, export, import_files
+from tests.signing import secret_of
 from tests.test_sync import _id, _trust
 from tui.cli import main
 
@@ -113,7 +114,14 @@ def test_every_folder_ends_with_the_same_status(
                 if conflicts:
                     conflict = conflicts[0]
                     chosen = conflict.sources[action[1] % len(conflict.sources)]
-                    store.resolve_conflict(candidate, conflict.key, chosen.event, "choix", agent)
+                    store.resolve_conflict(
+                        candidate,
+                        conflict.key,
+                        chosen.event,
+                        "choix",
+                        agent,
+                        secret_of(store, agent),
+                    )
         elif action[0] == "send":
             source, target = folders[action[1] % count], folders[action[2] % count]
             if source != target:

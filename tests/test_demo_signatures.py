@@ -10,7 +10,13 @@ from store.credentials import unlock
 from store.demo import DEMO_SECRET, populate
 from store.store import Store
 
-PROVED = {"attestation.signed", "grid.signed", "jury.proposed"}
+PROVED = {
+    "attestation.signed",
+    "grid.signed",
+    "jury.proposed",
+    "vae.competency_decided",
+    "jury.proclaimed",
+}
 
 
 def test_each_demo_signature_is_its_signers_and_verifies(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.sign_grid(conseil, grid, evaluator, secret_of(store, evaluator))
         store.sign_grid(conseil, grid, certifier, secret_of(store, certifier))
         store.amend_criterion(conseil, grid, "gc.b2.c1.k2", CriterionState.NOT_VALIDATED, "",
-                              "Oubli de saisie constaté à la relecture.", evaluator)  # fmt: skip
+                              "Oubli de saisie constaté à la relecture.", evaluator,
+                              secret_of(store, evaluator))  # fmt: skip
         agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
         jury = [store.create_person(n, o, ["jury"], "t") for n, o in
                 [("محمد علي", "Cnav"), ("Rémi Branche", "Carsat Nord-Est"),
@@ -85,7 +86,15 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
             )
         store.record_pass(carriere, True, "t")
         store.propose(carriere, "certification", "", jury[0], secret_of(store, jury[0]))
-        store.proclaim(carriere, "certifie", "", date(2026, 11, 20), agent, confirmed_final=True)
+        store.proclaim(
+            carriere,
+            "certifie",
+            "",
+            date(2026, 11, 20),
+            agent,
+            confirmed_final=True,
+            secret=secret_of(store, agent),
+        )
         ucanss = store.create_person("Ursule Ucanss", "Ucanss", ["certificateur"], "t")
         vae = store.create_candidate(
             "Awa Diop", "Carsat Aquitaine", "gestionnaire-carriere", "t", route="vae"
@@ -100,11 +109,18 @@ def data(tmp_path: Path) -> tuple[Path, str, str, str]:
         store.compose_jury(vae, seats, "t")
         certified = [line.competency for line in store.referentials.carriere.certification]
         for number, competency in enumerate(certified):
-            store.decide_competency(vae, competency, number < 10, f"Motif n° {number}", jury[0])
+            store.decide_competency(
+                vae,
+                competency,
+                number < 10,
+                f"Motif n° {number}",
+                jury[0],
+                secret_of(store, jury[0]),
+            )
         store.propose(vae, "non_certification", "Cinq compétences à consolider.", jury[0],
                       secret_of(store, jury[0]))  # fmt: skip
         store.proclaim(vae, "validation_partielle", "Module « accueil » puis retour.",
-                       date(2026, 6, 1), agent, confirmed_final=True)  # fmt: skip
+                       date(2026, 6, 1), agent, confirmed_final=True, secret=secret_of(store, agent))  # fmt: skip
         store.start_attempt(vae, "Nouvelle présentation après formation.", "t")
     return folder, conseil, carriere, vae
 
@@ -136,8 +152,12 @@ def test_names_in_any_script_print_and_extract_as_written(data: tuple[Path, ...]
         "Présentation écourtée par l’alarme incendie.",
         "Oubli de saisie constaté à la relecture.",
         "non évalué",
+        # Each signature shown is checked against the registry's keys (issue 11).
+        "(signature personnelle vérifiée)",
+        "Grille : avenant — Иван Петров (CAF) : signature personnelle vérifiée",
     ]:
         assert expected in text, expected
+    assert "enregistrée par le poste" not in text
     assert "?" not in text.replace("?»", "")
     other = _dossier(folder, carriere)
     for expected in ["Épreuves notées", "Epreuve orale", "9,00/20", "moyenne : 10,00/20",
@@ -262,7 +282,14 @@ def test_conflicts_are_in_plain_words(tmp_path: Path) -> None:
         (mark,) = store.snapshot(carriere).state.open_conflicts
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
         agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
+        store.resolve_conflict(
+            carriere,
+            mark.key,
+            chosen.event,
+            "Copie revue par le jury.",
+            agent,
+            secret_of(store, agent),
+        )
     text = _dossier(s, carriere)
     assert "deux postes avaient enregistré la note « Epreuve écrite » différemment" in text
     assert "12,00/20 saisie par Claire Fonds (Cnav) le" in text
@@ -415,7 +442,9 @@ def test_jury_documents(data: tuple[Path, ...], tmp_path: Path) -> None:
         store.compose_jury(vae, seats, "t")
         member = seats[0][1]
         for line in store.referentials.carriere.certification[10:]:
-            store.decide_competency(vae, line.competency, True, "", member)
+            store.decide_competency(
+                vae, line.competency, True, "", member, secret_of(store, member)
+            )
         store.propose(vae, "certification", "", member, secret_of(store, member))
         listing_ = listing_inputs(store)
     sheet = national_sheet(listing_.records, listing_.people, None)

@@ -178,7 +178,15 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         await choose(pilot, "non validé")
         await pilot.press("tab", "tab", *"Erreur de saisie constatée", "ctrl+s")
         await settle(app, pilot)
+        assert len(grid_screen.grid.amendments) == 0  # not without the evaluator's secret
+        assert "secret de la personne qui signe est requis" in _error(app, "secret-amender")
+        # The certifier already has a secret (they signed the grid): asked once, not twice.
+        assert not app.screen.query_one("#confirm-amender", Input).display
+        await pilot.press(*pin, "ctrl+s")
+        await settle(app, pilot)
         assert len(grid_screen.grid.amendments) == 1
+        amended = await app.store_call(lambda s: s.snapshot(grid_screen.candidate).events[-1])
+        assert amended.type == "criterion.amended" and amended.payload["proof"] is not None
 
         # Block 2 grid, filled to a failed block.
         await pilot.press("escape")

@@ -188,6 +188,7 @@ def test_signing_makes_the_grid_read_only_and_amendments_need_a_reason(
                 "",
                 "Erreur",
                 people["evaluator"],
+                secret_of(store, people["evaluator"]),
             )
         store.sign_grid(candidate, grid, people["certifier"], secret_of(store, people["certifier"]))
         with pytest.raises(EventError):
@@ -199,6 +200,7 @@ def test_signing_makes_the_grid_read_only_and_amendments_need_a_reason(
                 "",
                 "",
                 people["certifier"],
+                secret_of(store, people["certifier"]),
             )
         with pytest.raises(ConflictError, match="Règle : une grille signée ne se corrige"):
             store.amend_criterion(
@@ -218,6 +220,7 @@ def test_signing_makes_the_grid_read_only_and_amendments_need_a_reason(
             "",
             "Erreur de saisie",
             people["certifier"],
+            secret_of(store, people["certifier"]),
         )
         state = store.snapshot(candidate).state.grids[grid]
         assert state.signed and state.states[criterion] is CriterionState.NOT_VALIDATED

@@ -103,7 +103,15 @@ def test_a_candidate_goes_from_the_tutor_to_the_evaluator_to_the_secretariat_and
                                        ("expert_metier", expert)], "secretariat")  # fmt: skip
         store.enter_mark(candidate, "oral", "12", "secretariat", by=cnav)
         store.propose(candidate, "certification", "", cnav, secret_of(store, cnav))
-        store.proclaim(candidate, "certifie", "", date.today(), agent, confirmed_final=True)
+        store.proclaim(
+            candidate,
+            "certifie",
+            "",
+            date.today(),
+            agent,
+            confirmed_final=True,
+            secret=secret_of(store, agent),
+        )
     out = carnet("postes", "--data", sec)
     assert "Tutorat Rennes (Carsat Bretagne)" in out and "Portable de l'évaluateur" in out
     assert "FOURCHE" not in out and "manquent" not in out

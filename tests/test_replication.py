@@ -17,6 +17,7 @@ from store.keys import TrustStore
 from store.station import set_role
 from store.store import Store
 from store.sync import assign, export, import_files, station_key
+from tests.signing import secret_of
 from tests.test_sync import _export, _files, _id, _import, _trust
 
 
@@ -81,7 +82,9 @@ def settled(tmp_path: Path) -> tuple[Path, Path, Path, str]:
     with Store.open(s) as store:
         (conflict,) = store.snapshot(candidate).state.open_conflicts
         chosen = next(x for x in conflict.sources if x.value == (Decimal(14),))
-        store.resolve_conflict(candidate, conflict.key, chosen.event, "Copie revue.", at_s)
+        store.resolve_conflict(
+            candidate, conflict.key, chosen.event, "Copie revue.", at_s, secret_of(store, at_s)
+        )
     return a, b, s, candidate
 
 

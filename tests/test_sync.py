@@ -213,7 +213,12 @@ def test_two_stations_editing_one_grid_give_a_flagged_conflict(tmp_path: Path) -
         chosen = next(src for src in conflict.sources if src.value[0] is N)
         agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "s")
         store.resolve_conflict(
-            candidate, conflict.key, chosen.event, "Vérifié avec l'évaluateur.", agent
+            candidate,
+            conflict.key,
+            chosen.event,
+            "Vérifié avec l'évaluateur.",
+            agent,
+            secret_of(store, agent),
         )
         after = store.snapshot(candidate)
         assert not after.state.open_conflicts
@@ -382,7 +387,14 @@ def test_two_marks_or_two_signatures_for_one_thing_are_conflicts(tmp_path: Path)
         assert signature.key == "attestation:gc.b1.c1:tuteur"
         assert {x.value for x in signature.sources} == {(tutor,), (other,)}
         chosen = next(x for x in mark.sources if x.value == (Decimal("14.5"),))
-        store.resolve_conflict(carriere, mark.key, chosen.event, "Copie revue par le jury.", agent)
+        store.resolve_conflict(
+            carriere,
+            mark.key,
+            chosen.event,
+            "Copie revue par le jury.",
+            agent,
+            secret_of(store, agent),
+        )
         assert store.snapshot(carriere).state.career.marks["ecrit"] == Decimal("14.5")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import RichLog
+from textual.widgets import Input, RichLog, Static
 
 from models.threshold import CriterionState
 from store.demo import populate
@@ -19,6 +19,7 @@ from tests.test_sync import conflicting
 from tui.app import CarnetApp, build_app
 from tui.modals.confirm import Confirm
 from tui.modals.export_form import ExportForm
+from tui.modals.resolve_conflict import ResolveConflict
 from tui.screens.conflicts import ConflictsScreen
 from tui.screens.dossier import DossierScreen
 from tui.screens.history import HistoryScreen
@@ -143,10 +144,21 @@ async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
         assert isinstance(app.screen, ConflictsScreen)
         await pilot.press("down", "enter")
         await settle(app, pilot)
+        assert isinstance(app.screen, ResolveConflict)
         await pilot.press(*"Vérifié avec l'évaluateur.", "ctrl+s")
+        await settle(app, pilot)
+        # The agent signs the choice: without the secret, nothing is recorded.
+        assert isinstance(app.screen, ResolveConflict)
+        error = str(app.screen.query_one("#error-secret-agent", Static).render())
+        assert "secret de la personne qui signe est requis" in error
+        # Sam's first signature at this station: the secret, then the same again.
+        assert app.screen.query_one("#confirm-agent", Input).display
+        await pilot.press(*"482913", "tab", *"482913", "ctrl+s")
         await settle(app, pilot)
         assert "Aucune saisie concurrente" in str(app.screen.query_one("#conflicts-title").render())
     with Store.open(s) as store:
         snap = store.snapshot(candidate)
         assert not snap.state.open_conflicts
+        resolved = [e for e in snap.events if e.type == "conflict.resolved"]
+        assert resolved and store.signature_states(candidate)[resolved[-1].id] is None
         assert snap.state.grids[grid].states[criteria[4]] is CriterionState.NOT_VALIDATED

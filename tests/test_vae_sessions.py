@@ -26,7 +26,9 @@ def _decided(store: Store, refs: Referentials, candidate: str, validated: int) -
     store.compose_jury(candidate, _jury(p), "poste")
     certified = [line.competency for line in refs.carriere.certification]
     for number, competency in enumerate(certified):
-        store.decide_competency(candidate, competency, number < validated, "", p["cnav"])
+        store.decide_competency(
+            candidate, competency, number < validated, "", p["cnav"], secret_of(store, p["cnav"])
+        )
     return certified
 
 
@@ -38,7 +40,13 @@ def _proclaim(
     store.propose(candidate, proposal, reasons, member, secret_of(store, member))
     recommendations = "" if decision == "validation_totale" else "Reprendre la formation."
     store.proclaim(
-        candidate, decision, recommendations, date(2026, 6, 1), agent, confirmed_final=True
+        candidate,
+        decision,
+        recommendations,
+        date(2026, 6, 1),
+        agent,
+        confirmed_final=True,
+        secret=secret_of(store, agent),
     )
 
 
@@ -114,8 +122,12 @@ def test_the_vae_record_for_the_secretariat(store: Store, refs: Referentials) ->
     certified = [line.competency for line in refs.carriere.certification]
     p = _people(store)
     store.compose_jury(candidate, _jury(p), "poste")
-    store.decide_competency(candidate, certified[0], True, "", p["cnav"])
-    store.decide_competency(candidate, certified[1], False, "Pas de preuve.", p["cnav"])
+    store.decide_competency(
+        candidate, certified[0], True, "", p["cnav"], secret_of(store, p["cnav"])
+    )
+    store.decide_competency(
+        candidate, certified[1], False, "Pas de preuve.", p["cnav"], secret_of(store, p["cnav"])
+    )
     record = store.summary(candidate)["vae"]
     assert record == {
         "attempt": 1,

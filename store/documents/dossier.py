@@ -9,6 +9,7 @@ stations in plain words and how they were settled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,13 @@ from models.dossier import DossierState
 from models.events import JuryComposed, JuryProposed, VaeCompetencyDecided, VaeProofReceived
 from models.jury import JURY_ROLES
 from models.referential import ThresholdReferential, WeightedReferential
+from models.signatures import (
+    SIGNED_LABELS,
+    UNSIGNED_BEFORE,
+    signature_checks,
+    signature_states,
+    verification_text,
+)
 from models.status import cqp_label
 from models.threshold import CqpVerdict
 from models.vae import OUTCOME_LABELS, VaeVerdict, oral_exempt
@@ -77,10 +85,12 @@ def dossier_script(snap: Snapshot, people: People, *, station: str, now: datetim
     _explanation(doc, f"Statut : {snap.verdict.status.label}", snap.verdict.explanation)
     if isinstance(snap.referential, ThresholdReferential):
         assert isinstance(snap.verdict, CqpVerdict)
-        _conseil(doc, snap.referential, snap.verdict, state, people, now)
+        checks = signature_checks(snap.events, people.keys)
+        _conseil(doc, snap.referential, snap.verdict, state, people, now, checks)
     else:
         _carriere(doc, snap, people)
     _conflicts(doc, snap, people)
+    _signatures(doc, snap, people)
     doc.heading("Établissement du document")
     doc.paragraph(
         f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')} par le poste {station} à "
@@ -104,6 +114,7 @@ def _conseil(
     state: DossierState,
     people: People,
     now: datetime,
+    checks: Mapping[tuple[str, str], str | None],
 ) -> None:
     for block, bv in zip(ref.blocks, verdict.blocks, strict=True):
         doc.heading(f"Bloc {block.number} — {block.title}")
@@ -114,7 +125,7 @@ def _conseil(
         ):
             signed = state.attestations.get(comp.id, {})
             signatures = "\n".join(
-                f"{role} : {people.name(sig.person)} le {when(sig.ts)} ({verification(sig)}) — "
+                f"{role} : {people.name(sig.person)} le {when(sig.ts)} ({verification(sig, checks)}) — "
                 f"{sig.situation}"
                 for role, sig in sorted(signed.items())
             )
@@ -129,7 +140,7 @@ def _conseil(
         doc.table(["Compétence", "Grille", "Carnet de suivi"], rows, [0.36, 0.16, 0.48])
         for grid in sorted(state.grids.values(), key=lambda g: g.opened_seq):
             if grid.block == block.id:
-                write_grid(doc, ref, grid, people, now)
+                write_grid(doc, ref, grid, people, now, checks=checks)
     withdrawn = [e for e in state.logbook_history if e.action == "withdrawn"]
     if withdrawn:
         doc.heading("Signatures retirées du carnet de suivi")
@@ -309,3 +320,27 @@ def _conflicts(doc: Page, snap: Snapshot, people: People) -> None:
         doc.paragraph(first, bold=conflict.open)
         for line in rest:
             doc.paragraph(line, indent=4)
+
+
+def _signatures(doc: Page, snap: Snapshot, people: People) -> None:
+    """Every event a person signs, with the check of their personal signature against the
+    registry's public keys: the secretariat reads who decided what, and that it holds."""
+    states = signature_states(snap.events, people.keys)
+    if not states:
+        return
+    doc.heading("Signatures personnelles")
+    verified = sum(1 for why in states.values() if why is None)
+    older = sum(1 for why in states.values() if why == UNSIGNED_BEFORE)
+    summary = f"{verified} vérifiée(s)"
+    if older:
+        summary += f", {older} antérieure(s) sans signature personnelle"
+    if len(states) - verified - older:
+        summary += f", {len(states) - verified - older} NON vérifiée(s)"
+    doc.paragraph(summary + ".", bold=True)
+    for event in snap.events:
+        if event.id in states:
+            doc.paragraph(
+                f"{when(event.ts)} — {SIGNED_LABELS.get(event.type, event.type)} — "
+                f"{people.name(event.author)} : {verification_text(states[event.id])}",
+                indent=4,
+            )

@@ -4,6 +4,7 @@ amendments."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from models.dossier import GridState
 from models.events import PERSON_ROLES
 from models.grid import phases
 from models.referential import ObservationFormat, ThresholdReferential
+from models.signatures import signature_checks
 from models.threshold import CriterionState, evaluate_block
 from models.timing import minutes_text, parse_ts
 from store.documents.rendered import Rendered
@@ -39,7 +41,8 @@ def grid_script(snap: Snapshot, grid_id: str, people: People, now: datetime) -> 
     doc.paragraph(f"{block.title}")
     doc.paragraph(f"Candidat : {cand.name} — {cand.organisme}")
     doc.paragraph(f"CQP Gestionnaire conseil, référentiel version {cand.referential_version}")
-    write_grid(doc, ref, grid, people, now, heading=False)
+    checks = signature_checks(snap.events, people.keys)
+    write_grid(doc, ref, grid, people, now, heading=False, checks=checks)
     doc.heading("Établissement du document")
     doc.paragraph(f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')}.")
     return doc
@@ -61,6 +64,7 @@ def write_grid(
     now: datetime,
     *,
     heading: bool = True,
+    checks: Mapping[tuple[str, str], str | None] | None = None,
 ) -> None:
     block = ref.block(grid.block)
     opened = f"Grille du bloc {block.number} ouverte le {when(grid.opened_ts)} — {grid.phase_label}"
@@ -139,7 +143,7 @@ def write_grid(
     for role, signature in sorted(grid.signatures.items()):
         doc.paragraph(
             f"Signée par {people.name(signature.person)} ({PERSON_ROLES.get(role, role)}) le "
-            f"{when(signature.ts)} — {verification(signature)}",
+            f"{when(signature.ts)} — {verification(signature, checks)}",
             indent=4,
         )
     if not grid.signed:
@@ -151,7 +155,8 @@ def write_grid(
         doc.paragraph(
             f"Avenant du {when(amendment.ts)} par {people.name(amendment.author)} : critère "
             f"« {criteria.get(amendment.criterion, amendment.criterion)} » de "
-            f"{STATES[amendment.before]} à {STATES[amendment.state]} — motif : {amendment.reason}",
+            f"{STATES[amendment.before]} à {STATES[amendment.state]} — motif : {amendment.reason} "
+            f"({verification(amendment, checks)})",
             indent=4,
         )
     doc.space()

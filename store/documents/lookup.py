@@ -28,7 +28,9 @@ def find_candidate(store: Store, wanted: str) -> str:
 
 def dossier_inputs(store: Store, wanted: str) -> tuple[Snapshot, People]:
     """A candidate's dossier as it stands and the people it names: all a document needs."""
-    return store.snapshot(find_candidate(store, wanted)), People(store.people())
+    return store.snapshot(find_candidate(store, wanted)), People(
+        store.people(), store.public_keys()
+    )
 
 
 def find_grid(snap: Snapshot, block: str, grid: str | None = None) -> str:

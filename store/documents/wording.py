@@ -4,7 +4,7 @@ by name and organisme rather than by id, conflicts in plain words."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from models.conflicts import Conflict, Source
 from models.dossier import Signature
 from models.events import AttestationSigned, CriterionMarked, MarkEntered, PersonCreated
 from models.referential import ThresholdReferential, WeightedReferential
+from models.signatures import verification_text
 from models.threshold import CriterionState
 from models.timing import parse_ts
 from models.weighted import format_mark
@@ -53,9 +54,11 @@ def mark_text(value: Decimal) -> str:
 
 @dataclass(frozen=True)
 class People:
-    """The people registry as the documents name them."""
+    """The people registry as the documents name them, with the public keys it carries (the
+    documents check each personal signature they show)."""
 
     registry: Mapping[str, PersonCreated]
+    keys: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def name(self, person: str | None) -> str:
         """« Name (organisme) »; an author who is not in the registry (a station's operator,
@@ -74,17 +77,16 @@ class People:
         return found.organisme if found else ""
 
 
-def verification(signature: Signature | Any) -> str:
-    """« vérifiée » when the signature carries a verified personal signature of its signer.
-
-    Personal signatures (a key per signer) are recorded on the signature as ``verified``; until
-    a record has one, the signature is what the station recorded, and the document says so."""
-    verified = getattr(signature, "verified", None)
-    if verified is True:
-        return "signature personnelle vérifiée"
-    if verified is False:
-        return "signature personnelle NON vérifiée"
-    return "enregistrée par le poste"
+def verification(
+    signature: Signature | Any, checks: Mapping[tuple[str, str], str | None] | None = None
+) -> str:
+    """The check of a signature shown in a document (see models.signatures.signature_checks),
+    found by its signer and time; « enregistrée par le poste » when the document was made
+    without the dossier's events to check it against."""
+    key = (getattr(signature, "person", "") or getattr(signature, "author", ""), signature.ts)
+    if checks is None or key not in checks:
+        return "enregistrée par le poste"
+    return verification_text(checks[key])
 
 
 def conflict_subject(conflict: Conflict, ref: ThresholdReferential | WeightedReferential) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
@@ -11,7 +12,7 @@ from models.errors import CarnetError
 from models.events import PersonCreated
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.text import Select, Static
 
 ROLE_LABELS = {"tuteur": "tuteur", "manager": "manager"}
@@ -49,6 +50,18 @@ class SignAttestation(FormModal[bool | None]):
         )
         yield from secret_fields("signer", "la personne qui signe")
 
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await self._first_use()
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "person":
+            await self._first_use()
+
+    async def _first_use(self) -> None:
+        person = self.query_one("#person", Select).value
+        await show_first_use(self, "signer", person if isinstance(person, str) else None)
+
     async def submit(self) -> bool | None:
         person = self.query_one("#person", Select).value
         if not isinstance(person, str):
@@ -59,9 +72,15 @@ class SignAttestation(FormModal[bool | None]):
         secret, confirm = read_secret(self, "signer")
 
         def sign(s: Any) -> None:
-            enrol_if_needed(s, person, secret, confirm, "signer")
-            s.sign_attestation(
-                self.candidate, self.competency, self.role, person, situation, secret
+            sign_as(
+                s,
+                person,
+                secret,
+                confirm,
+                "signer",
+                lambda: s.sign_attestation(
+                    self.candidate, self.competency, self.role, person, situation, secret
+                ),
             )
 
         try:
@@ -93,6 +112,11 @@ class WithdrawAttestation(FormModal[bool | None]):
         yield from self.field("Motif (gardé dans l'historique)", Input(id="reason"))
         yield from secret_fields("signer", "l'auteur de la signature")
 
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        role = event.value
+        person = self.signed[role][0] if isinstance(role, str) and role in self.signed else None
+        await show_first_use(self, "signer", person)
+
     async def submit(self) -> bool | None:
         role = self.query_one("#role", Select).value
         if not isinstance(role, str):
@@ -104,8 +128,16 @@ class WithdrawAttestation(FormModal[bool | None]):
         secret, confirm = read_secret(self, "signer")
 
         def withdraw(s: Any) -> None:
-            enrol_if_needed(s, person, secret, confirm, "signer")
-            s.withdraw_attestation(self.candidate, self.competency, role, person, reason, secret)
+            sign_as(
+                s,
+                person,
+                secret,
+                confirm,
+                "signer",
+                lambda: s.withdraw_attestation(
+                    self.candidate, self.competency, role, person, reason, secret
+                ),
+            )
 
         try:
             await self.store(withdraw)

@@ -116,9 +116,17 @@ class FormModal(ModalScreen[T]):
     def show_error(self, field: str | None, message: str) -> None:
         target = self.query(f"#error-{field}") if field else None
         if target:
+            # A field shown only when needed (a first signature's confirmation) is shown with
+            # its error: the store found it needed after all.
+            for hidden in self.query(f".reveal-{field}"):
+                hidden.display = True
             # Messages name people: text, never markup.
-            target.first(Static).update(Text(f"⚠ {message}"))
+            error = target.first(Static)
+            error.update(Text(f"⚠ {message}"))
             self.query_one(f"#{field}").focus()
+            # The field may already have had the focus (a wrong secret): its message, on the
+            # line below it, is brought into view all the same on a short terminal.
+            self.call_after_refresh(lambda: error.scroll_visible(animate=False, immediate=True))
         else:
             self.query_one("#form-error", Static).update(Text(f"⚠ {message}"))
 
@@ -148,7 +156,8 @@ class FormModal(ModalScreen[T]):
         """Enter in the last field (or the only one) submits; elsewhere it goes to the next
         field, as on paper. ctrl+s submits from anywhere."""
         event.stop()
-        fields = [w for w in self.query_one(FormBody).query("*") if w.focusable]
+        # A field hidden until needed (a first signature's confirmation) is not one of them.
+        fields = [w for w in self.query_one(FormBody).query("*") if w.focusable and w.display]
         if not fields or event.input is fields[-1]:
             await self.action_submit()
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input
 
@@ -19,7 +20,7 @@ from models.people import is_active
 from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Checkbox, Select, Static
 
@@ -116,6 +117,10 @@ class ProposalForm(FormModal[bool]):
         )
         yield from secret_fields("member", "la personne au clavier, membre du jury")
 
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await show_first_use(self, "member", author_of(self.app))
+
     async def submit(self) -> bool:
         proposal = self.query_one("#proposal", Select).value
         if not isinstance(proposal, str):
@@ -127,9 +132,14 @@ class ProposalForm(FormModal[bool]):
         author = author_of(self.app)
 
         def propose(s: Any) -> None:
-            if author in s.people():
-                enrol_if_needed(s, author, secret, confirm, "member")
-            s.propose(self.candidate, proposal, reasons, author, secret)
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "member",
+                lambda: s.propose(self.candidate, proposal, reasons, author, secret),
+            )
 
         try:
             await self.store(propose)
@@ -171,6 +181,11 @@ class ProclamationForm(FormModal[bool]):
             "La proclamation est définitive : plus rien de cette session ne pourra changer.",
             Checkbox("Je confirme la proclamation définitive", id="final"),
         )
+        yield from secret_fields("agent", "l'agent du secrétariat au clavier")
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await show_first_use(self, "agent", author_of(self.app))
 
     async def submit(self) -> bool:
         decision = self.query_one("#decision", Select).value
@@ -188,10 +203,29 @@ class ProclamationForm(FormModal[bool]):
                 "Cochez la confirmation : la proclamation est définitive, plus rien de cette "
                 "session ne pourra être modifié.",
             )
+        secret, confirm = read_secret(self, "agent")
         author = author_of(self.app)
-        await self.store(
-            lambda s: s.proclaim(
-                self.candidate, decision, recommendations, on, author, confirmed_final=True
+
+        def proclaim(s: Any) -> None:
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "agent",
+                lambda: s.proclaim(
+                    self.candidate,
+                    decision,
+                    recommendations,
+                    on,
+                    author,
+                    confirmed_final=True,
+                    secret=secret,
+                ),
             )
-        )
+
+        try:
+            await self.store(proclaim)
+        except SecretError as exc:  # wrong, locked or unacceptable secret
+            raise FieldError("secret-agent", str(exc)) from exc
         return True

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events, on
 from textual.app import ComposeResult
 
 from store.credentials import SecretError
 from tui.modals.form import FieldError, FormModal
-from tui.modals.secret import enrol_if_needed, read_secret, secret_fields
+from tui.modals.secret import enrol_if_needed, read_secret, secret_fields, show_first_use
 from tui.text import Checkbox, Static
 
 
@@ -40,6 +41,12 @@ class SignGrid(FormModal[bool | None]):
             yield from self.field(label, box)
             if not signed:
                 yield from secret_fields(person, name)
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        for person, _, _, signed in self.signers:
+            if not signed:
+                await show_first_use(self, person, person)
 
     async def submit(self) -> bool | None:
         todo = [

@@ -1,4 +1,5 @@
-"""The VAE forms: the certifying body's admissibility decision and the dossier de preuve.
+"""The VAE forms: the certifying body's admissibility decision, the dossier de preuve, and a
+local jury member's signed decision on one certified competency.
 
 Experience periods are typed one per line (« 01/09/2019 - 31/08/2021 »); the days counted
 (overlaps once) and what the rule requires are shown as they are typed.
@@ -8,15 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input, TextArea
 
 from models.referential import WeightedReferential
 from models.vae import Period, admissibility, oral_exempt
+from store.credentials import SecretError
 from tui.modals.candidate_form import parse_day
 from tui.modals.form import FieldError, FormModal, required_text
+from tui.modals.secret import read_secret, secret_fields, show_first_use, sign_as
 from tui.operator import author_of
 from tui.text import Select, Static
 
@@ -154,4 +158,56 @@ class ProofForm(FormModal[bool]):
                 author=author_of(self.app),
             )
         )
+        return True
+
+
+class DecisionForm(FormModal[bool]):
+    """One competency decided by the member of the local jury at the keyboard, who signs the
+    decision with their secret."""
+
+    def __init__(self, candidate: str, competency: str, title: str, validated: bool) -> None:
+        super().__init__()
+        self.candidate = candidate
+        self.competency = competency
+        self.title = title
+        self.validated = validated
+        self.heading = "Compétence validée" if validated else "Compétence non validée"
+
+    def context(self) -> ComposeResult:
+        yield Static(
+            f"{self.title}\nDécision du jury local : "
+            + ("validée" if self.validated else "non validée"),
+            classes="form-detail",
+            markup=False,
+        )
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("Commentaire (facultatif)", Input(id="comment"))
+        yield from secret_fields("member", "la personne au clavier, membre du jury")
+
+    @on(events.Mount)
+    async def _ask_first_use(self) -> None:
+        await show_first_use(self, "member", author_of(self.app))
+
+    async def submit(self) -> bool:
+        comment = self.query_one("#comment", Input).value
+        secret, confirm = read_secret(self, "member")
+        author = author_of(self.app)
+
+        def decide(s: Any) -> None:
+            sign_as(
+                s,
+                author,
+                secret,
+                confirm,
+                "member",
+                lambda: s.decide_competency(
+                    self.candidate, self.competency, self.validated, comment, author, secret
+                ),
+            )
+
+        try:
+            await self.store(decide)
+        except SecretError as exc:  # wrong, locked or unacceptable secret
+            raise FieldError("secret-member", str(exc)) from exc
         return True

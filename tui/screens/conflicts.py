@@ -16,8 +16,7 @@ from models.conflicts import Conflict
 from models.referential import ThresholdReferential, WeightedReferential
 from models.threshold import CriterionState
 from models.weighted import format_mark
-from tui.modals.text_prompt import TextPrompt
-from tui.operator import author_of
+from tui.modals.resolve_conflict import ResolveConflict
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
@@ -125,21 +124,16 @@ class ConflictsScreen(CandidateScreen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         conflict_key, _, event = key.rpartition("|")
-
-        async def reason_given(reason: str | None) -> None:
-            if reason:
-                await self.save(
-                    lambda s: s.resolve_conflict(
-                        self.candidate, conflict_key, event, reason, author_of(self.app)
-                    ),
-                    "Choix enregistré, avec son motif.",
-                )
-
+        snap = self.snapshot
+        conflict = snap.state.conflicts.get(conflict_key) if snap is not None else None
+        source = next((x for x in conflict.sources if x.event == event), None) if conflict else None
+        subject = (
+            f"{self._label(conflict)} — valeur retenue : {self._value(conflict, source.value)}"
+            if conflict is not None and source is not None
+            else conflict_key
+        )
+        # The agent at the keyboard signs the choice with their secret (issue 11).
         self.app.push_screen(
-            TextPrompt(
-                "Retenir cette valeur",
-                "Motif du choix (obligatoire)",
-                detail="L'autre valeur reste dans l'historique et le dossier de certification.",
-            ),
-            reason_given,
+            ResolveConflict(self.candidate, conflict_key, event, subject),
+            self.after_form("Choix enregistré, avec son motif."),
         )

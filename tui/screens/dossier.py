@@ -194,6 +194,8 @@ class DossierScreen(CandidateScreen):
     def _career_text(self, snap: Snapshot) -> str:
         lines = [" ".join(snap.verdict.explanation.facts)]
         lines.extend(jury_summary(snap.state.career, self.person_name))
+        if self.signatures:  # the jury's proposal and decisions, the proclamation (issue 11)
+            lines.append(_signatures_line(self.signatures))
         return "\n".join(lines)
 
     def _grids_text(self, ref: ThresholdReferential, state: DossierState) -> Text:

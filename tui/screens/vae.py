@@ -17,7 +17,7 @@ from tui.career_text import final_versus_computed, vae_cells
 from tui.keys import HELP
 from tui.modals.explanation import ExplanationModal
 from tui.modals.text_prompt import TextPrompt
-from tui.modals.vae_forms import AdmissibilityForm, ProofForm
+from tui.modals.vae_forms import AdmissibilityForm, DecisionForm, ProofForm
 from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
@@ -115,19 +115,28 @@ class VaeScreen(CandidateScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    async def action_decide(self, validated: bool) -> None:
+    def action_decide(self, validated: bool) -> None:
+        """The decision is signed by the jury member at the keyboard: a form asks their
+        secret, then the cursor goes to the next competency."""
         competency = self._selected()
-        if competency is None:
+        snap = self.snapshot
+        if competency is None or snap is None:
             return
-        saved = await self.save(
-            lambda s: s.decide_competency(
-                self.candidate, competency, validated, "", author_of(self.app)
-            ),
-            "Décision enregistrée.",
+        ref = snap.referential
+        assert isinstance(ref, WeightedReferential)
+        comp = ref.competency(competency)
+
+        async def decided(saved: bool | None) -> None:
+            if saved:
+                await self.reload()
+                self.notify("Décision enregistrée.")
+                table = self.query_one("#vae-competencies", DataTable)
+                table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
+
+        self.app.push_screen(
+            DecisionForm(self.candidate, competency, f"{comp.number}. {comp.title}", validated),
+            decided,
         )
-        if saved:
-            table = self.query_one("#vae-competencies", DataTable)
-            table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
 
     def action_admissibility(self) -> None:
         snap = self.snapshot
