@@ -35,19 +35,6 @@ V, N = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
-    """A station with a grid under way, and a secretariat that trusts it (and is trusted)."""
-    station, secretariat = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(station)
-    with Store.open(secretariat):
-        pass
-    set_role(secretariat, "secretariat")
-    _trust(secretariat, station)
-    _trust(station, secretariat)
-    return station, secretariat, candidate, grid, criteria
-
-
 def _refs(store: Store) -> dict[str, str]:
     return {r.id: r.version for r in store.referentials.all()}
 

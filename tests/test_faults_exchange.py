@@ -13,26 +13,12 @@ import pytest
 
 from models.errors import CarnetError
 from models.threshold import CriterionState
-from store.station import set_role
 from store.store import Store
 from store.sync import export, import_files
 from tests.test_faults import failing
-from tests.test_sync import _export, _station, _trust
+from tests.test_sync import _export
 
 pytestmark = pytest.mark.slow  # one export or import per system call
-
-
-@pytest.fixture
-def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
-    """A station with a grid under way, and the secretariat they trust each other with."""
-    station, secretariat = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(station)
-    with Store.open(secretariat):
-        pass
-    set_role(secretariat, "secretariat")
-    _trust(secretariat, station)
-    _trust(station, secretariat)
-    return station, secretariat, candidate, grid, criteria
 
 
 def _summaries(folder: Path) -> dict[str, Any]:

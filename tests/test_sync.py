@@ -92,18 +92,6 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
-    station, secretariat = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(station)
-    with Store.open(secretariat):
-        pass
-    set_role(secretariat, "secretariat")
-    _trust(secretariat, station)
-    _trust(station, secretariat)
-    return station, secretariat, candidate, grid, criteria
-
-
 def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
     station, secretariat, candidate, _, _ = pair
     bundle = _export(station, "lot1.carnet")
