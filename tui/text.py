@@ -18,7 +18,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import widgets
 from textual.content import Content
-from textual.markup import escape
 from textual.style import Style
 from textual.widgets._data_table import CellType, ColumnKey, RowKey
 
@@ -33,8 +32,10 @@ def literal(text: str) -> Text:
 
 
 def escape_markup(text: str) -> str:
-    """For the rare API that only takes markup (the palette's help line)."""
-    return escape(text)
+    """For the rare API that only takes markup (the palette's help line). Every « [ » is
+    escaped: Textual's own ``escape`` leaves a bracket that is not closed (``[/b``), which its
+    parser still reads as a closing tag, and raises."""
+    return text.replace("[", "\\[")
 
 
 def _cell(value: Any) -> Any:
