@@ -49,3 +49,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args(["--version"])
     assert exit_.value.code == 0
     assert re.match(r"carnet \d+\.\d+", capsys.readouterr().out)
+
+
+def test_an_invalid_choice_is_said_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nimportequoi"]) == 2
+    err = capsys.readouterr().err
+    assert "choix invalide: 'nimportequoi'" in err and "invalidee" not in err

@@ -459,3 +459,22 @@ def _seats(store: Store) -> list[tuple[str, str]]:
     people = {p.name: p.person for p in store.people().values()}
     return [("caisse_nationale", people["محمد علي"]), ("branche_retraite", people["Rémi Branche"]),
             ("expert_metier", people["Eva Métier"])]  # fmt: skip
+
+
+def test_a_document_never_replaces_a_file(
+    data: tuple[Path, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every --out says « jamais écrasé » (a newcomer's walk found the dossier, the grid and
+    the table written over files already there): the command refuses, naming the file."""
+    folder, conseil, _, _ = data
+    kept = tmp_path / "garde.pdf"
+    kept.write_bytes(b"un document d'avant")
+    for argv in (["dossier", conseil], ["grille", conseil, "2"]):
+        assert main([*argv, "--data", str(folder), "--out", str(kept)]) == 1
+        assert "existe déjà" in capsys.readouterr().err
+        assert kept.read_bytes() == b"un document d'avant"
+    table = tmp_path / "tableau.csv"
+    (tmp_path / "tableau-candidats.csv").write_text("d'avant")
+    assert main(["tableau", "--data", str(folder), "--out", str(table)]) == 1
+    assert "existe déjà" in capsys.readouterr().err
+    assert not (tmp_path / "tableau-competences.csv").exists()  # neither table written

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -89,7 +90,8 @@ def _french(message: str) -> str:
         "value": "valeur",
     }
     for english, french in replacements.items():
-        message = message.replace(english, french)
+        # Whole words only: « invalid » must not change the « invalide » just written.
+        message = re.sub(rf"\b{re.escape(english)}\b", french, message)
     return message
 
 

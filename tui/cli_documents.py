@@ -235,6 +235,11 @@ def _table(args: argparse.Namespace, data: Path) -> int:
         write_new(args.out, xlsx(sheets))
         print(f"Tableau consolidé écrit dans {args.out}")
         return 0
+    for path in csv_paths(args.out):
+        if path.exists():  # neither table is written unless both can be
+            raise CarnetError(
+                f"{path} existe déjà : un document n'est jamais écrasé ; choisissez un autre nom"
+            )
     for path, sheet in zip(csv_paths(args.out), sheets, strict=True):
         write_new(path, csv_table(sheet))
         print(f"Tableau « {sheet.name} » écrit dans {path}")

@@ -123,7 +123,7 @@ def _station(args: argparse.Namespace, data: Path) -> int:
 
     station, fingerprint, public = _with_store(data, show)
     out = args.out or data / f"{station.id}.cle"
-    write_new(out, public)
+    write_new(out, public, replace=True)
     print(f"Poste : {station.id}" + (" (secrétariat)" if station.secretariat else ""))
     if station.name or station.organisme:
         print(f"Nom : {station.name} — organisme : {station.organisme}")
@@ -288,11 +288,19 @@ def _import(args: argparse.Namespace, data: Path) -> int:
     return 1 if report.rejected else 0
 
 
-def write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes, *, replace: bool = False) -> None:
+    """Writes a file whole (atomically). A document already there is never replaced: it may
+    be the only copy of what was printed, signed or sent (``replace`` is for derived files,
+    such as a public key file written again after the station was named)."""
     from store.atomic import atomic_write
 
     if not path.parent.is_dir():
         raise CarnetError(f"le dossier {path.parent} n'existe pas")
+    if not replace and path.exists():
+        raise CarnetError(
+            f"{path} existe déjà : un document n'est jamais écrasé ; choisissez un autre nom, "
+            "ou supprimez d'abord l'ancien"
+        )
     try:
         atomic_write(path, data, keep_backup=False)
     except OSError as exc:

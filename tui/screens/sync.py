@@ -165,7 +165,7 @@ class SyncScreen(Screen[None]):
         target = self._folder() / f"{self.station}.cle"
 
         def write(store: Any) -> None:
-            write_new(target, public_key_of(store))
+            write_new(target, public_key_of(store), replace=True)
 
         try:
             await self.app.store_call(write)  # type: ignore[attr-defined]
