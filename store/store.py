@@ -101,6 +101,8 @@ _JOURNAL_DOSSIER = re.compile(rb'"dossier": "(c-[0-9a-f]+)"')
 _WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
 STATION_AUTHOR = "poste"  # events no person makes (a lock after five wrong secrets)
+# The only events the station itself makes; every other one names the person who made it.
+STATION_EVENTS = frozenset({"credential.locked"})
 
 
 @dataclass
@@ -487,6 +489,19 @@ class Store(CareerActions, PeopleActions):
         if not drafts:
             return []
         assert self._journal is not None
+        if dossier != REGISTRY and any(
+            (draft.by or author) == STATION_AUTHOR and draft.type not in STATION_EVENTS
+            for draft in drafts
+        ):
+            # A candidate's dossier records what people did. The registry may still be started
+            # by the station itself: at first use nobody exists yet to say who they are.
+            raise AuthorityError(
+                "Personne n'est identifié(e) au clavier : rien n'est enregistré.",
+                "chaque action enregistrée porte le nom de la personne qui l'a faite ; "
+                "« poste » n'est l'auteur que des événements qu'aucune personne ne fait "
+                "(le verrouillage d'un secret après cinq essais faux). Dites qui est au "
+                "clavier (ctrl+l).",
+            )
         for who in {draft.by or author for draft in drafts}:
             # Whatever the action: a deactivated person records nothing more in their name.
             acting = self._people.get(who)

@@ -39,6 +39,14 @@ def _people(store: Store) -> dict[str, str]:
     return made
 
 
+def _agent(store: Store) -> str:
+    """A secretariat agent, who records the steps no other role is named for (created once)."""
+    for person, record in store.people().items():
+        if "secretariat" in record.roles:
+            return person
+    return store.create_person("Agnès Agent", "Ucanss", ["secretariat"], "t")
+
+
 def _candidate(store: Store, route: str = "parcours_formation") -> str:
     return store.create_candidate(
         "Jeanne Martin", "Carsat Bretagne", "gestionnaire-carriere", "t", route=route
@@ -88,8 +96,8 @@ def test_every_eliminatory_boundary_combination(refs: Referentials) -> None:
 def test_marks_keep_who_and_when(store: Store) -> None:
     p = _people(store)
     candidate = _candidate(store)
-    store.enter_mark(candidate, "ecrit", "12,5", "poste", by=p["sec"])
-    store.enter_mark(candidate, "ecrit", "13", "poste", by=p["sec"])
+    store.enter_mark(candidate, "ecrit", "12,5", p["sec"], by=p["sec"])
+    store.enter_mark(candidate, "ecrit", "13", p["sec"], by=p["sec"])
     career = store.snapshot(candidate).state.career
     assert [r.mark for r in career.mark_history] == [Decimal("12.5"), Decimal("13")]
     assert career.mark_records["ecrit"].by == p["sec"]
@@ -100,19 +108,19 @@ def test_the_oral_is_marked_by_the_local_jury(store: Store) -> None:
     p = _people(store)
     candidate = _candidate(store)
     with pytest.raises(ConflictError, match="composez-le d'abord"):
-        store.enter_mark(candidate, "oral", "12", "poste", by=p["cnav"])
-    store.compose_jury(candidate, _jury(p), "poste")
+        store.enter_mark(candidate, "oral", "12", p["sec"], by=p["cnav"])
+    store.compose_jury(candidate, _jury(p), p["sec"])
     with pytest.raises(ConflictError, match="ne siège pas au jury local"):
-        store.enter_mark(candidate, "oral", "12", "poste", by=p["trainer"])
-    store.enter_mark(candidate, "oral", "12", "poste", by=p["cnav"])
+        store.enter_mark(candidate, "oral", "12", p["sec"], by=p["trainer"])
+    store.enter_mark(candidate, "oral", "12", p["sec"], by=p["cnav"])
 
 
 def test_vae_candidates_have_no_marks(store: Store) -> None:
     candidate = _candidate(store, "vae")
     with pytest.raises(StoreError, match="VAE"):
-        store.enter_mark(candidate, "ecrit", "12", "poste")
+        store.enter_mark(candidate, "ecrit", "12", _agent(store))
     with pytest.raises(StoreError, match="VAE"):
-        store.record_pass(candidate, True, "poste")
+        store.record_pass(candidate, True, _agent(store))
 
 
 # --- the local jury ---------------------------------------------------------------------------
@@ -124,11 +132,11 @@ def test_a_member_of_the_candidates_organisme_is_refused(store: Store) -> None:
     for role in ("branche_retraite", "expert_metier"):
         members = [(r, p["local"] if r == role else person) for r, person in _jury(p)]
         with pytest.raises(JuryError, match="autre organisme") as refused:
-            store.compose_jury(candidate, members, "poste")
+            store.compose_jury(candidate, members, p["sec"])
         assert refused.value.role == role
     # The national fund's seat has no such condition.
     members = [("caisse_nationale", p["local"]), *_jury(p)[1:]]
-    assert store.compose_jury(candidate, members, "poste") == []
+    assert store.compose_jury(candidate, members, p["sec"]) == []
 
 
 def test_two_members_of_one_organisme_is_a_warning(store: Store) -> None:
@@ -136,10 +144,10 @@ def test_two_members_of_one_organisme_is_a_warning(store: Store) -> None:
     candidate = _candidate(store)
     members = [("caisse_nationale", p["nord2"]), *_jury(p)[1:]]
     with pytest.raises(JuryWarning) as warned:
-        store.compose_jury(candidate, members, "poste")
+        store.compose_jury(candidate, members, p["sec"])
     assert "De préférence" in warned.value.warnings[0]
     assert store.snapshot(candidate).state.career.jury is None
-    assert store.compose_jury(candidate, members, "poste", accept_warnings=True)
+    assert store.compose_jury(candidate, members, p["sec"], accept_warnings=True)
     jury = store.snapshot(candidate).state.career.jury
     assert jury is not None and jury.value.warnings
 
@@ -180,7 +188,7 @@ def test_malformed_juries_are_refused(
     p = _people(store)
     candidate = _candidate(store)
     with pytest.raises(JuryError, match=message):
-        store.compose_jury(candidate, [(r, p[k]) for r, k in members], "poste")
+        store.compose_jury(candidate, [(r, p[k]) for r, k in members], p["sec"])
 
 
 def test_same_organisme_ignores_case_accents_and_spaces() -> None:
@@ -192,11 +200,11 @@ def test_same_organisme_ignores_case_accents_and_spaces() -> None:
 
 
 def _complete_training(store: Store, p: dict[str, str], candidate: str) -> None:
-    store.compose_jury(candidate, _jury(p), "poste")
+    store.compose_jury(candidate, _jury(p), p["sec"])
     for evaluation, typed in SEED_MARKS.items():
         by = p["cnav"] if evaluation == "oral" else p["sec"]
-        store.enter_mark(candidate, evaluation, typed, "poste", by=by)
-    store.record_pass(candidate, True, "poste")
+        store.enter_mark(candidate, evaluation, typed, p["sec"], by=by)
+    store.record_pass(candidate, True, p["sec"])
 
 
 def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
@@ -262,7 +270,7 @@ def test_the_national_jury_is_sovereign_and_final(store: Store) -> None:
     assert record["juries"]["national"]["recommendations"] == "Reprendre le module retraite."
     assert [e["by"] for e in record["mark_entries"]].count(p["cnav"]) == 1
     with pytest.raises(StoreError, match="déjà proclamé"):
-        store.enter_mark(candidate, "apt", "20", "poste", by=p["sec"])
+        store.enter_mark(candidate, "apt", "20", p["sec"], by=p["sec"])
     with pytest.raises(StoreError, match="déjà proclamé"):
         store.proclaim(
             candidate,
@@ -377,7 +385,7 @@ def _proof(
         received=received,
         attestation_3a=attestation,
         oral_requested=False,
-        author="poste",
+        author=_agent(store),
     )
 
 
@@ -400,7 +408,7 @@ def test_oral_exemption_is_recorded(store: Store) -> None:
         received=date(2026, 3, 1),
         attestation_3a=date(2014, 6, 30),
         oral_requested=False,
-        author="poste",
+        author=_agent(store),
     )
     assert oral is False
     other = _candidate(store, "vae")
@@ -410,7 +418,7 @@ def test_oral_exemption_is_recorded(store: Store) -> None:
         received=date(2026, 3, 1),
         attestation_3a=date(2016, 1, 4),
         oral_requested=False,
-        author="poste",
+        author=_agent(store),
     )
 
 
@@ -419,7 +427,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     candidate = _candidate(store, "vae")
     _admit(store, candidate)
     _proof(store, candidate)
-    store.compose_jury(candidate, _jury(p), "poste")
+    store.compose_jury(candidate, _jury(p), p["sec"])
     certified = [line.competency for line in refs.carriere.certification]
     assert len(certified) == CERTIFIED
     for number, competency in enumerate(certified):
@@ -430,7 +438,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
     assert verdict.status is Status.FAILED
     assert store.summary(candidate)["vae"]["outcome"] == "partielle"
     with pytest.raises(StoreError, match="nouvelle session"):
-        store.start_attempt(candidate, "Nouvelle session", "poste")
+        store.start_attempt(candidate, "Nouvelle session", p["sec"])
     store.propose(
         candidate,
         "non_certification",
@@ -447,7 +455,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
         confirmed_final=True,
         secret=secret_of(store, p["sec"]),
     )
-    store.start_attempt(candidate, "Nouvelle présentation après formation.", "poste")
+    store.start_attempt(candidate, "Nouvelle présentation après formation.", p["sec"])
 
     record = store.summary(candidate)["vae"]
     assert record["attempt"] == 2
@@ -459,7 +467,7 @@ def test_partial_validation_then_a_later_attempt(store: Store, refs: Referential
         store.decide_competency(
             candidate, certified[10], True, "", p["cnav"], secret_of(store, p["cnav"])
         )
-    store.compose_jury(candidate, _jury(p), "poste")
+    store.compose_jury(candidate, _jury(p), p["sec"])
     with pytest.raises(StoreError, match="déjà acquise"):
         store.decide_competency(
             candidate, certified[0], False, "", p["cnav"], secret_of(store, p["cnav"])

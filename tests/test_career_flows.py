@@ -144,8 +144,8 @@ async def _mark(app: CarnetApp, pilot: Any, evaluation: str, typed: str) -> None
 
 async def test_training_route_marks_and_juries(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _people(data)
-    app = build_app(data)
+    # The secretariat's agent registers the candidate; the others come to the keyboard in turn.
+    app = build_app(data, operator=_people(data)["Sam"])
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await _start(app, pilot, "Salarié")
         await _compose_jury(app, pilot)
@@ -212,8 +212,8 @@ async def test_training_route_marks_and_juries(tmp_path: Path) -> None:
 
 async def test_new_hire_route_flags_an_eliminatory_mark_live(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _people(data)
-    app = build_app(data)
+    # The secretariat's agent registers the candidate; the others come to the keyboard in turn.
+    app = build_app(data, operator=_people(data)["Sam"])
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _start(app, pilot, "Nouvel")
         assert "Nouvel embauché" not in _text(app, "#identity")  # the route shows on marks
@@ -236,8 +236,8 @@ async def test_new_hire_route_flags_an_eliminatory_mark_live(tmp_path: Path) -> 
 
 async def test_vae_route_partial_validation_then_a_new_session(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    _people(data)
-    app = build_app(data)
+    # The secretariat's agent registers the candidate; the others come to the keyboard in turn.
+    app = build_app(data, operator=_people(data)["Sam"])
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await _start(app, pilot, "Validation")
         await pilot.press("v")

@@ -108,7 +108,7 @@ def test_career_refusals_name_the_event(store: Store) -> None:
     assert _late(state, vae, "jury.proposed", proposal) == (
         "événement n° 41 : proposition sans jury local composé"
     )
-    store.compose_jury(vae, _jury(p), "poste")
+    store.compose_jury(vae, _jury(p), p["sec"])
     assert _late(store.snapshot(vae).state.copy(), vae, "jury.proposed", proposal) == (
         "événement n° 41 : le dossier de preuve n'a pas été reçu"
     )
@@ -156,7 +156,7 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     assert store.snapshot(vae).state.career.admissibility.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
     _proof(store, vae)
     assert store.snapshot(vae).state.career.proof.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
-    store.compose_jury(vae, _jury(p), "poste")
+    store.compose_jury(vae, _jury(p), p["sec"])
     assert store.snapshot(vae).state.career.jury.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
     store.propose(vae, "non_certification", "À consolider.", p["cnav"], secret_of(store, p["cnav"]))
     assert store.snapshot(vae).state.career.proposal.ts == store.snapshot(vae).events[-1].ts  # type: ignore[union-attr]
@@ -172,7 +172,7 @@ def test_each_step_keeps_its_time(store: Store) -> None:
     snap = store.snapshot(vae)
     assert snap.state.career.proclamation.ts == snap.events[-1].ts  # type: ignore[union-attr]
     training = _candidate(store)
-    store.record_pass(training, True, "poste")
+    store.record_pass(training, True, p["sec"])
     snap = store.snapshot(training)
     assert snap.state.career.pass_ts == snap.events[-1].ts
     store.enter_mark(training, "ecrit", "12", p["sec"], by=p["sec"])
@@ -187,8 +187,8 @@ def test_the_juries_record_for_the_secretariat(store: Store) -> None:
     members = [("caisse_nationale", p["cnav"]), ("branche_retraite", p["retraite"]),
                ("expert_metier", p["nord2"])]  # fmt: skip
     with pytest.raises(Exception, match="même organisme"):
-        store.compose_jury(candidate, members, "poste")
-    store.compose_jury(candidate, members, "poste", accept_warnings=True)
+        store.compose_jury(candidate, members, p["sec"])
+    store.compose_jury(candidate, members, p["sec"], accept_warnings=True)
     composed = store.snapshot(candidate).events[-1].ts
     record = store.summary(candidate)["juries"]
     assert record["national"] is None
@@ -200,8 +200,8 @@ def test_the_juries_record_for_the_secretariat(store: Store) -> None:
     )  # fmt: skip
     for evaluation, typed in SEED_MARKS.items():  # the national jury rules on a whole record
         by = p["cnav"] if evaluation == "oral" else p["sec"]
-        store.enter_mark(candidate, evaluation, typed, "poste", by=by)
-    store.record_pass(candidate, True, "poste")
+        store.enter_mark(candidate, evaluation, typed, p["sec"], by=by)
+    store.record_pass(candidate, True, p["sec"])
     store.propose(
         candidate,
         "non_certification",

@@ -61,6 +61,13 @@ async def make_people(app: CarnetApp, pilot: Any) -> None:
     await settle(app, pilot)
 
 
+async def identify(app: CarnetApp, name: str) -> None:
+    """Puts the person of that name at the keyboard, as « Qui est au clavier ? » does: what
+    the screens record names them (a candidate's dossier never records « poste »)."""
+    people = await app.store_call(lambda s: s.people())
+    app.operator = next(p for p, record in people.items() if record.name == name)
+
+
 async def make_candidate(app: CarnetApp, pilot: Any) -> None:
     await pilot.press("n")
     await settle(app, pilot)
@@ -107,6 +114,7 @@ async def test_tutor_and_evaluator_flows(tmp_path: Path) -> None:
         assert isinstance(home, HomeScreen)
         await ready(home.loaded)
         await make_people(app, pilot)
+        await identify(app, "Bruno Métier")
         await make_candidate(app, pilot)
         assert isinstance(app.screen, DossierScreen)
 

@@ -20,20 +20,26 @@ from tui.screens.grid import GridScreen
 
 def _grid(folder: Path) -> tuple[str, str, list[str]]:
     with Store.open(folder) as store:
-        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "poste")
-        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "poste")
-        evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "poste")
-        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "poste")
+        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
+        evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
         cand = store.create_candidate(
-            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "poste",
+            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
             tutor=tutor, manager=manager, started=date(2026, 9, 2),
         )  # fmt: skip
-        grid = store.open_grid(cand, "gc.b2", "poste", evaluator=evaluator, certifier=certifier)
+        grid = store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
         block = store.referentials.get("gestionnaire-conseil").blocks[1]
         criteria = [k.id for c in block.competencies for k in c.criteria]
         marks = [(k, CriterionState.VALIDATED, "") for k in criteria[:3]]
-        store.mark_criteria(cand, grid, marks, "poste")
+        store.mark_criteria(cand, grid, marks, evaluator)
         return cand, grid, criteria
+
+
+def _evaluator(folder: Path, cand: str, grid: str) -> str:
+    """The grid's business evaluator, at the keyboard: each mark names its evaluator."""
+    with Store.open(folder) as store:
+        return store.grid_view(cand, grid).evaluator
 
 
 @pytest.mark.slow
@@ -41,7 +47,7 @@ async def test_grid_keys_make_slips_cheap(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     cand, grid, criteria = _grid(folder)
     GridScreen.cursors.clear()
-    app = build_app(folder)
+    app = build_app(folder, operator=_evaluator(folder, cand, grid))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app.screen.loaded)  # type: ignore[attr-defined]
         screen = GridScreen(cand, grid)
@@ -103,7 +109,7 @@ async def test_the_clock_stops_while_the_close_form_is_open(tmp_path: Path) -> N
     folder = tmp_path / "data"
     cand, grid, _ = _grid(folder)
     GridScreen.cursors.clear()
-    app = build_app(folder)
+    app = build_app(folder, operator=_evaluator(folder, cand, grid))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app.screen.loaded)  # type: ignore[attr-defined]
         screen = GridScreen(cand, grid)

@@ -32,6 +32,12 @@ async def _settle(app: CarnetApp, pilot: Any) -> None:
     await pilot.pause()
 
 
+def _evaluator(data: Path, candidate: str, grid: str) -> str:
+    """The grid's business evaluator, at the keyboard: each mark names its evaluator."""
+    with Store.open(data) as store:
+        return store.grid_view(candidate, grid).evaluator
+
+
 async def _grid(app: CarnetApp, pilot: Any, candidate: str, grid: str) -> GridScreen:
     await ready(app.screen.loaded)  # type: ignore[attr-defined]
     screen = GridScreen(candidate, grid)
@@ -64,7 +70,7 @@ async def test_one_mark_updates_the_panel_at_once_and_after_its_write_has_settle
     data = tmp_path / "data"
     # Block 2, competency 1 has 6 criteria (5 needed); the first 3 are validated.
     candidate, grid, criteria = _station(data)
-    app = build_app(data)
+    app = build_app(data, operator=_evaluator(data, candidate, grid))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _grid(app, pilot, candidate, grid)
         assert "2.1  3/6 (≥5) encore 2" in _panel(screen)
@@ -97,7 +103,7 @@ async def test_a_key_on_a_signed_grid_is_refused_as_read_only(tmp_path: Path) ->
         store.sign_grid(candidate, grid, view.certifier, secret_of(store, view.certifier))
         before = store.grid_view(candidate, grid).states
         events = len(store.snapshot(candidate).events)
-    app = build_app(data)
+    app = build_app(data, operator=_evaluator(data, candidate, grid))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await _grid(app, pilot, candidate, grid)
         shown = record_notifications(app)

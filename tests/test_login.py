@@ -98,3 +98,65 @@ async def test_the_app_locks_after_inactivity(tmp_path: Path) -> None:
         await ready(app.screen.loaded)  # type: ignore[attr-defined]
         await until(lambda: isinstance(app.screen, LoginScreen), "le verrouillage", pilot)
         assert app.operator is None and author_of(app) == "poste"
+
+
+def test_a_dossier_never_records_poste_as_its_author(tmp_path: Path) -> None:
+    """Every event of a candidate's dossier names the person who made it: « poste » (the app's
+    author while nobody has said who they are) is refused by the store, whatever the screen;
+    the registry may still be started by the station, before anyone exists to identify."""
+    from models.threshold import CriterionState
+    from store.authority import AuthorityError
+    from tests.test_sync import _station
+
+    data = tmp_path / "data"
+    candidate, grid, criteria = _station(data)
+    with Store.open(data) as store:
+        events = len(store.snapshot(candidate).events)
+        with pytest.raises(AuthorityError, match="Personne n'est identifié"):
+            store.mark_criteria(candidate, grid, [(criteria[5], CriterionState.VALIDATED, "")],
+                                "poste")  # fmt: skip
+        with pytest.raises(AuthorityError, match="Règle : chaque action enregistrée"):
+            store.create_candidate("Léa", "CPAM du Rhône", "gestionnaire-conseil", "poste")
+        assert len(store.snapshot(candidate).events) == events
+        store.create_person("Première Personne", "CPAM du Rhône", ["tuteur"], "poste")
+
+
+@pytest.mark.slow
+async def test_a_mark_asks_who_is_at_the_keyboard_first(tmp_path: Path) -> None:
+    """Nobody identified (« Plus tard »): a key on a grid records nothing and asks who is
+    there; once they have said it, the mark names them."""
+    from models.threshold import CriterionState
+    from tests.test_sync import _station
+    from tui.screens.grid import GridScreen
+
+    data = tmp_path / "data"
+    candidate, grid, _ = _station(data)
+    with Store.open(data) as store:
+        evaluator = store.grid_view(candidate, grid).evaluator
+        before = len(store.snapshot(candidate).events)
+    app = build_app(data)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: app.store_ready.is_set(), "le magasin", pilot)
+        screen = GridScreen(candidate, grid)
+        await app.push_screen(screen)
+        await ready(screen.loaded)
+        await pilot.press("v")
+        await until(lambda: isinstance(app.screen, LoginScreen), "« Qui est au clavier ? »", pilot)
+        assert await app.store_call(lambda s: len(s.snapshot(candidate).events)) == before
+        options = app.screen.query_one("#people", OptionList)
+        index = next(
+            i for i in range(options.option_count)
+            if str(options.get_option_at_index(i).prompt).startswith("Bruno Métier")
+        )  # fmt: skip
+        options.highlighted = index
+        options.focus()
+        await pilot.press("enter")
+        await until(lambda: app.screen is screen, "la grille", pilot)
+        assert app.operator == evaluator
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        last = await app.store_call(lambda s: s.snapshot(candidate).events[-1])
+        assert last.type == "criterion.marked" and last.author == evaluator
+        assert last.payload["state"] == CriterionState.VALIDATED.value

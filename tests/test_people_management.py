@@ -391,7 +391,7 @@ def test_a_folder_of_the_previous_release_derives_its_organismes(tmp_path: Path)
         types = {e["type"] for e in store.raw_events(REGISTRY).values()}
         assert "organisme.registered" not in types
         # That release had no secretariat agent: the folder's first one is created.
-        agent = store.create_person("Sam Secrétariat", "Cnav", ["secretariat"], "poste")
+        agent = store.create_person("Sam Secrétariat", "Cnav", ["secretariat"], "t")
         tutor = next(pid for pid, p in store.people().items() if "tuteur" in p.roles)
         store.edit_person(
             tutor,

@@ -44,19 +44,19 @@ user_text = st.one_of(st.sampled_from(TRICKY), markupish).filter(lambda s: s.str
 
 def _data(folder: Path, name: str, comment: str) -> tuple[str, str]:
     with Store.open(folder) as store:
-        tutor = store.create_person(f"{name} T", f"{name} Org", ["tuteur"], "poste")
-        manager = store.create_person(f"{name} M", "CPAM", ["manager"], "poste")
-        evaluator = store.create_person(f"{name} E", "CAF", ["representant_metier"], "poste")
-        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "poste")
+        tutor = store.create_person(f"{name} T", f"{name} Org", ["tuteur"], "t")
+        manager = store.create_person(f"{name} M", "CPAM", ["manager"], "t")
+        evaluator = store.create_person(f"{name} E", "CAF", ["representant_metier"], "t")
+        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
         cand = store.create_candidate(
-            name, f"{name} Org", "gestionnaire-conseil", "poste",
+            name, f"{name} Org", "gestionnaire-conseil", "t",
             tutor=tutor, manager=manager, started=date(2026, 9, 2),
         )  # fmt: skip
         store.sign_attestation(cand, "gc.b1.c1", "tuteur", tutor, comment, secret_of(store, tutor))
-        grid = store.open_grid(cand, "gc.b2", "poste", evaluator=evaluator, certifier=certifier)
+        grid = store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
         first = store.referentials.get("gestionnaire-conseil").blocks[1].competencies[0]
         store.mark_criteria(
-            cand, grid, [(first.criteria[0].id, CriterionState.VALIDATED, comment)], "poste"
+            cand, grid, [(first.criteria[0].id, CriterionState.VALIDATED, comment)], evaluator
         )
         return cand, grid
 

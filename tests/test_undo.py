@@ -13,38 +13,38 @@ from store.store import Store
 V, N, E = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED, CriterionState.NOT_EVALUATED
 
 
-def _grid(store: Store) -> tuple[str, str]:
-    tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "poste")
-    manager = store.create_person("Marie Manager", "CPAM", ["manager"], "poste")
-    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "poste")
-    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "poste")
+def _grid(store: Store) -> tuple[str, str, str]:
+    tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+    manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
+    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
     cand = store.create_candidate(
-        "Jeanne Martin", "CPAM", "gestionnaire-conseil", "poste",
+        "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
         tutor=tutor, manager=manager, started=date(2026, 9, 2),
     )  # fmt: skip
-    grid = store.open_grid(cand, "gc.b2", "poste", evaluator=evaluator, certifier=certifier)
-    return cand, grid
+    grid = store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
+    return cand, grid, evaluator
 
 
 def test_undo_puts_back_each_change_in_turn(store: Store) -> None:
-    cand, grid = _grid(store)
+    cand, grid, evaluator = _grid(store)
     k1, k2 = "gc.b2.c1.k1", "gc.b2.c1.k2"
-    store.mark_criteria(cand, grid, [(k1, V, "vu")], "poste")
-    store.mark_criteria(cand, grid, [(k1, N, "revu"), (k2, V, "")], "poste")  # one batch
-    assert store.undo_grid_change(cand, grid, "poste") == 2
+    store.mark_criteria(cand, grid, [(k1, V, "vu")], evaluator)
+    store.mark_criteria(cand, grid, [(k1, N, "revu"), (k2, V, "")], evaluator)  # one batch
+    assert store.undo_grid_change(cand, grid, evaluator) == 2
     state = store.grid_view(cand, grid)
     assert state.states[k1] is V and state.comments[k1] == "vu"
     assert state.states[k2] is E
-    assert store.undo_grid_change(cand, grid, "poste") == 1
+    assert store.undo_grid_change(cand, grid, evaluator) == 1
     assert store.grid_view(cand, grid).states[k1] is E
-    assert store.undo_grid_change(cand, grid, "poste") == 0
+    assert store.undo_grid_change(cand, grid, evaluator) == 0
     undos = [e for e in store.snapshot(cand).events if e.payload.get("undoes")]
     assert len(undos) == 3 and all(e.type == "criterion.marked" for e in undos)
 
 
 def test_undo_is_refused_on_a_closed_grid(store: Store) -> None:
-    cand, grid = _grid(store)
-    store.mark_criteria(cand, grid, [("gc.b2.c1.k1", V, "")], "poste")
-    store.close_grid(cand, grid, "fin", "poste")
+    cand, grid, evaluator = _grid(store)
+    store.mark_criteria(cand, grid, [("gc.b2.c1.k1", V, "")], evaluator)
+    store.close_grid(cand, grid, "fin", evaluator)
     with pytest.raises(CarnetError, match="close"):
-        store.undo_grid_change(cand, grid, "poste")
+        store.undo_grid_change(cand, grid, evaluator)

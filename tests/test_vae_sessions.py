@@ -12,7 +12,7 @@ from models.events import GENESIS, EventError, seal
 from store.errors import StoreError
 from store.store import Store
 from tests.signing import secret_of
-from tests.test_career import _admit, _candidate, _jury, _people, _proof
+from tests.test_career import _admit, _agent, _candidate, _jury, _people, _proof
 
 
 def _person(store: Store, name: str) -> str:
@@ -23,7 +23,7 @@ def _decided(store: Store, refs: Referentials, candidate: str, validated: int) -
     p = _people(store)
     _admit(store, candidate)
     _proof(store, candidate)
-    store.compose_jury(candidate, _jury(p), "poste")
+    store.compose_jury(candidate, _jury(p), p["sec"])
     certified = [line.competency for line in refs.carriere.certification]
     for number, competency in enumerate(certified):
         store.decide_competency(
@@ -54,7 +54,7 @@ def test_after_no_validation_nothing_is_acquired(store: Store, refs: Referential
     candidate = _candidate(store, "vae")
     _decided(store, refs, candidate, validated=4)
     _proclaim(store, candidate, "aucune_validation")
-    store.start_attempt(candidate, "Nouvelle demande après deux ans.", "poste")
+    store.start_attempt(candidate, "Nouvelle demande après deux ans.", _agent(store))
     career = store.snapshot(candidate).state.career
     assert career.attempt == 2
     assert career.acquired == []
@@ -79,7 +79,7 @@ def test_after_a_partial_validation_its_competencies_are_acquired(
     candidate = _candidate(store, "vae")
     certified = _decided(store, refs, candidate, validated=6)
     _proclaim(store, candidate, "validation_partielle")
-    store.start_attempt(candidate, "Deuxième session.", "poste")
+    store.start_attempt(candidate, "Deuxième session.", _agent(store))
     career = store.snapshot(candidate).state.career
     (past,) = career.past
     assert (past.number, past.validated) == (1, tuple(certified[:6]))
@@ -91,7 +91,7 @@ def test_no_new_session_after_a_total_validation(store: Store, refs: Referential
     _decided(store, refs, candidate, validated=len(refs.carriere.certification))
     _proclaim(store, candidate, "validation_totale", proposal="certification")
     with pytest.raises((StoreError, EventError)) as refused:
-        store.start_attempt(candidate, "Encore une fois.", "poste")
+        store.start_attempt(candidate, "Encore une fois.", _agent(store))
     assert "une nouvelle session suit une validation partielle ou refusée" in str(refused.value)
     assert store.snapshot(candidate).state.career.attempt == 1
 
@@ -99,7 +99,7 @@ def test_no_new_session_after_a_total_validation(store: Store, refs: Referential
 def test_vae_steps_are_refused_on_a_training_route(store: Store) -> None:
     candidate = _candidate(store, "parcours_formation")
     with pytest.raises(StoreError, match="réservé aux candidats en VAE"):
-        store.start_attempt(candidate, "Nouvelle session.", "poste")
+        store.start_attempt(candidate, "Nouvelle session.", _agent(store))
     # The same step recorded by another station (or an older carnet) reaches the dossier's
     # own rules, which refuse it too: it is set aside with the reason.
     state = store.snapshot(candidate).state.copy()
@@ -118,10 +118,10 @@ def test_the_vae_record_for_the_secretariat(store: Store, refs: Referentials) ->
     assert store.summary(candidate)["vae"]["proof"] is None
     _admit(store, candidate, years=2)
     store.receive_proof(candidate, received=date(2026, 3, 1), attestation_3a=date(2014, 6, 30),
-                        oral_requested=False, author="poste")  # fmt: skip
+                        oral_requested=False, author=_agent(store))  # fmt: skip
     certified = [line.competency for line in refs.carriere.certification]
     p = _people(store)
-    store.compose_jury(candidate, _jury(p), "poste")
+    store.compose_jury(candidate, _jury(p), p["sec"])
     store.decide_competency(
         candidate, certified[0], True, "", p["cnav"], secret_of(store, p["cnav"])
     )

@@ -43,7 +43,7 @@ from tui.modals.letters import LettersForm
 from tui.modals.question import QuestionForm
 from tui.modals.sign_grid import SignGrid
 from tui.modals.text_prompt import TextPrompt
-from tui.operator import author_of
+from tui.operator import STATION, author_of
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
 from tui.widgets.line_list import Line, LineList
@@ -304,7 +304,8 @@ class GridScreen(CandidateScreen):
         order): new events, shown in the history, never an erasure."""
         if self.grid is None or not self._editable():
             return
-        future = self._save(lambda s: s.undo_grid_change(self.candidate, self.grid_id, "poste"))
+        author = author_of(self.app)
+        future = self._save(lambda s: s.undo_grid_change(self.candidate, self.grid_id, author))
 
         async def said() -> None:
             try:
@@ -463,6 +464,15 @@ class GridScreen(CandidateScreen):
 
     def _editable(self) -> bool:
         assert self.grid is not None
+        if author_of(self.app) == STATION:
+            # Each mark names its evaluator: nothing is recorded in the station's name.
+            self.notify(
+                "Qui est au clavier ? Chaque critère noté porte le nom de la personne qui "
+                "l'a noté : identifiez-vous (ctrl+l), puis recommencez.",
+                severity="warning",
+            )
+            self.run_worker(self.app.action_identify(), group="identify")  # type: ignore[attr-defined]
+            return False
         if self.grid.signed:
             self.notify(
                 "Grille signée : lecture seule. « r » pour un avenant motivé.", severity="warning"
