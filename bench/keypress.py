@@ -115,7 +115,9 @@ async def anchor(keys: int) -> list[float]:
 
 
 async def press(folder: Path, candidate: str, grid: str, keys: int) -> list[float]:
-    app = build_app(folder)
+    with Store.open(folder) as store:
+        evaluator = store.grid_view(candidate, grid).evaluator
+    app = build_app(folder, operator=evaluator)  # each mark names its evaluator
     async with app.run_test(size=(120, 40)) as pilot:
         await app.store_ready.wait()
         screen = GridScreen(candidate, grid)
