@@ -5,6 +5,7 @@ a character no shipped font has is printed as a visible mark and reported on std
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -80,6 +81,10 @@ def _day(text: str) -> date:
     try:
         return datetime.strptime(text.strip(), "%d/%m/%Y").date()
     except ValueError:
+        if re.fullmatch(r"\d{2}/\d{2}/\d{4}", text.strip()):
+            raise argparse.ArgumentTypeError(
+                f"le {text.strip()} n'existe pas : vérifiez le jour et le mois"
+            ) from None
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date JJ/MM/AAAA") from None
 
 

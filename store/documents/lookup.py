@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
+from models.referential import ThresholdReferential
 from store.documents.wording import People
 from store.errors import StoreError
 
@@ -23,7 +25,22 @@ def find_candidate(store: Store, wanted: str) -> str:
         return str(matches[0])
     if matches:
         raise StoreError(f"plusieurs candidats s'appellent « {wanted} » : donnez l'identifiant")
+    near = sorted(
+        str(r["name"]) for r in store.summaries().records if _folded(wanted) in _folded(r["name"])
+    )
+    if near:
+        listed = ", ".join(near[:5]) + (" …" if len(near) > 5 else "")
+        raise StoreError(
+            f"aucun candidat ne s'appelle « {wanted} » ; s'agit-il de : {listed} ? Donnez le nom "
+            "entier, ou l'identifiant (c-…)"
+        )
     raise StoreError(f"aucun candidat « {wanted} »")
+
+
+def _folded(text: str) -> str:
+    """Case and accents set aside, to suggest « Noé Dubois » for « dubois »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def dossier_inputs(store: Store, wanted: str) -> tuple[Snapshot, People]:
@@ -47,5 +64,14 @@ def find_grid(snap: Snapshot, block: str, grid: str | None = None) -> str:
         if g.block == wanted or (wanted is None and g.block.rsplit(".b", 1)[-1] == block)
     ]  # fmt: skip
     if not candidates:
+        ref = snap.referential
+        if not isinstance(ref, ThresholdReferential):
+            raise StoreError(
+                "ce candidat prépare le CQP Gestionnaire carrière : il n'a pas de grilles"
+            )
+        known = {b.id for b in ref.blocks} | {str(b.number) for b in ref.blocks}
+        if block not in known:
+            numbers = ", ".join(str(b.number) for b in ref.blocks)
+            raise StoreError(f"pas de bloc « {block} » dans ce référentiel : {numbers}")
         raise StoreError(f"aucune grille ouverte pour le bloc {block}")
     return max(candidates, key=lambda g: g.opened_seq).id
