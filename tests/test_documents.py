@@ -478,3 +478,21 @@ def test_a_document_never_replaces_a_file(
     assert main(["tableau", "--data", str(folder), "--out", str(table)]) == 1
     assert "existe déjà" in capsys.readouterr().err
     assert not (tmp_path / "tableau-competences.csv").exists()  # neither table written
+
+
+def test_the_dossier_names_the_station_that_printed_it(tmp_path: Path) -> None:
+    """Names rather than ids (issue 14): « Édité … par le secrétariat « Secrétariat des CQP »
+    (Ucanss) », the identifier only while the folder has no name."""
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        store.create_candidate("Ana Lima", "CPAM", "gestionnaire-conseil", "t")
+    out = tmp_path / "d.pdf"
+    assert main(["dossier", "Ana Lima", "--data", str(folder), "--out", str(out)]) == 0
+    assert ", sans nom" in text_of(out.read_bytes())
+    assert main(["station", "--data", str(folder), "--nom", "Tutorat Lyon",
+                 "--organisme", "CPAM du Rhône"]) == 0  # fmt: skip
+    named = tmp_path / "n.pdf"
+    assert main(["dossier", "Ana Lima", "--data", str(folder), "--out", str(named)]) == 0
+    text = text_of(named.read_bytes())
+    assert "par le poste « Tutorat Lyon » (CPAM du Rhône)" in text
+    assert "poste-" not in text

@@ -156,11 +156,12 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
         signer = _signer(args)
         from store.documents.dossier import dossier_script
         from store.documents.lookup import dossier_inputs
+        from store.documents.wording import station_label
 
         snap, people, station = _read(
             data, lambda store: (*dossier_inputs(store, args.candidate), store.station)
         )
-        script = dossier_script(snap, people, station=station.id, now=datetime.now(UTC))
+        script = dossier_script(snap, people, station=station_label(station), now=datetime.now(UTC))
         rendered = _signed(renderer.render(script), signer, script.name, station)
     return _done(rendered, args.out, "Dossier de certification écrit")
 

@@ -68,6 +68,7 @@ async def dossier_document(screen: Screen[Any], candidate: str) -> list[Path]:
 
     from store.documents.dossier import dossier_pdf
     from store.documents.lookup import dossier_inputs
+    from store.documents.wording import station_label
 
     target = _exchange_folder() / f"dossier-{candidate}-{stamp()}.pdf"
 
@@ -78,7 +79,7 @@ async def dossier_document(screen: Screen[Any], candidate: str) -> list[Path]:
 
     return await make_document(
         screen,
-        lambda store: (*dossier_inputs(store, candidate), store.station.id),
+        lambda store: (*dossier_inputs(store, candidate), station_label(store.station)),
         build,
         "Dossier de certification",
     )

@@ -58,6 +58,7 @@ RELATIONS = {
 
 
 def dossier_pdf(snap: Snapshot, people: People, *, station: str, now: datetime) -> Rendered:
+    """``station``: the folder that prints it, as :func:`wording.station_label` names it."""
     return render_pdf(dossier_script(snap, people, station=station, now=now))
 
 
@@ -93,7 +94,7 @@ def dossier_script(snap: Snapshot, people: People, *, station: str, now: datetim
     _signatures(doc, snap, people)
     doc.heading("Établissement du document")
     doc.paragraph(
-        f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')} par le poste {station} à "
+        f"Édité le {now.astimezone().strftime('%d/%m/%Y à %H:%M')} par {station} à "
         f"partir de {state.events} événements signés ; dernière modification le "
         f"{when(state.last_ts)}."
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.conflicts import Conflict, Source
 from models.dossier import Signature
@@ -17,6 +17,9 @@ from models.signatures import verification_text
 from models.threshold import CriterionState
 from models.timing import parse_ts
 from models.weighted import format_mark
+
+if TYPE_CHECKING:
+    from store.station import Station
 
 ROUTES = {
     "nouvel_embauche": "nouvel embauché (contrat de professionnalisation)",
@@ -175,3 +178,16 @@ def conflict_lines(
             f"{when(conflict.resolved_ts)} : {conflict.reason}"
         )
     return lines
+
+
+def station_label(station: Station) -> str:
+    """A data folder as people name it: its name and organisme (``carnet station --nom
+    … --organisme …``); its identifier only while it has neither."""
+    kind = "le secrétariat" if station.secretariat else "le poste"
+    named = " ".join(
+        part
+        for part in (f"« {station.name} »" if station.name else "",
+                     f"({station.organisme})" if station.organisme else "")
+        if part
+    )  # fmt: skip
+    return f"{kind} {named}" if named else f"{kind} {station.id}, sans nom"
