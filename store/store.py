@@ -489,12 +489,13 @@ class Store(CareerActions, PeopleActions):
         if not drafts:
             return []
         assert self._journal is not None
-        if dossier != REGISTRY and any(
+        # At first use nobody exists yet to say who they are: the station itself may then
+        # register the first people; from then on every event names the person who made it.
+        starting = dossier == REGISTRY and not self._reg.people
+        if not starting and any(
             (draft.by or author) == STATION_AUTHOR and draft.type not in STATION_EVENTS
             for draft in drafts
         ):
-            # A candidate's dossier records what people did. The registry may still be started
-            # by the station itself: at first use nobody exists yet to say who they are.
             raise AuthorityError(
                 "Personne n'est identifié(e) au clavier : rien n'est enregistré.",
                 "chaque action enregistrée porte le nom de la personne qui l'a faite ; "

@@ -57,6 +57,10 @@ async def make_people(app: CarnetApp, pilot: Any) -> None:
             *name, "tab", "tab", *organisme, "tab", *["tab"] * role, "space", "ctrl+s"
         )
         await settle(app, pilot)
+        if app.operator is None:
+            # A new folder's first person is registered by the station; then someone is at
+            # the keyboard for the rest, as « Qui est au clavier ? » would make them.
+            await identify(app, name)
     await pilot.press("escape")
     await settle(app, pilot)
 

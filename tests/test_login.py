@@ -103,7 +103,8 @@ async def test_the_app_locks_after_inactivity(tmp_path: Path) -> None:
 def test_a_dossier_never_records_poste_as_its_author(tmp_path: Path) -> None:
     """Every event of a candidate's dossier names the person who made it: « poste » (the app's
     author while nobody has said who they are) is refused by the store, whatever the screen;
-    the registry may still be started by the station, before anyone exists to identify."""
+    only the first people of a new folder may be registered by the station, before anyone
+    exists to identify."""
     from models.threshold import CriterionState
     from store.authority import AuthorityError
     from tests.test_sync import _station
@@ -118,7 +119,13 @@ def test_a_dossier_never_records_poste_as_its_author(tmp_path: Path) -> None:
         with pytest.raises(AuthorityError, match="Règle : chaque action enregistrée"):
             store.create_candidate("Léa", "CPAM du Rhône", "gestionnaire-conseil", "poste")
         assert len(store.snapshot(candidate).events) == events
-        store.create_person("Première Personne", "CPAM du Rhône", ["tuteur"], "poste")
+        with pytest.raises(AuthorityError, match="Personne n'est identifié"):
+            store.create_person("Une Autre", "CPAM du Rhône", ["tuteur"], "poste")
+    with Store.open(tmp_path / "neuf") as store:  # first use: nobody to identify yet
+        first = store.create_person("Première Personne", "CPAM du Rhône", ["tuteur"], "poste")
+        with pytest.raises(AuthorityError, match="Personne n'est identifié"):
+            store.create_person("Seconde Personne", "CPAM du Rhône", ["tuteur"], "poste")
+        store.create_person("Seconde Personne", "CPAM du Rhône", ["tuteur"], first)
 
 
 @pytest.mark.slow
