@@ -11,6 +11,7 @@ from textual.widgets import Static
 from store.demo import populate
 from store.store import Store
 from tests.conftest import ready, record_notifications, until
+from tests.screen_text import screen_text
 from tui.app import CarnetApp, build_app
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
@@ -62,9 +63,13 @@ async def test_typing_filters_the_list(demo_data: Path) -> None:
         await pilot.pause()
         cqps = [str(line.cells[2]) for line in table.lines]
         assert 0 < len(cqps) < 12 and set(cqps) == {"Carrière"}, cqps
+        # The count says how many of all the text leaves (it said « 12 candidats » still).
+        saved = str(app.screen.query_one("#saved", Static).content)
+        assert saved == f"{len(cqps)} candidat(s) sur 12", saved
         await pilot.press("escape")
         await pilot.pause()
         assert len(table.lines) == 12
+        assert str(app.screen.query_one("#saved", Static).content) == "12 candidats"
         # A tutor's name finds the candidates they follow (the placeholder says so).
         tutor = str(table.lines[0].cells[4])
         followed = {str(line.cells[1]) for line in table.lines if str(line.cells[4]) == tutor}
@@ -84,6 +89,23 @@ async def test_typing_filters_the_list(demo_data: Path) -> None:
         assert "non validés, Gestionnaire carrière" in str(
             app.screen.query_one("#saved", Static).content
         )
+
+
+async def test_the_highlighted_candidate_is_shown_in_full(tmp_path: Path) -> None:
+    """The list's columns cut a long name or organisme: the line under it never does."""
+    data = tmp_path / "data"
+    long_name = "Marie-Christine de La Tour d'Auvergne-Lauraguais"
+    with Store.open(data) as store:
+        store.create_candidate(long_name, "Caisse d'allocations familiales de la Martinique",
+                               "gestionnaire-conseil", "t")  # fmt: skip
+    app = build_app(data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        await pilot.pause()
+        shown = str(app.screen.query_one("#current-candidate", Static).content)
+        assert shown == f"{long_name} — Caisse d'allocations familiales de la Martinique"
+        # On screen once, in that line: the list's own column shows it cut.
+        assert screen_text(app).count(long_name) == 1
 
 
 async def test_a_second_instance_is_refused_in_french(demo_data: Path) -> None:

@@ -56,6 +56,8 @@ class HomeScreen(Screen[None]):
         yield Input(placeholder="Filtrer par nom, organisme, CQP, tuteur ou statut…", id="filter")
         yield Static(_columns(), id="columns")
         yield LineList(WIDTHS, id="candidates", fit=widths_for)
+        # The highlighted candidate in full: the list's columns cut long names and organismes.
+        yield Static("", id="current-candidate")
         yield Static("Ouverture des données…", id="saved")
         yield Footer()
 
@@ -99,18 +101,12 @@ class HomeScreen(Screen[None]):
         self._records = sorted(listing.records, key=lambda r: (sort_key(r["name"]), r["id"]))
         self._unreadable = [str(error) for _, error in listing.unreadable]
         self._fill(self.query_one("#filter", Input).value)
-        count = len(self._records)
-        line = f"{count} candidat{'s' if count > 1 else ''}"
         if self._unreadable:
-            line += (
-                f" — ⚠ {len(self._unreadable)} dossier(s) illisible(s) : "
-                "ctrl+r restaure leur sauvegarde"
-            )
             self.notify(
                 self._unreadable[0], title="Dossier illisible", severity="error", timeout=30
             )
-        self.query_one("#saved", Static).update(line)
-        if self.status_filter or self.cqp_filter:
+        self.query_one("#saved", Static).update(self._count_line())
+        if self.status_filter or self.cqp_filter or self.query_one("#filter", Input).value:
             self._refilter()
         self.refresh_bindings()
         if not self.loaded.is_set():
@@ -133,7 +129,10 @@ class HomeScreen(Screen[None]):
             self._open(candidates.lines[0].key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if self.loaded.is_set():
+            self._refilter()  # the count below says how many of all the text leaves
+        else:
+            self._fill(event.value)
 
     def action_cycle_status(self) -> None:
         self.status_filter = (self.status_filter + 1) % len(STATUS_FILTERS)
@@ -154,10 +153,23 @@ class HomeScreen(Screen[None]):
             )
             if index
         ]
+        if not filters and not self.query_one("#filter", Input).value.strip():
+            self.query_one("#saved", Static).update(self._count_line())
+            return
         line = f"{shown} candidat(s) sur {len(self._records)}"
         if filters:
             line += " — " + ", ".join(filters) + " (« f » statut, « c » CQP)"
-        self.query_one("#saved", Static).update(line)
+        self.query_one("#saved", Static).update(line + self._count_line(warnings_only=True))
+
+    def _count_line(self, *, warnings_only: bool = False) -> str:
+        count = len(self._records)
+        line = "" if warnings_only else f"{count} candidat{'s' if count > 1 else ''}"
+        if self._unreadable:
+            line += (
+                f" — ⚠ {len(self._unreadable)} dossier(s) illisible(s) : "
+                "ctrl+r restaure leur sauvegarde"
+            )
+        return line
 
     def _fill(self, text: str) -> None:
         needle = sort_key(text.strip())
@@ -190,6 +202,16 @@ class HomeScreen(Screen[None]):
             cells = (cells_of_status[status], name, short, r["organisme"], tutor, _detail(r))
             lines.append(Line(r["id"], cells))
         self.query_one("#candidates", LineList).set_lines(lines)
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
+        record = next((r for r in self._records if r["id"] == event.key), None)
+        shown = ""
+        if record is not None:
+            parts = [record["name"], record["organisme"]]
+            if record.get("tutor_name"):
+                parts.append(f"tuteur : {record['tutor_name']}")
+            shown = " — ".join(parts)
+        self.query_one("#current-candidate", Static).update(shown)
 
     def on_line_list_widths_changed(self, event: LineList.WidthsChanged) -> None:
         self.query_one("#columns", Static).update(_columns(event.widths))
