@@ -187,9 +187,22 @@ _ENDS_CLOSED = frozenset(
 )
 
 
+# The commands that make a PDF: their layout process starts before anything else.
+_MAKE_PDF = frozenset({"dossier", "grille", "jury"})
+
+
 def run() -> None:
     """The ``carnet`` console script."""
+    early = len(sys.argv) > 1 and sys.argv[1] in _MAKE_PDF
+    if early:
+        from store.documents.renderer import start_early
+
+        start_early()
     code = main()
+    if early:
+        from store.documents.renderer import stop_early
+
+        stop_early()
     if len(sys.argv) > 1 and sys.argv[1] in _ENDS_CLOSED:
         try:
             sys.stdout.flush()

@@ -149,10 +149,10 @@ def _done(rendered: Any, out: Path, what: str) -> int:
 
 
 def _dossier(args: argparse.Namespace, data: Path) -> int:
-    from store.documents.renderer import Renderer
+    from store.documents.renderer import take
 
     _suffix(args.out, (".pdf",))
-    with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+    with take() as renderer:  # first: fpdf2 loads while the store is read
         signer = _signer(args)
         from store.documents.dossier import dossier_script
         from store.documents.lookup import dossier_inputs
@@ -167,10 +167,10 @@ def _dossier(args: argparse.Namespace, data: Path) -> int:
 
 
 def _grid(args: argparse.Namespace, data: Path) -> int:
-    from store.documents.renderer import Renderer
+    from store.documents.renderer import take
 
     _suffix(args.out, (".pdf",))
-    with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+    with take() as renderer:  # first: fpdf2 loads while the store is read
         signer = _signer(args)
         from store.documents.grid_document import grid_script
         from store.documents.lookup import dossier_inputs, find_grid
@@ -187,10 +187,10 @@ def _grid(args: argparse.Namespace, data: Path) -> int:
 def _jury(args: argparse.Namespace, data: Path) -> int:
     now = datetime.now(UTC)
     if args.jury_document == "pv":
-        from store.documents.renderer import Renderer
+        from store.documents.renderer import take
 
         _suffix(args.out, (".pdf",))
-        with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        with take() as renderer:  # first: fpdf2 loads while the store is read
             signer = _signer(args)
             from store.documents.jury import local_jury_script
             from store.documents.lookup import dossier_inputs
@@ -202,11 +202,11 @@ def _jury(args: argparse.Namespace, data: Path) -> int:
             rendered = _signed(renderer.render(script), signer, script.name, station)
         return _done(rendered, args.out, "Procès-verbal du jury local écrit")
     from store.documents.rendered import Rendered
-    from store.documents.renderer import Renderer
+    from store.documents.renderer import take
 
     suffix = _suffix(args.out, (".pdf", ".xlsx"))
     if suffix == ".pdf":
-        with Renderer() as renderer:  # first: fpdf2 loads while the store is read
+        with take() as renderer:  # first: fpdf2 loads while the store is read
             signer = _signer(args)
             from store.documents.inputs import listing_inputs
             from store.documents.jury import national_script, national_sheet

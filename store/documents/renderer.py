@@ -24,7 +24,11 @@ from store.documents.script import Script, render_pdf
 
 # The folder holding the ``store`` package, so the second process imports this very code.
 _ROOT = str(Path(__file__).resolve().parents[2])
-_SERVE = "import sys; sys.path.insert(0, sys.argv[1]); from store.documents.renderer import serve; serve()"
+# Started without ``site`` (-S), which would read every .pth file of the environment again:
+# it is given this process's import path instead, the ``store`` package's folder first.
+_SERVE = (
+    "import sys; sys.path[:0] = sys.argv[1:]; from store.documents.renderer import serve; serve()"
+)
 
 
 class Renderer:
@@ -35,8 +39,9 @@ class Renderer:
         if (os.cpu_count() or 1) < 2:
             return  # on one core the two would only take turns
         with contextlib.suppress(OSError):
+            paths = [_ROOT, *(p for p in sys.path if p and p != _ROOT)]
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _SERVE, _ROOT],
+                [sys.executable, "-S", "-c", _SERVE, *paths],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -70,6 +75,32 @@ class Renderer:
         process, self._process = self._process, None
         if process is not None:
             _stop(process)
+
+
+_EARLY: Renderer | None = None
+
+
+def start_early() -> None:
+    """Starts the layout process before anything else of the command (its options read, its
+    modules imported): the console script calls it for the commands that make a PDF."""
+    global _EARLY
+    if _EARLY is None:
+        _EARLY = Renderer()
+
+
+def take() -> Renderer:
+    """The layout process started early, or a new one."""
+    global _EARLY
+    renderer, _EARLY = _EARLY, None
+    return renderer if renderer is not None else Renderer()
+
+
+def stop_early() -> None:
+    """Ends a layout process started early that no command took (a usage error, an XLSX)."""
+    global _EARLY
+    renderer, _EARLY = _EARLY, None
+    if renderer is not None:
+        renderer.close()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
