@@ -55,3 +55,13 @@ def test_an_invalid_choice_is_said_in_french(capsys: pytest.CaptureFixture[str])
     assert main(["nimportequoi"]) == 2
     err = capsys.readouterr().err
     assert "choix invalide: 'nimportequoi'" in err and "invalidee" not in err
+
+
+def test_the_usage_line_names_arguments_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["grille", "--help"])
+    out = capsys.readouterr().out
+    assert "CANDIDAT BLOC" in out and "--data DOSSIER" in out and "--out FICHIER" in out
+    assert "candidate" not in out and "DATA" not in out
+    assert main(["dossier"]) == 2
+    assert "arguments obligatoires manquants: CANDIDAT, --out" in capsys.readouterr().err

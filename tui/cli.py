@@ -46,6 +46,18 @@ DEFAULT_HELP = {
 }
 
 
+# What the usage line calls an argument or an option's value (argparse would write the
+# destination's name: « candidate », « DATA »).
+METAVARS = {
+    "candidate": "CANDIDAT",
+    "block": "BLOC",
+    "keyfile": "FICHIER_CLE",
+    "files": "FICHIER",
+    "--data": "DOSSIER",
+    "--out": "FICHIER",
+}
+
+
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
@@ -71,6 +83,11 @@ class _Parser(argparse.ArgumentParser):
             for name in args:
                 if name in DEFAULT_HELP:
                     kwargs["help"] = DEFAULT_HELP[name]
+        if "metavar" not in kwargs and kwargs.get("action") not in ("help", "store_true"):
+            # The usage line shows these names: in French, like the rest.
+            for name in args:
+                if name in METAVARS:
+                    kwargs["metavar"] = METAVARS[name]
         return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> Any:
