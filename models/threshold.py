@@ -184,6 +184,16 @@ def evaluate_block(
 _BLOCK_VERDICTS: dict[tuple[object, ...], BlockVerdict] = {}
 
 
+def forget_verdicts() -> None:
+    """Empties both caches, so that the next evaluation computes every verdict again.
+
+    For tests: each starts from nothing, so a verdict a test checks is one it computed (and
+    mutation testing, which runs for a mutant only the tests that reached the mutated rule,
+    sees every test that evaluates it, not only the first)."""
+    _COMPETENCY_VERDICTS.clear()
+    _BLOCK_VERDICTS.clear()
+
+
 def _block_verdict(
     block: Block, verdicts: tuple[CompetencyVerdict, ...], rules: ThresholdRules
 ) -> BlockVerdict:

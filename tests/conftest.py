@@ -8,9 +8,16 @@ from typing import Any
 import pytest
 
 from grids import Referentials, load_referentials
+from models.threshold import forget_verdicts
 from store.store import Store
 
 SEEDS = Path(__file__).parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _verdicts_computed_afresh() -> None:
+    # The rules cache their verdicts process-wide; a test must compute the ones it checks.
+    forget_verdicts()
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ each one is pinned (a mutation run found the record's keys and values unguarded)
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +13,16 @@ from grids import Referentials
 from tui.cli import main
 
 
-@pytest.fixture(scope="module")
-def records(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+# Built for each test, not once per module: mutation testing runs, for a mutant, only the tests
+# that reached the mutated code, and a cached record would reach it from the first test only.
+@pytest.fixture
+def records(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     import contextlib
     import io
 
     # An empty data folder of its own: the versions a user's folder holds are not the test's.
-    empty = tmp_path_factory.mktemp("donnees")
+    empty = tmp_path / "donnees"
+    empty.mkdir()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["referentiels", "--json", "--data", str(empty)]) == 0
