@@ -159,12 +159,6 @@ class ThresholdReferential(_Frozen):
     def criterion_ids(self) -> set[str]:
         return {k.id for b in self.blocks for c in b.competencies for k in c.criteria}
 
-    def block_of_criterion(self, criterion_id: str) -> Block:
-        for block in self.blocks:
-            if criterion_id.startswith(block.id + "."):
-                return block
-        raise KeyError(criterion_id)
-
 
 # --- Gestionnaire carrière: competencies, certification matrix, weighted evaluations -------------
 

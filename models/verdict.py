@@ -20,6 +20,3 @@ class Explanation:
     rule: str
     facts: tuple[str, ...]
     decided_by: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        return " ".join((self.rule, *self.facts))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,10 +34,7 @@ def parse_mark(text: str, scale: int = 20) -> Decimal:
             "avec au plus deux décimales (ex. 12,5)."
         )
     whole, decimals = match.groups()
-    try:
-        mark = Decimal(f"{whole}.{decimals or '0'}")
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
-        raise MarkError(f"« {text.strip()} » n'est pas une note.") from exc
+    mark = Decimal(f"{whole}.{decimals or '0'}")  # the pattern admits ASCII digits only
     if mark > scale:
         raise MarkError(f"{format_mark(mark)} dépasse la note maximale de {scale}.")
     return mark

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def test_undo_puts_back_each_change_in_turn(store: Store) -> None:
     assert store.undo_grid_change(cand, grid, evaluator) == 2
     state = store.grid_view(cand, grid)
     assert state.states[k1] is V and state.comments[k1] == "vu"
-    assert state.states[k2] is E
+    assert state.states[k2] is E and state.comments[k2] == ""
     assert store.undo_grid_change(cand, grid, evaluator) == 1
     assert store.grid_view(cand, grid).states[k1] is E
     assert store.undo_grid_change(cand, grid, evaluator) == 0
@@ -48,3 +49,26 @@ def test_undo_is_refused_on_a_closed_grid(store: Store) -> None:
     store.close_grid(cand, grid, "fin", evaluator)
     with pytest.raises(CarnetError, match="close"):
         store.undo_grid_change(cand, grid, evaluator)
+
+
+def test_undo_of_a_mark_whose_previous_event_has_no_comment_puts_back_an_empty_one() -> None:
+    # « comment » may be absent from a stored criterion.marked (it defaults to empty).
+    from models.events import GENESIS, seal
+    from models.undo import restoring
+
+    def marked(seq: int, payload: dict[str, str]) -> Any:
+        return seal(event_id=f"{seq:032x}", station="poste-a", seq=seq, author="e", dossier="c",
+                    ts=f"2026-03-0{seq}T10:00:00.000000Z", type="criterion.marked",
+                    payload={"grid": "g", "criterion": "gc.b2.c1.k1"} | payload, prev=GENESIS)  # fmt: skip
+
+    first = marked(1, {"state": "validated"})
+    second = marked(2, {"state": "not_validated", "comment": "revu", "replaces": first.id})
+    assert restoring([first, second], [second]) == [
+        {
+            "grid": "g",
+            "criterion": "gc.b2.c1.k1",
+            "state": "validated",
+            "comment": "",
+            "undoes": second.id,
+        }
+    ]

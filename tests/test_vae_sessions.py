@@ -84,6 +84,11 @@ def test_after_a_partial_validation_its_competencies_are_acquired(
     (past,) = career.past
     assert (past.number, past.validated) == (1, tuple(certified[:6]))
     assert career.acquired == certified[:6]
+    # What the first session decided stays for the dossier of the later ones.
+    assert past.proof is not None and past.proof.value.received == date(2026, 3, 1)
+    assert past.jury is not None and past.proposal is not None
+    assert len(past.decisions) == len(certified)
+    assert career.proof is None and career.jury is None and career.decisions == {}
 
 
 def test_no_new_session_after_a_total_validation(store: Store, refs: Referentials) -> None:

@@ -1,0 +1,183 @@
+"""The rules of a candidate's and a person's edits, applied as events arrive, whatever station
+sent them (no textual, no store). The store checks the same rules before it writes; these
+tests feed the model directly, as another station's bundle would: a mutation run found the
+model's own checks and its history lines unguarded behind the store's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from models.dossier import DossierState
+from models.events import GENESIS, EventError, PersonCreated, seal
+from models.people import FieldChange, Organismes, PersonRecord, RegistryState, diff, is_active
+
+CANDIDATE = "cand-1"
+
+
+def _event(seq: int, type: str, payload: dict[str, Any], author: str = "agent-1") -> Any:
+    return seal(
+        event_id=f"{seq:032x}",
+        station="poste-b",
+        seq=seq,
+        author=author,
+        ts=f"2026-03-0{seq}T10:00:00.000000Z",
+        dossier=CANDIDATE,
+        type=type,
+        payload=payload,
+        prev=GENESIS,
+    )
+
+
+def _created(**extra: Any) -> Any:
+    payload = {
+        "candidate": CANDIDATE,
+        "name": "Jeanne Martin",
+        "organisme": "Carsat Bretagne",
+        "cqp": "gestionnaire-conseil",
+        "referential_version": "1",
+    } | extra
+    return _event(1, "candidate.created", payload)
+
+
+def _edit(seq: int = 2, **payload: Any) -> Any:
+    return _event(seq, "candidate.edited", {"name": "Jeanne Martin"} | payload)
+
+
+def _state(*events: Any) -> DossierState:
+    state = DossierState()
+    for event in events:
+        state.apply(event)
+    return state
+
+
+def _refusal(state: DossierState, event: Any) -> str:
+    with pytest.raises(EventError) as caught:
+        state.apply(event)
+    return str(caught.value)
+
+
+def test_an_edit_before_the_candidate_exists_is_refused_and_says_why() -> None:
+    assert _refusal(DossierState(), _edit()) == "événement n° 2 : aucun candidat à modifier"
+
+
+def test_an_edit_of_a_deactivated_candidate_is_refused_and_says_why() -> None:
+    state = _state(
+        _created(), _event(2, "candidate.deactivated", {"reason": "a quitté le parcours"})
+    )
+    assert _refusal(state, _edit(3)) == "événement n° 3 : le candidat est désactivé"
+
+
+def test_fields_set_for_the_first_time_show_empty_before() -> None:
+    state = _state(
+        _created(),
+        _edit(
+            started="2026-01-05",
+            tutor="tuteur-1",
+            manager="manager-1",
+            effective="2026-03-01",
+            reason="arrivée",
+        ),
+    )
+    assert state.candidate is not None
+    assert (state.candidate.tutor, state.candidate.manager) == ("tuteur-1", "manager-1")
+    (change,) = state.candidate_history
+    assert set(change.changes) == {
+        FieldChange("started", "", "2026-01-05"),
+        FieldChange("tutor", "", "tuteur-1"),
+        FieldChange("manager", "", "manager-1"),
+    }
+    # Nobody held those roles before: nobody is a former tutor or manager.
+    assert state.former == []
+
+
+def test_a_change_of_manager_keeps_the_former_one_and_its_line_of_history() -> None:
+    state = _state(
+        _created(tutor="tuteur-1", manager="manager-1", started="2026-01-05"),
+        _edit(
+            tutor="tuteur-1",
+            manager="manager-2",
+            started="2026-01-05",
+            effective="2026-03-01",
+            reason="mutation",
+        ),
+    )
+    assert state.candidate is not None and state.candidate.manager == "manager-2"
+    assert state.former == [("manager", "manager-1")]
+    (change,) = state.candidate_history
+    assert change == type(change)(
+        "2026-03-02T10:00:00.000000Z",
+        "agent-1",
+        "edited",
+        (FieldChange("manager", "manager-1", "manager-2"),),
+        "mutation",
+        "2026-03-01",
+        f"{2:032x}",
+    )
+
+
+def test_a_name_fixed_without_a_date_has_no_effective_date() -> None:
+    state = _state(_created(), _edit(name="Jeanne Martin-Roux"))
+    (change,) = state.candidate_history
+    assert change.changes == (FieldChange("name", "Jeanne Martin", "Jeanne Martin-Roux"),)
+    assert change.effective == ""
+
+
+@pytest.mark.parametrize(
+    ("effective", "reason", "refused"),
+    [
+        (None, "mutation interne", True),  # a reason without a date
+        ("2026-03-01", "", True),  # a date without a reason
+        ("2026-03-01", "  ab  ", True),  # two letters and blanks: no reason
+        ("2026-03-01", "abc", False),  # three letters: the shortest reason
+    ],
+)
+def test_a_new_tutor_needs_a_date_and_a_reason_of_three_letters(
+    effective: str | None, reason: str, refused: bool
+) -> None:
+    state = _state(_created(tutor="tuteur-1"))
+    edit = _edit(tutor="tuteur-2", effective=effective, reason=reason)
+    if refused:
+        assert _refusal(state, edit) == (
+            "événement n° 2 : un changement de tuteur ou de manager est daté et motivé"
+        )
+        assert state.candidate is not None and state.candidate.tutor == "tuteur-1"
+    else:
+        state.apply(edit)
+        assert state.former == [("tuteur", "tuteur-1")]
+
+
+def test_diff_names_only_what_changed_and_an_absent_field_as_empty() -> None:
+    assert diff({"name": "A", "roles": "tuteur"}, {"name": "A", "roles": "tuteur"}) == ()
+    # A field a later release added: absent before, so it reads as empty, not « None ».
+    assert diff({}, {"organisme": "Caf"}) == (FieldChange("organisme", "", "Caf"),)
+    assert diff({}, {"organisme": ""}) == ()
+
+
+def test_a_person_as_created_is_active_until_deactivated() -> None:
+    created = PersonCreated(person="p1", name="Tom", organisme="Caf", roles=("tuteur",))
+    assert is_active(created)
+    record = PersonRecord(**created.model_dump())
+    assert is_active(record)
+    assert not is_active(record.model_copy(update={"active": False}))
+
+
+def test_organismes_are_listed_in_french_order() -> None:
+    organismes = Organismes()
+    for name in ("Urssaf", "Élan", "caf de Paris", "Carsat"):
+        organismes.add(name, explicit=True)
+    # Accents and case do not send « Élan » after « Urssaf », nor « caf » after « Carsat ».
+    assert organismes.sorted() == ["caf de Paris", "Carsat", "Élan", "Urssaf"]
+
+
+def test_a_person_moved_to_another_organisme_has_it_in_their_history() -> None:
+    registry = RegistryState()
+    person = {"person": "p1", "name": "Tom", "organisme": "Caf", "roles": ["tuteur"]}
+    registry.apply(_event(1, "person.created", person))
+    registry.apply(
+        _event(2, "person.edited", person | {"organisme": "Carsat", "reason": "mutation"})
+    )
+    (change,) = registry.history["p1"]
+    assert change.changes == (FieldChange("organisme", "Caf", "Carsat"),)
+    assert registry.people["p1"].organisme == "Carsat"
