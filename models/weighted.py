@@ -85,7 +85,7 @@ def evaluate_weighted(
     total = sum((marks[e.id] * e.coefficient for e in ref.evaluations if e.id in marks), Decimal(0))
     missing = tuple(e.id for e in ref.evaluations if e.id not in marks)
     best_total = total + sum(
-        (Decimal(e.scale * e.coefficient) for e in ref.evaluations if e.id not in marks), Decimal(0)
+        Decimal(e.scale * e.coefficient) for e in ref.evaluations if e.id not in marks
     )
     # average = total × scale / ref.total; comparing totals avoids any division.
     threshold_total = ref.rule.min_average * ref.total / scale

@@ -231,3 +231,12 @@ def test_the_juries_record_for_the_secretariat(store: Store) -> None:
         "on": "2026-06-01",
         "recorded_at": store.snapshot(candidate).events[-1].ts,
     }
+
+
+def test_a_received_mark_above_twenty_is_refused_naming_its_evaluation(store: Store) -> None:
+    candidate = _candidate(store, "parcours_formation")
+    state = store.snapshot(candidate).state.copy()
+    # « 25 » matches the event's pattern (two digits): the rule, not the format, refuses it.
+    mark = {"evaluation": "ecrit", "mark": "25", "by": None}
+    assert _late(state, candidate, "mark.entered", mark) == "ecrit : note invalide : 25"
+    assert "ecrit" not in state.career.marks

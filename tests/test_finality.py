@@ -254,3 +254,22 @@ async def test_dossier_screen_says_provisional_and_what_is_missing(tmp_path: Pat
         text = str(screen.query_one("#grids", Static).content)
         assert "Bloc 1 : signature du représentant métier (Rémi Métier) attendue." in text
         assert "Carnet de suivi : 16 compétence(s) sans la signature du tuteur." in text
+
+
+def test_a_signed_grid_counts_its_open_criteria_as_failed(refs: Referentials) -> None:
+    comp = refs.conseil.block("gc.b2").competencies[0]
+    ids = [k.id for k in comp.criteria]
+    live = evaluate_cqp(refs.conseil, {"gc.b2": {ids[0]: V, ids[1]: N}})
+    assert live.blocks[1].competencies[0].count.open == len(ids) - 2
+    signed = settle(live, {"gc.b2"}, {"gc.b2"}).blocks[1].competencies[0]
+    # Nothing more can be evaluated: the open criteria have failed, none is « encore » open.
+    assert (signed.count.validated, signed.count.failed, signed.count.open) == (
+        1,
+        len(ids) - 1,
+        0,
+    )
+    assert signed.status is Status.FAILED
+    assert not any("Encore" in fact for fact in signed.explanation.facts)
+    assert signed.explanation.facts[1] == (
+        "Grille signée : les critères restés non évalués ne sont pas validés."
+    )

@@ -455,3 +455,12 @@ def test_a_station_passes_the_version_on_to_the_evaluators_laptop(
         assert store.candidate_ids() == [candidate]
         assert store.referentials.conseil.rules.numerator == 3
         assert store.snapshot(candidate).referential.version == "2"
+
+
+def test_a_documents_hash_is_that_of_its_canonical_json() -> None:
+    # Any station or script must find the same hash: sorted keys, no spaces, UTF-8 as written.
+    import hashlib
+
+    document = {"title": "Gestionnaire carrière", "blocks": [{"id": "b1", "n": 1}]}
+    canonical = '{"blocks":[{"id":"b1","n":1}],"title":"Gestionnaire carrière"}'
+    assert document_sha256(document) == hashlib.sha256(canonical.encode()).hexdigest()

@@ -157,3 +157,30 @@ def test_parse_round_trips(value: int) -> None:
     mark = Decimal(value) / 100
     assert parse_mark(f"{mark:.2f}") == mark
     assert parse_mark(f"{mark:.2f}".replace(".", ",")) == mark
+
+
+def test_without_pass_required_the_rule_does_not_mention_it(refs: Referentials) -> None:
+    rule = refs.carriere.rule.model_copy(update={"pass_required": False})
+    ref = refs.carriere.model_copy(update={"rule": rule})
+    verdict = evaluate_weighted(ref, _marks("10", "10", "10", "10", "10"), None)
+    assert verdict.status is Status.VALIDATED
+    assert verdict.explanation.rule.startswith("Certifié si la moyenne est d'au moins 10,00/20 ")
+    assert "Pass" not in verdict.explanation.rule
+    with_pass = evaluate_weighted(refs.carriere, _marks("10", "10", "10", "10", "10"), True)
+    assert with_pass.explanation.rule.startswith(
+        "Certifié si le parcours Pass a été suivi, la moyenne est d'au moins 10,00/20 "
+    )
+
+
+def test_an_eliminatory_threshold_of_zero_is_named(refs: Referentials) -> None:
+    # A referential may eliminate only a zero: the fact must still name « ≤ 0,00 ».
+    evaluations = tuple(
+        e.model_copy(update={"eliminatory_at_or_below": Decimal(0)}) if e.id == "apt" else e
+        for e in refs.carriere.evaluations
+    )
+    ref = refs.carriere.model_copy(update={"evaluations": evaluations})
+    verdict = evaluate_weighted(ref, _marks("20", "20", "20", "20", "0"), True)
+    assert verdict.status is Status.FAILED
+    assert any(
+        f.endswith("0,00/20, note éliminatoire (≤ 0,00).") for f in verdict.explanation.facts
+    )
