@@ -240,3 +240,45 @@ def test_a_received_mark_above_twenty_is_refused_naming_its_evaluation(store: St
     mark = {"evaluation": "ecrit", "mark": "25", "by": None}
     assert _late(state, candidate, "mark.entered", mark) == "ecrit : note invalide : 25"
     assert "ecrit" not in state.career.marks
+
+
+def test_vae_steps_received_for_a_training_candidate_name_the_event(store: Store) -> None:
+    _people(store)
+    vae = _candidate(store, "vae")
+    _admit(store, vae)
+    admissibility = store.snapshot(vae).events[-1].payload
+    _proof(store, vae)
+    proof = store.snapshot(vae).events[-1].payload
+    training = _candidate(store, "parcours_formation")
+    state = store.snapshot(training).state.copy()
+    decision = {"competency": "gk.c01", "validated": True, "comment": ""}
+    for type, payload in (
+        ("vae.admissibility", admissibility),
+        ("vae.proof_received", proof),
+        ("vae.competency_decided", decision),
+        ("attempt.started", {"reason": "Nouvelle demande."}),
+    ):
+        assert _late(state, training, type, payload) == "événement n° 41 : réservé à la voie VAE"
+
+
+def test_a_proclamation_or_a_new_session_out_of_turn_names_the_event(store: Store) -> None:
+    _people(store)
+    vae = _candidate(store, "vae")
+    state = store.snapshot(vae).state.copy()
+    proclamation = {"decision": "aucune_validation", "recommendations": "Reprendre.",
+                    "on": "2026-06-01"}  # fmt: skip
+    assert _late(state, vae, "jury.proclaimed", proclamation) == (
+        "événement n° 41 : le jury national statue sur l'avis du jury local"
+    )
+    assert _late(state, vae, "attempt.started", {"reason": "Nouvelle demande."}) == (
+        "événement n° 41 : une nouvelle session suit une validation partielle ou refusée"
+    )
+
+
+def test_a_registry_event_in_a_dossier_is_out_of_place(store: Store) -> None:
+    candidate = _candidate(store, "parcours_formation")
+    state = store.snapshot(candidate).state.copy()
+    person = {"person": "p9", "name": "Tom", "organisme": "Caf", "roles": ["tuteur"]}
+    assert _late(state, candidate, "person.created", person) == (
+        "événement n° 41 : person.created hors de sa place"
+    )
