@@ -179,5 +179,6 @@ def _rule_text(ref: WeightedReferential) -> str:
 def _exact(value: Decimal) -> str:
     """An exact average in French: two decimals, or three when the third is not zero."""
     exact = value.normalize()
-    places = max(2, -int(exact.as_tuple().exponent)) if exact != 0 else 2
+    # A normalised zero or integer has an exponent ≥ 0: two places.
+    places = max(2, -int(exact.as_tuple().exponent))
     return f"{value:.{places}f}".replace(".", ",")
