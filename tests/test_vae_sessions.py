@@ -161,3 +161,35 @@ def test_the_vae_record_for_the_secretariat(store: Store, refs: Referentials) ->
         "attestation_3a": None,
         "oral": True,
     }
+
+
+def test_what_a_vae_dossier_still_lacks_step_by_step(store: Store, refs: Referentials) -> None:
+    from models.completeness import Outstanding, outstanding
+
+    certified = tuple(line.competency for line in refs.carriere.certification)
+    candidate = _candidate(store, "vae")
+
+    def lacking() -> list[Outstanding]:
+        return outstanding(store.snapshot(candidate).state, refs.carriere)
+
+    new = f"{len(certified)} compétence(s) certifiée(s) sans décision du jury local."
+    assert lacking() == [
+        Outstanding("vae_admissibility", (), "Recevabilité VAE à décider."),
+        Outstanding("vae_proof", (), "Dossier de preuve à recevoir."),
+        Outstanding("vae_decision", certified, new),
+        Outstanding("jury_local", (), "Jury local à composer."),
+        Outstanding("jury_proposal", (), "Proposition du jury local attendue."),
+        Outstanding("proclamation", (), "Proclamation du jury national attendue."),
+    ]
+    # A VAE dossier has no marks and no Pass to wait for.
+    _decided(store, refs, candidate, validated=6)
+    assert [item.kind for item in lacking()] == ["jury_proposal", "proclamation"]
+    _proclaim(store, candidate, "validation_partielle")
+    store.start_attempt(candidate, "Deuxième session.", _agent(store))
+    # The second session: what the first validated is decided for good, the rest is not.
+    (decision,) = [item for item in lacking() if item.kind == "vae_decision"]
+    assert decision.ids == certified[6:]
+    assert (
+        decision.text
+        == f"{len(certified) - 6} compétence(s) certifiée(s) sans décision du jury local."
+    )
