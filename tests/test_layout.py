@@ -84,7 +84,7 @@ async def test_essential_text_is_whole(
             if grid.closed is not None:
                 assert "encore" not in screen.query_one("#panel", LiveLines).plain
             criteria = screen.query_one(LineList)
-            width = criteria.size.width
+            width = criteria.line_width
             for comp in block.competencies:
                 shown = [
                     criteria._render_one(line, False, width).text
