@@ -8,7 +8,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -67,6 +67,16 @@ class CarnetApp(App[int]):
         self.store_ready = asyncio.Event()
         # When given, screens append key-to-repaint times (ms) to it: for bench/, not for users.
         self.latency_probe = latency_probe
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in French (tui/palette.py)."""
+        from textual.command import CommandPalette
+
+        from tui.palette import FrenchPalette
+
+        # is_open is typed for App[object]; the app is an App[int], as Textual's own call.
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(FrenchPalette())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands, in French (« Keys » opens carnet's help)."""

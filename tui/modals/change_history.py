@@ -1,4 +1,5 @@
-"""The history of a person's or a candidate's changes: read only, one line per change."""
+"""A read-only list, one entry per line: the history of a person's or a candidate's changes,
+the questions asked in a block 3 grid."""
 
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ class ChangeHistoryModal(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss_modal", "Fermer", id="close")]
     DEFAULT_CLASSES = "form-modal"
 
-    def __init__(self, title: str, lines: list[str]) -> None:
+    def __init__(
+        self, title: str, lines: list[str], empty: str = "Aucune modification depuis la création."
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.lines = lines
+        self.empty = empty  # the grid's questions use it too
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form"):
             yield Static(self.title_text, classes="form-title")
             if not self.lines:
-                yield Static("Aucune modification depuis la création.")
+                yield Static(self.empty)
             for line in self.lines:
                 # Names and reasons are text from people: never markup (tui.text.Static).
                 yield Static(f"• {line}")

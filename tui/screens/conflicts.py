@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.conflicts import Conflict
 from models.referential import ThresholdReferential, WeightedReferential
@@ -20,6 +20,7 @@ from tui.modals.resolve_conflict import ResolveConflict
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
+from tui.widgets.footer import KeyFooter
 
 STATES = {
     CriterionState.VALIDATED: "validé",
@@ -40,7 +41,7 @@ class ConflictsScreen(CandidateScreen):
         table: DataTable[Any] = DataTable(id="conflicts", cursor_type="row")
         yield table
         yield Static("", id="conflicts-resolved")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#conflicts", DataTable)

@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.completeness import outstanding
 from models.dossier import DossierState, GridState
@@ -33,39 +33,46 @@ from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import day, when
+from tui.widgets.footer import KeyFooter
 
 
 class DossierScreen(CandidateScreen):
     BINDINGS = [
         HELP,
-        Binding("g", "grid", "Grille du bloc", id="grid"),
+        # The footer shows these in this order and cuts the rest at 80 columns: the main
+        # actions and « Retour » first, in short words (the help gives the tooltip, whole).
+        Binding("g", "grid", "Grille", id="grid", tooltip="Grille du bloc"),
         Binding("o", "open_grid", "Nouvelle grille", id="open-grid"),
-        Binding("c", "logbook", "Carnet de suivi", id="logbook"),
-        Binding("i", "explain", "Explication", id="explain"),
-        Binding("l", "link", "Déclarer un lien", id="link"),
+        Binding("c", "logbook", "Carnet", id="logbook", tooltip="Carnet de suivi"),
         Binding("n", "marks", "Notes", id="marks"),
         Binding("j", "juries", "Jurys", id="juries"),
         Binding("v", "vae", "VAE", id="vae"),
+        Binding("escape", "back", "Retour", id="back"),
+        Binding("i", "explain", "Explication", id="explain"),
+        Binding("l", "link", "Déclarer un lien", id="link"),
         Binding("x", "conflicts", "Conflits", id="conflicts"),
         Binding("h", "history", "Historique", id="history"),
         Binding("e", "edit_candidate", "Modifier", id="edit-candidate"),
         Binding("X", "deactivate_candidate", "Désactiver", id="deactivate-candidate"),
         Binding("d", "pdf", "Dossier PDF", id="pdf"),
-        Binding("escape", "back", "Retour", id="back"),
     ]
 
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
         self.sync: dict[str, str] = {}
         self.signatures: dict[str, str | None] = {}
+        self.full_names: dict[str, str] = {}  # each row's title, uncut, by row key
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="identity", classes="screen-title")
         table: DataTable[Any] = DataTable(id="tree", cursor_type="row")
         yield table
+        # The highlighted row's name whole: at 80 columns the title column cuts competencies
+        # that begin alike (« Appliquer la législation… »).
+        yield Static("", id="row-full", classes="row-full", markup=False)
         yield Static("", id="grids")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#tree", DataTable)
@@ -128,6 +135,17 @@ class DossierScreen(CandidateScreen):
             self.query_one("#grids", Static).update(self._career_text(snap))
         if cursor < table.row_count:
             table.move_cursor(row=cursor)
+        self._show_full_name()
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_full_name()
+
+    def _show_full_name(self) -> None:
+        table = self.query_one("#tree", DataTable)
+        key = ""
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        self.query_one("#row-full", Static).update(self.full_names.get(key, ""))
 
     def _threshold_rows(
         self,
@@ -137,6 +155,7 @@ class DossierScreen(CandidateScreen):
         state: DossierState,
     ) -> None:
         for block, bv in zip(ref.blocks, verdict.blocks, strict=True):
+            self.full_names[block.id] = f"Bloc {block.number} — {block.title}"
             table.add_row(
                 status_cell(bv.status),
                 Text(
@@ -151,6 +170,7 @@ class DossierScreen(CandidateScreen):
             for number, (comp, cv) in enumerate(
                 zip(block.competencies, bv.competencies, strict=True), 1
             ):
+                self.full_names[comp.id] = f"{block.number}.{number} {comp.title}"
                 table.add_row(
                     status_cell(cv.status),
                     f"  {block.number}.{number} {comp.title}",
@@ -168,6 +188,7 @@ class DossierScreen(CandidateScreen):
         for evaluation in ref.evaluations:
             mark = verdict.marks.get(evaluation.id)
             eliminatory = evaluation.id in verdict.eliminatory
+            self.full_names[evaluation.id] = evaluation.title
             table.add_row(
                 Text(
                     "✘ élim." if eliminatory else ("✔ notée" if mark is not None else "… à noter"),
@@ -185,6 +206,7 @@ class DossierScreen(CandidateScreen):
         assert isinstance(ref, WeightedReferential)
         for competency, cell in vae_cells(ref, snap.state.career, verdict):
             comp = ref.competency(competency)
+            self.full_names[competency] = f"{comp.number}. {comp.title}"
             table.add_row(cell, f"{comp.number}. {comp.title}", key=competency)
 
     def _entered_by(self, snap: Snapshot, evaluation: str) -> str:

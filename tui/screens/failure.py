@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from models.errors import CarnetError
 from store.errors import CorruptFileError
 from tui.text import Static
+from tui.widgets.footer import KeyFooter
 
 
 class FailureScreen(Screen[None]):
@@ -40,7 +40,7 @@ class FailureScreen(Screen[None]):
                     id="failure-hint",
                     markup=True,
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def _recoverable(self) -> bool:
         return isinstance(self.error, CorruptFileError) and self.error.repairable

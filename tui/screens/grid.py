@@ -19,7 +19,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.dossier import GridState
 from models.errors import CarnetError
@@ -37,6 +37,7 @@ from store.store import Store
 from tui.keys import HELP
 from tui.labels import status_cell
 from tui.modals.amend import AmendCriterion
+from tui.modals.change_history import ChangeHistoryModal
 from tui.modals.confirm import Confirm
 from tui.modals.explanation import ExplanationModal
 from tui.modals.letters import LettersForm
@@ -46,6 +47,7 @@ from tui.modals.text_prompt import TextPrompt
 from tui.operator import STATION, author_of
 from tui.screens.candidate import CandidateScreen
 from tui.timefmt import when
+from tui.widgets.footer import KeyFooter
 from tui.widgets.line_list import Line, LineList
 from tui.widgets.live_lines import LiveLines
 from tui.widgets.live_text import LiveText
@@ -64,6 +66,12 @@ class GridScreen(CandidateScreen):
         Binding("v", "mark('validated')", "Validé", id="mark-validated"),
         Binding("n", "mark('not_validated')", "Non validé", id="mark-not-validated"),
         Binding("e", "mark('not_evaluated')", "Non évalué", id="mark-not-evaluated"),
+        # The footer cuts what follows « Retour » at 80 columns: marking, block 3's question,
+        # closing and leaving come first (the help lists every key, whole).
+        Binding("q", "question", "Question", id="question"),
+        Binding("Q", "questions", "Questions posées", id="questions", show=False),
+        Binding("s", "close_sign", "Clore", id="close-sign", tooltip="Clore et signer"),
+        Binding("escape", "back", "Retour", id="back"),
         Binding("a", "all_validated", "Tout valider", id="all-validated"),
         Binding("u", "undo", "Annuler", id="undo"),
         Binding("c", "comment", "Commentaire", id="comment"),
@@ -74,8 +82,6 @@ class GridScreen(CandidateScreen):
         Binding("L", "letters", "Courriers", id="letters"),
         Binding("o", "coverage", "Abordée", id="coverage"),
         Binding("d", "no_document", "Aucun document remis", id="no-document"),
-        Binding("q", "question", "Question", id="question"),
-        Binding("s", "close_sign", "Clore et signer", id="close-sign"),
         Binding("r", "amend", "Avenant", id="amend"),
         Binding("i", "explain", "Explication", id="explain"),
         Binding(
@@ -87,7 +93,6 @@ class GridScreen(CandidateScreen):
             for n in range(1, 10)
         ),
         Binding("p", "pdf", "Grille PDF", id="grid-pdf"),
-        Binding("escape", "back", "Retour", id="back"),
     ]
     # Where the cursor was in each grid, for the session: a grid reopens there.
     cursors: dict[str, str] = {}
@@ -116,11 +121,14 @@ class GridScreen(CandidateScreen):
             yield LineList((12, None), id="criteria", elide_middle=1)
             yield LiveLines(id="panel")
         yield LiveText(id="current")
-        yield Footer()
+        yield KeyFooter(palette_from=100)
 
     async def on_mount(self) -> None:
         await self._load()
         self._fill()
+        # The block's own keys (block 3's « q », block 1's letters) are known only now: the
+        # footer, drawn before, showed every block's.
+        self.refresh_bindings()
         criteria = self.query_one(LineList)
         criteria.focus()
         criteria.move_to(self._start_line())
@@ -257,6 +265,8 @@ class GridScreen(CandidateScreen):
             )
         else:
             text = f"Questionnaire : {len(grid.questions)} question(s)"
+            if grid.questions:
+                text += "  ·  Q : les relire"
         self.query_one("#counters", LiveText).update(text)
 
     def _tick(self) -> None:
@@ -447,16 +457,18 @@ class GridScreen(CandidateScreen):
         if self.grid is None or self.block is None:
             return True
         fmt = self.block.evaluation.format
+        # False hides a key another block has (None would show it greyed, taking the footer's
+        # room at 80 columns from « Clore » and « Retour »).
         if action in {"interviews", "letters"} and not isinstance(fmt, ObservationFormat):
-            return None
+            return False
         if action in {"coverage", "no_document"} and not isinstance(fmt, PresentationFormat):
-            return None
-        if action == "question" and not isinstance(fmt, LongObservationFormat):
-            return None
+            return False
+        if action in {"question", "questions"} and not isinstance(fmt, LongObservationFormat):
+            return False
         if action == "next_phase" and len(self.phases) < 2:
-            return None
+            return False
         if action == "amend":
-            return self.grid.signed or None
+            return self.grid.signed
         if action == "close_sign":
             return not self.grid.signed
         # Editing keys stay available on a closed or signed grid: pressing one says why not.
@@ -680,6 +692,19 @@ class GridScreen(CandidateScreen):
         assert self.grid is not None
         index = len(self.grid.questions) + 1
         self.app.push_screen(QuestionForm(self.candidate, self.grid_id, index), self._after_modal)
+
+    def action_questions(self) -> None:
+        """The questions asked so far and their answers, whole, read only."""
+        assert self.grid is not None
+        lines = [
+            f"Question {index} : {asked.question}\n  Réponse : {asked.answer or '— (sans réponse)'}"
+            for index, asked in sorted(self.grid.questions.items())
+        ]
+        self.app.push_screen(
+            ChangeHistoryModal(
+                f"Questions posées — {len(lines)}", lines, empty="Aucune question posée."
+            )
+        )
 
     async def _after_modal(self, result: object) -> None:
         if result:

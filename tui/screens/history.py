@@ -6,12 +6,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.change_text import change_text
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
+from tui.widgets.footer import KeyFooter
 
 LABELS = {
     "candidate.created": "Candidat créé",
@@ -66,7 +67,7 @@ class HistoryScreen(CandidateScreen):
         yield table
         # The highlighted event's detail in full: at 80 columns the table cuts it.
         yield Static("", id="history-detail")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)

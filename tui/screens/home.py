@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from models.status import Status
 from tui.keys import HELP
 from tui.labels import cqp_label, sort_key, status_cell
 from tui.text import Static
+from tui.widgets.footer import KeyFooter
 from tui.widgets.line_list import Line, LineList
 
 
@@ -59,7 +60,7 @@ class HomeScreen(Screen[None]):
         # The highlighted candidate in full: the list's columns cut long names and organismes.
         yield Static("", id="current-candidate")
         yield Static("Ouverture des données…", id="saved")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#candidates", LineList).focus()

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.career import PROCLAMATION_LABELS, PROPOSAL_LABELS
 from models.jury import JURY_ROLES
@@ -19,6 +19,7 @@ from tui.modals.jury_forms import JuryForm, ProclamationForm, ProposalForm
 from tui.screens.candidate import CandidateScreen
 from tui.text import Static
 from tui.timefmt import day, when
+from tui.widgets.footer import KeyFooter
 
 
 class JuryScreen(CandidateScreen):
@@ -41,7 +42,7 @@ class JuryScreen(CandidateScreen):
             yield Static("", id="jury-results")
             yield Static("", id="jury-national")
         yield Static("", id="jury-verdict")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.reload()

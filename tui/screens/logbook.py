@@ -8,7 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.referential import ThresholdReferential
 from tui.keys import HELP
@@ -16,14 +16,18 @@ from tui.modals.attestation import SignAttestation, WithdrawAttestation
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
 from tui.timefmt import when
+from tui.widgets.footer import KeyFooter
 
 
 class LogbookScreen(CandidateScreen):
     BINDINGS = [
         HELP,
-        Binding("t", "sign('tuteur')", "Signer (tuteur)", id="sign-tutor"),
-        Binding("m", "sign('manager')", "Signer (manager)", id="sign-manager"),
-        Binding("w", "withdraw", "Retirer sa signature", id="withdraw"),
+        # Short words so that « Retour » fits at 80 columns; the help gives the tooltips.
+        Binding("t", "sign('tuteur')", "Tuteur signe", id="sign-tutor", tooltip="Signer (tuteur)"),
+        Binding(
+            "m", "sign('manager')", "Manager signe", id="sign-manager", tooltip="Signer (manager)"
+        ),
+        Binding("w", "withdraw", "Retirer", id="withdraw", tooltip="Retirer sa signature"),
         Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
@@ -35,8 +39,10 @@ class LogbookScreen(CandidateScreen):
         yield Static("Carnet de suivi des compétences", classes="screen-title", id="logbook-title")
         table: DataTable[Any] = DataTable(id="logbook", cursor_type="row")
         yield table
+        # The highlighted competency's name whole: the table's first column cuts it at 80.
+        yield Static("", id="row-full", classes="row-full", markup=False)
         yield Static("", id="history")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#logbook", DataTable)
@@ -99,6 +105,7 @@ class LogbookScreen(CandidateScreen):
         if self.snapshot is None:
             return
         competency = self._selected()
+        self.query_one("#row-full", Static).update(self._title(competency))
         lines = []
         for entry in self.snapshot.state.logbook_history:
             if entry.competency != competency:

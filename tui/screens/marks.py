@@ -1,9 +1,12 @@
 """The five marks of a Gestionnaire carrière candidate on a training route.
 
-One field per evaluation, typed as on paper (« 12,5 »); « entrée » records it. While a mark is
-being typed, the panel below shows what the verdict would become (total /200, average, eliminatory
-marks, Pass) so the person entering it sees the consequence before saving; « enregistré » appears
-only once the writer has it on disk.
+One field per evaluation, typed as on paper (« 12,5 »); « entrée » records it, and so does
+leaving the field (tab, ↑/↓, a click): a mark typed is never dropped without a word. One that
+cannot be recorded (not a mark, nobody chosen in « Saisie par ») keeps its message under the
+field, and « échap » asks before leaving it unrecorded. While a mark is being typed, the panel
+below shows what the verdict would become (total /200, average, eliminatory marks, Pass) so the
+person entering it sees the consequence before saving; « enregistré » appears only once the
+writer has it on disk.
 """
 
 from __future__ import annotations
@@ -15,26 +18,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from models.errors import CarnetError
 from models.referential import WeightedReferential
 from models.status import Status
 from models.weighted import MarkError, WeightedVerdict, evaluate_weighted, format_mark, parse_mark
 from tui.career_text import final_versus_computed
-from tui.keys import HELP
+from tui.keys import HELP_F1
 from tui.labels import status_cell
+from tui.modals.confirm import Confirm
 from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import Label, Select, Static
 from tui.timefmt import when
+from tui.widgets.footer import KeyFooter
 
 PASS_CHOICES = [("Oui, Pass suivi", "oui"), ("Non, Pass non suivi", "non")]
 
 
 class MarksScreen(CandidateScreen):
     BINDINGS = [
-        HELP,
+        HELP_F1,
+        # « ? » still opens the help outside a field, but is not shown twice in the footer.
+        Binding("question_mark", "app.help", "Aide", show=False),
         Binding("up", "app.focus_previous", "Précédent", show=False),
         Binding("down", "app.focus_next", "Suivant", show=False),
         Binding("escape", "back", "Retour", id="back"),
@@ -44,6 +51,7 @@ class MarksScreen(CandidateScreen):
         super().__init__(candidate)
         self.ref: WeightedReferential | None = None
         self.covers: dict[str, str] = {}
+        self._recording: set[str] = set()  # evaluations whose mark is on its way to the store
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,9 +61,10 @@ class MarksScreen(CandidateScreen):
             yield Select[str]([], id="by", prompt="Qui saisit ?", compact=True)
             yield Label("  Pass ", classes="inline-label")
             yield Select[str](PASS_CHOICES, id="pass", prompt="non renseigné", compact=True)
-        yield VerticalScroll(id="marks-list")
+        # Not focusable: tab went to this invisible box, and the digits typed there were lost.
+        yield VerticalScroll(id="marks-list", can_focus=False)
         yield Static("", id="marks-panel")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         snap = await self.load_view()
@@ -206,31 +215,67 @@ class MarksScreen(CandidateScreen):
 
     @on(Input.Submitted, ".mark-input")
     async def _submitted(self, event: Input.Submitted) -> None:
-        evaluation = (event.input.id or "").removeprefix("mark-")
+        if await self._record(event.input, asked=True):
+            self.focus_next()
+
+    @on(Input.Blurred, ".mark-input")
+    async def _left(self, event: Input.Blurred) -> None:
+        """Leaving a field records what was typed in it, as « entrée » does."""
+        if self.is_current and self._pending(event.input):
+            await self._record(event.input, asked=False)
+
+    def _pending(self, field: Input) -> bool:
+        """Whether the field says something else than the recorded mark."""
+        snap = self.snapshot
+        if snap is None or field.disabled:
+            return False
+        evaluation = (field.id or "").removeprefix("mark-")
+        saved = snap.state.career.marks.get(evaluation)
+        text = field.value.strip()
+        if not text:
+            return saved is not None
+        try:
+            return parse_mark(text) != saved
+        except MarkError:
+            return True
+
+    async def _record(self, field: Input, *, asked: bool) -> bool:
+        """Records the field's mark; says under the field why not. ``asked``: « entrée » was
+        pressed (an empty field is then an error, and the missing « Saisie par » is focused)."""
+        evaluation = (field.id or "").removeprefix("mark-")
+        if evaluation in self._recording:
+            return False
         by = self.query_one("#by", Select).value
-        typed = event.value
+        typed = field.value
         try:
             if not typed.strip():
+                if not asked:
+                    return False  # a cleared field: « échap » asks about it
                 raise MarkError("Saisissez une note de 0 à 20 (ex. 12,5).")
             mark = parse_mark(typed)
             if not isinstance(by, str):
-                self.query_one("#by", Select).focus()
+                if asked:
+                    self.query_one("#by", Select).focus()
                 raise MarkError("Choisissez d'abord qui saisit la note (« Saisie par »).")
-            await self.app.store_call(  # type: ignore[attr-defined]
-                lambda s: s.enter_mark(
-                    self.candidate, evaluation, typed, author_of(self.app), by=by
+            self._recording.add(evaluation)
+            try:
+                await self.app.store_call(  # type: ignore[attr-defined]
+                    lambda s: s.enter_mark(
+                        self.candidate, evaluation, typed, author_of(self.app), by=by
+                    )
                 )
-            )
+            finally:
+                self._recording.discard(evaluation)
         except CarnetError as exc:
             self._row_message(evaluation, str(exc))
-            return
+            return False
         self._row_message(evaluation, None)
         self.app.last_marker = by  # type: ignore[attr-defined]
         await self.load_view()
-        event.input.value = format_mark(mark)
+        field.value = format_mark(mark)
         self._show()
         self.notify(f"Note enregistrée : {format_mark(mark)}/20.")
-        self.focus_next()
+        return True
 
     @on(Select.Changed, "#pass")
     async def _pass_changed(self, event: Select.Changed) -> None:
@@ -249,8 +294,44 @@ class MarksScreen(CandidateScreen):
         await self.load_view()
         self._show()
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    async def action_back(self) -> None:
+        """Leaves, once what was typed is recorded; what cannot be is named, and the person
+        chooses to leave it or to stay."""
+        focused = self.focused
+        if (
+            isinstance(focused, Input)
+            and focused.has_class("mark-input")
+            and self._pending(focused)
+        ):
+            await self._record(focused, asked=False)
+        ref = self.ref
+        unsaved = [
+            field for field in self.query(".mark-input").results(Input) if self._pending(field)
+        ]
+        if not unsaved or ref is None:
+            self.app.pop_screen()
+            return
+        names = []
+        for field in unsaved:
+            title = ref.evaluation((field.id or "").removeprefix("mark-")).title
+            names.append(
+                f"• {title} : « {field.value.strip()} »"
+                if field.value.strip()
+                else f"• {title} : champ vidé"
+            )
+        question = (
+            f"{len(unsaved)} note(s) saisie(s) mais non enregistrée(s) :\n"
+            + "\n".join(names)
+            + "\n\nQuitter sans les enregistrer ? (le message sous chaque note dit pourquoi)"
+        )
+
+        def done(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+            else:
+                unsaved[0].focus()
+
+        self.app.push_screen(Confirm(question), done)
 
 
 def _panel(ref: WeightedReferential, verdict: WeightedVerdict, changed: bool) -> Text:

@@ -9,32 +9,35 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.errors import CarnetError
 from models.events import PERSON_ROLES, PersonCreated
 from models.people import PersonRecord, is_active
 from models.status import sort_key
 from tui.change_text import change_text
+from tui.keys import HELP
 from tui.modals.change_history import ChangeHistoryModal
 from tui.modals.person_edit import PersonEditForm
 from tui.modals.person_form import PersonForm
 from tui.modals.text_prompt import TextPrompt
 from tui.operator import author_of
 from tui.text import DataTable, Static
+from tui.widgets.footer import KeyFooter
 
 
 class PeopleScreen(Screen[None]):
     BINDINGS = [
         # Short words: the footer shows these at 80 columns; « ? » gives every key in full.
+        HELP,
         Binding("n", "new_person", "Créer", id="new-person"),
         Binding("e", "edit_person", "Modifier", id="edit-person"),
+        Binding("escape", "app.pop_screen", "Retour", id="back"),
         Binding("x", "deactivate_person", "Désactiver", id="deactivate-person"),
         Binding("h", "person_history", "Historique", id="person-history"),
         Binding("i", "enrol", "Inscrire", id="enrol"),
         Binding("s", "reset_secret", "Secret", id="reset-secret"),
         Binding("o", "new_organisme", "Organisme", id="new-organisme"),
-        Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
     def __init__(self) -> None:
@@ -49,7 +52,7 @@ class PeopleScreen(Screen[None]):
         yield table
         # The highlighted person in full: at 80 columns the table cuts the last column.
         yield Static("", id="person-detail")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)

@@ -11,10 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from store.stations import COLUMNS, filter_rows, ranges_text, sort_rows
+from tui.keys import HELP
 from tui.text import DataTable, Static
+from tui.widgets.footer import KeyFooter
 
 SORT_TEXT = {
     "nom": "nom",
@@ -30,6 +32,7 @@ SORT_TEXT = {
 
 class StationsScreen(Screen[None]):
     BINDINGS = [
+        HELP,
         Binding("t", "sort", "Trier", id="sort"),
         Binding("slash", "filter", "Filtrer", id="filter"),
         Binding("escape", "back", "Retour", id="back"),
@@ -48,7 +51,7 @@ class StationsScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="stations", cursor_type="row")
         yield table
         yield Static("", id="stations-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         from store.stations import stations_view

@@ -19,10 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DirectoryTree, Footer, Header, ProgressBar, RichLog
+from textual.widgets import DirectoryTree, Header, ProgressBar, RichLog
 
 from models.errors import CarnetError
+from tui.keys import HELP
 from tui.text import Static
+from tui.widgets.footer import KeyFooter
 
 EXCHANGE_FOLDER = "carnet-echanges"
 
@@ -38,14 +40,15 @@ def exchange_folder() -> Path:
 
 class SyncScreen(Screen[None]):
     BINDINGS = [
+        HELP,
         Binding("e", "export", "Exporter un lot", id="export"),
+        Binding("escape", "app.pop_screen", "Retour", id="back"),
         Binding("i", "import", "Importer la sélection", id="import"),
         Binding("k", "write_key", "Écrire la clé publique", id="write-key"),
         Binding("n", "identity", "Nom du poste", id="identity"),
         Binding("p", "stations", "Postes", id="stations"),
         Binding("t", "table", "Tableau consolidé", id="table"),
         Binding("l", "national_list", "Liste du jury national", id="national-list"),
-        Binding("escape", "app.pop_screen", "Retour", id="back"),
     ]
 
     class Progress(Message):
@@ -70,7 +73,7 @@ class SyncScreen(Screen[None]):
                 yield Static("", id="sync-selected", markup=False)
                 yield ProgressBar(id="sync-progress", show_eta=False)
                 yield RichLog(id="sync-log", wrap=True, markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.sub_title = "Échanges avec le secrétariat"

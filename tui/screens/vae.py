@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from models.referential import WeightedReferential
 from models.vae import VaeVerdict, oral_exempt
@@ -21,19 +21,21 @@ from tui.modals.vae_forms import AdmissibilityForm, DecisionForm, ProofForm
 from tui.operator import author_of
 from tui.screens.candidate import CandidateScreen
 from tui.text import DataTable, Static
+from tui.widgets.footer import KeyFooter
 
 
 class VaeScreen(CandidateScreen):
     BINDINGS = [
         HELP,
-        Binding("r", "admissibility", "Recevabilité", id="admissibility"),
-        Binding("d", "proof", "Dossier de preuve", id="proof"),
+        # The decision keys and « Retour » first: the footer cuts the rest at 80 columns.
         Binding("v", "decide(True)", "Validée", id="validate"),
         Binding("x", "decide(False)", "Non validée", id="refuse"),
+        Binding("r", "admissibility", "Recevabilité", id="admissibility"),
+        Binding("d", "proof", "Preuve", id="proof", tooltip="Dossier de preuve"),
+        Binding("escape", "back", "Retour", id="back"),
         Binding("j", "juries", "Jurys", id="juries"),
         Binding("s", "new_attempt", "Nouvelle session", id="attempt"),
         Binding("i", "explain", "Explication", id="explain"),
-        Binding("escape", "back", "Retour", id="back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -42,8 +44,10 @@ class VaeScreen(CandidateScreen):
         yield Static("", id="vae-request")
         table: DataTable[Any] = DataTable(id="vae-competencies", cursor_type="row")
         yield table
+        # The highlighted competency's name whole: the table cuts it at 80 columns.
+        yield Static("", id="row-full", classes="row-full", markup=False)
         yield Static("", id="vae-verdict")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one("#vae-competencies", DataTable)
@@ -107,7 +111,20 @@ class VaeScreen(CandidateScreen):
             table.add_row(cell, f"{comp.number}. {comp.title}", key=competency)
         if cursor < table.row_count:
             table.move_cursor(row=cursor)
+        self._show_full_name()
         self.query_one("#vae-verdict", Static).update(final_versus_computed(career, verdict))
+
+    def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
+        self._show_full_name()
+
+    def _show_full_name(self) -> None:
+        competency, snap = self._selected(), self.snapshot
+        if competency is None or snap is None:
+            return
+        ref = snap.referential
+        assert isinstance(ref, WeightedReferential)
+        comp = ref.competency(competency)
+        self.query_one("#row-full", Static).update(f"{comp.number}. {comp.title}")
 
     def _selected(self) -> str | None:
         table = self.query_one("#vae-competencies", DataTable)

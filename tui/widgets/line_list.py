@@ -99,6 +99,7 @@ class LineList(ScrollView, can_focus=True):
         self.lines: list[Line] = []
         self._index: dict[str, int] = {}
         self._strips: dict[tuple[int, bool, int], Strip] = {}
+        self._fitted_to = -1  # the line width the columns were last fitted to
 
     # --- content -------------------------------------------------------------------------
 
@@ -132,13 +133,13 @@ class LineList(ScrollView, can_focus=True):
 
     def _forget(self, index: int) -> None:
         for selected in (True, False):
-            self._strips.pop((index, selected, self.size.width), None)
+            self._strips.pop((index, selected, self.line_width), None)
         self.refresh_line(index)
 
     def refresh_line(self, index: int) -> None:
         y = index - self.scroll_offset.y
         if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self.line_width, 1))
 
     # --- cursor --------------------------------------------------------------------------
 
@@ -186,11 +187,23 @@ class LineList(ScrollView, can_focus=True):
             else:
                 self.move_to(index)
 
+    @property
+    def line_width(self) -> int:
+        """The width a line is drawn in: the list's less its scrollbar. Lines drawn to the full
+        width lost their last two cells under the scrollbar once the list scrolled: a grid's
+        « 💬 » after a comment, the home list's progress on a long list."""
+        return self.scrollable_content_region.width
+
     def on_resize(self) -> None:
         self._strips.clear()
         self.virtual_size = Size(0, len(self.lines))
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.line_width
+        self._fitted_to = width
         if self.fit is not None:
-            widths = self.fit(self.size.width)
+            widths = self.fit(width)
             if widths != self.widths:
                 self.set_widths(widths)
                 self.post_message(self.WidthsChanged(widths))
@@ -199,7 +212,12 @@ class LineList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
-        width = self.size.width
+        width = self.line_width
+        if width != self._fitted_to:
+            # The scrollbar came or went (the lines changed, not the list's size): fit the
+            # columns again, after this frame.
+            self._fitted_to = width
+            self.call_later(self._fit)
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
