@@ -259,6 +259,31 @@ async def test_marks_that_cannot_be_recorded_are_named_before_leaving(tmp_path: 
         assert await _marks(app, screen.candidate) == {}
 
 
+async def test_ctrl_q_asks_before_quitting_over_marks_not_recorded(tmp_path: Path) -> None:
+    app = _marks_app(tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _start(app, pilot, "Salarié")
+        await pilot.press("n")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MarksScreen)
+        await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
+        screen.query_one("#mark-ecrit", Input).focus()
+        await pilot.press(*"14")  # typed, not recorded (nobody in « Saisie par »)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Confirm), "ctrl+q would drop the 14 typed"
+        assert "Epreuve écrite : « 14 »" in words(app)
+        await pilot.press("n")  # stay
+        await settle(app, pilot)
+        assert app.screen is screen and app.is_running
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        await pilot.press("o")  # quit knowingly
+        await pilot.pause()
+        assert app.return_code is not None or not app.is_running
+
+
 # --- block 3: the questionnaire ------------------------------------------------------------
 
 

@@ -102,6 +102,14 @@ class CarnetApp(App[int]):
         hold brackets (see tui/text.py); ``markup`` is ignored on purpose."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen holding typed, unrecorded work (the marks) asks first."""
+        guard = getattr(self.screen, "before_quit", None)
+        if guard is None:
+            self.exit()
+        else:
+            await guard(self.exit)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

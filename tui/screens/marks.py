@@ -11,6 +11,7 @@ writer has it on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.text import Text
@@ -295,6 +296,13 @@ class MarksScreen(CandidateScreen):
         self._show()
 
     async def action_back(self) -> None:
+        await self._leave(self.app.pop_screen)
+
+    async def before_quit(self, quit: Callable[[], object]) -> None:
+        """ctrl+q quits the app the way « échap » leaves the screen: not over typed marks."""
+        await self._leave(quit)
+
+    async def _leave(self, go: Callable[[], object]) -> None:
         """Leaves, once what was typed is recorded; what cannot be is named, and the person
         chooses to leave it or to stay."""
         focused = self.focused
@@ -309,7 +317,7 @@ class MarksScreen(CandidateScreen):
             field for field in self.query(".mark-input").results(Input) if self._pending(field)
         ]
         if not unsaved or ref is None:
-            self.app.pop_screen()
+            go()
             return
         names = []
         for field in unsaved:
@@ -327,7 +335,7 @@ class MarksScreen(CandidateScreen):
 
         def done(leave: bool | None) -> None:
             if leave:
-                self.app.pop_screen()
+                go()
             else:
                 unsaved[0].focus()
 
