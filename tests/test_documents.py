@@ -407,7 +407,7 @@ def test_a_grid_document_from_the_command(data: tuple[Path, ...], tmp_path: Path
         "Avenant du",
         "Oubli de saisie constaté à la relecture.",
         "Minimums non atteints",
-        "Bloc 2 selon cette grille : en cours — 0/5 compétences validées, 4 requises.",
+        "Bloc 2 selon cette grille : non validé — 0/5 compétences validées, 4 requises.",  # signed
     ]:
         assert expected in text, expected
     assert (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from models.dossier import GridState
 from models.events import PERSON_ROLES
+from models.finality import settle_block
 from models.grid import phases
 from models.referential import ObservationFormat, ThresholdReferential
 from models.signatures import signature_checks
@@ -105,6 +106,10 @@ def write_grid(
         doc.paragraph(f"Question {index} : {question.question}", indent=8)
         doc.paragraph(f"Réponse : {question.answer or '—'}", indent=12)
     verdict = evaluate_block(block, grid.states, ref.rules)
+    if grid.signed:
+        # Signed, nothing more can be evaluated: what is still open has failed, as in the
+        # dossier's verdict; « en cours » and « 5 requis » would promise what cannot come.
+        verdict = settle_block(verdict)
     rows: list[list[str]] = []
     strong: set[int] = set()
     for number, (comp, cv) in enumerate(

@@ -1,0 +1,102 @@
+"""Every document carnet prints, step by step as approved: each heading, paragraph, table
+header, row, column width and indent of the grid, the three kinds of dossier de certification,
+the local jury's procès-verbal and the national jury's list, compared with the approved copy
+in ``__snapshots__/test_document_scripts.ambr``.
+
+The other document tests look for the sentences that matter; this one notices any change at
+all (a mutation run found wording, case, widths and whole lines of the documents unguarded).
+A change made on purpose is approved with ``pytest tests/test_document_scripts.py
+--snapshot-update``, and the diff read before it is committed.
+
+What differs from one run to the next is replaced by a placeholder: the moments events were
+recorded (today, at the time the test runs), the station's id and the keys' fingerprints,
+drawn anew each run. A line break inside a cell shows as « ⏎ ».
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from store.documents.dossier import dossier_script
+from store.documents.grid_document import grid_script
+from store.documents.inputs import listing_inputs
+from store.documents.jury import local_jury_script, national_script, national_sheet
+from store.documents.lookup import dossier_inputs
+from store.documents.script import Script
+from store.store import Store
+from tests.test_documents import NOW, data  # noqa: F401 - the fixture, shared
+
+# A moment written by the documents: « 07/12/2026 à 12:58 », « 07/12/2026 12:58 ».
+_MOMENT = re.compile(r"\b\d{2}/\d{2}/\d{4}(?: à| ) ?\d{2}:\d{2}\b")
+_FINGERPRINT = re.compile(r"\b[0-9a-f]{16,64}\b")
+_STATION = re.compile(r"\bposte-[0-9a-f]+\b")
+
+
+def _plain(text: str, today: str) -> str:
+    text = _MOMENT.sub("<moment>", text)
+    text = text.replace(today, "<aujourd'hui>").replace("\n", " ⏎ ")
+    text = _STATION.sub("poste-<id>", text)
+    return _FINGERPRINT.sub("<empreinte>", text)
+
+
+def _steps(script: Script) -> str:
+    today = datetime.now().astimezone().strftime("%d/%m/%Y")
+    lines = [f"document: {_plain(script.name, today)} (auteur: {script.author})"]
+    for step, args, options in script.steps:
+        extra = ", ".join(f"{k}={_option(v)}" for k, v in sorted(options.items()))
+        if step == "table":
+            header, rows, widths = args
+            lines.append(f"table widths={list(widths)} {extra}".rstrip())
+            lines.append("  | " + " | ".join(_plain(h, today) for h in header))
+            lines.extend("  - " + " | ".join(_plain(c, today) for c in row) for row in rows)
+        else:
+            text = " ".join(_plain(str(a), today) for a in args)
+            lines.append(f"{step}{f' ({extra})' if extra else ''}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def _option(value: Any) -> Any:
+    return sorted(value) if isinstance(value, frozenset) else value
+
+
+@pytest.fixture
+def scripts(data: tuple[Path, str, str, str]) -> dict[str, Script]:  # noqa: F811
+    folder, conseil, carriere, vae = data
+    found: dict[str, Script] = {}
+    with Store.open(folder) as store:
+        station = store.station.id
+        for name, candidate in (("conseil", conseil), ("carriere", carriere), ("vae", vae)):
+            snap, people = dossier_inputs(store, candidate)
+            found[f"dossier {name}"] = dossier_script(snap, people, station=station, now=NOW)
+        snap, people = dossier_inputs(store, conseil)
+        (grid_id,) = snap.state.grids
+        found["grille"] = grid_script(snap, grid_id, people, NOW)
+        snap, people = dossier_inputs(store, carriere)
+        found["pv jury local"] = local_jury_script(snap, people, NOW)
+        listing = listing_inputs(store)
+    sheet = national_sheet(listing.records, listing.people, None)
+    found["liste jury national"] = national_script(sheet, None, NOW)
+    return found
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "grille",
+        "dossier conseil",
+        "dossier carriere",
+        "dossier vae",
+        "pv jury local",
+        "liste jury national",
+    ],
+)
+def test_each_document_reads_as_approved(
+    scripts: dict[str, Script], document: str, snapshot: SnapshotAssertion
+) -> None:
+    assert _steps(scripts[document]) == snapshot
