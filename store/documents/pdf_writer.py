@@ -22,6 +22,7 @@ from fpdf.enums import OutputIntentSubType, XPos, YPos
 from fpdf.fonts import TTFFont
 from fpdf.output import PDFICCProfile
 
+from store.documents.font_cache import add_font, prepare
 from store.documents.glyphs import BOLD, REGULAR, Unprintable, font_path, printable, remember
 from store.documents.rendered import Rendered
 from store.documents.script import STEPS, Script
@@ -54,8 +55,9 @@ class PdfDocument:
     ) -> None:
         self.unprintable = Unprintable()
         pdf = _Pages(orientation="P", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
-        pdf.add_font(FAMILY, "", str(font_path(REGULAR)))
-        pdf.add_font(FAMILY, "B", str(font_path(BOLD)))
+        # fpdf2's add_font, its parse of each font kept between runs (font_cache.py).
+        add_font(pdf, FAMILY, "", font_path(REGULAR))
+        add_font(pdf, FAMILY, "B", font_path(BOLD))
         pdf.add_output_intent(
             OutputIntentSubType.PDFA,
             "sRGB",
@@ -75,6 +77,11 @@ class PdfDocument:
                 remember(name, font.cmap)
         if title is not None:
             self.begin(title, created=created or datetime.now(UTC), author=author)
+
+    def prepare(self) -> None:
+        """Reads now what writing the PDF will read of the fonts (the layout process does
+        it while it waits for its script)."""
+        prepare(self.pdf)
 
     def begin(self, title: str, *, created: datetime, author: str = "") -> None:
         pdf = self.pdf
