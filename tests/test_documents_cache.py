@@ -95,11 +95,24 @@ def test_a_cached_run_and_a_cold_run_give_the_same_document(
     assert (
         fonts_of(cached) == fonts_of(cold) == ["/MPDFAA+DejaVuSansBold", "/MPDFAA+DejaVuSansBook"]
     )
-    # And both are the document of fpdf2 parsing the fonts itself (no cache at all).
+    # And both are fpdf2's own document, the fonts parsed by add_font (no cache at all).
     monkeypatch.setattr(font_cache, "_read", lambda path, key: None)
     monkeypatch.setattr(font_cache, "_write", lambda path, key, state: None)
     plain, _ = render(tmp_path / "none", monkeypatch)
     assert same_document(plain) == same_document(cold)
+
+
+@pytest.mark.parametrize("calls", [0, 1, 2, 5, 17, 100])
+def test_the_fonts_read_ahead_in_part_or_whole_give_the_same_document(
+    calls: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The layout process reads the fonts' tables until its script arrives: wherever it
+    stops, the rest is read when the PDF is written."""
+    expected, _ = render(tmp_path, monkeypatch)
+    asked = iter(range(calls + 1))
+    document = PdfDocument()
+    document.prepare(stop=lambda: next(asked) >= calls)
+    assert same_document(document.play(script()).data) == same_document(expected)
 
 
 SLOTS_KEPT = sorted(font_cache._SLOTS - {"ttfont", "subset", "_hbfont", "unicode_range"})

@@ -24,6 +24,7 @@ import json
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,24 +108,28 @@ def add_font(pdf: FPDF, family: str, style: str, font_file: Path) -> None:
             _write(cache_file(font_file), key, kept)
 
 
-def prepare(pdf: FPDF) -> None:
-    """Reads now the tables of each font that writing the PDF will need (subsetting), so
-    that the work is done while nothing waits for it (the layout process, before its
-    script arrives)."""
+def prepare(pdf: FPDF, stop: Callable[[], bool] = lambda: False) -> None:
+    """Reads now the tables of each font that writing the PDF will read (subsetting), the
+    costliest first, until ``stop()`` says the work this was filling in for has come (the
+    layout process, waiting for its script): what is left is read when the PDF is written,
+    as it would have been. The same tables, the same PDF."""
     for font in pdf.fonts.values():
-        if isinstance(font, TTFFont):
-            ttfont = font.ttfont
-            ttfont.getGlyphOrder()
-            for tag in ttfont.keys():  # noqa: SIM118 (a TTFont, not a dict)
-                if tag in _WRITTEN:
-                    ttfont[tag]
+        if not isinstance(font, TTFFont):
+            continue
+        ttfont = font.ttfont
+        if stop():
+            return
+        ttfont.getGlyphOrder()
+        for tag in _WRITTEN:
+            if stop():
+                return
+            if tag in ttfont:
+                ttfont[tag]
 
 
-# The tables fpdf2's subsetter keeps and so reads (it drops the layout and colour tables).
-_WRITTEN = frozenset(
-    {"OS/2", "cmap", "cvt ", "fpgm", "gasp", "glyf", "head", "hhea", "hmtx", "loca", "maxp",
-     "name", "post", "prep"}
-)  # fmt: skip
+# The tables fpdf2's subsetter keeps, and so reads: the costliest first.
+_WRITTEN = ("hmtx", "glyf", "loca", "cmap", "post", "name", "OS/2", "head", "hhea", "maxp",
+            "cvt ", "fpgm", "gasp", "prep")  # fmt: skip
 
 
 def _key(font_file: Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ and shaping are those of the drawn text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 
@@ -78,10 +78,10 @@ class PdfDocument:
         if title is not None:
             self.begin(title, created=created or datetime.now(UTC), author=author)
 
-    def prepare(self) -> None:
-        """Reads now what writing the PDF will read of the fonts (the layout process does
-        it while it waits for its script)."""
-        prepare(self.pdf)
+    def prepare(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Reads now what writing the PDF will read of the fonts, until ``stop()`` (the
+        layout process does it while it waits for its script)."""
+        prepare(self.pdf, stop)
 
     def begin(self, title: str, *, created: datetime, author: str = "") -> None:
         pdf = self.pdf

@@ -123,6 +123,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def _script_arrived() -> bool:
+    """True once the script (or the end of the command's pipe) is there to be read."""
+    import select
+
+    return bool(select.select([sys.stdin], [], [], 0)[0])
+
+
 def serve() -> None:
     """The second process: fpdf2 (without what a text document does not use) and the
     fonts first, and the fonts' tables that writing the PDF reads, all while the command
@@ -139,7 +146,7 @@ def serve() -> None:
     from store.documents.script import Script
 
     document = PdfDocument()
-    document.prepare()
+    document.prepare(stop=_script_arrived)
     script = pickle.load(sys.stdin.buffer)
     if not isinstance(script, Script):
         raise SystemExit(2)
