@@ -1,7 +1,8 @@
 """The fonts' cache (store/documents/font_cache.py) and the layout process's lean imports
 (store/documents/lean_imports.py): both only save time, so a document made with them is the
 document made without them, byte for byte (but for the moment it was written), and a damaged
-cache is read as no cache: parsed again and written again, never a wrong PDF."""
+cache is read as no cache: parsed again and written again, never a wrong PDF. Also the
+layout's per-word checks, made faster, against their former definitions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,10 +20,12 @@ import pypdf
 import pytest
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.documents import font_cache
-from store.documents.glyphs import BOLD, REGULAR, font_path
-from store.documents.pdf_writer import PdfDocument
+from store.documents.glyphs import BOLD, MISSING_MARK, REGULAR, codepoints, font_path, printable
+from store.documents.pdf_writer import PdfDocument, needs_shaping
 from store.documents.renderer import Renderer
 from store.documents.script import Script
 
@@ -300,3 +304,50 @@ def test_a_deferred_module_runs_when_first_used() -> None:
         [sys.executable, "-c", _DEFERRED_USE], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split("\n")[:3] == ["ailleurs", "True module", "absent PIL"], out
+
+
+# The layout's two checks per word, now made in C, against their character-by-character
+# definitions (the code before).
+def _shaping_by_character(text: str) -> bool:
+    return any(
+        0x0590 <= (code := ord(char)) <= 0x08FF
+        or 0xFB1D <= code <= 0xFEFC
+        or 0x0300 <= code <= 0x036F
+        or 0x1AB0 <= code <= 0x1AFF
+        for char in text
+    )
+
+
+def _printable_by_character(text: str, bold: bool, multiline: bool) -> str:
+    have = codepoints(BOLD if bold else REGULAR)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\t", "    ")
+    out = []
+    for char in text:
+        if multiline and char == "\n":
+            out.append(char)
+        elif unicodedata.category(char) == "Cc":
+            out.append(f"[U+{ord(char):04X}]")
+        elif ord(char) in have:
+            out.append(char)
+        else:
+            out.append(MISSING_MARK)
+    return "".join(out)
+
+
+_CHARACTERS = st.characters(
+    codec="utf-8",
+    categories=None,
+    include_characters="\n\r\t\x0b\x00\u0301\u0627\u05d0\ufb1d\u1ab0中é ",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_CHARACTERS, max_size=40), st.booleans(), st.booleans())
+def test_the_fast_checks_are_the_character_by_character_ones(
+    text: str, bold: bool, multiline: bool
+) -> None:
+    assert needs_shaping(text) == _shaping_by_character(text)
+    assert printable(text, bold=bold, multiline=multiline) == _printable_by_character(
+        text, bold, multiline
+    )

@@ -13,6 +13,7 @@ and shaping are those of the drawn text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -266,15 +267,14 @@ class PdfDocument:
         return bytes(self.pdf.output())
 
 
+# Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks.
+_SHAPED = re.compile("[\u0590-\u08ff\ufb1d-\ufefc\u0300-\u036f\u1ab0-\u1aff]")
+
+
 def needs_shaping(text: str) -> bool:
-    """Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks."""
-    return any(
-        0x0590 <= (code := ord(char)) <= 0x08FF
-        or 0xFB1D <= code <= 0xFEFC
-        or 0x0300 <= code <= 0x036F
-        or 0x1AB0 <= code <= 0x1AFF
-        for char in text
-    )
+    """Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks (a regular
+    expression: this is asked of every word measured and every line drawn)."""
+    return _SHAPED.search(text) is not None
 
 
 def _srgb_profile() -> bytes:

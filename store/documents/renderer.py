@@ -124,10 +124,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _script_arrived() -> bool:
-    """True once the script (or the end of the command's pipe) is there to be read."""
+    """True once the script (or the end of the command's pipe) is there to be read; where a
+    pipe cannot be polled, never (the fonts' tables are then all read ahead)."""
     import select
 
-    return bool(select.select([sys.stdin], [], [], 0)[0])
+    try:
+        return bool(select.select([sys.stdin], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
 
 
 def serve() -> None:
