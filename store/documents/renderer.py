@@ -140,7 +140,8 @@ def serve() -> None:
     reads the store; then the script from stdin, the document (pickled) on stdout."""
     import gc
 
-    gc.disable()  # a few hundred thousand objects, all alive until the process ends
+    # fpdf2's modules and the fonts: a few hundred thousand objects, alive until the end.
+    gc.disable()
     from store.documents.lean_imports import install
 
     install()
@@ -151,6 +152,10 @@ def serve() -> None:
 
     document = PdfDocument()
     document.prepare(stop=_script_arrived)
+    # Collected again for the document itself (a long one makes much garbage), without
+    # going through what was made so far.
+    gc.freeze()
+    gc.enable()
     script = pickle.load(sys.stdin.buffer)
     if not isinstance(script, Script):
         raise SystemExit(2)
