@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,22 @@ from models.threshold import forget_verdicts
 from store.store import Store
 
 SEEDS = Path(__file__).parent / "seeds"
+CACHE_VARIABLE = "CARNET_CACHE"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fonts' metrics are kept in a folder of the test run, not the user's cache
+    (store/documents/font_cache.py, ``CACHE_VARIABLE``: not imported here, it imports fpdf2);
+    the commands the tests start inherit it."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = before
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,17 @@ def font_path(name: str) -> Path:
 
 
 _KNOWN: dict[str, frozenset[int]] = {}
+# Per font, the characters that print as they are: those it has, less the control characters.
+_PLAIN: dict[str, frozenset[int]] = {}
+
+
+def _plain(name: str) -> frozenset[int]:
+    found = _PLAIN.get(name)
+    if found is None:
+        found = _PLAIN[name] = frozenset(
+            code for code in codepoints(name) if not _is_control(chr(code))
+        )
+    return found
 
 
 def codepoints(name: str) -> frozenset[int]:
@@ -85,10 +96,17 @@ def printable(
     """The text as the PDF prints it: every character the font has, as written; a control
     character as its code point; any other character the font lacks as « � ». Where the text
     may span lines (comments, reasons), line breaks stay line breaks and a tab is spaces."""
-    glyphs = codepoints(BOLD if bold else REGULAR)
+    name = BOLD if bold else REGULAR
+    glyphs = codepoints(name)
     if multiline:
         # Line breaks and tabs typed in a comment are layout, not characters to show.
         text = text.replace("\r\n", "\n").replace("\t", "    ")
+    # Most text prints as it is: checked at once (in C), not character by character.
+    used = set(map(ord, text))
+    if multiline:
+        used.discard(0x0A)
+    if used <= _plain(name):
+        return text
     out: list[str] = []
     for char in text:
         if multiline and char == "\n":

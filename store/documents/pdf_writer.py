@@ -13,7 +13,8 @@ and shaping are those of the drawn text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 
@@ -22,6 +23,7 @@ from fpdf.enums import OutputIntentSubType, XPos, YPos
 from fpdf.fonts import TTFFont
 from fpdf.output import PDFICCProfile
 
+from store.documents.font_cache import add_font, prepare
 from store.documents.glyphs import BOLD, REGULAR, Unprintable, font_path, printable, remember
 from store.documents.rendered import Rendered
 from store.documents.script import STEPS, Script
@@ -54,8 +56,9 @@ class PdfDocument:
     ) -> None:
         self.unprintable = Unprintable()
         pdf = _Pages(orientation="P", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
-        pdf.add_font(FAMILY, "", str(font_path(REGULAR)))
-        pdf.add_font(FAMILY, "B", str(font_path(BOLD)))
+        # fpdf2's add_font, its parse of each font kept between runs (font_cache.py).
+        add_font(pdf, FAMILY, "", font_path(REGULAR))
+        add_font(pdf, FAMILY, "B", font_path(BOLD))
         pdf.add_output_intent(
             OutputIntentSubType.PDFA,
             "sRGB",
@@ -75,6 +78,11 @@ class PdfDocument:
                 remember(name, font.cmap)
         if title is not None:
             self.begin(title, created=created or datetime.now(UTC), author=author)
+
+    def prepare(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Reads now what writing the PDF will read of the fonts, until ``stop()`` (the
+        layout process does it while it waits for its script)."""
+        prepare(self.pdf, stop)
 
     def begin(self, title: str, *, created: datetime, author: str = "") -> None:
         pdf = self.pdf
@@ -259,15 +267,14 @@ class PdfDocument:
         return bytes(self.pdf.output())
 
 
+# Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks.
+_SHAPED = re.compile("[\u0590-\u08ff\ufb1d-\ufefc\u0300-\u036f\u1ab0-\u1aff]")
+
+
 def needs_shaping(text: str) -> bool:
-    """Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks."""
-    return any(
-        0x0590 <= (code := ord(char)) <= 0x08FF
-        or 0xFB1D <= code <= 0xFEFC
-        or 0x0300 <= code <= 0x036F
-        or 0x1AB0 <= code <= 0x1AFF
-        for char in text
-    )
+    """Right-to-left or joining scripts (Hebrew, Arabic…) and combining marks (a regular
+    expression: this is asked of every word measured and every line drawn)."""
+    return _SHAPED.search(text) is not None
 
 
 def _srgb_profile() -> bytes:

@@ -7,20 +7,29 @@ prepares fpdf2 while this one reads; the script (text, numbers, dates) then cros
 
 Only an acceleration: whenever that process cannot start, fails or answers something else, the
 document is laid out here, so any error is raised and reported as it would be without it.
+
+The process is started before anything else of the command: this module imports only what
+starting it needs (the script's and the document's classes, and pickle, come when the script
+is handed over). In the process, fpdf2 is imported without what a text document never uses
+(:mod:`store.documents.lean_imports`), the fonts come from their cache
+(:mod:`store.documents.font_cache`), and the fonts' tables that writing the PDF reads are read
+while the command still reads the store; the garbage collector stays off (the process lives for
+one document, then ends without its interpreter's teardown).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from store.documents.rendered import Rendered
-from store.documents.script import Script, render_pdf
+if TYPE_CHECKING:
+    from store.documents.rendered import Rendered
+    from store.documents.script import Script
 
 # The folder holding the ``store`` package, so the second process imports this very code.
 _ROOT = str(Path(__file__).resolve().parents[2])
@@ -59,6 +68,11 @@ class Renderer:
         self.close()
 
     def render(self, script: Script) -> Rendered:
+        import pickle
+
+        from store.documents.rendered import Rendered
+        from store.documents.script import render_pdf
+
         process, self._process = self._process, None
         if process is not None:
             try:
@@ -109,12 +123,39 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def _script_arrived() -> bool:
+    """True once the script (or the end of the command's pipe) is there to be read; where a
+    pipe cannot be polled, never (the fonts' tables are then all read ahead)."""
+    import select
+
+    try:
+        return bool(select.select([sys.stdin], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
 def serve() -> None:
-    """The second process: fpdf2 and the fonts first, then the script from stdin, the
-    document (pickled) on stdout."""
+    """The second process: fpdf2 (without what a text document does not use) and the
+    fonts first, and the fonts' tables that writing the PDF reads, all while the command
+    reads the store; then the script from stdin, the document (pickled) on stdout."""
+    import gc
+
+    # fpdf2's modules and the fonts: a few hundred thousand objects, alive until the end.
+    gc.disable()
+    from store.documents.lean_imports import install
+
+    install()
+    import pickle
+
     from store.documents.pdf_writer import PdfDocument
+    from store.documents.script import Script
 
     document = PdfDocument()
+    document.prepare(stop=_script_arrived)
+    # Collected again for the document itself (a long one makes much garbage), without
+    # going through what was made so far.
+    gc.freeze()
+    gc.enable()
     script = pickle.load(sys.stdin.buffer)
     if not isinstance(script, Script):
         raise SystemExit(2)
