@@ -475,3 +475,67 @@ def test_the_dossier_document_names_people_as_they_now_are(store: Store) -> None
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Jeanne Martin" in text and "Jeanne Martn" not in text
     assert "Tom Leroy" in text and "Tom Tuteur" not in text
+
+
+PEOPLE_RULE = (
+    "Règle : les personnes et les candidats sont modifiés ou désactivés, et les organismes "
+    "ajoutés au registre, par un agent du secrétariat."
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        ("edit_person", f"ne peut pas modifier une personne. {PEOPLE_RULE}"),
+        ("deactivate_person", f"ne peut pas désactiver une personne. {PEOPLE_RULE}"),
+        ("edit_candidate", f"ne peut pas modifier un candidat. {PEOPLE_RULE}"),
+        ("deactivate_candidate", f"ne peut pas désactiver un candidat. {PEOPLE_RULE}"),
+        ("register_organisme", f"ne peut pas ajouter un organisme au registre. {PEOPLE_RULE}"),
+        (
+            "reset_secret",
+            "ne peut pas réinitialiser un secret. Règle : un secret verrouillé ou oublié est "
+            "réinitialisé par un agent du secrétariat, avec un motif.",
+        ),
+    ],
+)
+def test_a_refusal_names_the_person_the_action_and_the_rule_word_for_word(
+    store: Store, action: str, said: str
+) -> None:
+    p = _setup(store)
+    tutor = p["tutor"]
+    calls = {
+        "edit_person": lambda: store.edit_person(
+            p["tutor2"], tutor, name="X", organisme="Carsat Bretagne", roles=["tuteur"]
+        ),
+        "deactivate_person": lambda: store.deactivate_person(p["tutor2"], "départ", tutor),
+        "edit_candidate": lambda: store.edit_candidate(
+            p["cand"], tutor, name="X", started=None, tutor=None, manager=None
+        ),
+        "deactivate_candidate": lambda: store.deactivate_candidate(p["cand"], "abandon", tutor),
+        "register_organisme": lambda: store.register_organisme("Caf du Nord", tutor),
+        "reset_secret": lambda: store.reset_secret(p["tutor2"], "oubli", tutor),
+    }
+    with pytest.raises(AuthorityError) as caught:
+        calls[action]()
+    assert str(caught.value) == f"Tom Tuteur (non déclaré(e) agent du secrétariat) {said}"
+
+
+def test_a_new_manager_is_checked_even_when_the_tutor_stays(store: Store) -> None:
+    p = _setup(store)
+    # The tutor is kept as is: the new manager must still hold the manager's role.
+    with pytest.raises(StoreError) as caught:
+        store.edit_candidate(
+            p["cand"], p["sec"], name="Jeanne Martn", started=date(2026, 1, 5),
+            tutor=p["tutor"], manager=p["tutor2"], effective=DAY, reason="mutation",
+        )  # fmt: skip
+    assert str(caught.value) == "Olga Tutrice n'est pas déclaré(e) manager."
+
+
+def test_a_date_given_with_a_mere_name_fix_is_not_recorded(store: Store) -> None:
+    p = _setup(store)
+    store.edit_candidate(
+        p["cand"], p["sec"], name="Jeanne Martin", started=date(2026, 1, 5),
+        tutor=p["tutor"], manager=p["manager"], effective=DAY, reason="faute de frappe",
+    )  # fmt: skip
+    # No tutor or manager changed: « prend effet le » would say something that did not happen.
+    assert store.snapshot(p["cand"]).events[-1].payload["effective"] is None
