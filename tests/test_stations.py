@@ -117,3 +117,35 @@ async def _look(folder: Path, size: tuple[int, int]) -> None:
 async def test_the_stations_screen_sorts_and_filters(watched: Any) -> None:
     for size in ((80, 24), (120, 40)):
         await _look(watched[2], size)
+
+
+def _row(id: str, **values: Any) -> dict[str, Any]:
+    row = {"id": id, "name": "", "organisme": "", "role": "poste", "last_bundle_created": None,
+           "events": 0, "missing": 0, "forks": [], "days_since_last_bundle": None}  # fmt: skip
+    return row | values
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        ("nom", ["p2", "p1", "p3"]),  # « antenne » < « Brest » < nameless « p3 »: case aside
+        ("organisme", ["p3", "p1", "p2"]),  # « caf » < « CPAM » < « Urssaf »
+        ("role", ["p1", "p3", "p2"]),  # « poste » < « secretariat », then by id
+        ("dernier_lot", ["p2", "p3", "p1"]),  # never sent first
+        ("evenements", ["p1", "p3", "p2"]),  # most first
+        ("trous", ["p2", "p1", "p3"]),
+        ("fourches", ["p3", "p1", "p2"]),
+        ("jours", ["p2", "p1", "p3"]),  # never heard of first, then the longest silent
+    ],
+)
+def test_stations_sort_by_each_column(column: str, expected: list[str]) -> None:
+    rows = [
+        _row("p1", name="Brest", organisme="CPAM", role="poste", last_bundle_created="2026-12-01",
+             events=30, missing=1, forks=[1], days_since_last_bundle=6),
+        _row("p2", name="antenne", organisme="Urssaf", role="secretariat", events=0, missing=5),
+        _row("p3", organisme="caf", role="poste", last_bundle_created="",
+             events=10, forks=[1, 2], days_since_last_bundle=1),
+    ]  # fmt: skip
+    assert [r["id"] for r in sort_rows(rows, column)] == expected
+    with pytest.raises(ValueError):
+        sort_rows(rows, "inconnue")

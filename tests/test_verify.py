@@ -78,3 +78,28 @@ def test_damage_is_reported_with_file_and_record(
     assert any(expected in m for m in messages), messages
     if damage in ("letter", "delete"):
         assert any(victim.name in p["file"] for p in report["problems"])
+
+
+@pytest.mark.parametrize("name", ["sync.json", "ledger.json", "trusted.json"])
+def test_an_exchange_file_that_is_not_json_is_named(
+    folder: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    (folder / name).write_bytes(b'{"tronque": ')
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    report = json.loads(out)
+    assert code == 1 and not report["ok"]
+    assert {"file": str(folder / name), "message": "fichier illisible (JSON invalide)"} in [
+        {"file": p["file"], "message": p["message"]} for p in report["problems"]
+    ]
+
+
+def test_a_missing_journal_is_named_when_the_station_has_events(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "journal.log").unlink()
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    report = json.loads(out)
+    assert code == 1
+    assert {"file": str(folder / "journal.log"), "message": "journal absent"} in [
+        {"file": p["file"], "message": p["message"]} for p in report["problems"]
+    ]
