@@ -79,22 +79,18 @@ class Organismes:
     keeps earlier folders working)."""
 
     names: dict[str, str] = field(default_factory=dict)
-    explicit: set[str] = field(default_factory=set)  # keys the secretariat registered
 
     def canonical(self, name: str) -> str | None:
         return self.names.get(organisme_key(name))
 
-    def add(self, name: str, *, explicit: bool) -> None:
-        key = organisme_key(name)
-        self.names.setdefault(key, name.strip())
-        if explicit:
-            self.explicit.add(key)
+    def add(self, name: str) -> None:
+        self.names.setdefault(organisme_key(name), name.strip())
 
     def sorted(self) -> list[str]:
         return sorted(self.names.values(), key=sort_key)
 
     def copy(self) -> Organismes:
-        return Organismes(dict(self.names), set(self.explicit))
+        return Organismes(dict(self.names))
 
 
 def _person_fields(person: PersonCreated) -> dict[str, str]:
@@ -123,7 +119,7 @@ class RegistryState:
         match payload:
             case PersonCreated():
                 self.people[payload.person] = PersonRecord(**payload.model_dump())
-                self.organismes.add(payload.organisme, explicit=False)
+                self.organismes.add(payload.organisme)
             case PersonEdited():
                 current = self.people.get(payload.person)
                 if current is None:
@@ -141,7 +137,7 @@ class RegistryState:
                 )
                 changes = diff(_person_fields(current), _person_fields(updated))
                 self.people[payload.person] = updated
-                self.organismes.add(payload.organisme, explicit=False)
+                self.organismes.add(payload.organisme)
                 self.history.setdefault(payload.person, []).append(
                     Change(
                         event.ts, event.author, "edited", changes, payload.reason, event=event.id
@@ -174,7 +170,7 @@ class RegistryState:
                 known = self.organismes.canonical(payload.name)
                 if strict and known is not None:
                     raise EventError(f"{where} : organisme déjà inscrit sous « {known} »")
-                self.organismes.add(payload.name, explicit=True)
+                self.organismes.add(payload.name)
             case _:
                 pass  # credentials: kept by the store, not part of who is who
 

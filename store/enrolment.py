@@ -165,7 +165,7 @@ def plan(
     known = organismes.copy() if organismes is not None else None
     if known is not None:
         for person in people.values():
-            known.add(person.organisme, explicit=False)
+            known.add(person.organisme)
     registered = {(p.name, organisme_key(p.organisme)) for p in people.values()}
     known_candidates = {(n, organisme_key(o), c) for n, o, c in candidates}
 
@@ -175,7 +175,7 @@ def plan(
             return
         found = known.canonical(row["organisme"])
         if found is None and new_organismes:
-            known.add(row["organisme"], explicit=True)
+            known.add(row["organisme"])
             result.organismes.append(row["organisme"])
             found = row["organisme"]
         if found is None:

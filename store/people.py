@@ -43,7 +43,7 @@ class PeopleActions:
         known = self._reg.organismes.copy()
         for record in self.summaries().records:
             if record.get("organisme"):
-                known.add(str(record["organisme"]), explicit=False)
+                known.add(str(record["organisme"]))
         return known
 
     def organisme_choices(self) -> list[str]:

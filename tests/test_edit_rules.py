@@ -166,7 +166,7 @@ def test_a_person_as_created_is_active_until_deactivated() -> None:
 def test_organismes_are_listed_in_french_order() -> None:
     organismes = Organismes()
     for name in ("Urssaf", "Élan", "caf de Paris", "Carsat"):
-        organismes.add(name, explicit=True)
+        organismes.add(name)
     # Accents and case do not send « Élan » after « Urssaf », nor « caf » after « Carsat ».
     assert organismes.sorted() == ["caf de Paris", "Carsat", "Élan", "Urssaf"]
 

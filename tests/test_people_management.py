@@ -428,8 +428,8 @@ def test_spellings_differing_by_case_accents_or_separators_are_one_entry(
         for w in (w + separators[i % 3],)
     )
     organismes = Organismes()
-    organismes.add(plain, explicit=True)
-    organismes.add(variant, explicit=False)
+    organismes.add(plain)
+    organismes.add(variant)
     assert organismes.sorted() == [plain]
     assert organismes.canonical(variant) == plain
 
