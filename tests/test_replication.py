@@ -112,6 +112,9 @@ def test_the_secretariat_forwards_with_each_origins_key(settled: Any) -> None:
     report = _import(b, bundle)
     assert not report.rejected
     assert _id(a) in TrustStore(b).keys and TrustStore(b).keys[_id(a)].role == "poste"
+    # With the name and organisme the secretariat knows it by (for b's stations view).
+    vouched, known = TrustStore(b).keys[_id(a)], TrustStore(s).keys[_id(a)]
+    assert (vouched.name, vouched.organisme) == (known.name, known.organisme)
     with Store.open(b) as store:
         stations = {e.station for e in store.snapshot(candidate).events}
     assert stations == {_id(a), _id(b), _id(s)}
