@@ -3,6 +3,7 @@
     .venv/bin/python tests/mutation_score.py                # the table of every mutant run
     .venv/bin/python tests/mutation_score.py sample 300     # names to run: 300 drawn per area
     .venv/bin/python tests/mutation_score.py --sample 300   # the table of those drawn
+    .venv/bin/python tests/mutation_score.py --sample 300 open  # their survivors, with diffs
 
 Run from the folder where ``mutmut run`` ran. Score = killed (a test failed, or the tests hung:
 mutmut's timeouts) over the mutants run, the equivalent ones (listed with their reason in
@@ -119,8 +120,25 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--sample"]:
         chosen = drawn(found, int(argv[1]), SEED)
         found = {n: s for n, s in found.items() if n in chosen}
+        argv = argv[2:]
+    if argv[:1] == ["open"]:
+        print(survivors(mutmut, found, equivalent()))
+        return 0
     print(table(found, equivalent()))
     return 0
+
+
+def survivors(mutmut: str, found: dict[str, str], excused: set[str]) -> str:
+    """Markdown: each mutant that survived and is not listed as equivalent, with its diff."""
+    parts = []
+    for name in sorted(n for n, s in found.items() if s in ("survived", "no tests")):
+        if name in excused:
+            continue
+        shown = subprocess.run([mutmut, "show", name], capture_output=True, text=True).stdout
+        diff = [line for line in shown.splitlines() if line[:1] in "+-" and line[:3] not in
+                ("+++", "---")]  # fmt: skip
+        parts.append(f"- `{name}` ({found[name]})\n\n```diff\n" + "\n".join(diff) + "\n```\n")
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":
