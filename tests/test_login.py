@@ -167,3 +167,24 @@ async def test_a_mark_asks_who_is_at_the_keyboard_first(tmp_path: Path) -> None:
         last = await app.store_call(lambda s: s.snapshot(candidate).events[-1])
         assert last.type == "criterion.marked" and last.author == evaluator
         assert last.payload["state"] == CriterionState.VALIDATED.value
+
+
+@pytest.mark.slow
+async def test_after_saying_who_they_are_the_arrows_move_in_the_list(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+        for name in ("Anne Un", "Bruno Deux", "Chloé Trois"):
+            store.create_candidate(name, "CPAM", "gestionnaire-conseil", agent)
+    app = build_app(data, identify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "l'écran d'identification", pilot)
+        await pilot.press("enter")
+        await until(lambda: not isinstance(app.screen, LoginScreen), "l'accueil", pilot)
+        # Found by a newcomer: the filter kept the focus, and ↓ moved nothing.
+        candidates = app.screen.query_one("#candidates")
+        assert app.focused is candidates, app.focused
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Bruno Deux" in str(app.screen.query_one("#current-candidate").render())
