@@ -293,14 +293,15 @@ def _section(content: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def check_events(opened: Opened) -> Content:
+def check_events(opened: Opened, parsed: Any = None) -> Content:
     """A bundle's events, each checked: its own hash, its payload, each origin's chain within
     the bundle. Events stay as stored (plain dicts). Whether each is vouched for by its origin,
     and whether the referential versions it was recorded with are held here, is checked on
     import (``store.referentials.check_bundle``): both need what was received before, the
-    versions a bundle imported just before it published among them."""
+    versions a bundle imported just before it published among them. ``parsed`` is the content
+    already read from JSON, when the caller needed it before (``Opened.content`` reads it)."""
     header = opened.header
-    content = opened.content
+    content = opened.content if parsed is None else parsed  # ``parsed``: its content, read
     if isinstance(content, list):  # version 1: the sender's events only
         raw, heads, holds, keys, spines = content, {}, {}, [], {}
     elif isinstance(content, dict):

@@ -8,7 +8,17 @@ and from the registry events arriving in the same import.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+import contextlib
+import gc
+import os
+import select
+import signal
+import struct
+import sys
+import time
+import warnings
+from array import array
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from models.signatures import PROOF, check_proof, signed_message, verify
@@ -73,19 +83,187 @@ def verified_proofs(
     importing process's own work otherwise (about 20,000 signatures in 1,000 bundles)."""
     events = list(events)
     keys = {**known_keys, **keys_in(events)}
-    ok: set[tuple[str, str]] = set()
-    for raw in events:
+    todo = _signed(events)
+    return _pairs(keys, events, [i for i in todo if _verifies(keys, events[i])])
+
+
+def _signed(events: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The positions of the events that carry a personal signature (a proof)."""
+    found = []
+    for index, raw in enumerate(events):
         payload = raw.get("payload")
-        proof = payload.get(PROOF) if isinstance(payload, Mapping) else None
-        if not isinstance(proof, Mapping):
-            continue
-        assert isinstance(payload, Mapping)
-        known = keys.get(str(proof.get("key")))
-        signature = proof.get("signature")
-        if known is None or not isinstance(signature, str):
-            continue
-        public = known[1]
-        message = signed_message(str(raw.get("dossier")), str(raw.get("type")), payload)
-        if verify(public, message, signature):
-            ok.add((str(raw.get("hash")), public))
-    return frozenset(ok)
+        if isinstance(payload, Mapping) and isinstance(payload.get(PROOF), Mapping):
+            found.append(index)
+    return found
+
+
+def _verifies(keys: Mapping[str, tuple[str, str]], raw: Mapping[str, Any]) -> bool:
+    payload = raw["payload"]
+    proof = payload[PROOF]
+    known = keys.get(str(proof.get("key")))
+    signature = proof.get("signature")
+    if known is None or not isinstance(signature, str):
+        return False
+    message = signed_message(str(raw.get("dossier")), str(raw.get("type")), payload)
+    return verify(known[1], message, signature)
+
+
+def _pairs(
+    keys: Mapping[str, tuple[str, str]],
+    events: Sequence[Mapping[str, Any]],
+    verified: Iterable[int],
+) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (str(events[i].get("hash")), keys[str(events[i]["payload"][PROOF].get("key"))][1])
+        for i in verified
+    )
+
+
+# Below this many personal signatures, they are verified in this process: a child costs a few
+# milliseconds to start.
+BESIDE_FROM = 200
+# How long the child may take before its answer is given up (and the signatures verified
+# here): this, plus 5 ms a signature, 50 times what it takes.
+BESIDE_WAIT = 10.0
+
+
+class ProofsBeside:
+    """``verified_proofs`` of a bundle's events, worked out on another processor while this
+    process checks the events themselves (hashes, payloads, chains): Ed25519 is a third of the
+    import of a secretariat's bundle for a station (3,700 signatures for 100 candidates), and
+    the library holds the interpreter's lock while it verifies, so only a process runs beside.
+
+    On Linux, with two processors or more and enough signatures, a child process is forked: it
+    verifies every signature the events carry and sends back the positions of those that
+    verify; nothing else is shared. Should it fail in any way (no fork, killed, too slow, an
+    incomplete answer), the signatures are verified here instead: slower, never different.
+    Otherwise they are verified here when ``result`` is called (after the events' own checks,
+    as before). Use it as a context manager: leaving it stops a child whose answer is no longer
+    needed (a bundle refused meanwhile)."""
+
+    def __init__(
+        self,
+        known_keys: Mapping[str, tuple[str, str]],
+        events: Sequence[Mapping[str, Any]] | None,
+        *,
+        beside: bool = True,
+    ) -> None:
+        self._known = known_keys
+        self._child: tuple[int, int] | None = None  # pid, read end of the pipe
+        self._events: list[Mapping[str, Any]] = []
+        self._keys: dict[str, tuple[str, str]] = {}
+        self._todo: list[int] = []
+        if beside and events is not None and _can_fork():
+            with contextlib.suppress(AttributeError, TypeError):  # not events: checked later
+                self._events = list(events)
+                self._keys = {**known_keys, **keys_in(self._events)}
+                self._todo = _signed(self._events)
+                if len(self._todo) >= BESIDE_FROM:
+                    self._child = _fork(self._keys, self._events, self._todo)
+
+    def result(self, events: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+        """The verified pairs of ``events`` (the same events as given, once checked)."""
+        if self._child is not None:
+            verified = _collect(*self._child, len(self._todo))
+            self._child = None
+            if verified is not None and set(verified) <= set(self._todo):
+                return _pairs(self._keys, self._events, verified)
+        return verified_proofs(self._known, events)
+
+    def close(self) -> None:
+        if self._child is not None:
+            pid, read = self._child
+            self._child = None
+            _stop(pid, read)
+
+    def __enter__(self) -> ProofsBeside:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _can_fork() -> bool:
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) >= 2
+    except OSError:  # pragma: no cover
+        return False
+
+
+_HEADER = struct.Struct("<Q")
+
+
+def _fork(
+    keys: Mapping[str, tuple[str, str]], events: Sequence[Mapping[str, Any]], todo: list[int]
+) -> tuple[int, int] | None:
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 warns of fork() in a process with threads: the child here runs
+            # nothing but this computation and leaves by os._exit, without taking any lock
+            # another thread may hold (no import, no output, no logging).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # pragma: no cover - the child: its coverage is not collected
+        code = 1
+        try:
+            os.close(read)
+            gc.disable()  # short-lived: a collection would only copy the parent's pages
+            found = array("I", [i for i in todo if _verifies(keys, events[i])])
+            data = _HEADER.pack(len(found)) + found.tobytes()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write, view) :]
+            code = 0
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, read: int, count: int) -> list[int] | None:
+    """The child's answer, or None if it has none to give in time (then it is stopped)."""
+    deadline = time.monotonic() + BESIDE_WAIT + count * 0.005
+    chunks = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read], [], [], left)[0]:
+                _stop(pid, read)
+                return None
+            chunk = os.read(read, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        _stop(pid, read)
+        return None
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if status != 0 or len(data) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack_from(data)
+    found = array("I")
+    found.frombytes(data[_HEADER.size :])
+    return list(found) if len(found) == size else None
+
+
+def _stop(pid: int, read: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(read)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)

@@ -62,7 +62,7 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
-from store.personal import check_personal_signatures, keys_in, verified_proofs
+from store.personal import ProofsBeside, check_personal_signatures, keys_in
 from store.referentials import check_bundle as check_referentials
 from store.replication import (
     Knowledge,
@@ -622,11 +622,15 @@ def check_path(
     known: frozenset[str],
     reader: Reader | None = None,
     people: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    beside: bool = False,
 ) -> Checked:
+    """One file checked; ``beside``: its personal signatures on another processor meanwhile
+    (in the importing process, not in its workers, which run side by side already)."""
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
-    return _check_opened(opened, known, reader, people)
+    return _check_opened(opened, known, reader, people, beside=beside)
 
 
 def _check_opened(
@@ -634,17 +638,27 @@ def _check_opened(
     known: frozenset[str],
     reader: Reader | None,
     people: Mapping[str, tuple[str, str]] | None,
+    *,
+    beside: bool = False,
 ) -> Checked:
     try:
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        content = check_events(decrypted(opened, reader))
-        for raw in content.events:
-            dossier = str(raw["dossier"])
-            if dossier != REGISTRY and not _DOSSIER.match(dossier):
-                raise BundleError(f"nom de dossier refusé : {dossier!r}")
-        return Checked(opened.header, content, proofs=verified_proofs(people or {}, content.events))
+        clear = decrypted(opened, reader)
+        parsed = clear.content
+        listed = parsed.get("events") if isinstance(parsed, dict) else parsed
+        # The personal signatures are verified beside (another processor) while the events
+        # are checked here; they count only once the events have passed.
+        with ProofsBeside(
+            people or {}, listed if isinstance(listed, list) else None, beside=beside
+        ) as proofs:
+            content = check_events(clear, parsed)
+            for raw in content.events:
+                dossier = str(raw["dossier"])
+                if dossier != REGISTRY and not _DOSSIER.match(dossier):
+                    raise BundleError(f"nom de dossier refusé : {dossier!r}")
+            return Checked(opened.header, content, proofs=proofs.result(content.events))
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -714,9 +728,9 @@ def _checked(
                 path, _ = next(waiting)
                 ahead = next(still_open, None)
                 checked = (
-                    _check_opened(ahead, known, reader, people)
+                    _check_opened(ahead, known, reader, people, beside=True)
                     if ahead is not None
-                    else check_path(path, keys, known, reader, people)
+                    else check_path(path, keys, known, reader, people, beside=True)
                 )
                 if checked.bundle is not None:
                     people = {**people, **keys_in(checked.bundle.events)}
