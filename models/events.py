@@ -8,13 +8,13 @@ Payloads are validated per type when the state is derived, never trusted blindly
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models.errors import CarnetError
+from models.jsontext import compact_json
 from models.referential import document_sha256
 from models.threshold import CriterionState
 
@@ -55,8 +55,12 @@ class Event(BaseModel):
         return self.model_dump()
 
 
+_canonical = compact_json(sort_keys=True)
+
+
 def canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The JSON that is hashed and signed: sorted keys, no spaces, UTF-8."""
+    return _canonical(data).encode()
 
 
 def content_hash(raw: dict[str, Any]) -> str:
