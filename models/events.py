@@ -43,13 +43,22 @@ class Event(BaseModel):
     @classmethod
     def from_stored(cls, raw: Any) -> Event:
         """Reads and checks an event as stored; a bad or tampered one raises EventError."""
+        return cls.checked_text(raw)[0]
+
+    @classmethod
+    def checked_text(cls, raw: Any) -> tuple[Event, str]:
+        """``from_stored``'s checks, and the event as JSON text: its hashed fields as they are
+        hashed (sorted keys, compact), then its hash. What a bundle carries, from the text the
+        check has made anyway, rather than encoding every event a second time."""
         try:
             event = cls.model_validate(raw)
         except ValidationError as exc:
             raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
-        if event.hash != content_hash(raw):
+        text = _canonical({k: raw[k] for k in HASHED_FIELDS})
+        if event.hash != hashlib.sha256(text.encode()).hexdigest():
             raise EventError(f"événement n° {event.seq} altéré : son empreinte ne correspond pas")
-        return event
+        # The hash is 64 hexadecimal digits (checked above): nothing in it to escape.
+        return event, f'{text[:-1]},"hash":"{event.hash}"}}'
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump()

@@ -18,7 +18,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -131,9 +131,18 @@ def seal_file(
     referentials: Mapping[str, str] | None = None,
     sender: Station | None = None,
     recipient: Recipient | None = None,
+    events: Sequence[str] | None = None,
 ) -> bytes:
-    """A signed file; with a recipient, its content is encrypted to it."""
-    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    """A signed file; with a recipient, its content is encrypted to it. ``events``: the
+    content's « events », each already as JSON text (``Event.checked_text``), put before the
+    rest of the content (a dict without them)."""
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    if events is not None:
+        if not isinstance(content, dict) or "events" in content:
+            raise ValueError("les événements déjà encodés vont dans un contenu sans « events »")
+        rest = "}" if text == "{}" else "," + text[1:]
+        text = '{"events":[' + ",".join(events) + "]" + rest
+    body = text.encode()
     encryption = None
     if recipient is not None:
         sealed = encrypt(

@@ -274,8 +274,8 @@ def export(
                 continue
             events.append(raw)
     events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
-    for raw in events:
-        Event.from_stored(raw)  # never send an event this folder cannot vouch for
+    # Never send an event this folder cannot vouch for: each is checked, and its text kept.
+    texts = [Event.checked_text(raw)[1] for raw in events]
     origins = {str(raw["station"]) for raw in events} - {me}
     heads = {o: [spines[o][0]] for o in origins}
     spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
@@ -287,7 +287,6 @@ def export(
             # lets the station pass them on to another (the evaluator's laptop).
             spine_texts[me] = encode_spine(mine)
     content = {
-        "events": events,
         "heads": heads,
         "spines": spine_texts,
         "holds": holds_of(store, ledger),
@@ -298,6 +297,7 @@ def export(
     data = seal_file(
         "bundle", me, key, bundle, content, count=len(events), referentials=refs,
         sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
+        events=texts,
     )  # fmt: skip
     try:
         atomic_write(out, data, keep_backup=False)

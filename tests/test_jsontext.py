@@ -19,8 +19,9 @@ _values = st.recursive(
     | st.integers()
     | st.floats()
     | st.text(),  # any code point: accents, controls, surrogates, quotes, backslashes
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -29,9 +30,7 @@ _values = st.recursive(
 @settings(max_examples=300)
 def test_the_same_text_as_json_dumps(value: Any) -> None:
     for sort_keys in (False, True):
-        expected = json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys
-        )
+        expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
         assert compact_json(sort_keys=sort_keys)(value) == expected
 
 

@@ -59,7 +59,7 @@ def test_a_broken_chain_is_named_before_a_later_unreadable_record(tmp_path: Path
     data = _file(_body("1", {"a": 1}), _body("2", {"b": 2}), b"{nope")
     lines = data.split(b"\n")
     lines[1] = b"0" * 32 + lines[1][32:]
-    with pytest.raises(CorruptFileError, match="enregistrement n° 2 .*altéré"):
+    with pytest.raises(CorruptFileError, match=r"enregistrement n° 2 .*altéré"):
         parse_log(b"\n".join(lines), tmp_path / "f.json")
 
 

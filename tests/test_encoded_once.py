@@ -1,0 +1,67 @@
+"""An export checks each event and writes the text that check made (not a second encoding);
+the bundle reads back as the same content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.events import Event, EventError
+from store.bundle import Opened, check_events, open_file, seal_file
+from store.keys import TrustedKey
+from store.store import Store
+from store.sync import station_key
+
+
+def _events(tmp_path: Path) -> tuple[Store, list[dict[str, Any]]]:
+    store = Store.open(tmp_path / "a")
+    candidate = store.create_candidate('Océane « Ñ » \\ "x"', "CPAM", "gestionnaire-conseil", "t")
+    return store, [dict(r) for r in store.raw_events(candidate).values()]
+
+
+def test_the_checked_text_is_the_event(tmp_path: Path) -> None:
+    store, events = _events(tmp_path)
+    with store:
+        for raw in events:
+            event, text = Event.checked_text(raw)
+            assert json.loads(text) == raw and event == Event.from_stored(raw)
+
+
+@pytest.mark.parametrize("change", ["payload", "hash", "extra"])
+def test_a_tampered_event_has_no_text(tmp_path: Path, change: str) -> None:
+    store, events = _events(tmp_path)
+    with store:
+        raw = dict(events[0])
+        if change == "payload":
+            raw["payload"] = {**raw["payload"], "name": "Autre"}
+        elif change == "hash":
+            raw["hash"] = "0" * 64
+        else:
+            raw["extra"] = 1
+        with pytest.raises(EventError):
+            Event.checked_text(raw)
+        with pytest.raises(EventError):
+            Event.from_stored(raw)
+
+
+def test_a_bundle_of_encoded_events_reads_as_the_plain_one(tmp_path: Path) -> None:
+    store, events = _events(tmp_path)
+    with store:
+        key = station_key(store)
+        me = store.station.id
+        rest = {"heads": {"x": [1]}, "holds": {}, "keys": []}
+        texts = [Event.checked_text(raw)[1] for raw in events]
+        encoded = seal_file("bundle", me, key, 1, rest, count=len(events), events=texts)
+        plain = seal_file("bundle", me, key, 1, {"events": events, **rest}, count=len(events))
+        trusted = {me: TrustedKey(me, key.public, "")}
+        for data in (encoded, plain):
+            opened = open_file(data, trusted)
+            assert opened.content == {"events": events, **rest}
+            assert check_events(opened).events == events
+        with pytest.raises(ValueError):
+            seal_file("bundle", me, key, 1, {"events": []}, count=0, events=texts)
+        empty = open_file(seal_file("bundle", me, key, 1, {}, count=0, events=[]), trusted)
+        assert isinstance(empty, Opened) and empty.content == {"events": []}
