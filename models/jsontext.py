@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -38,3 +38,18 @@ def compact_json(*, sort_keys: bool) -> Callable[[Any], str]:
             return dumps(value)
 
     return fast
+
+
+class Encoded(dict[str, Any]):
+    """A JSON object with its text, as made when it was checked (``Event.checked_text``): the
+    same values, so that whoever writes it (a dossier's record) need not encode it again. It
+    travels to another process as a plain dict: the text is for the process that made it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, value: Mapping[str, Any], text: str) -> None:
+        super().__init__(value)
+        self.text = text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import CarnetError
 from models.events import Event, EventError, canonical, payload_of, utc_now
+from models.jsontext import Encoded
 from store.crypto import SCHEME, DecryptionError, decrypt, encrypt
 from store.keys import StationKey, TrustedKey, fingerprint
 from store.station import Station
@@ -304,7 +305,7 @@ def _section(content: dict[str, Any], name: str, kind: type) -> Any:
 
 def check_events(opened: Opened, parsed: Any = None) -> Content:
     """A bundle's events, each checked: its own hash, its payload, each origin's chain within
-    the bundle. Events stay as stored (plain dicts). Whether each is vouched for by its origin,
+    the bundle. Events stay as stored (dicts, with the JSON text their check made). Whether each is vouched for by its origin,
     and whether the referential versions it was recorded with are held here, is checked on
     import (``store.referentials.check_bundle``): both need what was received before, the
     versions a bundle imported just before it published among them. ``parsed`` is the content
@@ -324,9 +325,10 @@ def check_events(opened: Opened, parsed: Any = None) -> Content:
     if len(raw) != header.count:
         raise BundleError("le nombre d'événements ne correspond pas à l'en-tête")
     previous: dict[str, Event] = {}
+    events: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         try:
-            event = Event.from_stored(item)
+            event, text = Event.checked_text(item)
             payload_of(event)
         except EventError as exc:
             raise BundleError(f"événement {index + 1} refusé : {exc}") from None
@@ -339,7 +341,8 @@ def check_events(opened: Opened, parsed: Any = None) -> Content:
             if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
         previous[event.station] = event
-    return Content(raw, heads, holds, keys, spines)
+        events.append(Encoded(item, text))  # stored as checked, without encoding it again
+    return Content(events, heads, holds, keys, spines)
 
 
 def _short(exc: BaseException) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from models.jsontext import compact_json
+from models.jsontext import Encoded, compact_json
 from store.atomic import TMP_MARK, backup_path, fsync_dir
 from store.errors import CorruptFileError, StoreError
 
@@ -59,12 +59,18 @@ def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tu
     records = list(records)
     lines = []
     for number, (table, doc_id, doc) in enumerate(records):
-        record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
-        if number == 0 and len(records) > 1:
-            # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
-            # some of its records whole; reading counts them and drops the batch entirely.
-            record["n"] = len(records)
-        body = encode(record).encode()
+        # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
+        # some of its records whole; reading counts them and drops the batch entirely.
+        batch = number == 0 and len(records) > 1
+        if isinstance(doc, Encoded):  # its text, as checked: the same JSON as encode(doc)
+            size = f',"n":{len(records)}' if batch else ""
+            text = f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":{doc.text}{size}}}'
+        else:
+            record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
+            if batch:
+                record["n"] = len(records)
+            text = encode(record)
+        body = text.encode()
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous
@@ -336,7 +342,10 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             else:
                 log = parse_log(raw, path)
             last = log.last_ids.get(table, len(log.tables.get(table, {})))
-            records = [(table, str(last + n), dict(doc)) for n, doc in enumerate(docs, 1)]
+            records = [
+                (table, str(last + n), doc if isinstance(doc, Encoded) else dict(doc))
+                for n, doc in enumerate(docs, 1)
+            ]
             data, _ = record_lines(log.last_hash, records)
             if log.size == 0:
                 tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")

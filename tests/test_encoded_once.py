@@ -65,3 +65,33 @@ def test_a_bundle_of_encoded_events_reads_as_the_plain_one(tmp_path: Path) -> No
             seal_file("bundle", me, key, 1, {"events": []}, count=0, events=texts)
         empty = open_file(seal_file("bundle", me, key, 1, {}, count=0, events=[]), trusted)
         assert isinstance(empty, Opened) and empty.content == {"events": []}
+
+
+def test_a_checked_event_is_stored_from_its_text(tmp_path: Path) -> None:
+    """An import writes each checked event's record from the text its check made: the file
+    reads back as the same events, its chain holds, and its batch is counted."""
+    from models.jsontext import Encoded
+    from store.storage import parse_log, record_lines
+
+    store, events = _events(tmp_path)
+    with store:
+        events = events * 3  # a batch of records (the same event three times, for the store)
+        checked = [Encoded(raw, Event.checked_text(raw)[1]) for raw in events]
+        records = [("events", str(i), doc) for i, doc in enumerate(checked, 1)]
+        data, last = record_lines(b"", records)
+        plain, plain_last = record_lines(b"", [(t, i, dict(d)) for t, i, d in records])
+        for written, end in ((data, last), (plain, plain_last)):
+            log = parse_log(written, tmp_path / "f.json")
+            assert list(log.tables["events"].values()) == events and log.last_hash == end
+        assert b',"n":' + str(len(events)).encode() in data.split(b"\n")[0]
+
+
+def test_the_text_stays_in_the_process_that_made_it() -> None:
+    """Sent to another process (the import's workers answer with pickles), a checked event is
+    a plain dict: its text is never trusted out of the process that checked it."""
+    import pickle
+
+    from models.jsontext import Encoded
+
+    back = pickle.loads(pickle.dumps(Encoded({"a": 1}, '{"a":1}')))
+    assert type(back) is dict and back == {"a": 1}
