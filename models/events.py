@@ -43,22 +43,22 @@ class Event(BaseModel):
     @classmethod
     def from_stored(cls, raw: Any) -> Event:
         """Reads and checks an event as stored; a bad or tampered one raises EventError."""
-        return cls.checked_text(raw)[0]
+        return cls.checked_json(raw)[0]
 
     @classmethod
-    def checked_text(cls, raw: Any) -> tuple[Event, str]:
-        """``from_stored``'s checks, and the event as JSON text: its hashed fields as they are
-        hashed (sorted keys, compact), then its hash. What a bundle carries, from the text the
-        check has made anyway, rather than encoding every event a second time."""
+    def checked_json(cls, raw: Any) -> tuple[Event, bytes]:
+        """``from_stored``'s checks, and the event as JSON (UTF-8): its hashed fields as they
+        are hashed (sorted keys, compact), then its hash. What a bundle or a dossier holds, from
+        the text the check has made anyway, rather than encoding every event a second time."""
         try:
             event = cls.model_validate(raw)
         except ValidationError as exc:
             raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
-        text = _canonical({k: raw[k] for k in HASHED_FIELDS})
-        if event.hash != hashlib.sha256(text.encode()).hexdigest():
+        data = _canonical({k: raw[k] for k in HASHED_FIELDS}).encode()
+        if event.hash != hashlib.sha256(data).hexdigest():
             raise EventError(f"événement n° {event.seq} altéré : son empreinte ne correspond pas")
         # The hash is 64 hexadecimal digits (checked above): nothing in it to escape.
-        return event, f'{text[:-1]},"hash":"{event.hash}"}}'
+        return event, b'%s,"hash":"%s"}' % (data[:-1], event.hash.encode())
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump()

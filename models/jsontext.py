@@ -41,15 +41,16 @@ def compact_json(*, sort_keys: bool) -> Callable[[Any], str]:
 
 
 class Encoded(dict[str, Any]):
-    """A JSON object with its text, as made when it was checked (``Event.checked_text``): the
-    same values, so that whoever writes it (a dossier's record) need not encode it again. It
-    travels to another process as a plain dict: the text is for the process that made it."""
+    """A JSON object with its JSON (UTF-8), as made when it was checked
+    (``Event.checked_json``): the same values, so that whoever writes it (a dossier's record)
+    need not encode it again. It travels to another process as a plain dict: its JSON is for
+    the process that made it."""
 
-    __slots__ = ("text",)
+    __slots__ = ("json",)
 
-    def __init__(self, value: Mapping[str, Any], text: str) -> None:
+    def __init__(self, value: Mapping[str, Any], json: bytes) -> None:
         super().__init__(value)
-        self.text = text
+        self.json = json
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (dict, (dict(self),))

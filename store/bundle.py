@@ -132,18 +132,17 @@ def seal_file(
     referentials: Mapping[str, str] | None = None,
     sender: Station | None = None,
     recipient: Recipient | None = None,
-    events: Sequence[str] | None = None,
+    events: Sequence[bytes] | None = None,
 ) -> bytes:
     """A signed file; with a recipient, its content is encrypted to it. ``events``: the
-    content's « events », each already as JSON text (``Event.checked_text``), put before the
+    content's « events », each already as JSON (``Event.checked_json``), put before the
     rest of the content (a dict without them)."""
-    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     if events is not None:
         if not isinstance(content, dict) or "events" in content:
             raise ValueError("les événements déjà encodés vont dans un contenu sans « events »")
-        rest = "}" if text == "{}" else "," + text[1:]
-        text = '{"events":[' + ",".join(events) + "]" + rest
-    body = text.encode()
+        rest = b"}" if body == b"{}" else b"," + body[1:]
+        body = b"".join((b'{"events":[', b",".join(events), b"]", rest))
     encryption = None
     if recipient is not None:
         sealed = encrypt(
@@ -328,7 +327,7 @@ def check_events(opened: Opened, parsed: Any = None) -> Content:
     events: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         try:
-            event, text = Event.checked_text(item)
+            event, text = Event.checked_json(item)
             payload_of(event)
         except EventError as exc:
             raise BundleError(f"événement {index + 1} refusé : {exc}") from None

@@ -62,15 +62,15 @@ def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tu
         # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
         # some of its records whole; reading counts them and drops the batch entirely.
         batch = number == 0 and len(records) > 1
-        if isinstance(doc, Encoded):  # its text, as checked: the same JSON as encode(doc)
-            size = f',"n":{len(records)}' if batch else ""
-            text = f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":{doc.text}{size}}}'
+        if isinstance(doc, Encoded):  # its JSON, as checked: the same values as encode(doc)
+            size = b',"n":%d' % len(records) if batch else b""
+            head = f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":'.encode()
+            body = b"".join((head, doc.json, size, b"}"))
         else:
             record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
             if batch:
                 record["n"] = len(records)
-            text = encode(record)
-        body = text.encode()
+            body = encode(record).encode()
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous

@@ -275,7 +275,7 @@ def export(
             events.append(raw)
     events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
     # Never send an event this folder cannot vouch for: each is checked, and its text kept.
-    texts = [Event.checked_text(raw)[1] for raw in events]
+    texts = [Event.checked_json(raw)[1] for raw in events]
     origins = {str(raw["station"]) for raw in events} - {me}
     heads = {o: [spines[o][0]] for o in origins}
     spine_texts = {o: encode_spine(spines[o][1]) for o in origins}

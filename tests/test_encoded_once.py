@@ -22,11 +22,11 @@ def _events(tmp_path: Path) -> tuple[Store, list[dict[str, Any]]]:
     return store, [dict(r) for r in store.raw_events(candidate).values()]
 
 
-def test_the_checked_text_is_the_event(tmp_path: Path) -> None:
+def test_the_checked_json_is_the_event(tmp_path: Path) -> None:
     store, events = _events(tmp_path)
     with store:
         for raw in events:
-            event, text = Event.checked_text(raw)
+            event, text = Event.checked_json(raw)
             assert json.loads(text) == raw and event == Event.from_stored(raw)
 
 
@@ -42,7 +42,7 @@ def test_a_tampered_event_has_no_text(tmp_path: Path, change: str) -> None:
         else:
             raw["extra"] = 1
         with pytest.raises(EventError):
-            Event.checked_text(raw)
+            Event.checked_json(raw)
         with pytest.raises(EventError):
             Event.from_stored(raw)
 
@@ -53,7 +53,7 @@ def test_a_bundle_of_encoded_events_reads_as_the_plain_one(tmp_path: Path) -> No
         key = station_key(store)
         me = store.station.id
         rest = {"heads": {"x": [1]}, "holds": {}, "keys": []}
-        texts = [Event.checked_text(raw)[1] for raw in events]
+        texts = [Event.checked_json(raw)[1] for raw in events]
         encoded = seal_file("bundle", me, key, 1, rest, count=len(events), events=texts)
         plain = seal_file("bundle", me, key, 1, {"events": events, **rest}, count=len(events))
         trusted = {me: TrustedKey(me, key.public, "")}
@@ -76,7 +76,7 @@ def test_a_checked_event_is_stored_from_its_text(tmp_path: Path) -> None:
     store, events = _events(tmp_path)
     with store:
         events = events * 3  # a batch of records (the same event three times, for the store)
-        checked = [Encoded(raw, Event.checked_text(raw)[1]) for raw in events]
+        checked = [Encoded(raw, Event.checked_json(raw)[1]) for raw in events]
         records = [("events", str(i), doc) for i, doc in enumerate(checked, 1)]
         data, last = record_lines(b"", records)
         plain, plain_last = record_lines(b"", [(t, i, dict(d)) for t, i, d in records])
@@ -93,5 +93,5 @@ def test_the_text_stays_in_the_process_that_made_it() -> None:
 
     from models.jsontext import Encoded
 
-    back = pickle.loads(pickle.dumps(Encoded({"a": 1}, '{"a":1}')))
+    back = pickle.loads(pickle.dumps(Encoded({"a": 1}, b'{"a":1}')))
     assert type(back) is dict and back == {"a": 1}
