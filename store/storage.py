@@ -58,13 +58,14 @@ def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tu
     returns the bytes to append and the new last hash."""
     records = list(records)
     lines = []
+    heads: dict[tuple[str, str], bytes] = {}
     for number, (table, doc_id, doc) in enumerate(records):
         # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
         # some of its records whole; reading counts them and drops the batch entirely.
         batch = number == 0 and len(records) > 1
         if isinstance(doc, Encoded):  # its JSON, as checked: the same values as encode(doc)
             size = b',"n":%d' % len(records) if batch else b""
-            head = f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":'.encode()
+            head = _record_head(table, doc_id, heads)
             body = b"".join((head, doc.json, size, b"}"))
         else:
             record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
@@ -74,6 +75,16 @@ def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tu
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous
+
+
+def _record_head(table: str, doc_id: str, known: dict[tuple[str, str], bytes]) -> bytes:
+    """``{"t":TABLE,"id":ID,"doc":`` as encode writes it; an id of digits needs no escape."""
+    if doc_id.isdigit():
+        start = known.get((table, ""))
+        if start is None:
+            start = known[(table, "")] = f'{{"t":{encode(table)},"id":"'.encode()
+        return b'%s%s","doc":' % (start, doc_id.encode())
+    return f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":'.encode()
 
 
 class FileLog:

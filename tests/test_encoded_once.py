@@ -95,3 +95,17 @@ def test_the_text_stays_in_the_process_that_made_it() -> None:
 
     back = pickle.loads(pickle.dumps(Encoded({"a": 1}, b'{"a":1}')))
     assert type(back) is dict and back == {"a": 1}
+
+
+def test_records_of_any_table_and_id_read_back(tmp_path: Path) -> None:
+    from models.jsontext import Encoded
+    from store.storage import parse_log, record_lines
+
+    doc = {"a": "é"}
+    records = [
+        (table, doc_id, Encoded(doc, b'{"a":"\xc3\xa9"}'))
+        for table, doc_id in (("events", "12"), ('t"b', "x\\y"), ("events", "²"))
+    ]
+    data, _ = record_lines(b"", records)
+    log = parse_log(data, tmp_path / "f.json")
+    assert log.tables == {"events": {"12": doc, "²": doc}, 't"b': {"x\\y": doc}}
