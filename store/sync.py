@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import re
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +74,8 @@ from store.replication import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from store.store import Store
 
 SYNC_NAME = "sync.json"
@@ -750,6 +749,11 @@ def _checked_by_workers(
     """Bundles checked by worker processes, a few ahead, in order; each sender's bundles go to
     the same worker, in order. Should the workers fail (memory, a killed process), the rest is
     checked here: slower, never wrong."""
+    # Imported here: multiprocessing is for imports of 32 files and more, not every command.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     queue: deque[tuple[Path, Future[Checked] | None]] = deque()
     waiting = iter(todo)
