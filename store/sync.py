@@ -14,7 +14,9 @@ already holds), the ledger after, receipts last; importing again finishes the jo
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -69,7 +71,6 @@ from store.replication import (
     head_is_valid,
     ranges_of,
     sign_head,
-    spine_digest,
     spine_hashes,
 )
 
@@ -255,12 +256,13 @@ def export(
     # Another origin's events travel only with a head signed by it that covers them, and the
     # list of that origin's hashes it signed (its spine), rebuilt from what is held here.
     chains = Chains(store.folder)
-    spines: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    spines: dict[str, tuple[dict[str, Any], bytes]] = {}
     for origin, signed in knowledge.heads.items():
         for head in sorted(signed, key=lambda h: -int(h["seq"])):
-            hashes = [chains.hash_at(origin, k) for k in range(1, int(head["seq"]) + 1)]
-            if all(hashes) and spine_digest([h for h in hashes if h]) == head.get("spine"):
-                spines[origin] = (head, [h for h in hashes if h])
+            # Every hash 1…seq known here, whose digest is the one the origin signed.
+            span = chains.span(origin, int(head["seq"]))
+            if span is not None and hashlib.sha256(span).hexdigest() == head.get("spine"):
+                spines[origin] = (head, span)
                 break
     reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
     events = []
@@ -277,7 +279,7 @@ def export(
     texts = [Event.checked_json(raw)[1] for raw in events]
     origins = {str(raw["station"]) for raw in events} - {me}
     heads = {o: [spines[o][0]] for o in origins}
-    spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
+    spine_texts = {o: base64.b64encode(spines[o][1]).decode() for o in origins}  # encode_spine
     mine = own_hashes(store)
     if mine:
         heads[me] = [sign_head(key, me, mine)]

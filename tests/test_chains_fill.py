@@ -60,3 +60,20 @@ def test_a_spine_that_is_not_hashes_is_taken_one_by_one(tmp_path: Path) -> None:
     _compare(tmp_path, {}, ["ab" * 32, "cd" * 16])  # the second is half a hash
     with pytest.raises(ValueError):  # not hexadecimal: refused, as put refuses it
         Chains(tmp_path / "c").fill("o", ["ab" * 32, "zz"])
+
+
+@given(
+    held=st.dictionaries(st.integers(1, 30), _hash, max_size=30),
+    last=st.integers(-1, 32),
+)
+@settings(max_examples=100, deadline=None)
+def test_a_span_is_the_held_hashes_end_to_end(
+    tmp_path_factory: object, held: dict[int, str], last: int
+) -> None:
+    """What an export signs and sends of an origin: every hash 1…last, or nothing."""
+    chains = Chains(Path(str(tmp_path_factory.mktemp("s"))))  # type: ignore[attr-defined]
+    for seq, digest in held.items():
+        chains.put("o", seq, digest)
+    hashes = [chains.hash_at("o", k) for k in range(1, last + 1)]
+    expected = b"".join(bytes.fromhex(h) for h in hashes if h) if all(hashes) else None
+    assert chains.span("o", last) == expected
