@@ -9,19 +9,11 @@ and from the registry events arriving in the same import.
 from __future__ import annotations
 
 import contextlib
-import gc
-import os
-import select
-import signal
-import struct
-import sys
-import time
-import warnings
-from array import array
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from models.signatures import PROOF, check_proof, signed_message, verify
+from store import beside as beside_
 from store.bundle import BundleError
 from store.layout import REGISTRY
 
@@ -133,13 +125,12 @@ class ProofsBeside:
     import of a secretariat's bundle for a station (3,700 signatures for 100 candidates), and
     the library holds the interpreter's lock while it verifies, so only a process runs beside.
 
-    On Linux, with two processors or more and enough signatures, a child process is forked: it
-    verifies every signature the events carry and sends back the positions of those that
-    verify; nothing else is shared. Should it fail in any way (no fork, killed, too slow, an
-    incomplete answer), the signatures are verified here instead: slower, never different.
-    Otherwise they are verified here when ``result`` is called (after the events' own checks,
-    as before). Use it as a context manager: leaving it stops a child whose answer is no longer
-    needed (a bundle refused meanwhile)."""
+    With enough signatures, a child (``store.beside``) verifies every signature the events
+    carry and sends back the positions of those that verify; the keys stay the registry's.
+    Should it give no answer, the signatures are verified here instead: slower, never
+    different. Otherwise they are verified here when ``result`` is called (after the events'
+    own checks, as before). Use it as a context manager: leaving it stops a child whose answer
+    is no longer needed (a bundle refused meanwhile)."""
 
     def __init__(
         self,
@@ -149,121 +140,38 @@ class ProofsBeside:
         beside: bool = True,
     ) -> None:
         self._known = known_keys
-        self._child: tuple[int, int] | None = None  # pid, read end of the pipe
+        self._child: beside_.Child | None = None
         self._events: list[Mapping[str, Any]] = []
         self._keys: dict[str, tuple[str, str]] = {}
         self._todo: list[int] = []
-        if beside and events is not None and _can_fork():
+        if beside and events is not None and beside_.can_fork():
             with contextlib.suppress(AttributeError, TypeError):  # not events: checked later
                 self._events = list(events)
                 self._keys = {**known_keys, **keys_in(self._events)}
                 self._todo = _signed(self._events)
                 if len(self._todo) >= BESIDE_FROM:
-                    self._child = _fork(self._keys, self._events, self._todo)
+                    keys, todo, listed = self._keys, self._todo, self._events
+                    self._child = beside_.fork(
+                        lambda: [i for i in todo if _verifies(keys, listed[i])],
+                        wait=BESIDE_WAIT + 0.005 * len(todo),
+                    )
 
     def result(self, events: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
         """The verified pairs of ``events`` (the same events as given, once checked)."""
         if self._child is not None:
-            verified = _collect(*self._child, len(self._todo))
+            answered, verified = self._child.result()
             self._child = None
-            if verified is not None and set(verified) <= set(self._todo):
+            if answered and isinstance(verified, list) and set(verified) <= set(self._todo):
                 return _pairs(self._keys, self._events, verified)
         return verified_proofs(self._known, events)
 
     def close(self) -> None:
         if self._child is not None:
-            pid, read = self._child
+            self._child.close()
             self._child = None
-            _stop(pid, read)
 
     def __enter__(self) -> ProofsBeside:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _can_fork() -> bool:
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) >= 2
-    except OSError:  # pragma: no cover
-        return False
-
-
-_HEADER = struct.Struct("<Q")
-
-
-def _fork(
-    keys: Mapping[str, tuple[str, str]], events: Sequence[Mapping[str, Any]], todo: list[int]
-) -> tuple[int, int] | None:
-    try:
-        read, write = os.pipe()
-    except OSError:
-        return None
-    try:
-        with warnings.catch_warnings():
-            # Python 3.12 warns of fork() in a process with threads: the child here runs
-            # nothing but this computation and leaves by os._exit, without taking any lock
-            # another thread may hold (no import, no output, no logging).
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:  # pragma: no cover - the child: its coverage is not collected
-        code = 1
-        try:
-            os.close(read)
-            gc.disable()  # short-lived: a collection would only copy the parent's pages
-            found = array("I", [i for i in todo if _verifies(keys, events[i])])
-            data = _HEADER.pack(len(found)) + found.tobytes()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write, view) :]
-            code = 0
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _collect(pid: int, read: int, count: int) -> list[int] | None:
-    """The child's answer, or None if it has none to give in time (then it is stopped)."""
-    deadline = time.monotonic() + BESIDE_WAIT + count * 0.005
-    chunks = []
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read], [], [], left)[0]:
-                _stop(pid, read)
-                return None
-            chunk = os.read(read, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except OSError:
-        _stop(pid, read)
-        return None
-    os.close(read)
-    _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if status != 0 or len(data) < _HEADER.size:
-        return None
-    (size,) = _HEADER.unpack_from(data)
-    found = array("I")
-    found.frombytes(data[_HEADER.size :])
-    return list(found) if len(found) == size else None
-
-
-def _stop(pid: int, read: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(read)
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.waitpid(pid, 0)

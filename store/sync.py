@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from models.events import Event, utc_now
+from models.events import Event, EventError, utc_now
+from store import beside
 from store.atomic import atomic_write
 from store.bundle import (
     SUFFIX,
@@ -265,19 +266,14 @@ def export(
                 spines[origin] = (head, span)
                 break
     reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
-    events = []
-    for raws in _scope(store, recipient):
-        for raw in raws:
-            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
-            if origin == recipient.station or covered(known.get(origin, []), seq):
-                continue
-            if origin != me and seq > reach.get(origin, 0):
-                continue
-            events.append(raw)
-    events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
-    # Never send an event this folder cannot vouch for: each is checked, and its text kept.
-    texts = [Event.checked_json(raw)[1] for raw in events]
-    origins = {str(raw["station"]) for raw in events} - {me}
+    # Never send an event this folder cannot vouch for: each is checked, and its JSON kept.
+    found = _checked_to_send(store, recipient, known, reach)
+    found.sort(key=lambda f: (f[0], f[1]))
+    for _, _, data in found:
+        if isinstance(data, str):
+            raise EventError(data)
+    texts = [data for _, _, data in found if isinstance(data, bytes)]
+    origins = {origin for origin, _, _ in found} - {me}
     heads = {o: [spines[o][0]] for o in origins}
     spine_texts = {o: base64.b64encode(spines[o][1]).decode() for o in origins}  # encode_spine
     mine = own_hashes(store)
@@ -296,7 +292,7 @@ def export(
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     bundle = state.next_bundle
     data = seal_file(
-        "bundle", me, key, bundle, content, count=len(events), referentials=refs,
+        "bundle", me, key, bundle, content, count=len(texts), referentials=refs,
         sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
         events=texts,
     )  # fmt: skip
@@ -305,10 +301,10 @@ def export(
     except OSError as exc:
         raise StoreError(f"lot non écrit ({exc.strerror}) : rien n'a changé") from exc
     by_origin: dict[str, list[int]] = {}
-    for raw in events:
-        by_origin.setdefault(str(raw["station"]), []).append(int(raw["seq"]))
+    for origin, seq, _ in found:
+        by_origin.setdefault(origin, []).append(seq)
     state.exported = add_ranges(state.exported, ranges_of(by_origin.get(me, [])))
-    entry = {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
+    entry = {"seq": bundle, "path": str(out), "events": len(texts), "created": utc_now(),
              "for": recipient.station}  # fmt: skip
     state.bundles.append(entry)
     state.next_bundle += 1
@@ -323,7 +319,7 @@ def export(
             f"lot écrit dans {out}, mais son envoi n'a pas pu être noté ({exc.strerror or exc}) :"
             " il peut être transmis ; le prochain lot contiendra de nouveau ses événements"
         ) from exc
-    return ExportReport(out, bundle, len(events), recipient.label)
+    return ExportReport(out, bundle, len(texts), recipient.label)
 
 
 def own_hashes(store: Store) -> list[str]:
@@ -359,13 +355,76 @@ def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
     return holds
 
 
-def _scope(store: Store, recipient: TrustedKey) -> Iterator[Iterable[dict[str, Any]]]:
+# From this many dossiers on, an export reads and checks the second half of them in a child
+# process (store.beside) while it does the first.
+SEND_BESIDE_FROM = 16
+
+
+def _checked_to_send(
+    store: Store,
+    recipient: TrustedKey,
+    known: Mapping[str, list[list[int]]],
+    reach: Mapping[str, int],
+) -> list[tuple[str, int, bytes | str]]:
+    """What a bundle sends, in the dossiers' order: (origin, number, the event's JSON once
+    checked, or why it fails its check). Reading and checking 20,000 events is most of an
+    export: with many dossiers, the second half is done by a child on the other processor; if
+    it gives no answer, here."""
+    dossiers = [REGISTRY, *store.candidate_ids()]
+    half = len(dossiers) // 2
+    child = None
+    if len(dossiers) >= SEND_BESIDE_FROM and beside.can_fork():
+        later = dossiers[half:]
+        child = beside.fork(
+            lambda: _to_send(store, recipient, later, known, reach), wait=10.0 + 0.05 * half
+        )
+    try:
+        found = _to_send(store, recipient, dossiers[: half if child else None], known, reach)
+        if child is not None:
+            answered, rest = child.result()
+            if not answered or not isinstance(rest, list):
+                rest = _to_send(store, recipient, dossiers[half:], known, reach)
+            found.extend(rest)
+    finally:
+        if child is not None:
+            child.close()
+    return found
+
+
+def _to_send(
+    store: Store,
+    recipient: TrustedKey,
+    dossiers: Sequence[str],
+    known: Mapping[str, list[list[int]]],
+    reach: Mapping[str, int],
+) -> list[tuple[str, int, bytes | str]]:
+    me = store.station.id
+    found: list[tuple[str, int, bytes | str]] = []
+    for raws in _scope(store, recipient, dossiers):
+        for raw in raws:
+            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
+            if origin == recipient.station or covered(known.get(origin, []), seq):
+                continue
+            if origin != me and seq > reach.get(origin, 0):
+                continue
+            try:
+                found.append((origin, seq, Event.checked_json(raw)[1]))
+            except EventError as exc:
+                found.append((origin, seq, str(exc)))
+    return found
+
+
+def _scope(
+    store: Store, recipient: TrustedKey, dossiers: Sequence[str]
+) -> Iterator[Iterable[dict[str, Any]]]:
     """The events of each dossier a bundle may draw from: every dossier, except at the
     secretariat writing for a station: the registry and that station's candidates (assigned
     to it, or holding events it recorded). Each dossier is read once."""
-    yield store.raw_events(REGISTRY).values()
     every = not store.station.secretariat or recipient.secretariat
-    for dossier in store.candidate_ids():
+    for dossier in dossiers:
+        if dossier == REGISTRY:
+            yield store.raw_events(REGISTRY).values()
+            continue
         # A station's id is plain ASCII, written as it is in the JSON of its events and of
         # the assignments naming it: a dossier whose bytes do not hold it is not in scope.
         raws = store.raw_events(dossier, mentioning=None if every else recipient.station).values()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import store.beside as beside_
 import store.personal as personal
 from store.bundle import BundleError
 from store.draft import Draft
@@ -44,17 +45,17 @@ def _signed_events(tmp_path: Path) -> tuple[dict[str, tuple[str, str]], list[dic
 def beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every check goes beside, from the first signature; returns the children started."""
     started: list[int] = []
-    fork = personal._fork
+    fork = beside_.fork
 
-    def counted(*args: Any) -> Any:
-        child = fork(*args)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        child = fork(*args, **kwargs)
         if child is not None:
-            started.append(child[0])
+            started.append(child.pid)
         return child
 
     monkeypatch.setattr(personal, "BESIDE_FROM", 1)
-    monkeypatch.setattr(personal, "_can_fork", lambda: True)
-    monkeypatch.setattr(personal, "_fork", counted)
+    monkeypatch.setattr(beside_, "can_fork", lambda: True)
+    monkeypatch.setattr(beside_, "fork", counted)
     return started
 
 
@@ -133,11 +134,11 @@ def test_no_child_for_few_signatures_or_one_processor(
 ) -> None:
     keys, events = _signed_events(tmp_path)
     forks: list[Any] = []
-    monkeypatch.setattr(personal, "_fork", lambda *a: forks.append(a))
+    monkeypatch.setattr(beside_, "fork", lambda *a, **k: forks.append(a))
     with ProofsBeside(keys, events) as proofs:  # 3 signatures, below BESIDE_FROM
         assert proofs.result(events) == verified_proofs(keys, events)
     monkeypatch.setattr(personal, "BESIDE_FROM", 1)
-    monkeypatch.setattr(personal, "_can_fork", lambda: False)
+    monkeypatch.setattr(beside_, "can_fork", lambda: False)
     with ProofsBeside(keys, events) as proofs:
         assert proofs.result(events) == verified_proofs(keys, events)
     with ProofsBeside(keys, events, beside=False) as proofs:
