@@ -165,6 +165,16 @@ class ProofsBeside:
                 return _pairs(self._keys, self._events, verified)
         return verified_proofs(self._known, events)
 
+    def later(
+        self, events: Iterable[Mapping[str, Any]]
+    ) -> frozenset[tuple[str, str]] | PendingProofs:
+        """``result``, or, while the child still works, what will ask it for it only when the
+        answer is needed: the importing process goes on with what does not need it (the
+        bundle's chains and heads) meanwhile. The caller closes it (``release``)."""
+        if self._child is None:
+            return self.result(events)
+        return PendingProofs(self, list(events))
+
     def close(self) -> None:
         if self._child is not None:
             self._child.close()
@@ -175,3 +185,28 @@ class ProofsBeside:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class PendingProofs:
+    """The verified pairs of a bundle, asked of the child at the first question."""
+
+    def __init__(self, owner: ProofsBeside, events: list[Mapping[str, Any]]) -> None:
+        self._owner = owner
+        self._events = events
+        self._pairs: frozenset[tuple[str, str]] | None = None
+
+    def __contains__(self, pair: object) -> bool:
+        if self._pairs is None:
+            self._pairs = self._owner.result(self._events)
+            self._events = []
+        return pair in self._pairs
+
+    def close(self) -> None:
+        """Stops the child if its answer was never asked for (the bundle refused meanwhile)."""
+        self._owner.close()
+
+
+def release(proofs: Container[tuple[str, str]]) -> None:
+    """Done with a bundle's verified pairs: a child still working for them is stopped."""
+    if isinstance(proofs, PendingProofs):
+        proofs.close()

@@ -22,7 +22,7 @@ import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +62,7 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
-from store.personal import ProofsBeside, check_personal_signatures, keys_in
+from store.personal import ProofsBeside, check_personal_signatures, keys_in, release
 from store.referentials import check_bundle as check_referentials
 from store.replication import (
     Knowledge,
@@ -650,8 +650,9 @@ class Checked:
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
-    # (event hash, public key) pairs whose personal signature was verified with the content.
-    proofs: frozenset[tuple[str, str]] = frozenset()
+    # (event hash, public key) pairs whose personal signature was verified with the content
+    # (or still being verified beside: personal.release once done with the file).
+    proofs: Container[tuple[str, str]] = frozenset()
 
 
 def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
@@ -709,16 +710,22 @@ def _check_opened(
         parsed = clear.content
         listed = parsed.get("events") if isinstance(parsed, dict) else parsed
         # The personal signatures are verified beside (another processor) while the events
-        # are checked here; they count only once the events have passed.
-        with ProofsBeside(
+        # are checked here, and the bundle's chains and heads after them; they count only once
+        # the events have passed, and are asked for when the signatures are checked.
+        proofs = ProofsBeside(
             people or {}, listed if isinstance(listed, list) else None, beside=beside
-        ) as proofs:
+        )
+        try:
             content = check_events(clear, parsed)
             for raw in content.events:
                 dossier = str(raw["dossier"])
                 if dossier != REGISTRY and not _DOSSIER.match(dossier):
                     raise BundleError(f"nom de dossier refusé : {dossier!r}")
-            return Checked(opened.header, content, proofs=proofs.result(content.events))
+            pending = proofs.later(content.events)
+        except BaseException:
+            proofs.close()
+            raise
+        return Checked(opened.header, content, proofs=pending)
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -927,6 +934,8 @@ def import_files(
             result.error, result.fork = fork_message(label, fork.seq, aside), True
         except (BundleError, StoreError) as exc:
             result.error = str(exc)
+        finally:
+            release(item.proofs)
         if buffered >= FLUSH_EVENTS:
             flush()
             buffered = 0

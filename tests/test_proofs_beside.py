@@ -182,3 +182,21 @@ def test_an_import_checks_signatures_beside_and_refuses_a_forged_one(
     with Store.open(s) as store:
         signed = [e for e in store.snapshot(candidate).events if e.type == "attestation.signed"]
         assert [e.payload["competency"] for e in signed] == ["gc.b1.c1"]
+
+
+def test_the_answer_is_asked_for_only_when_needed(tmp_path: Path, beside: list[int]) -> None:
+    """The import goes on with the bundle's chains while the child works; the pairs are
+    taken at the first question, and a child whose answer is never asked for is stopped."""
+    from store.personal import PendingProofs, release
+
+    keys, events = _signed_events(tmp_path)
+    expected = verified_proofs(keys, events)
+    pending = ProofsBeside(keys, events).later(events)
+    assert isinstance(pending, PendingProofs)
+    assert all(pair in pending for pair in expected)
+    assert (events[-1]["hash"], next(iter(expected))[1]) not in pending  # the forged one
+    release(pending)
+    unasked = ProofsBeside(keys, events).later(events)
+    release(unasked)
+    assert len(beside) == 2 and all(_reaped(pid) for pid in beside)
+    release(frozenset())  # nothing to stop
