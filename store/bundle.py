@@ -302,9 +302,12 @@ def _section(content: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def check_events(opened: Opened, parsed: Any = None) -> Content:
+def check_events(opened: Opened, parsed: Any = None, *, keep_json: bool = True) -> Content:
     """A bundle's events, each checked: its own hash, its payload, each origin's chain within
-    the bundle. Events stay as stored (dicts, with the JSON text their check made). Whether each is vouched for by its origin,
+    the bundle. Events stay as stored: dicts, with the JSON their check made when
+    ``keep_json`` (``Encoded``: written to the dossiers without encoding them again; an
+    import's worker processes, which send them back pickled, keep plain dicts). Whether each
+    is vouched for by its origin,
     and whether the referential versions it was recorded with are held here, is checked on
     import (``store.referentials.check_bundle``): both need what was received before, the
     versions a bundle imported just before it published among them. ``parsed`` is the content
@@ -340,7 +343,7 @@ def check_events(opened: Opened, parsed: Any = None) -> Content:
             if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
         previous[event.station] = event
-        events.append(Encoded(item, text))  # stored as checked, without encoding it again
+        events.append(Encoded(item, text) if keep_json else item)
     return Content(events, heads, holds, keys, spines)
 
 

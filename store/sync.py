@@ -686,8 +686,9 @@ def check_path(
     *,
     beside: bool = False,
 ) -> Checked:
-    """One file checked; ``beside``: its personal signatures on another processor meanwhile
-    (in the importing process, not in its workers, which run side by side already)."""
+    """One file checked; ``beside``: its personal signatures on another processor meanwhile,
+    and each event's JSON kept for its dossier (in the importing process, not in its workers,
+    which run side by side already and send their results back pickled)."""
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
@@ -716,7 +717,7 @@ def _check_opened(
             people or {}, listed if isinstance(listed, list) else None, beside=beside
         )
         try:
-            content = check_events(clear, parsed)
+            content = check_events(clear, parsed, keep_json=beside)
             for raw in content.events:
                 dossier = str(raw["dossier"])
                 if dossier != REGISTRY and not _DOSSIER.match(dossier):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from models.events import Event, EventError
+from models.jsontext import Encoded
 from store.bundle import Opened, check_events, open_file, seal_file
 from store.keys import TrustedKey
 from store.store import Store
@@ -61,6 +62,9 @@ def test_a_bundle_of_encoded_events_reads_as_the_plain_one(tmp_path: Path) -> No
             opened = open_file(data, trusted)
             assert opened.content == {"events": events, **rest}
             assert check_events(opened).events == events
+            kept = check_events(opened).events
+            plain = check_events(opened, keep_json=False).events
+            assert all(type(e) is Encoded for e in kept) and all(type(e) is dict for e in plain)
         with pytest.raises(ValueError):
             seal_file("bundle", me, key, 1, {"events": []}, count=0, events=texts)
         empty = open_file(seal_file("bundle", me, key, 1, {}, count=0, events=[]), trusted)
