@@ -102,6 +102,7 @@ def test_a_child_that_fails_changes_nothing(
 ) -> None:
     a, s = folders
     alone = _content(_twin(a), s, "seul.carnet")
+    # Private: no public way makes the forked child crash, raise or hang at a chosen point.
     parent, to_send = os.getpid(), sync._to_send
 
     def failing(*args: Any) -> Any:

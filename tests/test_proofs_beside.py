@@ -77,6 +77,8 @@ def test_the_child_gives_the_same_verdicts(tmp_path: Path, beside: list[int]) ->
 
 
 def _fails_in_child(parent: int, how: str) -> Any:
+    """A replacement for the check of one signature that fails only in the child. Private:
+    no public way makes a forked child crash, raise or hang at a chosen point."""
     verifies = personal._verifies
 
     def checked(keys: Any, raw: Any) -> bool:
