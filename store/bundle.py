@@ -18,7 +18,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import CarnetError
 from models.events import Event, EventError, canonical, payload_of, utc_now
+from models.jsontext import Encoded
 from store.crypto import SCHEME, DecryptionError, decrypt, encrypt
 from store.keys import StationKey, TrustedKey, fingerprint
 from store.station import Station
@@ -131,9 +132,17 @@ def seal_file(
     referentials: Mapping[str, str] | None = None,
     sender: Station | None = None,
     recipient: Recipient | None = None,
+    events: Sequence[bytes] | None = None,
 ) -> bytes:
-    """A signed file; with a recipient, its content is encrypted to it."""
+    """A signed file; with a recipient, its content is encrypted to it. ``events``: the
+    content's « events », each already as JSON (``Event.checked_json``), put before the
+    rest of the content (a dict without them)."""
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    if events is not None:
+        if not isinstance(content, dict) or "events" in content:
+            raise ValueError("les événements déjà encodés vont dans un contenu sans « events »")
+        rest = b"}" if body == b"{}" else b"," + body[1:]
+        body = b"".join((b'{"events":[', b",".join(events), b"]", rest))
     encryption = None
     if recipient is not None:
         sealed = encrypt(
@@ -293,14 +302,18 @@ def _section(content: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def check_events(opened: Opened) -> Content:
+def check_events(opened: Opened, parsed: Any = None, *, keep_json: bool = True) -> Content:
     """A bundle's events, each checked: its own hash, its payload, each origin's chain within
-    the bundle. Events stay as stored (plain dicts). Whether each is vouched for by its origin,
+    the bundle. Events stay as stored: dicts, with the JSON their check made when
+    ``keep_json`` (``Encoded``: written to the dossiers without encoding them again; an
+    import's worker processes, which send them back pickled, keep plain dicts). Whether each
+    is vouched for by its origin,
     and whether the referential versions it was recorded with are held here, is checked on
     import (``store.referentials.check_bundle``): both need what was received before, the
-    versions a bundle imported just before it published among them."""
+    versions a bundle imported just before it published among them. ``parsed`` is the content
+    already read from JSON, when the caller needed it before (``Opened.content`` reads it)."""
     header = opened.header
-    content = opened.content
+    content = opened.content if parsed is None else parsed  # ``parsed``: its content, read
     if isinstance(content, list):  # version 1: the sender's events only
         raw, heads, holds, keys, spines = content, {}, {}, [], {}
     elif isinstance(content, dict):
@@ -314,9 +327,10 @@ def check_events(opened: Opened) -> Content:
     if len(raw) != header.count:
         raise BundleError("le nombre d'événements ne correspond pas à l'en-tête")
     previous: dict[str, Event] = {}
+    events: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
         try:
-            event = Event.from_stored(item)
+            event, text = Event.checked_json(item)
             payload_of(event)
         except EventError as exc:
             raise BundleError(f"événement {index + 1} refusé : {exc}") from None
@@ -329,7 +343,8 @@ def check_events(opened: Opened) -> Content:
             if event.seq == before.seq + 1 and event.prev != before.hash:
                 raise BundleError(f"chaîne rompue dans le lot au n° {event.seq}")
         previous[event.station] = event
-    return Content(raw, heads, holds, keys, spines)
+        events.append(Encoded(item, text) if keep_json else item)
+    return Content(events, heads, holds, keys, spines)
 
 
 def _short(exc: BaseException) -> str:

@@ -8,10 +8,12 @@ and from the registry events arriving in the same import.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+import contextlib
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from models.signatures import PROOF, check_proof, signed_message, verify
+from store import beside as beside_
 from store.bundle import BundleError
 from store.layout import REGISTRY
 
@@ -73,19 +75,138 @@ def verified_proofs(
     importing process's own work otherwise (about 20,000 signatures in 1,000 bundles)."""
     events = list(events)
     keys = {**known_keys, **keys_in(events)}
-    ok: set[tuple[str, str]] = set()
-    for raw in events:
+    todo = _signed(events)
+    return _pairs(keys, events, [i for i in todo if _verifies(keys, events[i])])
+
+
+def _signed(events: Sequence[Mapping[str, Any]]) -> list[int]:
+    """The positions of the events that carry a personal signature (a proof)."""
+    found = []
+    for index, raw in enumerate(events):
         payload = raw.get("payload")
-        proof = payload.get(PROOF) if isinstance(payload, Mapping) else None
-        if not isinstance(proof, Mapping):
-            continue
-        assert isinstance(payload, Mapping)
-        known = keys.get(str(proof.get("key")))
-        signature = proof.get("signature")
-        if known is None or not isinstance(signature, str):
-            continue
-        public = known[1]
-        message = signed_message(str(raw.get("dossier")), str(raw.get("type")), payload)
-        if verify(public, message, signature):
-            ok.add((str(raw.get("hash")), public))
-    return frozenset(ok)
+        if isinstance(payload, Mapping) and isinstance(payload.get(PROOF), Mapping):
+            found.append(index)
+    return found
+
+
+def _verifies(keys: Mapping[str, tuple[str, str]], raw: Mapping[str, Any]) -> bool:
+    payload = raw["payload"]
+    proof = payload[PROOF]
+    known = keys.get(str(proof.get("key")))
+    signature = proof.get("signature")
+    if known is None or not isinstance(signature, str):
+        return False
+    message = signed_message(str(raw.get("dossier")), str(raw.get("type")), payload)
+    return verify(known[1], message, signature)
+
+
+def _pairs(
+    keys: Mapping[str, tuple[str, str]],
+    events: Sequence[Mapping[str, Any]],
+    verified: Iterable[int],
+) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (str(events[i].get("hash")), keys[str(events[i]["payload"][PROOF].get("key"))][1])
+        for i in verified
+    )
+
+
+# Below this many personal signatures, they are verified in this process: a child costs a few
+# milliseconds to start.
+BESIDE_FROM = 200
+# How long the child may take before its answer is given up (and the signatures verified
+# here): this, plus 5 ms a signature, 50 times what it takes.
+BESIDE_WAIT = 10.0
+
+
+class ProofsBeside:
+    """``verified_proofs`` of a bundle's events, worked out on another processor while this
+    process checks the events themselves (hashes, payloads, chains): Ed25519 is a third of the
+    import of a secretariat's bundle for a station (3,700 signatures for 100 candidates), and
+    the library holds the interpreter's lock while it verifies, so only a process runs beside.
+
+    With enough signatures, a child (``store.beside``) verifies every signature the events
+    carry and sends back the positions of those that verify; the keys stay the registry's.
+    Should it give no answer, the signatures are verified here instead: slower, never
+    different. Otherwise they are verified here when ``result`` is called (after the events'
+    own checks, as before). Use it as a context manager: leaving it stops a child whose answer
+    is no longer needed (a bundle refused meanwhile)."""
+
+    def __init__(
+        self,
+        known_keys: Mapping[str, tuple[str, str]],
+        events: Sequence[Mapping[str, Any]] | None,
+        *,
+        beside: bool = True,
+    ) -> None:
+        self._known = known_keys
+        self._child: beside_.Child | None = None
+        self._events: list[Mapping[str, Any]] = []
+        self._keys: dict[str, tuple[str, str]] = {}
+        self._todo: list[int] = []
+        if beside and events is not None and beside_.can_fork():
+            with contextlib.suppress(AttributeError, TypeError):  # not events: checked later
+                self._events = list(events)
+                self._keys = {**known_keys, **keys_in(self._events)}
+                self._todo = _signed(self._events)
+                if len(self._todo) >= BESIDE_FROM:
+                    keys, todo, listed = self._keys, self._todo, self._events
+                    self._child = beside_.fork(
+                        lambda: [i for i in todo if _verifies(keys, listed[i])],
+                        wait=BESIDE_WAIT + 0.005 * len(todo),
+                    )
+
+    def result(self, events: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+        """The verified pairs of ``events`` (the same events as given, once checked)."""
+        if self._child is not None:
+            answered, verified = self._child.result()
+            self._child = None
+            if answered and isinstance(verified, list) and set(verified) <= set(self._todo):
+                return _pairs(self._keys, self._events, verified)
+        return verified_proofs(self._known, events)
+
+    def later(
+        self, events: Iterable[Mapping[str, Any]]
+    ) -> frozenset[tuple[str, str]] | PendingProofs:
+        """``result``, or, while the child still works, what will ask it for it only when the
+        answer is needed: the importing process goes on with what does not need it (the
+        bundle's chains and heads) meanwhile. The caller closes it (``release``)."""
+        if self._child is None:
+            return self.result(events)
+        return PendingProofs(self, list(events))
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+    def __enter__(self) -> ProofsBeside:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class PendingProofs:
+    """The verified pairs of a bundle, asked of the child at the first question."""
+
+    def __init__(self, owner: ProofsBeside, events: list[Mapping[str, Any]]) -> None:
+        self._owner = owner
+        self._events = events
+        self._pairs: frozenset[tuple[str, str]] | None = None
+
+    def __contains__(self, pair: object) -> bool:
+        if self._pairs is None:
+            self._pairs = self._owner.result(self._events)
+            self._events = []
+        return pair in self._pairs
+
+    def close(self) -> None:
+        """Stops the child if its answer was never asked for (the bundle refused meanwhile)."""
+        self._owner.close()
+
+
+def release(proofs: Container[tuple[str, str]]) -> None:
+    """Done with a bundle's verified pairs: a child still working for them is stopped."""
+    if isinstance(proofs, PendingProofs):
+        proofs.close()

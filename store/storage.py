@@ -32,6 +32,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from models.jsontext import Encoded, compact_json
 from store.atomic import TMP_MARK, backup_path, fsync_dir
 from store.errors import CorruptFileError, StoreError
 
@@ -40,9 +41,12 @@ FORMAT_V1_START = b"{"  # a file of the previous release: one JSON object, rewri
 HASH_LEN = 32
 
 
+_encode = compact_json(sort_keys=False)
+
+
 def encode(value: Any) -> str:
     """The one encoder of stored JSON (records, and the migration of older files)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encode(value)
 
 
 def chain(previous: bytes, body: bytes) -> bytes:
@@ -54,16 +58,33 @@ def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tu
     returns the bytes to append and the new last hash."""
     records = list(records)
     lines = []
+    heads: dict[tuple[str, str], bytes] = {}
     for number, (table, doc_id, doc) in enumerate(records):
-        record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
-        if number == 0 and len(records) > 1:
-            # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
-            # some of its records whole; reading counts them and drops the batch entirely.
-            record["n"] = len(records)
-        body = encode(record).encode()
+        # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
+        # some of its records whole; reading counts them and drops the batch entirely.
+        batch = number == 0 and len(records) > 1
+        if isinstance(doc, Encoded):  # its JSON, as checked: the same values as encode(doc)
+            size = b',"n":%d' % len(records) if batch else b""
+            head = _record_head(table, doc_id, heads)
+            body = b"".join((head, doc.json, size, b"}"))
+        else:
+            record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
+            if batch:
+                record["n"] = len(records)
+            body = encode(record).encode()
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous
+
+
+def _record_head(table: str, doc_id: str, known: dict[tuple[str, str], bytes]) -> bytes:
+    """``{"t":TABLE,"id":ID,"doc":`` as encode writes it; an id of digits needs no escape."""
+    if doc_id.isdigit():
+        start = known.get((table, ""))
+        if start is None:
+            start = known[(table, "")] = f'{{"t":{encode(table)},"id":"'.encode()
+        return b'%s%s","doc":' % (start, doc_id.encode())
+    return f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":'.encode()
 
 
 class FileLog:
@@ -94,12 +115,17 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
         raise CorruptFileError(path, "fichier vide", _known_backup(path), repairable=True)
     previous = b""
     position = 0
-    number = 0
     batch: _Batch | None = None  # the last write's records, while it may be incomplete
-    while position < end:
-        stop = raw.index(b"\n", position)
-        line = raw[position:stop]
-        number += 1
+    lines = raw[:end].split(b"\n")
+    lines.pop()  # after the last newline: nothing
+    try:
+        # Decoded once for the whole file rather than line by line (UTF-8 never holds a
+        # newline byte inside a character, so its lines are the bytes' lines).
+        texts: list[str] | None = raw[:end].decode().split("\n")
+    except UnicodeDecodeError:
+        texts = None
+    last_ids = log.last_ids
+    for number, line in enumerate(lines, 1):
         digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
         if line[HASH_LEN : HASH_LEN + 1] != b" " or chain(previous, body) != digest:
             raise CorruptFileError(
@@ -109,8 +135,21 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                 _known_backup(path),
                 repairable=True,
             )
+        record: Any = _UNREAD
+        if texts is not None:
+            # The line's text after its hash and space (ASCII, checked above) is exactly one
+            # JSON value: what json.loads would read. Anything else is read by json.loads.
+            text = texts[number - 1]
+            try:
+                record, stop = _scan(text, HASH_LEN + 1)
+            except ValueError:
+                record = _UNREAD
+            else:
+                if stop != len(text):
+                    record = _UNREAD
         try:
-            record = json.loads(body)
+            if record is _UNREAD:
+                record = json.loads(body)
             table, doc_id, doc = str(record["t"]), str(record["id"]), record["doc"]
         except (ValueError, KeyError, TypeError) as exc:
             raise CorruptFileError(
@@ -134,16 +173,23 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                     _known_backup(path),
                     repairable=True,
                 )
-            batch = _Batch(position, previous, dict(log.last_ids), size)
+            batch = _Batch(position, previous, dict(last_ids), size)
         stored[doc_id] = FrozenDict(doc)
-        with contextlib.suppress(ValueError):
-            log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
+        try:
+            number_id = int(doc_id)
+        except ValueError:
+            pass
+        else:
+            if number_id > last_ids.get(table, 0):
+                last_ids[table] = number_id
+            else:
+                last_ids.setdefault(table, 0)
         if batch is not None:
             batch.added.append((table, doc_id))
             if len(batch.added) == batch.size:
                 batch = None
         previous = digest
-        position = stop + 1
+        position += len(line) + 1
     log.last_hash = previous
     log.size = end
     if batch is not None:
@@ -153,6 +199,10 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
         log.last_hash, log.last_ids, log.size = batch.previous, batch.last_ids, batch.start
         log.torn = len(raw) - batch.start
     return log
+
+
+_UNREAD = object()
+_scan = json.JSONDecoder().raw_decode  # json.loads's own decoder, at a given position
 
 
 class _Batch:
@@ -303,7 +353,10 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             else:
                 log = parse_log(raw, path)
             last = log.last_ids.get(table, len(log.tables.get(table, {})))
-            records = [(table, str(last + n), dict(doc)) for n, doc in enumerate(docs, 1)]
+            records = [
+                (table, str(last + n), doc if isinstance(doc, Encoded) else dict(doc))
+                for n, doc in enumerate(docs, 1)
+            ]
             data, _ = record_lines(log.last_hash, records)
             if log.size == 0:
                 tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")

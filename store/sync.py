@@ -14,21 +14,21 @@ already holds), the ledger after, receipts last; importing again finishes the jo
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
-import multiprocessing
 import os
 import re
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from models.events import Event, utc_now
+from models.events import Event, EventError, utc_now
+from store import beside
 from store.atomic import atomic_write
 from store.bundle import (
     SUFFIX,
@@ -62,7 +62,7 @@ from store.keys import (
     read_public_key_file,
 )
 from store.layout import REGISTRY
-from store.personal import check_personal_signatures, keys_in, verified_proofs
+from store.personal import ProofsBeside, check_personal_signatures, keys_in, release
 from store.referentials import check_bundle as check_referentials
 from store.replication import (
     Knowledge,
@@ -72,11 +72,12 @@ from store.replication import (
     head_is_valid,
     ranges_of,
     sign_head,
-    spine_digest,
     spine_hashes,
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from store.store import Store
 
 SYNC_NAME = "sync.json"
@@ -256,29 +257,25 @@ def export(
     # Another origin's events travel only with a head signed by it that covers them, and the
     # list of that origin's hashes it signed (its spine), rebuilt from what is held here.
     chains = Chains(store.folder)
-    spines: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    spines: dict[str, tuple[dict[str, Any], bytes]] = {}
     for origin, signed in knowledge.heads.items():
         for head in sorted(signed, key=lambda h: -int(h["seq"])):
-            hashes = [chains.hash_at(origin, k) for k in range(1, int(head["seq"]) + 1)]
-            if all(hashes) and spine_digest([h for h in hashes if h]) == head.get("spine"):
-                spines[origin] = (head, [h for h in hashes if h])
+            # Every hash 1…seq known here, whose digest is the one the origin signed.
+            span = chains.span(origin, int(head["seq"]))
+            if span is not None and hashlib.sha256(span).hexdigest() == head.get("spine"):
+                spines[origin] = (head, span)
                 break
     reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
-    events = []
-    for raws in _scope(store, recipient):
-        for raw in raws:
-            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
-            if origin == recipient.station or covered(known.get(origin, []), seq):
-                continue
-            if origin != me and seq > reach.get(origin, 0):
-                continue
-            events.append(raw)
-    events.sort(key=lambda r: (str(r["station"]), int(r["seq"])))
-    for raw in events:
-        Event.from_stored(raw)  # never send an event this folder cannot vouch for
-    origins = {str(raw["station"]) for raw in events} - {me}
+    # Never send an event this folder cannot vouch for: each is checked, and its JSON kept.
+    found = _checked_to_send(store, recipient, known, reach)
+    found.sort(key=lambda f: (f[0], f[1]))
+    for _, _, data in found:
+        if isinstance(data, str):
+            raise EventError(data)
+    texts = [data for _, _, data in found if isinstance(data, bytes)]
+    origins = {origin for origin, _, _ in found} - {me}
     heads = {o: [spines[o][0]] for o in origins}
-    spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
+    spine_texts = {o: base64.b64encode(spines[o][1]).decode() for o in origins}  # encode_spine
     mine = own_hashes(store)
     if mine:
         heads[me] = [sign_head(key, me, mine)]
@@ -287,7 +284,6 @@ def export(
             # lets the station pass them on to another (the evaluator's laptop).
             spine_texts[me] = encode_spine(mine)
     content = {
-        "events": events,
         "heads": heads,
         "spines": spine_texts,
         "holds": holds_of(store, ledger),
@@ -296,18 +292,19 @@ def export(
     refs = {ref.id: ref.version for ref in store.referentials.all()}
     bundle = state.next_bundle
     data = seal_file(
-        "bundle", me, key, bundle, content, count=len(events), referentials=refs,
+        "bundle", me, key, bundle, content, count=len(texts), referentials=refs,
         sender=store.station, recipient=Recipient(recipient.station, recipient.encryption),
+        events=texts,
     )  # fmt: skip
     try:
         atomic_write(out, data, keep_backup=False)
     except OSError as exc:
         raise StoreError(f"lot non écrit ({exc.strerror}) : rien n'a changé") from exc
     by_origin: dict[str, list[int]] = {}
-    for raw in events:
-        by_origin.setdefault(str(raw["station"]), []).append(int(raw["seq"]))
+    for origin, seq, _ in found:
+        by_origin.setdefault(origin, []).append(seq)
     state.exported = add_ranges(state.exported, ranges_of(by_origin.get(me, [])))
-    entry = {"seq": bundle, "path": str(out), "events": len(events), "created": utc_now(),
+    entry = {"seq": bundle, "path": str(out), "events": len(texts), "created": utc_now(),
              "for": recipient.station}  # fmt: skip
     state.bundles.append(entry)
     state.next_bundle += 1
@@ -322,7 +319,7 @@ def export(
             f"lot écrit dans {out}, mais son envoi n'a pas pu être noté ({exc.strerror or exc}) :"
             " il peut être transmis ; le prochain lot contiendra de nouveau ses événements"
         ) from exc
-    return ExportReport(out, bundle, len(events), recipient.label)
+    return ExportReport(out, bundle, len(texts), recipient.label)
 
 
 def own_hashes(store: Store) -> list[str]:
@@ -358,13 +355,76 @@ def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
     return holds
 
 
-def _scope(store: Store, recipient: TrustedKey) -> Iterator[Iterable[dict[str, Any]]]:
+# From this many dossiers on, an export reads and checks the second half of them in a child
+# process (store.beside) while it does the first.
+SEND_BESIDE_FROM = 16
+
+
+def _checked_to_send(
+    store: Store,
+    recipient: TrustedKey,
+    known: Mapping[str, list[list[int]]],
+    reach: Mapping[str, int],
+) -> list[tuple[str, int, bytes | str]]:
+    """What a bundle sends, in the dossiers' order: (origin, number, the event's JSON once
+    checked, or why it fails its check). Reading and checking 20,000 events is most of an
+    export: with many dossiers, the second half is done by a child on the other processor; if
+    it gives no answer, here."""
+    dossiers = [REGISTRY, *store.candidate_ids()]
+    half = len(dossiers) // 2
+    child = None
+    if len(dossiers) >= SEND_BESIDE_FROM and beside.can_fork():
+        later = dossiers[half:]
+        child = beside.fork(
+            lambda: _to_send(store, recipient, later, known, reach), wait=10.0 + 0.05 * half
+        )
+    try:
+        found = _to_send(store, recipient, dossiers[: half if child else None], known, reach)
+        if child is not None:
+            answered, rest = child.result()
+            if not answered or not isinstance(rest, list):
+                rest = _to_send(store, recipient, dossiers[half:], known, reach)
+            found.extend(rest)
+    finally:
+        if child is not None:
+            child.close()
+    return found
+
+
+def _to_send(
+    store: Store,
+    recipient: TrustedKey,
+    dossiers: Sequence[str],
+    known: Mapping[str, list[list[int]]],
+    reach: Mapping[str, int],
+) -> list[tuple[str, int, bytes | str]]:
+    me = store.station.id
+    found: list[tuple[str, int, bytes | str]] = []
+    for raws in _scope(store, recipient, dossiers):
+        for raw in raws:
+            origin, seq = str(raw.get("station")), int(raw.get("seq", 0))
+            if origin == recipient.station or covered(known.get(origin, []), seq):
+                continue
+            if origin != me and seq > reach.get(origin, 0):
+                continue
+            try:
+                found.append((origin, seq, Event.checked_json(raw)[1]))
+            except EventError as exc:
+                found.append((origin, seq, str(exc)))
+    return found
+
+
+def _scope(
+    store: Store, recipient: TrustedKey, dossiers: Sequence[str]
+) -> Iterator[Iterable[dict[str, Any]]]:
     """The events of each dossier a bundle may draw from: every dossier, except at the
     secretariat writing for a station: the registry and that station's candidates (assigned
     to it, or holding events it recorded). Each dossier is read once."""
-    yield store.raw_events(REGISTRY).values()
     every = not store.station.secretariat or recipient.secretariat
-    for dossier in store.candidate_ids():
+    for dossier in dossiers:
+        if dossier == REGISTRY:
+            yield store.raw_events(REGISTRY).values()
+            continue
         # A station's id is plain ASCII, written as it is in the JSON of its events and of
         # the assignments naming it: a dossier whose bytes do not hold it is not in scope.
         raws = store.raw_events(dossier, mentioning=None if every else recipient.station).values()
@@ -590,8 +650,9 @@ class Checked:
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
-    # (event hash, public key) pairs whose personal signature was verified with the content.
-    proofs: frozenset[tuple[str, str]] = frozenset()
+    # (event hash, public key) pairs whose personal signature was verified with the content
+    # (or still being verified beside: personal.release once done with the file).
+    proofs: Container[tuple[str, str]] = frozenset()
 
 
 def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
@@ -622,11 +683,16 @@ def check_path(
     known: frozenset[str],
     reader: Reader | None = None,
     people: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    beside: bool = False,
 ) -> Checked:
+    """One file checked; ``beside``: its personal signatures on another processor meanwhile,
+    and each event's JSON kept for its dossier (in the importing process, not in its workers,
+    which run side by side already and send their results back pickled)."""
     opened = _open(path, keys, reader)
     if isinstance(opened, Checked):
         return opened
-    return _check_opened(opened, known, reader, people)
+    return _check_opened(opened, known, reader, people, beside=beside)
 
 
 def _check_opened(
@@ -634,17 +700,33 @@ def _check_opened(
     known: frozenset[str],
     reader: Reader | None,
     people: Mapping[str, tuple[str, str]] | None,
+    *,
+    beside: bool = False,
 ) -> Checked:
     try:
         settled = _settled(opened, known)
         if settled is not None:
             return settled
-        content = check_events(decrypted(opened, reader))
-        for raw in content.events:
-            dossier = str(raw["dossier"])
-            if dossier != REGISTRY and not _DOSSIER.match(dossier):
-                raise BundleError(f"nom de dossier refusé : {dossier!r}")
-        return Checked(opened.header, content, proofs=verified_proofs(people or {}, content.events))
+        clear = decrypted(opened, reader)
+        parsed = clear.content
+        listed = parsed.get("events") if isinstance(parsed, dict) else parsed
+        # The personal signatures are verified beside (another processor) while the events
+        # are checked here, and the bundle's chains and heads after them; they count only once
+        # the events have passed, and are asked for when the signatures are checked.
+        proofs = ProofsBeside(
+            people or {}, listed if isinstance(listed, list) else None, beside=beside
+        )
+        try:
+            content = check_events(clear, parsed, keep_json=beside)
+            for raw in content.events:
+                dossier = str(raw["dossier"])
+                if dossier != REGISTRY and not _DOSSIER.match(dossier):
+                    raise BundleError(f"nom de dossier refusé : {dossier!r}")
+            pending = proofs.later(content.events)
+        except BaseException:
+            proofs.close()
+            raise
+        return Checked(opened.header, content, proofs=pending)
     except BundleError as exc:
         return Checked(error=str(exc))
 
@@ -714,9 +796,9 @@ def _checked(
                 path, _ = next(waiting)
                 ahead = next(still_open, None)
                 checked = (
-                    _check_opened(ahead, known, reader, people)
+                    _check_opened(ahead, known, reader, people, beside=True)
                     if ahead is not None
-                    else check_path(path, keys, known, reader, people)
+                    else check_path(path, keys, known, reader, people, beside=True)
                 )
                 if checked.bundle is not None:
                     people = {**people, **keys_in(checked.bundle.events)}
@@ -736,6 +818,11 @@ def _checked_by_workers(
     """Bundles checked by worker processes, a few ahead, in order; each sender's bundles go to
     the same worker, in order. Should the workers fail (memory, a killed process), the rest is
     checked here: slower, never wrong."""
+    # Imported here: multiprocessing is for imports of 32 files and more, not every command.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     queue: deque[tuple[Path, Future[Checked] | None]] = deque()
     waiting = iter(todo)
@@ -848,6 +935,8 @@ def import_files(
             result.error, result.fork = fork_message(label, fork.seq, aside), True
         except (BundleError, StoreError) as exc:
             result.error = str(exc)
+        finally:
+            release(item.proofs)
         if buffered >= FLUSH_EVENTS:
             flush()
             buffered = 0
