@@ -11,7 +11,15 @@ import pytest
 
 from models.dossier import DossierState
 from models.events import GENESIS, EventError, PersonCreated, seal
-from models.people import FieldChange, Organismes, PersonRecord, RegistryState, diff, is_active
+from models.people import (
+    Change,
+    FieldChange,
+    Organismes,
+    PersonRecord,
+    RegistryState,
+    diff,
+    is_active,
+)
 
 CANDIDATE = "cand-1"
 
@@ -181,3 +189,76 @@ def test_a_person_moved_to_another_organisme_has_it_in_their_history() -> None:
     (change,) = registry.history["p1"]
     assert change.changes == (FieldChange("organisme", "Caf", "Carsat"),)
     assert registry.people["p1"].organisme == "Carsat"
+
+
+# --- criterion marks arriving from two stations ------------------------------------------
+
+
+def _grid_events() -> list[Any]:
+    opened = {"grid": "g1", "block": "gc.b2", "evaluator": "e1", "certifier": "c1",
+              "declarations": ["e1", "c1"]}  # fmt: skip
+    return [_created(), _event(2, "grid.opened", opened)]
+
+
+def _marked(seq: int, station: str, state: str, **extra: Any) -> Any:
+    payload = {"grid": "g1", "criterion": "gc.b2.c1.k1", "state": state} | extra
+    event = _event(seq, "criterion.marked", payload)
+    return event.model_copy(update={"station": station, "id": f"{seq:031x}{station[-1]}"})
+
+
+def test_a_mark_that_replaces_another_stations_mark_is_no_conflict() -> None:
+    first = _marked(3, "poste-a", "validated")
+    state = _state(*_grid_events(), first)
+    # Station b saw a's mark and changed it: it names the event it replaces.
+    state.apply(_marked(4, "poste-b", "not_validated", replaces=first.id))
+    assert not state.open_conflicts
+    assert state.grids["g1"].states["gc.b2.c1.k1"].value == "not_validated"
+
+
+def test_a_mark_made_without_seeing_another_stations_is_a_conflict() -> None:
+    state = _state(*_grid_events(), _marked(3, "poste-a", "validated"))
+    state.apply(_marked(4, "poste-b", "not_validated"))
+    (conflict,) = state.open_conflicts
+    assert conflict.key == "criterion:g1:gc.b2.c1.k1"
+    assert state.grids["g1"].states["gc.b2.c1.k1"].value == "validated"  # nothing overwritten
+
+
+def test_a_mark_of_another_blocks_criterion_is_refused_naming_both() -> None:
+    state = _state(*_grid_events())
+    payload = {"grid": "g1", "criterion": "gc.b1.c1.k1", "state": "validated"}
+    assert _refusal(state, _event(3, "criterion.marked", payload)) == (
+        "événement n° 3 : le critère gc.b1.c1.k1 n'appartient pas au bloc gc.b2"
+    )
+
+
+# --- the registry's own history --------------------------------------------------------------
+
+
+def test_a_persons_history_names_when_who_what_and_which_event() -> None:
+    registry = RegistryState()
+    person = {"person": "p1", "name": "Tom", "organisme": "Caf", "roles": ["tuteur"]}
+    registry.apply(_event(1, "person.created", person))
+    edited = _event(2, "person.edited", person | {"name": "Tom Neuf", "reason": "nom d'usage"})
+    registry.apply(edited)
+    gone = _event(3, "person.deactivated", {"person": "p1", "reason": "départ en retraite"})
+    registry.apply(gone)
+    assert registry.history["p1"] == [
+        Change("2026-03-02T10:00:00.000000Z", "agent-1", "edited",
+               (FieldChange("name", "Tom", "Tom Neuf"),), "nom d'usage", event=edited.id),
+        Change("2026-03-03T10:00:00.000000Z", "agent-1", "deactivated",
+               (FieldChange("active", "actif", "désactivé"),), "départ en retraite",
+               event=gone.id),
+    ]  # fmt: skip
+
+
+def test_an_organisme_registered_twice_here_is_refused_naming_the_first() -> None:
+    registry = RegistryState()
+    registry.apply(_event(1, "organisme.registered", {"name": "Carsat Rhône-Alpes"}))
+    with pytest.raises(EventError) as caught:
+        registry.apply(_event(2, "organisme.registered", {"name": "CARSAT rhone alpes"}))
+    assert str(caught.value) == (
+        "événement n° 2 : organisme déjà inscrit sous « Carsat Rhône-Alpes »"
+    )
+    # Merged from another folder (not strict), the same spelling is one entry, not an error.
+    registry.apply(_event(3, "organisme.registered", {"name": "CARSAT rhone alpes"}), strict=False)
+    assert registry.organismes.sorted() == ["Carsat Rhône-Alpes"]

@@ -120,3 +120,12 @@ def test_signature_states_of_a_dossier() -> None:
         "b": UNSIGNED_BEFORE,
         "c": "signature personnelle fausse : le contenu signé a été modifié",
     }
+
+
+def test_what_a_person_signs_is_pinned_byte_for_byte() -> None:
+    # Any script that checks a signature rebuilds these bytes: the prefix, the canonical JSON,
+    # and the payload less its proof and the station's bookkeeping (« replaces »).
+    payload = {"b": "é", "a": 1, "proof": {"key": KEY}, "replaces": "x" * 32}
+    assert signed_message("d", "t.x", payload) == (
+        b"carnet-signature-v1\n" + '{"dossier":"d","payload":{"a":1,"b":"é"},"type":"t.x"}'.encode()
+    )
