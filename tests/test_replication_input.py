@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +80,40 @@ def test_any_holds_or_keys_are_refused_or_ignored(
     except BundleError:
         return
     assert all(k.role == "poste" for k in vouched.values())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"signature": "!!!! pas du base64"},
+        {"signature": None},
+        {"seq": 0},
+        {"seq": "2"},
+        {"hash": "ab" * 31},
+        {"spine": "cd" * 33},
+        {"spine": None},
+    ],
+    ids=[
+        "signature-not-base64",
+        "no-signature",
+        "seq-0",
+        "seq-text",
+        "hash-short",
+        "spine-long",
+        "no-spine",
+    ],
+)
+def test_a_head_with_one_field_wrong_is_not_valid(damage: dict[str, Any]) -> None:
+    key = StationKey(Ed25519PrivateKey.generate())
+    trusted = TrustedKey("poste-o", key.public, "")
+    good = sign_head(key, "poste-o", ["ab" * 32, "cd" * 32])
+    assert head_is_valid(trusted, "poste-o", good)
+    assert not head_is_valid(trusted, "poste-o", good | damage)
+
+
+def test_holds_from_the_first_event_are_learnt(tmp_path: Path) -> None:
+    sync = Exchange(TrustStore(tmp_path), Knowledge(tmp_path))
+    # Ranges of this folder's own events (the sender names their last hash, checked elsewhere).
+    holds = {"poste-moi": [[1, 5, "ab" * 32], [8, 9, "cd" * 32]]}
+    _learn_holds(sync, Chains(tmp_path), "poste-s", holds, "poste-moi")
+    assert [tuple(r) for r in sync.knowledge.known("poste-s")["poste-moi"]] == [(1, 5), (8, 9)]
