@@ -262,3 +262,55 @@ def test_an_organisme_registered_twice_here_is_refused_naming_the_first() -> Non
     # Merged from another folder (not strict), the same spelling is one entry, not an error.
     registry.apply(_event(3, "organisme.registered", {"name": "CARSAT rhone alpes"}), strict=False)
     assert registry.organismes.sorted() == ["Carsat Rhône-Alpes"]
+
+
+# --- each refusal names its event ------------------------------------------------------------
+
+SIGNED = {"competency": "gc.b2.c1", "role": "tuteur", "person": "t1", "situation": "Accueil."}
+
+
+def test_a_second_signature_for_the_same_role_is_refused() -> None:
+    state = _state(_created(), _event(2, "attestation.signed", SIGNED))
+    assert _refusal(state, _event(3, "attestation.signed", SIGNED | {"person": "t2"})) == (
+        "événement n° 3 : attestation déjà signée par le tuteur"
+    )
+
+
+def test_only_ones_own_signature_is_withdrawn() -> None:
+    state = _state(_created(), _event(2, "attestation.signed", SIGNED))
+    withdrawn = {"competency": "gc.b2.c1", "role": "tuteur", "person": "t2", "reason": "Erreur."}
+    assert _refusal(state, _event(3, "attestation.withdrawn", withdrawn)) == (
+        "événement n° 3 : seule sa propre signature peut être retirée"
+    )
+
+
+def test_a_candidate_deactivated_twice_is_refused() -> None:
+    state = _state(_created(), _event(2, "candidate.deactivated", {"reason": "Départ."}))
+    assert _refusal(state, _event(3, "candidate.deactivated", {"reason": "Départ."})) == (
+        "événement n° 3 : candidat déjà désactivé"
+    )
+
+
+def test_a_letter_on_a_closed_grid_is_refused() -> None:
+    state = _state(*_grid_events(), _event(3, "grid.closed", {"grid": "g1"}))
+    letter = {"grid": "g1", "index": 1, "reason": "Attestation", "processed": True}
+    assert _refusal(state, _event(4, "letter.recorded", letter)) == (
+        "événement n° 4 : la grille est close ; une correction passe par un avenant"
+    )
+
+
+@pytest.mark.parametrize(
+    ("type", "payload"),
+    [
+        ("grid.signed", {"grid": "g9", "person": "e1", "role": "representant_metier"}),
+        (
+            "criterion.amended",
+            {"grid": "g9", "criterion": "gc.b2.c1.k1", "state": "validated", "reason": "Oubli."},
+        ),
+    ],
+)
+def test_a_signature_or_amendment_of_an_unknown_grid_is_refused(
+    type: str, payload: dict[str, Any]
+) -> None:
+    state = _state(*_grid_events())
+    assert _refusal(state, _event(3, type, payload)) == "événement n° 3 : grille inconnue g9"
