@@ -74,6 +74,7 @@ def test_a_date_that_does_not_exist_is_called_so(text: str, said: str) -> None:
         parse_day(text, "on")
 
 
+@pytest.mark.slow  # a Pilot flow of 230 key presses: about 15 s
 async def test_a_name_field_states_its_limit_and_keeps_to_it() -> None:
     app = _Host()
     async with app.run_test(size=(80, 24)) as pilot:
