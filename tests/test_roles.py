@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from store.errors import StoreError
 from store.keys import TrustStore, read_public_key_file
 from store.store import Store
 from store.sync import SyncState, own_events
@@ -183,3 +185,26 @@ def test_folders_and_files_of_the_release_before_keep_working(
     # The new trust store is read back by this release; the old public key file too.
     assert json.loads((st / "trusted.json").read_bytes())["version"] == 2
     assert read_public_key_file((old / "st.cle").read_bytes()).role == "inconnu"
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"public_key": "AAAA"}, "clé publique invalide (Ed25519 attendue)"),
+        ({"role": "pirate"}, "clé publique : rôle inconnu 'pirate'"),
+        ({"version": 9}, "version de clé publique inconnue : 9"),
+        ({"station": ""}, "clé publique sans identifiant de poste valide"),
+        ({"format": "autre"}, "ce fichier n'est pas une clé publique carnet"),
+    ],
+)
+def test_a_key_file_that_does_not_hold_is_refused_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: dict[str, Any], said: str
+) -> None:
+    folder = tmp_path / "X"
+    with Store.open(folder):
+        pass
+    _run(capsys, "station", "--data", str(folder), "--out", str(tmp_path / "X.cle"))
+    data = json.loads((tmp_path / "X.cle").read_bytes()) | change
+    with pytest.raises(StoreError) as caught:
+        read_public_key_file(json.dumps(data).encode())
+    assert str(caught.value) == said

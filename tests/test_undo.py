@@ -72,3 +72,24 @@ def test_undo_of_a_mark_whose_previous_event_has_no_comment_puts_back_an_empty_o
             "undoes": second.id,
         }
     ]
+
+
+def test_a_criterion_marked_twice_in_one_write_names_the_first_as_replaced(store: Store) -> None:
+    cand, grid, evaluator = _grid(store)
+    k1 = "gc.b2.c1.k1"
+    store.mark_criteria(cand, grid, [(k1, V, "vu"), (k1, N, "revu")], evaluator)
+    first, second = store.snapshot(cand).events[-2:]
+    # Another station reading both sees a change, not two concurrent values.
+    assert second.payload["replaces"] == first.id
+    assert store.grid_view(cand, grid).states[k1] is N
+
+
+def test_a_grid_for_a_carriere_candidate_is_refused_saying_why(store: Store) -> None:
+    agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
+    cand = store.create_candidate("Jeanne Martin", "CPAM", "gestionnaire-carriere", agent,
+                                  route="parcours_formation")  # fmt: skip
+    with pytest.raises(CarnetError) as caught:
+        store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
+    assert str(caught.value) == "les grilles d'observation concernent le CQP Gestionnaire conseil"
