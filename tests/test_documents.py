@@ -449,6 +449,8 @@ def test_jury_documents(data: tuple[Path, ...], tmp_path: Path) -> None:
         listing_ = listing_inputs(store)
     sheet = national_sheet(listing_.records, listing_.people, None)
     assert [(r[1], r[4], r[6]) for r in sheet.rows] == [("Awa Diop", 2, "validation totale")]
+    # The local jury's proposal in words, and what the national jury has yet to decide.
+    assert sheet.rows[0][8:13] == ["propose la certification", "", "", None, ""]
     text = text_of(national_pdf(sheet, None, NOW).data)
     assert "Awa Diop" in text and "session 2" in text and "à proclamer" in text
     book = openpyxl.load_workbook(io.BytesIO(national_xlsx(sheet)))

@@ -539,3 +539,17 @@ def test_a_date_given_with_a_mere_name_fix_is_not_recorded(store: Store) -> None
     )  # fmt: skip
     # No tutor or manager changed: « prend effet le » would say something that did not happen.
     assert store.snapshot(p["cand"]).events[-1].payload["effective"] is None
+
+
+def test_the_list_read_before_the_store_opens_names_the_tutor(tmp_path: Path) -> None:
+    from store.roster import read_roster
+
+    folder = tmp_path / "d"
+    with Store.open(folder) as store:
+        p = _setup(store)
+        store.summaries()  # writes the index and, with it, the roster the home screen reads
+    rows, complete = read_roster(folder)
+    assert complete
+    (row,) = rows
+    assert (row["id"], row["name"], row["tutor_name"]) == (p["cand"], "Jeanne Martn", "Tom Tuteur")
+    assert row["active"] is True
