@@ -54,7 +54,7 @@ class Event(BaseModel):
             event = cls.model_validate(raw)
         except ValidationError as exc:
             raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
-        data = _canonical({k: raw[k] for k in HASHED_FIELDS}).encode()
+        data = _hashed_json(raw)
         if event.hash != hashlib.sha256(data).hexdigest():
             raise EventError(f"événement n° {event.seq} altéré : son empreinte ne correspond pas")
         # The hash is 64 hexadecimal digits (checked above): nothing in it to escape.
@@ -72,8 +72,13 @@ def canonical(data: Any) -> bytes:
     return _canonical(data).encode()
 
 
+def _hashed_json(raw: Any) -> bytes:
+    """What an event's hash covers: its hashed fields as canonical JSON."""
+    return canonical({k: raw[k] for k in HASHED_FIELDS})
+
+
 def content_hash(raw: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical({k: raw[k] for k in HASHED_FIELDS})).hexdigest()
+    return hashlib.sha256(_hashed_json(raw)).hexdigest()
 
 
 def utc_now() -> str:

@@ -64,10 +64,15 @@ def _head_bytes(origin: str, seq: int, digest: str, spine: str) -> bytes:
     return _HEAD + canonical({"origin": origin, "seq": seq, "hash": digest, "spine": spine})
 
 
-def spine_digest(hashes: Sequence[str]) -> str:
+def _packed(hashes: Sequence[str] | bytes) -> bytes:
+    """The hashes end to end, 32 bytes each (already so when given as bytes: ``Chains.span``)."""
+    return hashes if isinstance(hashes, bytes) else b"".join(bytes.fromhex(h) for h in hashes)
+
+
+def spine_digest(hashes: Sequence[str] | bytes) -> str:
     """SHA-256 of the hashes of an origin's events 1…n, end to end: what a head signs, so that
     any of those events can be forwarded alone, checked against the list (the spine)."""
-    return hashlib.sha256(b"".join(bytes.fromhex(h) for h in hashes)).hexdigest()
+    return hashlib.sha256(_packed(hashes)).hexdigest()
 
 
 def sign_head(key: StationKey, origin: str, hashes: Sequence[str]) -> dict[str, Any]:
@@ -96,8 +101,8 @@ def head_is_valid(key: TrustedKey, origin: str, head: Any) -> bool:
     return key.verify(raw, _head_bytes(origin, seq, digest, spine))
 
 
-def encode_spine(hashes: Sequence[str]) -> str:
-    return base64.b64encode(b"".join(bytes.fromhex(h) for h in hashes)).decode()
+def encode_spine(hashes: Sequence[str] | bytes) -> str:
+    return base64.b64encode(_packed(hashes)).decode()
 
 
 def spine_hashes(head: dict[str, Any], encoded: Any) -> list[str] | None:

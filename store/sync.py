@@ -14,9 +14,7 @@ already holds), the ledger after, receipts last; importing again finishes the jo
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -72,6 +70,7 @@ from store.replication import (
     head_is_valid,
     ranges_of,
     sign_head,
+    spine_digest,
     spine_hashes,
 )
 
@@ -262,7 +261,7 @@ def export(
         for head in sorted(signed, key=lambda h: -int(h["seq"])):
             # Every hash 1…seq known here, whose digest is the one the origin signed.
             span = chains.span(origin, int(head["seq"]))
-            if span is not None and hashlib.sha256(span).hexdigest() == head.get("spine"):
+            if span is not None and spine_digest(span) == head.get("spine"):
                 spines[origin] = (head, span)
                 break
     reach = {o: int(head["seq"]) for o, (head, _) in spines.items()}
@@ -275,7 +274,7 @@ def export(
     texts = [data for _, _, data in found if isinstance(data, bytes)]
     origins = {origin for origin, _, _ in found} - {me}
     heads = {o: [spines[o][0]] for o in origins}
-    spine_texts = {o: base64.b64encode(spines[o][1]).decode() for o in origins}  # encode_spine
+    spine_texts = {o: encode_spine(spines[o][1]) for o in origins}
     mine = own_hashes(store)
     if mine:
         heads[me] = [sign_head(key, me, mine)]

@@ -170,10 +170,10 @@ class DossierScreen(CandidateScreen):
             for number, (comp, cv) in enumerate(
                 zip(block.competencies, bv.competencies, strict=True), 1
             ):
-                self.full_names[comp.id] = f"{block.number}.{number} {comp.title}"
+                title = self.full_names[comp.id] = f"{block.number}.{number} {comp.title}"
                 table.add_row(
                     status_cell(cv.status),
-                    f"  {block.number}.{number} {comp.title}",
+                    f"  {title}",
                     f"{cv.count.validated}/{cv.count.total} crit",
                     _needed(cv),
                     _logbook_cell(state, comp.id),
@@ -206,8 +206,8 @@ class DossierScreen(CandidateScreen):
         assert isinstance(ref, WeightedReferential)
         for competency, cell in vae_cells(ref, snap.state.career, verdict):
             comp = ref.competency(competency)
-            self.full_names[competency] = f"{comp.number}. {comp.title}"
-            table.add_row(cell, f"{comp.number}. {comp.title}", key=competency)
+            title = self.full_names[competency] = f"{comp.number}. {comp.title}"
+            table.add_row(cell, title, key=competency)
 
     def _entered_by(self, snap: Snapshot, evaluation: str) -> str:
         record = snap.state.career.mark_records.get(evaluation)
