@@ -19,6 +19,7 @@ from store.demo import populate
 from store.keys import TrustStore, load_or_create_encryption_key
 from store.station import set_role
 from store.store import Store
+from tests.forked import count_children, failing_in_child, reaped
 from tests.test_sync import _id, _trust
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() only")
@@ -40,18 +41,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    started: list[int] = []
-    fork = beside_.fork
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        child = fork(*args, **kwargs)
-        if child is not None:
-            started.append(child.pid)
-        return child
-
-    monkeypatch.setattr(beside_, "can_fork", lambda: True)
-    monkeypatch.setattr(beside_, "fork", counted)
-    return started
+    return count_children(monkeypatch)
 
 
 def _content(folder: Path, secretariat: Path, name: str) -> dict[str, Any]:
@@ -72,14 +62,6 @@ def _twin(folder: Path) -> Path:
     return twin
 
 
-def _reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 def test_half_read_beside_gives_the_same_bundle(
     folders: tuple[Path, Path], children: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,7 +71,7 @@ def test_half_read_beside_gives_the_same_bundle(
     assert children == []
     monkeypatch.setattr(sync, "SEND_BESIDE_FROM", 1)
     shared = _content(a, s, "partage.carnet")
-    assert len(children) == 1 and _reaped(children[0])
+    assert len(children) == 1 and reaped(children[0])
     assert shared == alone and len(shared["events"]) > 80
 
 
@@ -103,26 +85,14 @@ def test_a_child_that_fails_changes_nothing(
     a, s = folders
     alone = _content(_twin(a), s, "seul.carnet")
     # Private: no public way makes the forked child crash, raise or hang at a chosen point.
-    parent, to_send = os.getpid(), sync._to_send
-
-    def failing(*args: Any) -> Any:
-        if os.getpid() != parent:
-            if how == "crash":
-                os._exit(3)
-            if how == "raise":
-                raise RuntimeError("boom")
-            import time
-
-            time.sleep(60)
-        return to_send(*args)
-
+    failing = failing_in_child(sync._to_send, how)
     monkeypatch.setattr(sync, "_to_send", failing)
     monkeypatch.setattr(sync, "SEND_BESIDE_FROM", 1)
     if how == "hang":
         fork = beside_.fork
         monkeypatch.setattr(beside_, "fork", lambda work, wait: fork(work, wait=0.5))
     assert _content(a, s, "partage.carnet") == alone
-    assert all(_reaped(pid) for pid in children)
+    assert all(reaped(pid) for pid in children)
 
 
 @pytest.mark.parametrize("beside", [False, True])

@@ -4,7 +4,6 @@ process checks the events: the same verdicts as in-process, whatever happens to 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from store.draft import Draft
 from store.personal import ProofsBeside, check_personal_signatures, verified_proofs
 from store.station import set_role
 from store.store import Store
+from tests.forked import count_children, failing_in_child, reaped
 from tests.signing import secret_of
 from tests.test_credentials import _conseil
 from tests.test_sync import _export, _import, _trust
@@ -44,27 +44,8 @@ def _signed_events(tmp_path: Path) -> tuple[dict[str, tuple[str, str]], list[dic
 @pytest.fixture
 def beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Every check goes beside, from the first signature; returns the children started."""
-    started: list[int] = []
-    fork = beside_.fork
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        child = fork(*args, **kwargs)
-        if child is not None:
-            started.append(child.pid)
-        return child
-
     monkeypatch.setattr(personal, "BESIDE_FROM", 1)
-    monkeypatch.setattr(beside_, "can_fork", lambda: True)
-    monkeypatch.setattr(beside_, "fork", counted)
-    return started
-
-
-def _reaped(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    return count_children(monkeypatch)
 
 
 def test_the_child_gives_the_same_verdicts(tmp_path: Path, beside: list[int]) -> None:
@@ -73,24 +54,7 @@ def test_the_child_gives_the_same_verdicts(tmp_path: Path, beside: list[int]) ->
     assert len(expected) == 2  # the forged one is not among them
     with ProofsBeside(keys, events) as proofs:
         assert proofs.result(events) == expected
-    assert len(beside) == 1 and _reaped(beside[0])
-
-
-def _fails_in_child(parent: int, how: str) -> Any:
-    """A replacement for the check of one signature that fails only in the child. Private:
-    no public way makes a forked child crash, raise or hang at a chosen point."""
-    verifies = personal._verifies
-
-    def checked(keys: Any, raw: Any) -> bool:
-        if os.getpid() != parent:
-            if how == "crash":
-                os._exit(3)
-            if how == "raise":
-                raise RuntimeError("boom")
-            time.sleep(60)
-        return verifies(keys, raw)
-
-    return checked
+    assert len(beside) == 1 and reaped(beside[0])
 
 
 @pytest.mark.parametrize("how", ["crash", "raise", "hang"])
@@ -100,11 +64,11 @@ def test_a_child_that_fails_changes_nothing(
     """Killed, failing or too slow: the signatures are verified here instead, never skipped."""
     keys, events = _signed_events(tmp_path)
     expected = verified_proofs(keys, events)
-    monkeypatch.setattr(personal, "_verifies", _fails_in_child(os.getpid(), how))
+    monkeypatch.setattr(personal, "_verifies", failing_in_child(personal._verifies, how))
     monkeypatch.setattr(personal, "BESIDE_WAIT", 0.5)
     with ProofsBeside(keys, events) as proofs:
         assert proofs.result(events) == expected
-    assert len(beside) == 1 and _reaped(beside[0])
+    assert len(beside) == 1 and reaped(beside[0])
 
 
 def test_a_child_whose_answer_is_not_needed_is_stopped(
@@ -112,10 +76,10 @@ def test_a_child_whose_answer_is_not_needed_is_stopped(
 ) -> None:
     """A bundle refused while its signatures are being verified: the child does not linger."""
     keys, events = _signed_events(tmp_path)
-    monkeypatch.setattr(personal, "_verifies", _fails_in_child(os.getpid(), "hang"))
+    monkeypatch.setattr(personal, "_verifies", failing_in_child(personal._verifies, "hang"))
     with pytest.raises(BundleError), ProofsBeside(keys, events):
         raise BundleError("lot refusé")
-    assert len(beside) == 1 and _reaped(beside[0])
+    assert len(beside) == 1 and reaped(beside[0])
 
 
 def test_the_child_vouches_for_nothing_the_registry_does_not_name(
@@ -180,7 +144,7 @@ def test_an_import_checks_signatures_beside_and_refuses_a_forged_one(
     ok, refused = report.files
     assert ok.error is None and ok.new_events > 0
     assert refused.error is not None and "signature personnelle fausse" in refused.error
-    assert len(beside) == 2 and all(_reaped(pid) for pid in beside)
+    assert len(beside) == 2 and all(reaped(pid) for pid in beside)
     with Store.open(s) as store:
         signed = [e for e in store.snapshot(candidate).events if e.type == "attestation.signed"]
         assert [e.payload["competency"] for e in signed] == ["gc.b1.c1"]
@@ -200,5 +164,5 @@ def test_the_answer_is_asked_for_only_when_needed(tmp_path: Path, beside: list[i
     release(pending)
     unasked = ProofsBeside(keys, events).later(events)
     release(unasked)
-    assert len(beside) == 2 and all(_reaped(pid) for pid in beside)
+    assert len(beside) == 2 and all(reaped(pid) for pid in beside)
     release(frozenset())  # nothing to stop
