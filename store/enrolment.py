@@ -316,9 +316,7 @@ def enrol(store: Store, path: Path, author: str, *, new_organismes: bool = False
     """Reads, checks and registers the file; nothing is written if any line is bad. The
     organismes the registry lacks are added first, by the agent, with ``new_organismes``."""
     rows = read_rows(path)
-    existing = [
-        (r["name"], r["organisme"], r["cqp"]) for r in store.summaries().records if "name" in r
-    ]
+    existing = [(r["name"], r["organisme"], r["cqp"]) for r in store.rows().records if "name" in r]
     todo = plan(
         rows,
         store.people(),

@@ -41,7 +41,7 @@ class PeopleActions:
         registry, those named only by a candidate's creation (each its own entry unless a
         spelling of one already there)."""
         known = self._reg.organismes.copy()
-        for record in self.summaries().records:
+        for record in self.rows().records:
             if record.get("organisme"):
                 known.add(str(record["organisme"]))
         return known

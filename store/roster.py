@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 ROSTER_NAME = "roster.json"
-FORMAT = 4  # 3: a conseil status is final only on signed grids; 4: « active » (issue 11)
+# 3: a conseil status is final only on signed grids; 4: « active » (issue 11); 5: the tutor's and
+# manager's ids and names, conflicts and VAE, so the home screen needs no full record at all.
+FORMAT = 5
 DOSSIERS = "dossiers"
 
 
@@ -24,11 +26,16 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
         "name": summary["name"],
         "cqp": summary["cqp"],
         "organisme": summary["organisme"],
+        "tutor": summary.get("tutor"),
         "tutor_name": summary.get("tutor_name"),
+        "manager": summary.get("manager"),
+        "manager_name": summary.get("manager_name"),
         "status": summary["status"],
         "blocks": [{"validated": b["validated"], "total": b["total"]} for b in summary["blocks"]],
         "average": summary.get("average"),
         "active": summary.get("active", True),
+        "conflicts": summary.get("conflicts") or [],
+        "vae": summary.get("vae"),
     }
 
 

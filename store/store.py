@@ -66,7 +66,7 @@ from store.credentials import (
 )
 from store.draft import Draft
 from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
-from store.index import SummaryIndex, file_key
+from store.index import SummaryIndex, encode_record, file_key
 from store.journal import (
     GENESIS_HEAD,
     JOURNAL_NAME,
@@ -83,6 +83,7 @@ from store.migrate import data_files, is_v1, migrate_folder
 from store.people import PeopleActions
 from store.recovery import RecoveryReport, restore
 from store.referentials import published_in
+from store.roster import roster_row
 from store.station import STATION_NAME, Station, check_key, load_or_create_station, parse_station
 from store.storage import (
     AppendOnlyStorage,
@@ -97,7 +98,6 @@ if TYPE_CHECKING:
 
 _DOSSIER_ID = re.compile(r"^c-[0-9a-f]{6,32}$")
 _OPEN_DOSSIERS = 64
-_JOURNAL_DOSSIER = re.compile(rb'"dossier": "(c-[0-9a-f]+)"')
 _WHERE = re.compile(r"^événement n° \d+ : ")
 SESSION_NAME = "session.json"
 STATION_AUTHOR = "poste"  # events no person makes (a lock after five wrong secrets)
@@ -256,6 +256,7 @@ class Store(CareerActions, PeopleActions):
             for item in self._open.values():
                 item.db.close()
             self._open.clear()
+            self._index.close()
             return
         # Open dossiers are in memory: index them now so the next start lists them for free.
         for candidate in list(self._open):
@@ -264,6 +265,7 @@ class Store(CareerActions, PeopleActions):
                     candidate, file_key(self.path_of(candidate)), self.summary(candidate)
                 )
         self._index.flush()
+        self._index.close()
         for item in self._open.values():
             item.db.close()
         self._open.clear()
@@ -374,9 +376,7 @@ class Store(CareerActions, PeopleActions):
         """Every dossier this folder should hold: named by the journal or the index."""
         names = set(self._index.names())
         with contextlib.suppress(OSError):
-            data = (self.folder / JOURNAL_NAME).read_bytes()
-            # Deduplicated before decoding: the journal names each dossier once per event.
-            names.update(m.decode() for m in set(_JOURNAL_DOSSIER.findall(data)))
+            names |= self._index.journal_names(self.folder / JOURNAL_NAME)
         return {n for n in names if _DOSSIER_ID.match(n)}
 
     def missing_dossiers(self) -> list[str]:
@@ -661,6 +661,44 @@ class Store(CareerActions, PeopleActions):
         index where the dossier has not changed since, from its events otherwise. A dossier
         that cannot be read is listed apart, never skipped in silence."""
         listing = Listing()
+        for candidate, key, record in self._indexed(listing):
+            found = record or self._index.get(candidate, key)
+            if found is not None:
+                listing.records.append(found)
+        return listing
+
+    def rows(self) -> Listing:
+        """What the home screen lists of each candidate (``roster_row``), without decoding the
+        full records: 1,000 of them hold tens of megabytes."""
+        listing = Listing()
+        for candidate, key, record in self._indexed(listing):
+            row = roster_row(record) if record is not None else self._index.row(candidate, key)
+            if row is not None:
+                listing.records.append(row)
+        return listing
+
+    def summary_texts(self) -> tuple[list[tuple[dict[str, Any], bytes]], Listing]:
+        """Each candidate's row and status record as JSON text, copied from the index where it
+        holds them (``carnet status --json`` prints them as they are)."""
+        listing = Listing()
+        texts = []
+        for candidate, key, record in self._indexed(listing):
+            if record is not None:
+                texts.append((roster_row(record), encode_record(record)))
+                continue
+            row, text = self._index.row(candidate, key), self._index.text(candidate, key)
+            if row is not None and text is not None:
+                texts.append((row, text))
+        return texts, listing
+
+    def _indexed(
+        self, listing: Listing
+    ) -> Iterator[tuple[str, list[int] | None, dict[str, Any] | None]]:
+        """Brings the index up to date: every dossier's entry current and named from the
+        registry as it stands now (a person's edit changes no dossier file, so an entry would
+        keep the name they had). Yields each readable dossier with its key, and its record
+        where it had to be computed (one at a time: a first listing of 1,000 dossiers never
+        holds all their records); the unreadable ones go to ``listing``."""
         for candidate in self.missing_dossiers():
             path = self.path_of(candidate)
             listing.unreadable.append(
@@ -676,8 +714,9 @@ class Store(CareerActions, PeopleActions):
             )
         for candidate in self.candidate_ids():
             key = file_key(self.path_of(candidate))
-            record = self._index.get(candidate, key)
-            if record is None:
+            row = self._index.row(candidate, key)
+            record = None
+            if row is None:
                 was_open = candidate in self._open
                 try:
                     record = self.summary(candidate)
@@ -687,14 +726,14 @@ class Store(CareerActions, PeopleActions):
                 self._index.put(candidate, key, record)
                 if not was_open:
                     self.forget(candidate)
-            # Named from the registry as it stands now: a person's edit changes no dossier
-            # file, so the index's record would keep the name they had.
-            named = self._named(dict(record))
-            if named != record:
-                self._index.put(candidate, key, named)
-            listing.records.append(named)
+            elif not self._named_as(row):
+                stored = self._index.get(candidate, key)
+                if stored is None:
+                    continue  # read back as damaged: recomputed at the next listing
+                record = self._named(stored)
+                self._index.put(candidate, key, record)
+            yield candidate, key, record
         self._index.flush()
-        return listing
 
     def restore_backups(self) -> RecoveryReport:
         """``carnet recover`` from inside the app, which already holds the data lock."""
@@ -716,6 +755,14 @@ class Store(CareerActions, PeopleActions):
         item = self._load(candidate)
         record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
         return self._named(record)
+
+    def _named_as(self, row: dict[str, Any]) -> bool:
+        """Whether a row names the tutor and manager as the registry does now."""
+        for role in ("tutor", "manager"):
+            person = self._people.get(row.get(role) or "")
+            if row.get(f"{role}_name") != (person.name if person else None):
+                return False
+        return True
 
     def _named(self, record: dict[str, Any]) -> dict[str, Any]:
         for role in ("tutor", "manager"):

@@ -15,6 +15,7 @@ from grids import Referentials
 from models.finality import settle
 from models.threshold import CriterionState, evaluate_cqp
 from models.verdict import Status
+from store.index import file_key
 from store.store import Store
 from tests.signing import secret_of
 
@@ -171,13 +172,17 @@ def test_an_index_written_by_the_previous_release_is_not_trusted(tmp_path: Path)
     with Store.open(data) as store:
         candidate, _ = _ticked(store, _people(store))
         store.summaries()
-    index = json.loads((data / "index.json").read_bytes())
-    index["format"] = 2
-    index["entries"][candidate]["summary"]["status"] = "validated"
-    (data / "index.json").write_text(json.dumps(index))
-    with Store.open(data) as store:
-        (record,) = store.summaries().records
-    assert record["status"] == "pending"
+        record = store.summary(candidate)
+        key = file_key(store.path_of(candidate))
+    # As releases 2 to 4 wrote it: one JSON object, every record in full; the status forged.
+    for old in (2, 4):
+        forged = {**record, "status": "validated"}
+        index = {"format": old, "entries": {candidate: {"key": key, "summary": forged}}}
+        (data / "index.json").write_text(json.dumps(index))
+        with Store.open(data) as store:
+            (listed,) = store.summaries().records
+        assert listed["status"] == "pending"
+        assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
 
 
 def test_carriere_records_say_final_only_once_proclaimed(store: Store) -> None:

@@ -322,21 +322,31 @@ def _status(data: Path, *, as_json: bool) -> int:
 
     # A reader: no lock, so it works while the app is open on the same folder.
     with Writer(data, read_only=True) as writer:
-        listing = writer.call(lambda store: store.summaries())
+        if as_json:
+            texts, listing = writer.call(lambda store: store.summary_texts())
+        else:
+            listing = writer.call(lambda store: store.summaries())
     if listing.unreadable:
         # Never a partial list that looks whole: the secretariat's scripts would miss someone.
         names = ", ".join(candidate for candidate, _ in listing.unreadable)
         first = listing.unreadable[0][1]
         raise CarnetError(f"{len(listing.unreadable)} dossier(s) illisible(s) ({names}) : {first}")
+    if as_json:
+        # The records as the index holds them, never decoded: in one piece (json.dump writes
+        # token by token, slow on an unbuffered pipe), compact, one candidate per line so it
+        # stays readable and greppable.
+        texts.sort(key=lambda pair: (sort_key(pair[0]["name"]), pair[0]["id"]))
+        body = b'{"candidates": [\n' + b",\n".join(text for _, text in texts) + b"\n]}\n"
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:  # a text stream without bytes beneath (a test's StringIO)
+            sys.stdout.write(body.decode())
+            return 0
+        sys.stdout.flush()
+        raw.write(body)
+        raw.flush()
+        return 0
     records = listing.records
     records.sort(key=lambda r: (sort_key(r["name"]), r["id"]))
-    if as_json:
-        # In one piece (json.dump writes token by token, slow on an unbuffered pipe), and
-        # compact: with an indent, json falls back to its pure-Python encoder, five times
-        # slower over 1,000 candidates. One candidate per line keeps it readable and greppable.
-        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-        sys.stdout.write('{"candidates": [\n' + lines + "\n]}\n")
-        return 0
     if not records:
         print("Aucun candidat.")
         return 0

@@ -23,7 +23,7 @@ class CarnetCommands(Provider):
         app: Any = self.app
         if not app.store_ready.is_set():
             return []
-        listing = await app.store_call(lambda store: store.summaries())
+        listing = await app.store_call(lambda store: store.rows())
         return list(listing.records)
 
     async def discover(self) -> Hits:

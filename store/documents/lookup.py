@@ -18,15 +18,13 @@ def find_candidate(store: Store, wanted: str) -> str:
     ids = store.candidate_ids()
     if wanted in ids:
         return wanted
-    matches = [
-        r["id"] for r in store.summaries().records if r["name"].casefold() == wanted.casefold()
-    ]
+    matches = [r["id"] for r in store.rows().records if r["name"].casefold() == wanted.casefold()]
     if len(matches) == 1:
         return str(matches[0])
     if matches:
         raise StoreError(f"plusieurs candidats s'appellent « {wanted} » : donnez l'identifiant")
     near = sorted(
-        str(r["name"]) for r in store.summaries().records if _folded(wanted) in _folded(r["name"])
+        str(r["name"]) for r in store.rows().records if _folded(wanted) in _folded(r["name"])
     )
     if near:
         listed = ", ".join(near[:5]) + (" …" if len(near) > 5 else "")

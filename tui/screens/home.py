@@ -98,7 +98,7 @@ class HomeScreen(Screen[None]):
         self.notify("Reprise de la grille en cours.")
 
     async def reload(self) -> None:
-        listing = await self.app.store_call(lambda store: store.summaries())  # type: ignore[attr-defined]
+        listing = await self.app.store_call(lambda store: store.rows())  # type: ignore[attr-defined]
         self._records = sorted(listing.records, key=lambda r: (sort_key(r["name"]), r["id"]))
         self._unreadable = [str(error) for _, error in listing.unreadable]
         self._fill(self.query_one("#filter", Input).value)

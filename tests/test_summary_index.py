@@ -1,0 +1,226 @@
+"""The summary index (``index.json``): a cache that is never believed when damaged, that the app
+reads without decoding every record, and that remembers what the journal named."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store.demo import populate
+from store.index import FORMAT, INDEX_NAME, SummaryIndex
+from store.journal import JOURNAL_NAME
+from store.roster import read_roster, roster_row
+from store.store import Store
+from tui.cli import main
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict], bytes]:
+    """A folder with its index, the records computed from the events, and the index's bytes."""
+    folder = tmp_path_factory.mktemp("index") / "data"
+    with Store.open(folder) as store:
+        populate(store, 4, seed=5, events_per_dossier=30)
+    shutil.copytree(folder, folder.with_name("fresh"))
+    (folder.with_name("fresh") / INDEX_NAME).unlink()
+    with Store.open(folder.with_name("fresh"), read_only=True) as store:
+        records = sorted(store.summaries().records, key=lambda r: r["id"])
+    with Store.open(folder) as store:
+        store.summaries()
+    return folder, records, (folder / INDEX_NAME).read_bytes()
+
+
+def _listed(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    with Store.open(folder, read_only=True) as store:
+        records = sorted(store.summaries().records, key=lambda r: r["id"])
+        rows = sorted(store.rows().records, key=lambda r: r["id"])
+        texts, listing = store.summary_texts()
+        assert not listing.unreadable
+    decoded = sorted((json.loads(text) for _, text in texts), key=lambda r: r["id"])
+    return records, rows, decoded
+
+
+def test_the_index_gives_what_the_events_give(written: tuple[Path, list[dict], bytes]) -> None:
+    folder, records, raw = written
+    header = json.loads(raw.split(b"\n", 1)[0])
+    assert header["format"] == FORMAT == 5
+    assert len(raw.splitlines()) == 1 + len(records)
+    listed, rows, texts = _listed(folder)
+    assert listed == records
+    assert texts == records
+    assert rows == [roster_row(r) for r in records]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_damaged_index_is_recomputed_never_believed(
+    written: tuple[Path, list[dict], bytes], tmp_path_factory: pytest.TempPathFactory, data
+) -> None:
+    """Any byte of the file changed, a line cut or dropped: what is listed is what the events
+    say, in every form (records, rows, the JSON text ``status --json`` prints)."""
+    folder, records, raw = written
+    copy = tmp_path_factory.mktemp("damaged") / "data"
+    shutil.copytree(folder, copy)
+    damage = data.draw(st.sampled_from(["flip", "cut", "drop line"]))
+    if damage == "flip":
+        at = data.draw(st.integers(0, len(raw) - 1))
+        bit = data.draw(st.integers(1, 255))
+        damaged = raw[:at] + bytes([raw[at] ^ bit]) + raw[at + 1 :]
+    elif damage == "cut":
+        damaged = raw[: data.draw(st.integers(0, len(raw) - 1))]
+    else:
+        lines = raw.splitlines(keepends=True)
+        gone = data.draw(st.integers(0, len(lines) - 1))
+        damaged = b"".join(lines[:gone] + lines[gone + 1 :])
+    (copy / INDEX_NAME).write_bytes(damaged)
+    listed, rows, texts = _listed(copy)
+    assert listed == records
+    assert texts == records
+    assert rows == [roster_row(r) for r in records]
+
+
+def test_status_json_prints_the_records_as_the_events_give_them(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, records, _ = written
+    assert main(["status", "--data", str(folder), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["candidates"]
+    assert sorted(printed, key=lambda r: r["id"]) == records
+
+
+def test_a_renamed_tutor_is_named_anew_in_every_listing(tmp_path: Path) -> None:
+    """A person's edit changes no dossier file: the index's entry, still current by its key,
+    must not keep the old name in the rows nor in the JSON text."""
+    folder = tmp_path / "d"
+    with Store.open(folder) as store:
+        populate(store, 2, seed=8, events_per_dossier=20)
+        (record, *_) = store.summaries().records
+        secretariat = next(i for i, p in store.people().items() if "secretariat" in p.roles)
+        tutor = store.people()[record["tutor"]]
+        store.edit_person(
+            record["tutor"],
+            secretariat,
+            name="Nouveau Nom",
+            organisme=tutor.organisme,
+            roles=list(tutor.roles),
+        )
+    with Store.open(folder, read_only=True) as store:
+        texts, _ = store.summary_texts()
+        rows = store.rows().records
+    named = [json.loads(t) for _, t in texts if json.loads(t)["id"] == record["id"]]
+    assert named[0]["tutor_name"] == "Nouveau Nom"
+    assert next(r for r in rows if r["id"] == record["id"])["tutor_name"] == "Nouveau Nom"
+    with Store.open(folder) as store:
+        store.summaries()
+    rows, complete = read_roster(folder)
+    assert complete
+    assert next(r for r in rows if r["id"] == record["id"])["tutor_name"] == "Nouveau Nom"
+
+
+def test_a_reader_leaves_the_index_as_it_found_it(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    folder, records, _ = written
+    copy = tmp_path / "data"
+    shutil.copytree(folder, copy)
+    (copy / INDEX_NAME).unlink()
+    assert _listed(copy)[0] == records
+    assert not (copy / INDEX_NAME).exists()
+
+
+def test_the_index_is_private(written: tuple[Path, list[dict], bytes]) -> None:
+    folder, _, _ = written
+    assert (folder / INDEX_NAME).stat().st_mode & 0o777 == 0o600
+
+
+# --- what the journal names ------------------------------------------------------------------
+
+
+def _line(seq: int, dossier: str) -> bytes:
+    return json.dumps({"seq": seq, "hash": f"{seq:064x}", "dossier": dossier}).encode() + b"\n"
+
+
+def _remembered(folder: Path) -> set[str]:
+    """Reads the journal as a start would, and keeps where it stopped, as the app does."""
+    index = SummaryIndex(folder)
+    names = index.journal_names(folder / JOURNAL_NAME)
+    index._dirty = True
+    index.flush()
+    index.close()
+    return names
+
+
+def _named(folder: Path) -> set[str]:
+    index = SummaryIndex(folder, read_only=True)
+    try:
+        return index.journal_names(folder / JOURNAL_NAME)
+    finally:
+        index.close()
+
+
+def test_only_what_the_journal_gained_is_read_again(tmp_path: Path) -> None:
+    journal = tmp_path / JOURNAL_NAME
+    journal.write_bytes(_line(1, "c-aa") + _line(2, "c-bb") + _line(3, "c-aa"))
+    assert _remembered(tmp_path) == {"c-aa", "c-bb"}
+    # The start of the journal is not read again: a change there, far from where the last read
+    # stopped, goes unseen (the journal is never rewritten in place, only appended or cut).
+    raw = journal.read_bytes()
+    journal.write_bytes(raw.replace(b"c-bb", b"c-cc", 1))
+    with open(journal, "ab") as f:
+        f.write(_line(4, "c-dd") + b'{"seq": 5, "hash": "x", "dossier": "c-ee"')  # 5: under way
+    assert _named(tmp_path) == {"c-aa", "c-bb", "c-dd"}
+    with open(journal, "ab") as f:
+        f.write(b"}\n")
+    assert _named(tmp_path) == {"c-aa", "c-bb", "c-dd", "c-ee"}
+
+
+def test_a_journal_cut_back_and_written_again_is_read_whole(tmp_path: Path) -> None:
+    journal = tmp_path / JOURNAL_NAME
+    journal.write_bytes(_line(1, "c-aa") + _line(2, "c-bb") + _line(3, "c-cc"))
+    assert _remembered(tmp_path) == {"c-aa", "c-bb", "c-cc"}
+    # Dead intents cut (same file, shorter), then new writes past where the last read stopped.
+    with open(journal, "r+b") as f:
+        f.truncate(len(_line(1, "c-aa")))
+        f.seek(0, os.SEEK_END)
+        f.write(_line(2, "c-dd") + _line(3, "c-ee") + _line(4, "c-ff"))
+    assert _named(tmp_path) == {"c-aa", "c-dd", "c-ee", "c-ff"}
+
+
+def test_a_rebuilt_or_shorter_journal_is_read_whole(tmp_path: Path) -> None:
+    journal = tmp_path / JOURNAL_NAME
+    journal.write_bytes(_line(1, "c-aa") + _line(2, "c-bb"))
+    assert _remembered(tmp_path) == {"c-aa", "c-bb"}
+    journal.write_bytes(_line(1, "c-aa"))  # shorter than where the last read stopped
+    assert _named(tmp_path) == {"c-aa"}
+    journal.unlink()
+    rebuilt = _line(1, "c-aa") + _line(2, "c-f0") + _line(3, "c-f1")
+    journal.write_bytes(rebuilt)  # a new file (``Journal.rebuild``), however long
+    assert _named(tmp_path) == {"c-aa", "c-f0", "c-f1"}
+    journal.unlink()
+    assert _named(tmp_path) == set()
+
+
+def test_a_dossier_deleted_after_the_index_was_written_is_still_missed(tmp_path: Path) -> None:
+    """The journal's names are remembered across sessions; one written since is read too."""
+    folder = tmp_path / "d"
+    with Store.open(folder) as store:
+        populate(store, 2, seed=9, events_per_dossier=10)
+        store.summaries()
+        secretariat = next(i for i, p in store.people().items() if "secretariat" in p.roles)
+        newer = store.create_candidate(
+            "Zoé Nouvelle",
+            store.rows().records[0]["organisme"],
+            "gestionnaire-conseil",
+            secretariat,
+        )
+    (folder / "dossiers" / f"{newer}.json").unlink()
+    with Store.open(folder, read_only=True) as store:
+        listing = store.summaries()
+    assert [c for c, _ in listing.unreadable] == [newer]
