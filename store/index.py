@@ -37,6 +37,7 @@ INDEX_NAME = "index.json"
 # 2: records name the tutor and manager; 3: provisional or final; 4: active, edits (issue 11);
 # 5: JSON lines with a digest each, records read on demand, the journal's dossiers remembered.
 FORMAT = 5
+_PREVIOUS = 4
 # The header names every dossier the journal names: 10,000 dossiers fit in 200 KB. A first line
 # longer than this is no header of ours (the previous format was one line of every record).
 _HEADER_LIMIT = 4 << 20
@@ -96,6 +97,7 @@ class SummaryIndex:
         except ValueError:
             header = None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
+            self._migrate(file)
             file.close()
             return
         self._file = file
@@ -106,6 +108,23 @@ class SummaryIndex:
                 dossier, entry = _parse(line, offset)
                 self._loaded[dossier] = entry
             offset += len(line)
+
+    def _migrate(self, file: IO[bytes]) -> None:
+        """The previous release's index (format 4, one JSON object) holds the same records:
+        taken over as they are, so the first start after an upgrade lists 1,000 candidates at
+        once instead of reading every event again. Older formats cached records that are no
+        longer right (« validated » before a grid was signed): recomputed."""
+        assert self._loaded is not None
+        file.seek(0)
+        with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
+            raw = json.load(file)
+            if raw.get("format") != _PREVIOUS:
+                return
+            for dossier, entry in raw["entries"].items():
+                key, summary = entry["key"], entry["summary"]
+                if isinstance(dossier, str) and isinstance(key, list) and isinstance(summary, dict):
+                    self._loaded[dossier] = _Entry(key, roster_row(summary), encode_record(summary))
+            self._dirty = bool(self._loaded)
 
     def close(self) -> None:
         if self._file is not None:
@@ -149,6 +168,15 @@ class SummaryIndex:
         if key is None:
             return
         self._entries[dossier] = _Entry(key, roster_row(summary), encode_record(summary))
+        self._dirty = True
+
+    def put_text(
+        self, dossier: str, key: list[int] | None, row: dict[str, Any], text: bytes
+    ) -> None:
+        """A record already encoded (by ``encode_record``), with its row."""
+        if key is None:
+            return
+        self._entries[dossier] = _Entry(key, row, text)
         self._dirty = True
 
     def journal_names(self, journal: Path) -> set[str]:

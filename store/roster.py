@@ -43,7 +43,9 @@ def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
     """The rows still valid, and whether that is every dossier of the folder."""
     try:
         raw = json.loads((folder / ROSTER_NAME).read_bytes())
-        entries = raw["entries"] if raw.get("format") == FORMAT else {}
+        # Rows of the previous format lack the fields only the store's list needs: shown
+        # until the store has opened, they keep the first start after an upgrade from a blank list.
+        entries = raw["entries"] if raw.get("format") in (FORMAT, FORMAT - 1) else {}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return [], False
     rows = []

@@ -52,6 +52,7 @@ from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.signatures import signature_states, signed_message
 from models.threshold import CriterionState
+from store import beside as beside_
 from store.atomic import atomic_write, clean_stale_temporaries
 from store.authority import RULES, AuthorityError, check_active, require_one_of, require_role
 from store.career import CareerActions
@@ -117,6 +118,31 @@ class _Open:
 class Listing:
     records: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[tuple[str, CarnetError]] = field(default_factory=list)
+
+
+# Below this many records to compute, a child costs more than it saves.
+_BESIDE_FROM = 40
+# How long the child may take: seconds, plus seconds per record (a dossier of 500 events takes
+# 0.02 s); past that it is stopped and this process computes its records.
+_BESIDE_WAIT = (5.0, 0.25)
+
+
+class _Beside:
+    """The records a child computes; those it could not (an unreadable dossier, or no answer
+    at all) are computed here, which says why in French."""
+
+    def __init__(self, wanted: set[str], child: beside_.Child) -> None:
+        self.wanted = wanted
+        self._child: beside_.Child | None = child
+        self._done: dict[str, tuple[dict[str, Any], bytes]] = {}
+
+    def taken(self, candidate: str) -> tuple[dict[str, Any], bytes] | None:
+        if self._child is not None:
+            answered, value = self._child.result()
+            self._child = None
+            if answered and isinstance(value, dict):
+                self._done = value
+        return self._done.pop(candidate, None)
 
 
 @dataclass(frozen=True)
@@ -712,28 +738,64 @@ class Store(CareerActions, PeopleActions):
                     ),
                 )
             )
-        for candidate in self.candidate_ids():
-            key = file_key(self.path_of(candidate))
+        keys = {c: file_key(self.path_of(c)) for c in self.candidate_ids()}
+        stale = [c for c, key in keys.items() if self._index.row(c, key) is None]
+        beside = self._summaries_beside(stale, keys)
+        for candidate, key in keys.items():
             row = self._index.row(candidate, key)
             record = None
-            if row is None:
-                was_open = candidate in self._open
+            if row is None and beside is not None and candidate in beside.wanted:
+                found = beside.taken(candidate)
+                if found is not None:
+                    self._index.put_text(candidate, key, *found)
+                    row = self._index.row(candidate, key)
+            if row is not None and not self._named_as(row):
+                stored = self._index.get(candidate, key)
+                if stored is not None:
+                    record = self._named(stored)
+                    self._index.put(candidate, key, record)
+            elif row is None:
                 try:
-                    record = self.summary(candidate)
+                    record = self._fresh_summary(candidate)
                 except CarnetError as exc:
                     listing.unreadable.append((candidate, exc))
                     continue
                 self._index.put(candidate, key, record)
-                if not was_open:
-                    self.forget(candidate)
-            elif not self._named_as(row):
-                stored = self._index.get(candidate, key)
-                if stored is None:
-                    continue  # read back as damaged: recomputed at the next listing
-                record = self._named(stored)
-                self._index.put(candidate, key, record)
             yield candidate, key, record
         self._index.flush()
+
+    def _fresh_summary(self, candidate: str) -> dict[str, Any]:
+        """A record computed from the events, without keeping the dossier in memory."""
+        was_open = candidate in self._open
+        try:
+            return self.summary(candidate)
+        finally:
+            if not was_open:
+                self.forget(candidate)
+
+    def _summaries_beside(
+        self, stale: list[str], keys: dict[str, list[int] | None]
+    ) -> _Beside | None:
+        """With many records to compute (a first start, a lost index), the second half is
+        computed by a child on the other processor while this process does the first."""
+        if len(stale) < _BESIDE_FROM or not beside_.can_fork():
+            return None
+        # One computed here first: whatever it imports on first use is imported before the
+        # fork, so the child imports nothing (another thread may hold the import lock).
+        with contextlib.suppress(CarnetError):
+            self._index.put(stale[0], keys[stale[0]], self._fresh_summary(stale[0]))
+        wanted = stale[len(stale) // 2 :]
+
+        def work() -> dict[str, tuple[dict[str, Any], bytes]]:
+            done = {}
+            for candidate in wanted:
+                with contextlib.suppress(CarnetError):
+                    record = self._fresh_summary(candidate)
+                    done[candidate] = (roster_row(record), encode_record(record))
+            return done
+
+        child = beside_.fork(work, wait=_BESIDE_WAIT[0] + _BESIDE_WAIT[1] * len(wanted))
+        return None if child is None else _Beside(set(wanted), child)
 
     def restore_backups(self) -> RecoveryReport:
         """``carnet recover`` from inside the app, which already holds the data lock."""

@@ -166,23 +166,40 @@ def test_logbook_state_per_competency_in_the_contract(store: Store) -> None:
     assert comps["gc.b1.c3"]["logbook"] == {"tutor": None, "manager": None, "attested": False}
 
 
-def test_an_index_written_by_the_previous_release_is_not_trusted(tmp_path: Path) -> None:
-    """The previous release cached « validated » for an unsigned dossier: it is recomputed."""
+def test_an_index_of_an_older_release_is_not_trusted(tmp_path: Path) -> None:
+    """Releases before format 4 cached « validated » for an unsigned dossier: recomputed."""
     data = tmp_path / "data"
     with Store.open(data) as store:
         candidate, _ = _ticked(store, _people(store))
-        store.summaries()
         record = store.summary(candidate)
         key = file_key(store.path_of(candidate))
-    # As releases 2 to 4 wrote it: one JSON object, every record in full; the status forged.
-    for old in (2, 4):
-        forged = {**record, "status": "validated"}
-        index = {"format": old, "entries": {candidate: {"key": key, "summary": forged}}}
-        (data / "index.json").write_text(json.dumps(index))
-        with Store.open(data) as store:
-            (listed,) = store.summaries().records
-        assert listed["status"] == "pending"
-        assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
+    forged = {**record, "status": "validated"}
+    index = {"format": 3, "entries": {candidate: {"key": key, "summary": forged}}}
+    (data / "index.json").write_text(json.dumps(index))
+    with Store.open(data) as store:
+        (listed,) = store.summaries().records
+    assert listed["status"] == "pending"
+    assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
+
+
+def test_the_previous_releases_index_is_taken_over_without_reading_the_events(
+    tmp_path: Path,
+) -> None:
+    """Format 4 holds the records this release computes: the first start after the upgrade
+    lists them from it (a mark here shows it is read, not recomputed), in the new format."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        candidate, _ = _ticked(store, _people(store))
+        record = store.summary(candidate)
+        key = file_key(store.path_of(candidate))
+    marked = {**record, "organisme": "Repris de l'index"}
+    index = {"format": 4, "entries": {candidate: {"key": key, "summary": marked}}}
+    (data / "index.json").write_text(json.dumps(index))
+    with Store.open(data) as store:
+        assert store.summaries().records == [marked]
+    assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
+    with Store.open(data, read_only=True) as store:
+        assert store.summaries().records == [marked]
 
 
 def test_carriere_records_say_final_only_once_proclaimed(store: Store) -> None:

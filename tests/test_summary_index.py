@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import store.store as store_module
 from store.demo import populate
 from store.index import FORMAT, INDEX_NAME, SummaryIndex
 from store.journal import JOURNAL_NAME
 from store.roster import read_roster, roster_row
-from store.store import Store
+from store.store import Listing, Store
+from tests.forked import count_children, failing_in_child, reaped
 from tui.cli import main
 
 
@@ -224,3 +226,103 @@ def test_a_dossier_deleted_after_the_index_was_written_is_still_missed(tmp_path:
     with Store.open(folder, read_only=True) as store:
         listing = store.summaries()
     assert [c for c, _ in listing.unreadable] == [newer]
+
+
+def test_the_previous_releases_roster_lists_at_once_after_an_upgrade(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    folder, records, _ = written
+    copy = tmp_path / "data"
+    shutil.copytree(folder, copy)
+    rows = {}
+    for record in records:
+        st_ = (copy / "dossiers" / f"{record['id']}.json").stat()
+        row = {k: v for k, v in roster_row(record).items() if k not in ("conflicts", "vae")}
+        rows[record["id"]] = {"key": [st_.st_size, st_.st_mtime_ns, st_.st_ino], "row": row}
+    (copy / "roster.json").write_text(json.dumps({"format": 4, "entries": rows}))
+    listed, complete = read_roster(copy)
+    assert complete
+    assert sorted(r["id"] for r in listed) == [r["id"] for r in records]
+    (copy / "roster.json").write_text(json.dumps({"format": 3, "entries": rows}))
+    assert read_roster(copy) == ([], False)
+
+
+# --- many records to compute: half of them beside, in a forked child -------------------------
+
+
+@pytest.fixture(scope="module")
+def unindexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """A folder of 44 dossiers without its index, and their records computed here alone."""
+    folder = tmp_path_factory.mktemp("beside") / "data"
+    with Store.open(folder) as store:
+        populate(store, 44, seed=6, events_per_dossier=8)
+    (folder / INDEX_NAME).unlink(missing_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "_BESIDE_FROM", 10**6)
+        with Store.open(folder, read_only=True) as store:
+            records = sorted(store.summaries().records, key=lambda r: r["id"])
+    return folder, records
+
+
+def _first_listing(folder: Path, tmp_path: Path) -> tuple[list[dict], list[dict], Listing]:
+    copy = tmp_path / "data"
+    shutil.copytree(folder, copy)
+    with Store.open(copy) as store:
+        listing = store.summaries()
+    with Store.open(copy, read_only=True) as store:
+        again = store.summaries().records
+    key = lambda r: r["id"]  # noqa: E731
+    return sorted(listing.records, key=key), sorted(again, key=key), listing
+
+
+def test_a_first_listing_computes_half_beside_with_the_same_records(
+    unindexed: tuple[Path, list[dict]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, records = unindexed
+    children = count_children(monkeypatch)
+    here: list[str] = []
+    parent, fresh = os.getpid(), Store._fresh_summary
+
+    def counted(self: Store, candidate: str) -> dict:
+        if os.getpid() == parent:
+            here.append(candidate)
+        return fresh(self, candidate)
+
+    monkeypatch.setattr(Store, "_fresh_summary", counted)
+    listed, again, _ = _first_listing(folder, tmp_path)
+    assert len(children) == 1 and reaped(children[0])
+    assert listed == records
+    assert again == records  # and the index it wrote holds them
+    # This process computed the first half only; the child, the rest.
+    assert sorted(here) == sorted(r["id"] for r in records)[:22]
+
+
+@pytest.mark.parametrize("how", ["crash", "raise", "hang"])
+def test_a_child_that_fails_changes_nothing_but_the_time(
+    unindexed: tuple[Path, list[dict]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    folder, records = unindexed
+    children = count_children(monkeypatch)
+    monkeypatch.setattr(store_module, "_BESIDE_WAIT", (0.5, 0.0))
+    monkeypatch.setattr(Store, "_fresh_summary", failing_in_child(Store._fresh_summary, how))
+    listed, again, _ = _first_listing(folder, tmp_path)
+    assert len(children) == 1 and reaped(children[0])
+    assert listed == records and again == records
+
+
+def test_a_dossier_unreadable_in_the_childs_half_is_named_in_french(
+    unindexed: tuple[Path, list[dict]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, records = unindexed
+    count_children(monkeypatch)
+    last = records[-1]["id"]  # in the second half, the child's
+    copy = tmp_path / "src"
+    shutil.copytree(folder, copy)
+    path = copy / "dossiers" / f"{last}.json"
+    raw = path.read_bytes()
+    path.write_bytes(raw[:100] + bytes([raw[100] ^ 1]) + raw[101:])
+    listed, _, listing = _first_listing(copy, tmp_path)
+    assert [r["id"] for r in listed] == [r["id"] for r in records[:-1]]
+    ((candidate, error),) = listing.unreadable
+    assert candidate == last
+    assert "altéré" in str(error) and f"{last}.json" in str(error)
