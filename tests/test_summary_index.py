@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import store.store as store_module
 from store.demo import populate
-from store.index import FORMAT, INDEX_NAME, SummaryIndex
+from store.index import FORMAT, INDEX_NAME, SummaryIndex, file_key
 from store.journal import JOURNAL_NAME
 from store.roster import read_roster, roster_row
 from store.store import Listing, Store
@@ -326,3 +326,45 @@ def test_a_dossier_unreadable_in_the_childs_half_is_named_in_french(
     ((candidate, error),) = listing.unreadable
     assert candidate == last
     assert "altéré" in str(error) and f"{last}.json" in str(error)
+
+
+# --- a folder written by the previous release ------------------------------------------------
+
+RELEASE2 = Path(__file__).parent / "fixtures" / "release2"
+
+
+def _in_place(tmp_path: Path) -> Path:
+    """The fixture's station folder, its caches keyed to the copy as they were in place."""
+    folder = tmp_path / "st"
+    shutil.copytree(RELEASE2 / "st", folder)
+    for name in (INDEX_NAME, "roster.json"):
+        raw = json.loads((folder / name).read_bytes())
+        assert raw["format"] == 4
+        for dossier, entry in raw["entries"].items():
+            entry["key"] = file_key(folder / "dossiers" / f"{dossier}.json")
+        (folder / name).write_text(json.dumps(raw, ensure_ascii=False))
+    return folder
+
+
+def test_the_previous_releases_folder_lists_at_once_and_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _in_place(tmp_path)
+    expected = json.loads((RELEASE2 / "st.status.json").read_bytes())["candidates"]
+    rows, complete = read_roster(folder)  # the home screen's list before the store opens
+    assert complete and sorted(r["id"] for r in rows) == sorted(r["id"] for r in expected)
+
+    def recomputed(self: Store, candidate: str) -> dict:
+        raise AssertionError(f"{candidate} read again from its events")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "_fresh_summary", recomputed)
+        with Store.open(folder) as store:
+            assert sorted(store.summaries().records, key=lambda r: r["id"]) == sorted(
+                expected, key=lambda r: r["id"]
+            )
+    assert json.loads((folder / INDEX_NAME).read_bytes().split(b"\n")[0])["format"] == FORMAT
+    assert json.loads((folder / "roster.json").read_bytes())["format"] == 5
+    assert main(["status", "--data", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["candidates"] == expected
+    assert main(["verify", "--data", str(folder)]) == 0
