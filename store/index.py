@@ -54,6 +54,17 @@ def file_key(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
+def index_format(path: Path) -> int | None:
+    """The format an index file says it is in (for tests and diagnostics)."""
+    try:
+        with open(path, "rb") as file:
+            first = file.readline(_HEADER_LIMIT)
+        head = json.loads(first.rpartition(b"\t")[0] or first)
+    except (OSError, ValueError):
+        return None
+    return head.get("format") if isinstance(head, dict) else None
+
+
 def _digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 
@@ -92,8 +103,11 @@ class SummaryIndex:
     def _read(self, file: IO[bytes]) -> None:
         assert self._loaded is not None
         first = file.readline(_HEADER_LIMIT)
+        body, _, digest = first[:-1].rpartition(b"\t")
         try:
-            header = json.loads(first) if first.endswith(b"\n") else None
+            # Checked like every line: a damaged list of the journal's dossiers would name a
+            # dossier that never was, or miss one that went.
+            header = json.loads(body) if first.endswith(b"\n") and _digest(body) == digest else None
         except ValueError:
             header = None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -236,7 +250,8 @@ class SummaryIndex:
 
     def _write(self) -> None:
         entries = self._entries
-        header = json.dumps({"format": FORMAT, "journal": self._journal}).encode() + b"\n"
+        head = json.dumps({"format": FORMAT, "journal": self._journal}).encode()
+        header = head + b"\t" + _digest(head) + b"\n"
         staged = self.path.with_name(f".{self.path.name}{TMP_MARK}{secrets.token_hex(4)}")
         placed: dict[str, tuple[int, int]] = {}
         try:
@@ -261,8 +276,10 @@ class SummaryIndex:
             raise
         fsync_dir(self.path.parent)
         # From now on the records are read from the new file; those put this session leave memory.
+        # Opened before the old one is let go: should it fail, the old file still answers.
+        new = open(self.path, "rb")  # noqa: SIM115
         self.close()
-        self._file = open(self.path, "rb")  # noqa: SIM115
+        self._file = new
         for dossier, at in placed.items():
             entries[dossier].text = None
             entries[dossier].at = at

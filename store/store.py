@@ -688,10 +688,21 @@ class Store(CareerActions, PeopleActions):
         that cannot be read is listed apart, never skipped in silence."""
         listing = Listing()
         for candidate, key, record in self._indexed(listing):
-            found = record or self._index.get(candidate, key)
+            found = (
+                record or self._index.get(candidate, key) or self._recomputed(candidate, listing)
+            )
             if found is not None:
                 listing.records.append(found)
         return listing
+
+    def _recomputed(self, candidate: str, listing: Listing) -> dict[str, Any] | None:
+        """A record the index named but could not give back (its file unreadable since):
+        computed from the events, or the dossier listed as unreadable; never left out."""
+        try:
+            return self._fresh_summary(candidate)
+        except CarnetError as exc:
+            listing.unreadable.append((candidate, exc))
+            return None
 
     def rows(self) -> Listing:
         """What the home screen lists of each candidate (``roster_row``), without decoding the
@@ -715,6 +726,10 @@ class Store(CareerActions, PeopleActions):
             row, text = self._index.row(candidate, key), self._index.text(candidate, key)
             if row is not None and text is not None:
                 texts.append((row, text))
+                continue
+            computed = self._recomputed(candidate, listing)
+            if computed is not None:
+                texts.append((roster_row(computed), encode_record(computed)))
         return texts, listing
 
     def _indexed(
@@ -754,7 +769,9 @@ class Store(CareerActions, PeopleActions):
                 if stored is not None:
                     record = self._named(stored)
                     self._index.put(candidate, key, record)
-            elif row is None:
+                else:
+                    row = None  # its record cannot be read back: computed again
+            if row is None and record is None:
                 try:
                     record = self._fresh_summary(candidate)
                 except CarnetError as exc:

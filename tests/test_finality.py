@@ -15,7 +15,7 @@ from grids import Referentials
 from models.finality import settle
 from models.threshold import CriterionState, evaluate_cqp
 from models.verdict import Status
-from store.index import file_key
+from store.index import file_key, index_format
 from store.store import Store
 from tests.signing import secret_of
 
@@ -179,7 +179,7 @@ def test_an_index_of_an_older_release_is_not_trusted(tmp_path: Path) -> None:
     with Store.open(data) as store:
         (listed,) = store.summaries().records
     assert listed["status"] == "pending"
-    assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
+    assert index_format(data / "index.json") == 5
 
 
 def test_the_previous_releases_index_is_taken_over_without_reading_the_events(
@@ -197,7 +197,7 @@ def test_the_previous_releases_index_is_taken_over_without_reading_the_events(
     (data / "index.json").write_text(json.dumps(index))
     with Store.open(data) as store:
         assert store.summaries().records == [marked]
-    assert json.loads((data / "index.json").read_bytes().split(b"\n")[0])["format"] == 5
+    assert index_format(data / "index.json") == 5
     with Store.open(data, read_only=True) as store:
         assert store.summaries().records == [marked]
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import store.store as store_module
 from store.demo import populate
-from store.index import FORMAT, INDEX_NAME, SummaryIndex, file_key
+from store.index import FORMAT, INDEX_NAME, SummaryIndex, file_key, index_format
 from store.journal import JOURNAL_NAME
 from store.roster import read_roster, roster_row
 from store.store import Listing, Store
@@ -37,6 +37,18 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict],
     return folder, records, (folder / INDEX_NAME).read_bytes()
 
 
+def _linked(folder: Path, copy: Path) -> Path:
+    """A copy whose data files are the same files (hard links: same inode, same time), so the
+    index's keys hold for it as they did in place; the caches are copies of their own, free to
+    damage."""
+    shutil.copytree(folder, copy, copy_function=os.link)
+    for name in (INDEX_NAME, "roster.json"):
+        data = (copy / name).read_bytes()
+        (copy / name).unlink()
+        (copy / name).write_bytes(data)
+    return copy
+
+
 def _listed(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
     with Store.open(folder, read_only=True) as store:
         records = sorted(store.summaries().records, key=lambda r: r["id"])
@@ -49,7 +61,7 @@ def _listed(folder: Path) -> tuple[list[dict], list[dict], list[dict]]:
 
 def test_the_index_gives_what_the_events_give(written: tuple[Path, list[dict], bytes]) -> None:
     folder, records, raw = written
-    header = json.loads(raw.split(b"\n", 1)[0])
+    header = json.loads(raw.split(b"\n", 1)[0].rpartition(b"\t")[0])
     assert header["format"] == FORMAT == 5
     assert len(raw.splitlines()) == 1 + len(records)
     listed, rows, texts = _listed(folder)
@@ -68,8 +80,7 @@ def test_a_damaged_index_is_recomputed_never_believed(
     """Any byte of the file changed, a line cut or dropped: what is listed is what the events
     say, in every form (records, rows, the JSON text ``status --json`` prints)."""
     folder, records, raw = written
-    copy = tmp_path_factory.mktemp("damaged") / "data"
-    shutil.copytree(folder, copy)
+    copy = _linked(folder, tmp_path_factory.mktemp("damaged") / "data")
     damage = data.draw(st.sampled_from(["flip", "cut", "drop line"]))
     if damage == "flip":
         at = data.draw(st.integers(0, len(raw) - 1))
@@ -363,8 +374,44 @@ def test_the_previous_releases_folder_lists_at_once_and_alike(
             assert sorted(store.summaries().records, key=lambda r: r["id"]) == sorted(
                 expected, key=lambda r: r["id"]
             )
-    assert json.loads((folder / INDEX_NAME).read_bytes().split(b"\n")[0])["format"] == FORMAT
+    assert index_format(folder / INDEX_NAME) == FORMAT
     assert json.loads((folder / "roster.json").read_bytes())["format"] == 5
     assert main(["status", "--data", str(folder), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["candidates"] == expected
     assert main(["verify", "--data", str(folder)]) == 0
+
+
+def test_a_forged_list_of_the_journals_dossiers_names_no_phantom(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    """The header is checked like every line: a dossier name changed in it (still valid JSON,
+    still a dossier's shape) would otherwise be reported missing, and status would fail."""
+    folder, records, raw = written
+    copy = _linked(folder, tmp_path / "data")
+    first, rest = raw.split(b"\n", 1)
+    head = json.loads(first.rpartition(b"\t")[0])
+    head["journal"]["names"].append("c-0123456789")
+    forged = json.dumps(head).encode() + b"\t" + first.rpartition(b"\t")[2]
+    (copy / INDEX_NAME).write_bytes(forged + b"\n" + rest)
+    with Store.open(copy, read_only=True) as store:
+        listing = store.summaries()
+    assert not listing.unreadable
+    assert sorted(listing.records, key=lambda r: r["id"]) == records
+
+
+def test_a_record_the_index_cannot_give_back_is_computed_not_left_out(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    """The index file cut short in place after it was read (its entries are current, their
+    records no longer there): every candidate is still listed, from the events."""
+    folder, records, raw = written
+    copy = _linked(folder, tmp_path / "data")
+    with Store.open(copy, read_only=True) as store:
+        assert len(store.rows().records) == len(records)
+        with open(copy / INDEX_NAME, "r+b") as f:
+            f.truncate(len(raw) // 3)
+        listed = sorted(store.summaries().records, key=lambda r: r["id"])
+        texts, listing = store.summary_texts()
+    assert listed == records
+    assert not listing.unreadable
+    assert sorted((json.loads(t) for _, t in texts), key=lambda r: r["id"]) == records
