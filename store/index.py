@@ -65,6 +65,15 @@ def index_format(path: Path) -> int | None:
     return head.get("format") if isinstance(head, dict) else None
 
 
+def indexed_names(folder: Path) -> list[str]:
+    """The dossiers the index names (``verify`` and ``recover`` look for the missing ones)."""
+    index = SummaryIndex(folder, read_only=True)
+    try:
+        return index.names()
+    finally:
+        index.close()
+
+
 def _digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
 

@@ -20,7 +20,7 @@ from typing import Any
 from models.events import Event, EventError, utc_now
 from store.atomic import atomic_write, backup_path, fsync_dir
 from store.errors import CorruptFileError
-from store.index import SummaryIndex
+from store.index import indexed_names
 from store.journal import JOURNAL_NAME, Entry, Journal
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock
@@ -120,7 +120,7 @@ def restore(folder: Path) -> RecoveryReport:
 def _absent_dossiers(
     folder: Path, entries: list[Entry], known_lost: dict[str, list[int]]
 ) -> list[str]:
-    named = {e.dossier for e in entries} | set(SummaryIndex(folder).names())
+    named = {e.dossier for e in entries} | set(indexed_names(folder))
     present = {p.stem for p in data_files(folder)[1:]}
     return sorted(
         d for d in named if d.startswith("c-") and d not in present and d not in known_lost

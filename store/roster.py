@@ -35,8 +35,16 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
         "average": summary.get("average"),
         "active": summary.get("active", True),
         "conflicts": summary.get("conflicts") or [],
-        "vae": summary.get("vae"),
+        "vae": _vae_counts(summary.get("vae")),
     }
+
+
+def _vae_counts(vae: Any) -> dict[str, Any] | None:
+    """What the list says of a VAE: its competencies by outcome (the full record holds the
+    admissibility and the sessions too, a third of the file)."""
+    if not isinstance(vae, dict):
+        return None
+    return {k: vae.get(k) or [] for k in ("acquired", "validated", "not_validated", "undecided")}
 
 
 def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:

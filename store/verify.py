@@ -15,7 +15,7 @@ from typing import Any
 
 from models.events import GENESIS, Event, EventError
 from store.errors import CorruptFileError
-from store.index import SummaryIndex
+from store.index import indexed_names
 from store.journal import JOURNAL_NAME, Entry, Journal
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lost import load_lost
@@ -230,7 +230,7 @@ def _check_journal(
             )
     for seq in sorted(set(own) - named):
         report.problems.append(Problem(str(path), f"événement n° {seq} absent du journal"))
-    for dossier in SummaryIndex(folder).names():
+    for dossier in indexed_names(folder):
         if dossier not in held and dossier not in lost:
             report.problems.append(
                 Problem(str(folder / "dossiers" / f"{dossier}.json"), "dossier absent (index)")
