@@ -29,6 +29,17 @@ from collections.abc import Callable
 from typing import Any
 
 _HEADER = struct.Struct("<Q")
+# Descriptors a child must not keep: the data lock's, whose lock a child would otherwise hold
+# (``flock`` follows the descriptor) after its parent was killed, keeping the folder locked.
+_NOT_IN_CHILDREN: set[int] = set()
+
+
+def keep_out_of_children(fd: int) -> None:
+    _NOT_IN_CHILDREN.add(fd)
+
+
+def back_in_children(fd: int) -> None:
+    _NOT_IN_CHILDREN.discard(fd)
 
 
 def can_fork() -> bool:
@@ -117,6 +128,9 @@ def fork(work: Callable[[], Any], *, wait: float) -> Child | None:
         code = 1
         try:
             os.close(read)
+            for fd in _NOT_IN_CHILDREN:
+                with contextlib.suppress(OSError):
+                    os.close(fd)  # the parent's lock stays: it has its own descriptor
             gc.disable()  # short-lived: a collection would only copy the parent's pages
             body = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(_HEADER.pack(len(body)) + body)

@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 from types import TracebackType
 
+from store import beside
 from store.errors import LockedError
 
 try:
@@ -39,9 +40,11 @@ class DataLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
         self._fd = fd
+        beside.keep_out_of_children(fd)
 
     def release(self) -> None:
         if self._fd is not None:
+            beside.back_in_children(self._fd)
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
             os.close(self._fd)

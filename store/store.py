@@ -144,6 +144,11 @@ class _Beside:
                 self._done = value
         return self._done.pop(candidate, None)
 
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -756,6 +761,16 @@ class Store(CareerActions, PeopleActions):
         keys = {c: file_key(self.path_of(c)) for c in self.candidate_ids()}
         stale = [c for c, key in keys.items() if self._index.row(c, key) is None]
         beside = self._summaries_beside(stale, keys)
+        try:
+            yield from self._indexed_each(keys, beside, listing)
+        finally:
+            if beside is not None:
+                beside.close()  # a listing abandoned half-way leaves no child running
+        self._index.flush()
+
+    def _indexed_each(
+        self, keys: dict[str, list[int] | None], beside: _Beside | None, listing: Listing
+    ) -> Iterator[tuple[str, list[int] | None, dict[str, Any] | None]]:
         for candidate, key in keys.items():
             row = self._index.row(candidate, key)
             record = None
@@ -779,7 +794,6 @@ class Store(CareerActions, PeopleActions):
                     continue
                 self._index.put(candidate, key, record)
             yield candidate, key, record
-        self._index.flush()
 
     def _fresh_summary(self, candidate: str) -> dict[str, Any]:
         """A record computed from the events, without keeping the dossier in memory."""

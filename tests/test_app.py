@@ -205,3 +205,29 @@ async def test_reopening_resumes_the_grid_that_was_on_screen(demo_data: Path) ->
         await _ready(app, pilot)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_first_start_without_index_lists_everyone_with_a_child_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's writer thread forks a child to compute half of the records while the event
+    loop runs: every candidate is listed, the child is waited for, and the app stays usable."""
+    from tests.forked import count_children, reaped
+
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        populate(store, 44, seed=6, events_per_dossier=8)
+    (folder / "index.json").unlink(missing_ok=True)
+    (folder / "roster.json").unlink(missing_ok=True)
+    children = count_children(monkeypatch)
+    app = build_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(app, pilot)
+        table = app.screen.query_one("#candidates", LineList)
+        assert len(table.lines) == 44
+        assert len(children) == 1 and reaped(children[0])
+        await pilot.press("f")  # still answering keys
+        await pilot.pause()
+        assert "sur 44" in str(app.screen.query_one("#saved", Static).content)
+    with Store.open(folder, read_only=True) as store:
+        assert len(store.rows().records) == 44

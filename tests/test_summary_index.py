@@ -415,3 +415,26 @@ def test_a_record_the_index_cannot_give_back_is_computed_not_left_out(
     assert listed == records
     assert not listing.unreadable
     assert sorted((json.loads(t) for _, t in texts), key=lambda r: r["id"]) == records
+
+
+def test_a_child_beside_never_keeps_the_folder_locked(tmp_path: Path) -> None:
+    """The child inherits the lock's descriptor at fork: it closes it, so a writer killed while
+    its child computes leaves the folder free for the next one at once."""
+    import time
+
+    from store import beside
+    from store.lock import DataLock
+
+    lock = DataLock(tmp_path)
+    lock.acquire()
+    child = beside.fork(lambda: time.sleep(5), wait=10)
+    assert child is not None
+    try:
+        time.sleep(0.2)  # the child is running, past its start
+        lock.release()  # as the kernel does for a killed parent
+        second = DataLock(tmp_path)
+        second.acquire()  # no « Une autre instance de carnet utilise déjà ce dossier »
+        second.release()
+    finally:
+        child.close()
+    assert reaped(child.pid)
