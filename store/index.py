@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from store.atomic import TMP_MARK, fsync_dir
 from store.roster import FORMAT as ROSTER_FORMAT
-from store.roster import ROSTER_NAME, roster_row
+from store.roster import ROSTER_NAME, listed_row, roster_row
 
 INDEX_NAME = "index.json"
 # 2: records name the tutor and manager; 3: provisional or final; 4: active, edits (issue 11);
@@ -292,7 +292,8 @@ class SummaryIndex:
         for dossier, at in placed.items():
             entries[dossier].text = None
             entries[dossier].at = at
-        roster = {d: {"key": e.key, "row": e.row} for d, e in entries.items()}
+        # The home list needs no ids: the rows it reads first are that much smaller to parse.
+        roster = {d: {"key": e.key, "row": listed_row(e.row)} for d, e in entries.items()}
         slim = json.dumps({"format": ROSTER_FORMAT, "entries": roster}, ensure_ascii=False)
         from store.atomic import atomic_write
 

@@ -39,6 +39,11 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def listed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as ``roster.json`` keeps it: without the ids the store checks names against."""
+    return {k: v for k, v in row.items() if k not in ("tutor", "manager", "manager_name")}
+
+
 def _vae_counts(vae: Any) -> dict[str, Any] | None:
     """What the list says of a VAE: its competencies by outcome (the full record holds the
     admissibility and the sessions too, a third of the file)."""

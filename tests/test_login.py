@@ -188,3 +188,43 @@ async def test_after_saying_who_they_are_the_arrows_move_in_the_list(tmp_path: P
         await pilot.press("down")
         await pilot.pause()
         assert "Bruno Deux" in str(app.screen.query_one("#current-candidate").render())
+
+
+@pytest.mark.slow
+async def test_typing_a_part_of_a_name_finds_the_person(tmp_path: Path) -> None:
+    """A secretariat's registry holds many people: typing narrows « Qui est au clavier ? »
+    (accents and case aside, by organisme or role too), the arrows move, Enter takes."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        agent = store.create_person("Alain Agent", "Ucanss", ["secretariat"], "t")
+        for name in ("Zoé Zèle", "Élodie Martin", "Éric Martinez", "[b]Bruno[/b] Métier"):
+            store.create_person(name, "CPAM du Rhône", ["tuteur"], agent)
+        eric = next(p for p, person in store.people().items() if person.name == "Éric Martinez")
+    app = build_app(data, identify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "l'écran d'identification", pilot)
+        options = app.screen.query_one("#people", OptionList)
+        assert options.option_count == 5
+        await pilot.press(*"martin")
+        await pilot.pause()
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert [s.split(" — ")[0] for s in shown] == ["Élodie Martin", "Éric Martinez"]
+        await pilot.press("down", "enter")
+        await until(lambda: not isinstance(app.screen, LoginScreen), "l'accueil", pilot)
+        assert app.operator == eric
+        # Again (ctrl+l), a name with brackets found by them, literally; nobody for a typo.
+        await pilot.press("ctrl+l")
+        await until(lambda: isinstance(app.screen, LoginScreen), "l'écran d'identification", pilot)
+        options = app.screen.query_one("#people", OptionList)
+        await pilot.press(*"[b]bru")
+        await pilot.pause()
+        assert options.option_count == 1
+        assert str(options.get_option_at_index(0).prompt).startswith("[b]Bruno[/b] Métier")
+        await pilot.press(*"xyz")
+        await pilot.pause()
+        assert options.option_count == 0
+        assert "Personne ne correspond" in str(app.screen.query_one("#none-found").render())
+        await pilot.press("enter")  # nothing to take: still asking
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
