@@ -231,3 +231,22 @@ async def test_a_first_start_without_index_lists_everyone_with_a_child_beside(
         assert "sur 44" in str(app.screen.query_one("#saved", Static).content)
     with Store.open(folder, read_only=True) as store:
         assert len(store.rows().records) == 44
+
+
+async def test_f1_gives_the_help_while_a_filter_takes_the_question_mark(demo_data: Path) -> None:
+    """« ? » is text in the filter, and the footer hides « ? Aide » then: « f1 Aide » takes its
+    place, and works."""
+    from tui.screens.help import HelpScreen
+
+    app = build_app(demo_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        assert "? Aide" in screen_text(app).splitlines()[-1]
+        await pilot.press("slash", "question_mark")
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == "?"  # type: ignore[attr-defined]
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 Aide" in footer and "? Aide" not in footer
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

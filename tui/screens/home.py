@@ -17,6 +17,7 @@ from models.status import Status
 from tui.keys import HELP
 from tui.labels import cqp_label, sort_key, status_cell
 from tui.text import Static
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.footer import KeyFooter
 from tui.widgets.line_list import Line, LineList
 
@@ -54,7 +55,9 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filtrer par nom, organisme, CQP, tuteur ou statut…", id="filter")
+        yield FilterInput(
+            placeholder="Filtrer par nom, organisme, CQP, tuteur ou statut…", id="filter"
+        )
         yield Static(_columns(), id="columns")
         yield LineList(WIDTHS, id="candidates", fit=widths_for)
         # The highlighted candidate in full: the list's columns cut long names and organismes.

@@ -16,6 +16,7 @@ from textual.widgets import Header, Input
 from store.stations import COLUMNS, filter_rows, ranges_text, sort_rows
 from tui.keys import HELP
 from tui.text import DataTable, Static
+from tui.widgets.filter_input import FilterInput
 from tui.widgets.footer import KeyFooter
 
 SORT_TEXT = {
@@ -47,7 +48,9 @@ class StationsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="stations-title", classes="screen-title", markup=False)
-        yield Input(id="stations-filter", placeholder="filtre : texte, silencieux, trou, fourche")
+        yield FilterInput(
+            id="stations-filter", placeholder="filtre : texte, silencieux, trou, fourche"
+        )
         table: DataTable[Any] = DataTable(id="stations", cursor_type="row")
         yield table
         yield Static("", id="stations-detail", markup=False)
