@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,17 @@ from typing import IO, Any
 
 from store.atomic import TMP_MARK, fsync_dir
 from store.roster import FORMAT as ROSTER_FORMAT
-from store.roster import ROSTER_NAME, listed_row, roster_row
+from store.roster import ROSTER_NAME, listed_row, roster_row, valid_row
 
 INDEX_NAME = "index.json"
 # 2: records name the tutor and manager; 3: provisional or final; 4: active, edits (issue 11);
 # 5: JSON lines with a digest each, records read on demand, the journal's dossiers remembered.
 FORMAT = 5
 _PREVIOUS = 4
+_PREVIOUS_START = b'{"format": 4'  # how the previous release's json.dumps began the file
+_PREVIOUS_LIMIT = 512 << 20
+# One dossier's line: its record is tens of kilobytes; a longer line is not one of ours.
+_LINE_LIMIT = 16 << 20
 # The header names every dossier the journal names: 10,000 dossiers fit in 200 KB. A first line
 # longer than this is no header of ours (the previous format was one line of every record).
 _HEADER_LIMIT = 4 << 20
@@ -111,6 +116,10 @@ class SummaryIndex:
 
     def _read(self, file: IO[bytes]) -> None:
         assert self._loaded is not None
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()  # a device or a pipe where the index should be: not read, rebuilt
+            self._dirty = True
+            return
         first = file.readline(_HEADER_LIMIT)
         body, _, digest = first[:-1].rpartition(b"\t")
         try:
@@ -126,11 +135,16 @@ class SummaryIndex:
         self._file = file
         self._journal = header.get("journal") if isinstance(header.get("journal"), dict) else None
         offset = len(first)
-        for line in file:
-            with contextlib.suppress(ValueError, TypeError, KeyError):
+        while line := file.readline(_LINE_LIMIT):
+            try:
                 dossier, entry = _parse(line, offset)
+            except (ValueError, TypeError, KeyError):
+                self._dirty = True  # damage: the writer writes the index anew, without it
+                if not line.endswith(b"\n"):
+                    _skip_rest(file)
+            else:
                 self._loaded[dossier] = entry
-            offset += len(line)
+            offset = file.tell()
 
     def _migrate(self, file: IO[bytes]) -> None:
         """The previous release's index (format 4, one JSON object) holds the same records:
@@ -139,6 +153,11 @@ class SummaryIndex:
         longer right (« validated » before a grid was signed): recomputed."""
         assert self._loaded is not None
         file.seek(0)
+        if file.read(len(_PREVIOUS_START)) != _PREVIOUS_START:
+            return
+        if os.fstat(file.fileno()).st_size > _PREVIOUS_LIMIT:
+            return  # no index of 1,000 candidates comes near: not one to read whole
+        file.seek(0)
         with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
             raw = json.load(file)
             if raw.get("format") != _PREVIOUS:
@@ -146,7 +165,9 @@ class SummaryIndex:
             for dossier, entry in raw["entries"].items():
                 key, summary = entry["key"], entry["summary"]
                 if isinstance(dossier, str) and isinstance(key, list) and isinstance(summary, dict):
-                    self._loaded[dossier] = _Entry(key, roster_row(summary), encode_record(summary))
+                    row = roster_row(summary)
+                    if valid_row(dossier, row):
+                        self._loaded[dossier] = _Entry(key, row, encode_record(summary))
             self._dirty = bool(self._loaded)
 
     def close(self) -> None:
@@ -318,9 +339,16 @@ def _parse(line: bytes, offset: int) -> tuple[str, _Entry]:
     head_text, _, text = body.partition(b"\t")
     head = json.loads(head_text)
     dossier, key, row = head["d"], head["k"], head["row"]
-    if not (isinstance(dossier, str) and isinstance(row, dict) and isinstance(key, list)):
+    if not (isinstance(dossier, str) and isinstance(key, list) and valid_row(dossier, row)):
         raise TypeError("head")
     return dossier, _Entry(key, row, None, (offset + len(head_text) + 1, len(text)))
+
+
+def _skip_rest(file: IO[bytes]) -> None:
+    """Reads past the rest of a line too long to be one of ours, a chunk at a time."""
+    while chunk := file.readline(_CHUNK):
+        if chunk.endswith(b"\n"):
+            return
 
 
 def _tail(fd: int, end: int) -> str:

@@ -11,6 +11,7 @@ its ``.bak``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -50,9 +51,15 @@ class RecoveryReport:
     dropped: dict[str, int] = field(default_factory=dict)
     # Dossiers named by the journal or the index whose file is gone.
     absent: list[str] = field(default_factory=list)
+    # Caches that disagreed with the events, removed: computed again at the next listing.
+    caches: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"Réparé : {p}" for p in self.restored]
+        out += [
+            f"Cache écarté, il ne disait pas ce que disent les événements (recalculé) : {p}"
+            for p in self.caches
+        ]
         out += [
             f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {p}"
             for p in self.unrecoverable
@@ -67,9 +74,18 @@ class RecoveryReport:
 
 
 def recover(folder: Path) -> RecoveryReport:
-    """Repairs what can be, from outside the app: takes the data lock first."""
+    """Repairs what can be, from outside the app: takes the data lock first. Then, the files
+    verifying, caches that disagree with the events (``carnet verify`` names them) are removed:
+    the next listing computes them again from the events."""
     with DataLock(folder):
-        return restore(folder)
+        report = restore(folder)
+        from store.verify import stale_caches
+
+        for cache in stale_caches(folder):
+            with contextlib.suppress(FileNotFoundError):
+                cache.unlink()
+            report.caches.append(cache)
+        return report
 
 
 def restore(folder: Path) -> RecoveryReport:

@@ -1,9 +1,10 @@
 """The candidates list as the home screen shows it, readable before the store opens.
 
 A small derived file (``roster.json``), written with the summary index: one row per dossier,
-keyed like the index by the dossier file's size, mtime and inode. Standard library only, so
-the app can list the candidates while the domain (pydantic, the referentials, the store) is
-still loading; a row whose dossier changed since is left out until the store recomputes it.
+keyed like the index by the dossier file's size, mtime and inode. Standard library and the
+plain statuses only, so the app can list the candidates while the domain (pydantic, the
+referentials, the store) is still loading; a row whose dossier changed since, or that does not
+read as a row, is left out until the store recomputes it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+from models.status import Status
 
 ROSTER_NAME = "roster.json"
 # 3: a conseil status is final only on signed grids; 4: « active » (issue 11); 5: the tutor's and
@@ -37,6 +40,45 @@ def roster_row(summary: dict[str, Any]) -> dict[str, Any]:
         "conflicts": summary.get("conflicts") or [],
         "vae": _vae_counts(summary.get("vae")),
     }
+
+
+# A row whose status is none of these would stop the home screen (``Status(row["status"])``).
+STATUSES = frozenset(status.value for status in Status)
+
+
+def valid_row(dossier: str, row: Any) -> bool:
+    """Whether a cached row can be shown as it is: the dossier's own, every field the list
+    reads of the right shape. A damaged or forged one is left out, as stale, and computed
+    again: a flipped bit in a cache must never stop the app at every start."""
+    if not isinstance(row, dict) or row.get("id") != dossier:
+        return False
+    texts = ("name", "cqp", "organisme")
+    if not all(isinstance(row.get(k), str) for k in texts) or row.get("status") not in STATUSES:
+        return False
+    if not all(row.get(k) is None or isinstance(row.get(k), str) for k in _OPTIONAL_TEXTS):
+        return False
+    blocks, vae = row.get("blocks"), row.get("vae")
+    if not isinstance(blocks, list) or not all(
+        isinstance(b, dict) and _count(b.get("validated")) and _count(b.get("total"))
+        for b in blocks
+    ):
+        return False
+    if not isinstance(row.get("conflicts", []), list) or not isinstance(row.get("active"), bool):
+        return False
+    return vae is None or (
+        isinstance(vae, dict)
+        and all(
+            isinstance(vae.get(k), list)
+            for k in ("acquired", "validated", "not_validated", "undecided")
+        )
+    )
+
+
+_OPTIONAL_TEXTS = ("tutor", "tutor_name", "manager", "manager_name", "average")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def listed_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -77,11 +119,11 @@ def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
         except OSError:
             complete = False
             continue
-        if not isinstance(entry, dict) or entry.get("key") != [
-            st.st_size,
-            st.st_mtime_ns,
-            st.st_ino,
-        ]:
+        if (
+            not isinstance(entry, dict)
+            or entry.get("key") != [st.st_size, st.st_mtime_ns, st.st_ino]
+            or not valid_row(dossier, entry.get("row"))
+        ):
             complete = False
             continue
         rows.append(entry["row"])

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.errors import CarnetError
 from models.events import GENESIS, Event, EventError
 from store.errors import CorruptFileError
-from store.index import indexed_names
+from store.index import INDEX_NAME, SummaryIndex, file_key, indexed_names
 from store.journal import JOURNAL_NAME, Entry, Journal
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lost import load_lost
 from store.migrate import data_files, is_v1, parse_v1
+from store.roster import ROSTER_NAME, listed_row, read_roster, roster_row
 from store.station import STATION_NAME, Station, check_key, parse_station
 from store.storage import parse_log
 
@@ -103,7 +105,81 @@ def verify(folder: Path) -> VerifyReport:
     report.head = max(own, default=0)
     _check_chain(own, lost, report, folder)
     _check_journal(folder, held, own, lost, report)
+    if report.ok:
+        try:
+            _check_caches(folder, report)
+        except CarnetError as exc:
+            report.problems.append(Problem(str(folder), f"le dossier ne s'ouvre pas : {exc}"))
     return report
+
+
+def _check_caches(folder: Path, report: VerifyReport) -> None:
+    """The caches say what the events say. ``status``, the home list and the tables read the
+    index where a dossier has not changed since; its digests catch damage, not a forgery made
+    with a digest of its own: here every cached record, row and name is compared with what
+    the events give. (Only once the files verify: the events are then the truth.)"""
+    from store.store import Store
+
+    if any(is_v1(path) for path in data_files(folder)):
+        return  # files of the previous format: their first opening migrates them, then caches
+    cached = SummaryIndex(folder, read_only=True)
+    rows, _ = read_roster(folder)
+    shown = {str(row["id"]): row for row in rows}
+    index = folder / INDEX_NAME
+    try:
+        with Store.open(folder, read_only=True) as store:
+            named = cached.journal_names(folder / JOURNAL_NAME)
+            if named != _journal_dossiers(folder):
+                report.problems.append(
+                    Problem(
+                        str(index), "les dossiers que le journal nomme n'y sont pas ceux du journal"
+                    )
+                )
+            for dossier in store.candidate_ids():
+                key = file_key(store.path_of(dossier))
+                record, row = cached.get(dossier, key), shown.get(dossier)
+                if record is None and row is None:
+                    continue
+                fresh = store.summary(dossier)
+                store.forget(dossier)
+                # Names come from the registry as it stands: a rename since the entry was
+                # made shows at the next listing, and is no disagreement with the events.
+                if record is not None and store._named(record) != fresh:
+                    report.problems.append(
+                        Problem(str(index), "ne dit pas ce que disent les événements", dossier)
+                    )
+                if row is not None and {**row, "tutor_name": fresh.get("tutor_name")} != listed_row(
+                    roster_row(fresh)
+                ):
+                    report.problems.append(
+                        Problem(
+                            str(folder / ROSTER_NAME),
+                            "ne dit pas ce que disent les événements",
+                            dossier,
+                        )
+                    )
+    finally:
+        cached.close()
+
+
+def stale_caches(folder: Path) -> list[Path]:
+    """The caches (index, roster) that do not say what the events say, once the data files
+    verify; ``carnet recover`` removes them."""
+    checked = VerifyReport()
+    try:
+        _check_caches(folder, checked)
+    except CarnetError:
+        return []  # files that still do not read: the caches cannot be judged against them
+    return sorted({Path(p.file) for p in checked.problems})
+
+
+def _journal_dossiers(folder: Path) -> set[str]:
+    """What the journal names, read whole (never from the index's memory of it)."""
+    whole = SummaryIndex(folder / "-", read_only=True)  # no index there: reads from the start
+    try:
+        return whole.journal_names(folder / JOURNAL_NAME)
+    finally:
+        whole.close()
 
 
 def _station(folder: Path, report: VerifyReport) -> Station | None:

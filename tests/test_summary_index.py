@@ -3,6 +3,7 @@ reads without decoding every record, and that remembers what the journal named."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -441,3 +442,158 @@ def test_a_child_beside_never_keeps_the_folder_locked(tmp_path: Path) -> None:
     finally:
         child.close()
     assert reaped(child.pid)
+
+
+# --- caches damaged in ways their digests cannot see, or too big to be ours -------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "pgnding"},  # one bit of « pending »
+        {"name": None},
+        {"id": "c-0000000000"},
+        {"blocks": [{"validated": "3", "total": 6}]},
+        {"vae": {"acquired": 3}},
+        {"active": "oui"},
+        {"tutor_name": ["x"]},
+    ],
+)
+def test_a_row_that_does_not_read_as_a_row_is_never_shown(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path, change: dict
+) -> None:
+    """roster.json has no digest: a flipped bit there stopped the app at every start
+    (« 'pgnding' is not a valid Status »). The same row in the index, its digest made anew,
+    is computed again too."""
+    folder, records, raw = written
+    copy = _linked(folder, tmp_path / "data")
+    roster = json.loads((copy / "roster.json").read_bytes())
+    first = records[0]["id"]
+    roster["entries"][first]["row"].update(change)
+    (copy / "roster.json").write_text(json.dumps(roster, ensure_ascii=False))
+    rows, complete = read_roster(copy)
+    assert not complete
+    assert sorted(r["id"] for r in rows) == [r["id"] for r in records[1:]]
+    lines = raw.split(b"\n")
+    for n, line in enumerate(lines[1:], 1):
+        body = line.rpartition(b"\t")[0]
+        head, _, text = body.partition(b"\t")
+        parsed = json.loads(head) if head else {}
+        if parsed.get("d") == first:
+            parsed["row"].update(change)
+            body = json.dumps(parsed, ensure_ascii=False).encode() + b"\t" + text
+            lines[n] = body + b"\t" + hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    (copy / INDEX_NAME).write_bytes(b"\n".join(lines))
+    listed, rows, texts = _listed(copy)
+    assert listed == records and texts == records
+    assert rows == [roster_row(r) for r in records]
+
+
+def test_an_index_that_is_no_file_or_too_long_a_line_is_read_past(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    """A device in its place (never read: /dev/zero has no end), a line of 20 MB of junk: the
+    listing is what the events give, and the writer's next index is clean and small."""
+    folder, records, raw = written
+    copy = _linked(folder, tmp_path / "data")
+    (copy / INDEX_NAME).unlink()
+    (copy / INDEX_NAME).symlink_to("/dev/zero")
+    assert _listed(copy)[0] == records
+    (copy / INDEX_NAME).unlink()
+    first, rest = raw.split(b"\n", 1)
+    (copy / INDEX_NAME).write_bytes(first + b"\n" + b"x" * (20 << 20) + b"\n" + rest)
+    listed, _, texts = _listed(copy)
+    assert listed == records and texts == records
+    with Store.open(copy) as store:
+        assert sorted(store.summaries().records, key=lambda r: r["id"]) == records
+    assert (copy / INDEX_NAME).stat().st_size < len(raw) + 1000
+
+
+# --- a cache forged with digests of its own: carnet verify compares, carnet recover removes ----
+
+
+def _forged(folder: Path, dossier: str, change: dict) -> None:
+    """The index's line of ``dossier`` changed in its record and its row, digest made anew (as
+    someone able to write the folder can)."""
+    lines = (folder / INDEX_NAME).read_bytes().split(b"\n")
+    for n, line in enumerate(lines[1:], 1):
+        head, _, rest = line.partition(b"\t")
+        text = rest.rpartition(b"\t")[0]
+        parsed = json.loads(head) if head else {}
+        if parsed.get("d") == dossier:
+            parsed["row"].update(change)
+            record = {**json.loads(text), **change}
+            body = json.dumps(parsed).encode() + b"\t" + json.dumps(record).encode()
+            lines[n] = body + b"\t" + hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    (folder / INDEX_NAME).unlink()
+    (folder / INDEX_NAME).write_bytes(b"\n".join(lines))
+
+
+def test_verify_names_a_cache_that_disagrees_with_the_events_and_recover_removes_it(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    from store.recovery import recover
+    from store.verify import verify
+
+    folder, records, _ = written
+    copy = _linked(folder, tmp_path / "data")
+    assert verify(copy).ok
+    first = records[0]["id"]
+    _forged(copy, first, {"status": "validated", "name": "Quelqu'un d'autre"})
+    roster = json.loads((copy / "roster.json").read_bytes())
+    roster["entries"][records[1]["id"]]["row"]["name"] = "Nom forgé"
+    (copy / "roster.json").unlink()
+    (copy / "roster.json").write_text(json.dumps(roster, ensure_ascii=False))
+    with Store.open(copy, read_only=True) as store:
+        assert any(r["name"] == "Quelqu'un d'autre" for r in store.rows().records)  # believed
+    report = verify(copy)
+    assert not report.ok
+    assert {(Path(p.file).name, p.record) for p in report.problems} == {
+        ("index.json", first),
+        ("roster.json", records[1]["id"]),
+    }
+    assert all(p.message == "ne dit pas ce que disent les événements" for p in report.problems)
+    repaired = recover(copy)
+    assert sorted(p.name for p in repaired.caches) == ["index.json", "roster.json"]
+    assert any("Cache écarté" in line for line in repaired.lines())
+    assert _listed(copy)[0] == records
+    assert verify(copy).ok
+
+
+def test_verify_names_a_journal_memory_that_is_not_the_journal(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    from store.verify import verify
+
+    folder, _, raw = written
+    copy = _linked(folder, tmp_path / "data")
+    first, rest = raw.split(b"\n", 1)
+    head = json.loads(first.rpartition(b"\t")[0])
+    head["journal"]["names"].remove(head["journal"]["names"][0])
+    body = json.dumps(head).encode()
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    (copy / INDEX_NAME).unlink()
+    (copy / INDEX_NAME).write_bytes(body + b"\t" + digest + b"\n" + rest)
+    (problem,) = verify(copy).problems
+    assert problem.message == "les dossiers que le journal nomme n'y sont pas ceux du journal"
+
+
+def test_a_renamed_person_is_no_disagreement(tmp_path: Path) -> None:
+    """A person's edit changes no dossier: until the next listing the index names them as they
+    were; verify does not call that a cache that lies."""
+    from store.verify import verify
+
+    folder = tmp_path / "d"
+    with Store.open(folder) as store:
+        populate(store, 2, seed=8, events_per_dossier=20)
+        (record, *_) = store.summaries().records
+        secretariat = next(i for i, p in store.people().items() if "secretariat" in p.roles)
+        tutor = store.people()[record["tutor"]]
+        store.edit_person(
+            record["tutor"],
+            secretariat,
+            name="Nouveau Nom",
+            organisme=tutor.organisme,
+            roles=list(tutor.roles),
+        )
+    assert verify(folder).ok
