@@ -120,6 +120,19 @@ class Listing:
     unreadable: list[tuple[str, CarnetError]] = field(default_factory=list)
 
 
+def _one_record(candidate: str, text: bytes) -> bool:
+    """Whether a cached record's bytes can be printed as they are: UTF-8, one JSON object of
+    that candidate's (checked by its ends: a full parse of 17 MB would double ``status
+    --json``; ``carnet verify`` compares every record whole)."""
+    if not (text.startswith(b'{"id": "%s", ' % candidate.encode()) and text.endswith(b"}")):
+        return False
+    try:
+        text.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 # Below this many records to compute, a child costs more than it saves.
 _BESIDE_FROM = 40
 # How long the child may take: seconds, plus seconds per record (a dossier of 500 events takes
@@ -729,7 +742,7 @@ class Store(CareerActions, PeopleActions):
                 texts.append((roster_row(record), encode_record(record)))
                 continue
             row, text = self._index.row(candidate, key), self._index.text(candidate, key)
-            if row is not None and text is not None:
+            if row is not None and text is not None and _one_record(candidate, text):
                 texts.append((row, text))
                 continue
             computed = self._recomputed(candidate, listing)

@@ -193,3 +193,16 @@ def test_status_does_not_import_textual(demo_dir: Path) -> None:
         check=True,
     )
     assert result.stderr == "False"
+
+
+def test_data_given_before_the_command_is_used(
+    demo_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """« carnet --data DIR status » as « carnet status --data DIR » (the command's own absent
+    --data hid the one before it, and the default folder was said not to exist)."""
+    assert main(["status", "--data", str(demo_dir), "--json"]) == 0
+    after = capsys.readouterr().out
+    assert main(["--data", str(demo_dir), "status", "--json"]) == 0
+    assert capsys.readouterr().out == after
+    assert main(["--data", str(demo_dir / "absent"), "verify"]) == 1
+    assert f"{demo_dir / 'absent'} n'existe pas" in capsys.readouterr().err

@@ -597,3 +597,37 @@ def test_a_renamed_person_is_no_disagreement(tmp_path: Path) -> None:
             roles=list(tutor.roles),
         )
     assert verify(folder).ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"id": "%s"]]]',
+        b'{"id": "%s", "name": "\xff\x00"}',
+        b'{"id": "c-0000000000", "name": "Autre"}',
+        b'{"id": "%s", "name": "A"}, {"id": "c-00000000ff", "name": "Fant\xc3\xb4me"}X',
+    ],
+)
+def test_status_json_never_prints_bytes_that_are_not_one_record(
+    written: tuple[Path, list[dict], bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: bytes,
+) -> None:
+    """Record bytes put in the index with a digest of their own: not valid JSON, not UTF-8,
+    another candidate's: computed again, and the output still parses as the events say."""
+    folder, records, _ = written
+    copy = _linked(folder, tmp_path / "data")
+    first = records[0]["id"]
+    forged = text % first.encode() if b"%s" in text else text
+    lines = (copy / INDEX_NAME).read_bytes().split(b"\n")
+    for n, line in enumerate(lines[1:], 1):
+        head = line.partition(b"\t")[0]
+        if head and json.loads(head)["d"] == first:
+            body = head + b"\t" + forged
+            lines[n] = body + b"\t" + hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    (copy / INDEX_NAME).unlink()
+    (copy / INDEX_NAME).write_bytes(b"\n".join(lines))
+    assert main(["status", "--data", str(copy), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["candidates"]
+    assert sorted(printed, key=lambda r: r["id"]) == records

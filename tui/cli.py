@@ -244,7 +244,7 @@ def run() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _dispatch(build_parser().parse_args(argv))
+        return _dispatch(_with_global_data(build_parser().parse_args(argv), argv))
     except CarnetError as exc:
         print(f"carnet : {exc}", file=sys.stderr)
         return exc.exit_code
@@ -256,6 +256,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         print(f"carnet : erreur inattendue ({type(exc).__name__}) : {exc}", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def _with_global_data(args: argparse.Namespace, argv: Sequence[str] | None) -> argparse.Namespace:
+    """« carnet --data DIR status » as « carnet status --data DIR »: each command's own
+    ``--data`` (absent, so None) would otherwise hide the one given before the command."""
+    if getattr(args, "data", None) is None:
+        early = argparse.ArgumentParser(add_help=False)
+        early.add_argument("--data", type=Path)
+        given, _ = early.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+        if given.data is not None:
+            args.data = given.data
+    return args
 
 
 def _dispatch(args: argparse.Namespace) -> int:
