@@ -165,7 +165,6 @@ def _remembered(folder: Path) -> set[str]:
     """Reads the journal as a start would, and keeps where it stopped, as the app does."""
     index = SummaryIndex(folder)
     names = index.journal_names(folder / JOURNAL_NAME)
-    index._dirty = True
     index.flush()
     index.close()
     return names
@@ -270,6 +269,7 @@ def unindexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict
         populate(store, 44, seed=6, events_per_dossier=8)
     (folder / INDEX_NAME).unlink(missing_ok=True)
     with pytest.MonkeyPatch.context() as patch:
+        # Private: no public way keeps a listing from forking (the machine decides).
         patch.setattr(store_module, "_BESIDE_FROM", 10**6)
         with Store.open(folder, read_only=True) as store:
             records = sorted(store.summaries().records, key=lambda r: r["id"])
@@ -293,6 +293,7 @@ def test_a_first_listing_computes_half_beside_with_the_same_records(
     folder, records = unindexed
     children = count_children(monkeypatch)
     here: list[str] = []
+    # Private: the one place a record is computed from the events; no public way counts where.
     parent, fresh = os.getpid(), Store._fresh_summary
 
     def counted(self: Store, candidate: str) -> dict:
@@ -316,6 +317,7 @@ def test_a_child_that_fails_changes_nothing_but_the_time(
     folder, records = unindexed
     children = count_children(monkeypatch)
     monkeypatch.setattr(store_module, "_BESIDE_WAIT", (0.5, 0.0))
+    # Private: the one place a record is computed; no public way makes it fail in a child only.
     monkeypatch.setattr(Store, "_fresh_summary", failing_in_child(Store._fresh_summary, how))
     listed, again, _ = _first_listing(folder, tmp_path)
     assert len(children) == 1 and reaped(children[0])
@@ -373,6 +375,7 @@ def test_the_previous_releases_folder_lists_at_once_and_alike(
         raise AssertionError(f"{candidate} read again from its events")
 
     with monkeypatch.context() as patch:
+        # Private: the one place a record is computed from the events.
         patch.setattr(Store, "_fresh_summary", recomputed)
         with Store.open(folder) as store:
             assert sorted(store.summaries().records, key=lambda r: r["id"]) == sorted(
