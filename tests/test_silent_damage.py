@@ -15,6 +15,7 @@ from store.keys import (
     load_or_create_key,
 )
 from store.store import Store
+from tests.test_sync import _export, _import
 from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v1"
@@ -218,3 +219,32 @@ def test_a_recovery_cut_between_setting_aside_and_rewriting_loses_nothing(
     with Store.open(station) as store:
         assert candidate in store.candidate_ids()
         assert store.summary(candidate)["id"] == expected["id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("trusted.json", "liste des postes de confiance illisible"),
+        ("ledger.json", "état de synchronisation illisible"),
+    ],
+)
+def test_a_damaged_exchange_file_names_its_backup_and_is_restored(
+    pair: tuple[Path, Path, str, str, list[str]],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    reason: str,
+) -> None:
+    station, secretariat, *_ = pair
+    _import(secretariat, _export(station, "lot.carnet"))
+    damaged = secretariat / name
+    before = _run(capsys, "postes", "--data", str(secretariat), "--json")[1]
+    damaged.write_bytes(b'{"version": 2, "stations": ')
+    code, _, err = _run(capsys, "postes", "--data", str(secretariat), "--json")
+    assert code != 0
+    assert err == (
+        f"carnet : Le fichier {damaged} est illisible ({reason}). Une sauvegarde existe "
+        f"({name}.bak) : « carnet recover » la restaure et garde le fichier abîmé de côté.\n"
+    )
+    code, out, _ = _run(capsys, "recover", "--data", str(secretariat))
+    assert code == 0 and f"Réparé : {damaged}" in out
+    assert _run(capsys, "postes", "--data", str(secretariat), "--json") == (0, before, "")
