@@ -474,3 +474,81 @@ def test_unknown_event_types_are_kept_not_applied(tmp_path: Path) -> None:
 def test_registry_refuses_candidate_events(store: Store) -> None:
     with pytest.raises(EventError, match="registre"):
         store.append(REGISTRY, [Draft("pass.recorded", {"followed": True})], "t")
+
+
+def test_a_dossier_deleted_after_its_last_write_stops_the_start_naming_the_event(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+        path, head = store.path_of(candidate), store.head
+    path.unlink()
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(tmp_path)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (le journal nomme l'événement n° {head.seq} de ce "
+        "dossier, absent). « carnet recover » garde tous les enregistrements intacts, met le "
+        "fichier abîmé de côté et nomme ce qui est perdu."
+    )
+
+
+def test_a_damaged_identity_read_without_the_lock_is_named_with_its_backup(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+    (tmp_path / "station.json").write_bytes(b'{"id": ')
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(tmp_path, read_only=True)
+    assert str(caught.value) == (
+        f"Le fichier {tmp_path / 'station.json'} est illisible (identité du poste illisible). "
+        "Une sauvegarde existe (station.json.bak) : « carnet recover » la restaure et garde le "
+        "fichier abîmé de côté."
+    )
+
+
+def test_a_grid_or_a_signature_refused_says_what_to_choose_or_what_is_unknown(
+    store: Store,
+) -> None:
+    candidate, _ = _candidate(store)
+    evaluator, certifier = _evaluators(store)
+    tutor = store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+    with pytest.raises(StoreError) as caught:
+        store.open_grid(candidate, "gc.b1", "t", evaluator=evaluator, certifier=certifier)
+    # The block's two situations, in the referential's words.
+    assert str(caught.value) == "choisissez la situation observée : double écoute, accueil physique"
+    with pytest.raises(StoreError) as caught:
+        store.sign_attestation(candidate, "gc.b9.c1", "tuteur", tutor, "au guichet")
+    assert str(caught.value) == "compétence inconnue : gc.b9.c1"
+
+
+def test_a_deactivated_dossier_refuses_an_entry_naming_the_candidate_and_why(
+    store: Store,
+) -> None:
+    agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+    candidate, grid = _candidate(store)
+    store.deactivate_candidate(candidate, "a quitté le parcours", agent)
+    with pytest.raises(StoreError) as caught:
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    assert str(caught.value) == (
+        "Le dossier de Jeanne Martin est désactivé (a quitté le parcours) : "
+        "rien n'y est plus enregistré."
+    )
+
+
+def test_an_identity_lost_with_its_backup_is_rebuilt_even_beside_a_damaged_file(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+        station, head = store.station.id, store.head
+    for name in ("station.json", "station.json.bak"):
+        (tmp_path / name).unlink()
+    _flip_letter(tmp_path / "registry.json", 1)  # read first when looking for the identity
+    lines = recover(tmp_path).lines()
+    assert f"Réparé : {tmp_path / 'station.json'}" in lines
+    assert f"Réparé : {tmp_path / 'registry.json'}" in lines
+    with Store.open(tmp_path) as store:
+        # The same station, going on from its own last number: never a second identity.
+        assert (store.station.id, store.head) == (station, head)
