@@ -34,7 +34,7 @@ from store.documents.grid_document import write_grid
 from store.documents.rendered import Rendered
 from store.documents.script import Page, Script, render_pdf
 from store.documents.wording import (
-    LOGBOOK_ROLES,
+    LOGBOOK_ROLES_OF,
     ROUTES,
     People,
     conflict_lines,
@@ -148,8 +148,9 @@ def _conseil(
         titles = {c.id: c.title for b in ref.blocks for c in b.competencies}
         for entry in withdrawn:
             doc.paragraph(
-                f"« {titles.get(entry.competency, entry.competency)} » : signature de "
-                f"{LOGBOOK_ROLES.get(entry.role, entry.role)} {people.name(entry.person)} retirée "
+                f"« {titles.get(entry.competency, entry.competency)} » : signature "
+                f"{LOGBOOK_ROLES_OF.get(entry.role, f'de {entry.role}')} "
+                f"{people.name(entry.person)} retirée "
                 f"le {when(entry.ts)} — motif : {entry.text}"
             )
 
