@@ -185,10 +185,32 @@ def test_the_pdf_embeds_subset_fonts_and_declares_pdfa(data: tuple[Path, ...]) -
     assert fonts and all(re.match(r"/?[A-Z]{6}\+DejaVuSans", f) for f in fonts), fonts
     assert len(pdf) < 200_000
     catalog = reader.trailer["/Root"]
-    assert catalog["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    intent = catalog["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    # « sRGB » is no registered printing condition: the intent names the profile it embeds.
+    assert (intent["/OutputConditionIdentifier"], intent["/Info"]) == ("sRGB", "sRGB2014 (v2)")
     metadata = catalog["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="2"' in metadata or "<pdfaid:part>2</pdfaid:part>" in metadata
     assert "pdfaid:conformance" in metadata
+
+
+def test_a_table_spans_the_text_width_under_a_shaded_header() -> None:
+    """Column widths are proportions of the width between the margins (18 mm each side of
+    an A4 page), whatever they add up to; the header row is filled, not outlined."""
+    from pypdf.generic import ContentStream
+
+    from store.documents.script import Script, render_pdf
+
+    script = Script("Tableau", created=NOW)
+    script.table(["Critère", "État"], [["Accueille", "validé"]], [2, 1])
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(script).data))
+    ops = ContentStream(reader.pages[0].get_contents(), reader).operations
+    at = next(i for i, (_, op) in enumerate(ops) if op == b"re")
+    (_, _, width, _), _ = ops[at]
+    text_width = (210 - 2 * 18) * 72 / 25.4  # in points
+    assert float(width) == pytest.approx(text_width, abs=0.01)
+    assert ops[at + 1][1] == b"f"  # filled with the colour set just before
+    assert [round(float(v), 3) for v in ops[at - 1][0]] == [0.882, 0.902, 0.941]
 
 
 def test_a_character_no_font_has_is_marked_and_reported(tmp_path: Path,

@@ -427,6 +427,18 @@ def test_stale_temporaries_are_cleaned(tmp_path: Path) -> None:
         assert not stale.exists()
 
 
+def test_a_document_under_a_long_name_is_written_whole(tmp_path: Path) -> None:
+    """A name chosen with --out may be long (a candidate's full name, the block, the
+    session…): the temporary file beside it must fit the file system's 255 bytes too."""
+    from store.atomic import atomic_write
+
+    path = tmp_path / f"{'dossier-de-certification-' * 8}.pdf"
+    assert len(path.name) == 204
+    atomic_write(path, b"%PDF-1.7", keep_backup=False)
+    assert path.read_bytes() == b"%PDF-1.7"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
 def test_summaries_use_the_index_until_a_dossier_changes(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         candidate, grid = _candidate(store)
