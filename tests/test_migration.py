@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from store.errors import CorruptFileError
 from store.migrate import data_files, is_v1
 from store.store import Store
 from tui.cli import main
@@ -144,3 +145,36 @@ def test_a_kill_during_migration_loses_nothing(
             child.send_signal(signal.SIGKILL)
             child.wait()
         assert _keeps(expected, _status(folder, capsys)) == []
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["liens", "sans-liens"])
+def test_a_damaged_file_of_the_previous_release_is_restored_from_its_backup(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    links: bool,
+) -> None:
+    folder = _copy("poste", tmp_path)
+    registry = folder / "registry.json"
+    damaged = b'{"events": [1, 2]}'
+    registry.write_bytes(damaged)
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(folder)
+    assert str(caught.value) == (
+        f"Le fichier {registry} est illisible (ce n'est pas une base carnet). Une sauvegarde "
+        "existe (registry.json.bak) : « carnet recover » la restaure et garde le fichier abîmé "
+        "de côté."
+    )
+    if not links:  # a file system without hard links (FAT, some network shares)
+
+        def no_link(*_: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    assert main(["recover", "--data", str(folder)]) == 0
+    assert f"Réparé : {registry}" in capsys.readouterr().out
+    monkeypatch.undo()
+    # The damaged file is kept beside, whole; the folder reads as the release before left it.
+    (aside,) = folder.glob("registry.json.abime-*")
+    assert aside.read_bytes() == damaged
+    assert _keeps(_previous_status("poste"), _status(folder, capsys)) == []

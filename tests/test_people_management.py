@@ -152,8 +152,9 @@ def test_a_new_tutor_takes_effect_with_a_date_and_a_reason(store: Store) -> None
             **kw,  # type: ignore[arg-type]
         )
 
-    with pytest.raises(StoreError, match="prend effet à une date"):
+    with pytest.raises(StoreError) as caught:
         change(reason="mutation du tuteur")
+    assert str(caught.value) == "Un changement de tuteur ou de manager prend effet à une date."
     with pytest.raises(StoreError, match="motivé"):
         change(effective=DAY)
     with pytest.raises(StoreError, match="avant l'entrée en formation ou en VAE"):

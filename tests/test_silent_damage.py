@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from store.errors import CorruptFileError
 from store.keys import (
     ENCRYPTION_KEY_NAME,
     KEY_NAME,
@@ -248,3 +249,28 @@ def test_a_damaged_exchange_file_names_its_backup_and_is_restored(
     code, out, _ = _run(capsys, "recover", "--data", str(secretariat))
     assert code == 0 and f"Réparé : {damaged}" in out
     assert _run(capsys, "postes", "--data", str(secretariat), "--json") == (0, before, "")
+
+
+def test_a_damaged_replication_state_is_named_in_words(
+    pair: tuple[Path, Path, str, str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    station, secretariat, *_ = pair
+    _import(secretariat, _export(station, "lot.carnet"))
+    damaged = secretariat / "replication.json"
+    damaged.write_bytes(b'{"peers": ')
+    code, _, err = _run(capsys, "postes", "--data", str(secretariat), "--json")
+    assert code != 0
+    assert err.startswith(
+        f"carnet : Le fichier {damaged} est illisible (état de la réplication illisible)."
+    )
+
+
+def test_an_unreadable_signing_key_is_named_in_words(tmp_path: Path) -> None:
+    key = tmp_path / KEY_NAME
+    key.write_bytes(b"-----BEGIN PRIVATE KEY-----\ncut short\n")
+    with pytest.raises(CorruptFileError) as caught:
+        load_or_create_key(tmp_path)
+    assert str(caught.value) == (
+        f"Le fichier {key} est illisible (clé du poste illisible). Aucune sauvegarde n'est "
+        "disponible."
+    )

@@ -319,18 +319,22 @@ def test_tinydb_api_cannot_rewrite_or_delete_from_the_first_read(tmp_path: Path)
     db.table("events").insert_multiple([{"a": 1}, {"a": 2}])
     db.close()
     before = path.read_bytes()
+    # A record changed in place is refused as it is read; a table emptied, when written.
+    changed = "refus de réécrire un enregistrement : l'historique est en ajout seul"
+    emptied = "refus d'effacer un enregistrement de « events » : l'historique est en ajout seul"
     attempts = [
-        ("de réécrire", lambda t, d: t.update({"a": 3}, doc_ids=[1])),
-        ("de réécrire", lambda t, d: t.upsert({"a": 3}, Query().a == 1)),
-        ("d'effacer", lambda t, d: t.remove(doc_ids=[2])),
-        ("d'effacer", lambda t, d: t.truncate()),
-        ("d'effacer", lambda t, d: d.drop_tables()),
-        ("d'effacer", lambda t, d: d.drop_table("events")),
+        (changed, lambda t, d: t.update({"a": 3}, doc_ids=[1])),
+        (changed, lambda t, d: t.upsert({"a": 3}, Query().a == 1)),
+        (emptied, lambda t, d: t.remove(doc_ids=[2])),
+        (emptied, lambda t, d: t.truncate()),
+        (emptied, lambda t, d: d.drop_tables()),
+        (emptied, lambda t, d: d.drop_table("events")),
     ]
     for expected, attempt in attempts:
         fresh = TinyDB(path, storage=AppendOnlyStorage)  # nothing written through it yet
-        with pytest.raises(StoreError, match=expected):
+        with pytest.raises(StoreError) as caught:
             attempt(fresh.table("events"), fresh)
+        assert str(caught.value) == expected
         fresh.close()
         assert path.read_bytes() == before
     again = TinyDB(path, storage=AppendOnlyStorage)
@@ -564,3 +568,25 @@ def test_an_identity_lost_with_its_backup_is_rebuilt_even_beside_a_damaged_file(
     with Store.open(tmp_path) as store:
         # The same station, going on from its own last number: never a second identity.
         assert (store.station.id, store.head) == (station, head)
+
+
+def test_a_data_folder_is_made_with_the_folders_above_it(tmp_path: Path) -> None:
+    # « carnet --data ~/carnet/2026/poste » on a machine where none of them exists yet.
+    folder = tmp_path / "carnet" / "2026" / "poste"
+    with Store.open(folder) as store:
+        store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+    with Store.open(folder) as store:
+        assert [p.name for p in store.people().values()] == ["Paul Tuteur"]
+
+
+def test_an_identity_lost_before_any_event_is_made_anew(tmp_path: Path) -> None:
+    """Nothing was signed yet: a new identity forks nothing (the journal exists, empty)."""
+    with Store.open(tmp_path) as store:
+        first = store.station.id
+    assert (tmp_path / JOURNAL_NAME).read_bytes() == b""
+    for name in ("station.json", "station.json.bak"):
+        (tmp_path / name).unlink()
+    with Store.open(tmp_path) as store:
+        assert store.station.id not in ("", first)
+        store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+        assert store.head.seq == 1

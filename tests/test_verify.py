@@ -173,3 +173,26 @@ def test_a_damaged_list_of_lost_events_is_named(
     assert {"file": str(folder / "lost.json"), "record": None, "message": "JSON invalide"} in (
         json.loads(out)["problems"]
     )
+
+
+def test_a_number_of_the_station_used_twice_is_named(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a sequence counter gone back would leave: a second event under a number."""
+    from store.storage import HASH_LEN, record_lines
+
+    first, second = sorted((folder / "dossiers").glob("c-*.json"))[:2]
+    line = first.read_bytes().splitlines()[0]
+    event = json.loads(line[HASH_LEN + 1 :])["doc"]
+    lines = second.read_bytes().splitlines()
+    ids = [int(json.loads(li[HASH_LEN + 1 :])["id"]) for li in lines]
+    record = str(max(ids) + 1)
+    added, _ = record_lines(lines[-1][:HASH_LEN], [("events", record, event)])
+    second.write_bytes(second.read_bytes() + added)
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    assert code == 1
+    assert {
+        "file": str(second),
+        "record": record,
+        "message": f"numéro {event['seq']} du poste utilisé deux fois",
+    } in json.loads(out)["problems"]
