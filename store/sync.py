@@ -314,7 +314,6 @@ def export(
     state.next_bundle += 1
     try:
         state.save(store.folder)
-        knowledge.record_sent(recipient.station, by_origin, entry)
         knowledge.save()
     except OSError as exc:
         # The bundle is whole and can be sent; only the record of having sent it is missing,
