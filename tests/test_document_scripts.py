@@ -149,3 +149,40 @@ def test_a_withdrawn_signature_reads_who_withdrew_it_when_and_why(store: Store) 
         f"« {title} » : signature du manager Marie Manager (CPAM du Rhône) retirée le "
         f"{withdrawn:%d/%m/%Y %H:%M} — motif : Signé trop tôt.",
     )
+
+
+@pytest.mark.parametrize(
+    ("oral", "how"), [(True, "oral demandé par le jury"), (False, "jugé sur dossier, sans oral")]
+)
+def test_a_proof_with_the_3a_attestation_says_whether_the_jury_asked_for_an_oral(
+    store: Store, oral: bool, how: str
+) -> None:
+    from tests.test_career import _admit, _agent, _candidate
+
+    candidate = _candidate(store, "vae")
+    _admit(store, candidate)
+    store.receive_proof(candidate, received=date(2026, 3, 1), attestation_3a=date(2014, 6, 30),
+                        oral_requested=oral, author=_agent(store))  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    at = said.index(("paragraph", f"Dossier de preuve reçu le 01/03/2026 : {how}"))
+    assert said[at + 1] == ("paragraph", "Attestation « parcours 3a » du 30/06/2014")
+
+
+def test_a_grid_question_left_unanswered_reads_as_a_dash(store: Store) -> None:
+    from tests.test_store import _candidate
+
+    candidate, grid = _candidate(store)
+    store.grid_event(candidate, grid, "question.recorded", "t", index=1,
+                     question="Quel délai pour répondre ?", answer="")  # fmt: skip
+    store.grid_event(candidate, grid, "question.recorded", "t", index=2,
+                     question="Et pour relancer ?", answer="Un mois.")  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(grid_script(snap, grid, people, NOW))
+    at = said.index(("paragraph", "Question 1 : Quel délai pour répondre ?"))
+    assert said[at : at + 4] == [
+        ("paragraph", "Question 1 : Quel délai pour répondre ?"),
+        ("paragraph", "Réponse : —"),
+        ("paragraph", "Question 2 : Et pour relancer ?"),
+        ("paragraph", "Réponse : Un mois."),
+    ]

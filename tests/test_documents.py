@@ -358,6 +358,9 @@ def test_the_spreadsheet_holds_numbers_dates_and_a_usable_header(
     assert isinstance(cell["Dernière modification"].value, datetime)
     assert "محمد علي (Cnav)" in cell["Jury local"].value
     assert cell["Pass"].value == "suivi" and cell["Session"].value == 1
+    assert cell["Session"].number_format == "0"
+    # Every value reads from the top of its row, whose height the longest text sets.
+    assert {c.alignment.vertical for c in line if c.value is not None} == {"top"}
     assert cell["Voie"].value == "salarié en parcours de formation"
     assert cell["Conflits à trancher"].value == 0
     vae_line = next(r for r in people.iter_rows(min_row=2) if r[0].value == vae)

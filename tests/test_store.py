@@ -270,6 +270,45 @@ def test_a_file_cut_short_is_loud_not_a_torn_write(tmp_path: Path) -> None:
         assert len(store.snapshot(candidate).events) == 2
 
 
+def test_a_file_cut_short_names_every_event_it_lost(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        first, second = _criteria(store)[:2]
+        store.mark_criteria(candidate, grid, [(first, V, "")], "t")
+        store.mark_criteria(candidate, grid, [(second, V, "")], "t")
+        last = store.head.seq
+        path = store.path_of(candidate)
+        store.create_person("P", "O", ["tuteur"], "t")
+    records = path.read_bytes().split(b"\n")[:-1]
+    # The two last records gone, the first of them cut inside.
+    path.write_bytes(b"".join(r + b"\n" for r in records[:-2]) + records[-2][:30])
+    with Store.open(tmp_path) as store, pytest.raises(CorruptFileError) as caught:
+        store.snapshot(candidate)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (fin du fichier coupée : 2 événement(s) "
+        f"enregistré(s) manquent (n° {last - 1}, {last})). « carnet recover » garde tous les "
+        "enregistrements intacts, met le fichier abîmé de côté et nomme ce qui est perdu."
+    )
+
+
+def test_a_registry_cut_short_is_repaired_naming_what_it_lost(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+        store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
+        lost = store.head.seq
+        # Written after: the registry's last record is no dead intent.
+        store.create_candidate("Luc Petit", "CAF du Nord", "gestionnaire-conseil", "t")
+    registry = tmp_path / "registry.json"
+    raw = registry.read_bytes()
+    registry.write_bytes(raw[: raw.rindex(b"\n", 0, len(raw) - 1) + 30])
+    with pytest.raises(CorruptFileError):
+        Store.open(tmp_path)
+    assert recover(tmp_path).lost == {REGISTRY: [lost]}
+    with Store.open(tmp_path) as store:
+        assert "Marie Manager" not in [p.name for p in store.people().values()]
+        assert "Rémi Métier" in [p.name for p in store.people().values()]
+
+
 def test_a_torn_write_never_acknowledged_is_cut(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         candidate, grid = _candidate(store)
