@@ -149,7 +149,7 @@ def _conseil(
         for entry in withdrawn:
             doc.paragraph(
                 f"« {titles.get(entry.competency, entry.competency)} » : signature "
-                f"{LOGBOOK_ROLES_OF.get(entry.role, f'de {entry.role}')} "
+                f"{LOGBOOK_ROLES_OF[entry.role]} "
                 f"{people.name(entry.person)} retirée "
                 f"le {when(entry.ts)} — motif : {entry.text}"
             )
