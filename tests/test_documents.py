@@ -202,6 +202,7 @@ def test_a_table_spans_the_text_width_under_a_shaded_header() -> None:
     from store.documents.script import Script, render_pdf
 
     script = Script("Tableau", created=NOW)
+    script.paragraph("Avant le tableau")
     script.table(["Critère", "État"], [["Accueille", "validé"]], [2, 1])
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(script).data))
     ops = ContentStream(reader.pages[0].get_contents(), reader).operations
@@ -211,6 +212,11 @@ def test_a_table_spans_the_text_width_under_a_shaded_header() -> None:
     assert float(width) == pytest.approx(text_width, abs=0.01)
     assert ops[at + 1][1] == b"f"  # filled with the colour set just before
     assert [round(float(v), 3) for v in ops[at - 1][0]] == [0.882, 0.902, 0.941]
+    # A table is set smaller than the text around it.
+    sizes = [(i, float(args[1])) for i, (args, op) in enumerate(ops) if op == b"Tf"]
+    text = {size for i, size in sizes if i < at}
+    table = {size for i, size in sizes if i > at}
+    assert table and max(table) < min(text)
 
 
 def test_a_character_no_font_has_is_marked_and_reported(tmp_path: Path,

@@ -178,3 +178,22 @@ def test_a_damaged_file_of_the_previous_release_is_restored_from_its_backup(
     (aside,) = folder.glob("registry.json.abime-*")
     assert aside.read_bytes() == damaged
     assert _keeps(_previous_status("poste"), _status(folder, capsys)) == []
+
+
+def test_a_file_of_the_previous_release_put_back_after_migration_is_named(
+    tmp_path: Path,
+) -> None:
+    """A copy made by the release before, put back while carnet runs: read, never taken for
+    a file of this release, and named."""
+    folder = _copy("poste", tmp_path)
+    old = FIXTURES / "poste" / "dossiers" / "c-d19c6cd826.json"
+    with Store.open(folder) as store:
+        path = store.path_of(old.stem)
+        shutil.copyfile(old, path)
+        with pytest.raises(CorruptFileError) as caught:
+            store.snapshot(old.stem)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (fichier d'une version précédente, non migré). "
+        "« carnet recover » garde tous les enregistrements intacts, met le fichier abîmé de "
+        "côté et nomme ce qui est perdu."
+    )
