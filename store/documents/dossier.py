@@ -76,11 +76,11 @@ def dossier_script(snap: Snapshot, people: People, *, station: str, now: datetim
     if cand.tutor or cand.manager:
         doc.paragraph(f"Tuteur : {people.name(cand.tutor)} ; manager : {people.name(cand.manager)}")
     if cand.route:
-        doc.paragraph(f"Voie d'accès : {ROUTES.get(cand.route, cand.route)}")
+        doc.paragraph(f"Voie d'accès : {ROUTES[cand.route]}")
     if cand.started:
         doc.paragraph(f"Entrée en formation ou en VAE : {day(cand.started)}")
     for link in state.links:
-        relation = RELATIONS.get(link.relation, link.relation)
+        relation = RELATIONS[link.relation]
         doc.paragraph(f"Lien déclaré : {people.name(link.person)}, {relation}")
     doc.heading("Verdict calculé")
     _explanation(doc, f"Statut : {snap.verdict.status.label}", snap.verdict.explanation)
