@@ -274,3 +274,23 @@ def test_an_unreadable_signing_key_is_named_in_words(tmp_path: Path) -> None:
         f"Le fichier {key} est illisible (clé du poste illisible). Aucune sauvegarde n'est "
         "disponible."
     )
+
+
+def test_a_key_lost_with_its_backup_still_points_to_recover_which_names_it(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: a missing key is named, and « carnet recover » repairs it from its backup or
+    records the loss; with no backup, the recovery names it as beyond repair."""
+    key = station / KEY_NAME
+    key.unlink()
+    key.with_name(key.name + ".bak").unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0
+    assert err == (
+        f"carnet : Le fichier {key} est illisible (clé du poste absente ; une nouvelle clé ferait "
+        "refuser tous les lots de ce poste au secrétariat). « carnet recover » garde tous les "
+        "enregistrements intacts, met le fichier abîmé de côté et nomme ce qui est perdu.\n"
+    )
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 1
+    assert f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {key}" in out
