@@ -186,3 +186,11 @@ def test_a_grid_question_left_unanswered_reads_as_a_dash(store: Store) -> None:
         ("paragraph", "Question 2 : Et pour relancer ?"),
         ("paragraph", "Réponse : Un mois."),
     ]
+
+
+def test_the_dossier_gives_the_day_the_training_or_the_vae_began(store: Store) -> None:
+    candidate = store.create_candidate("Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil",
+                                       "t", started=date(2026, 1, 5))  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    assert ("paragraph", "Entrée en formation ou en VAE : 05/01/2026") in said
