@@ -189,3 +189,22 @@ def test_an_encrypted_bundle_that_names_no_recipient_is_refused_saying_so(pair: 
     envelope["signature"] = base64.b64encode(key.sign(header.signed())).decode()
     forged = json.dumps(envelope).encode() + b"\n" + body
     assert _error(secretariat, forged) == "lot chiffré sans destinataire lisible ici"
+
+
+def test_a_bundle_encrypted_to_another_key_under_this_folders_name_is_refused_saying_so(
+    pair: Any,
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    station, secretariat = pair
+    stranger = X25519PrivateKey.generate().public_key().public_bytes_raw()
+    with Store.open(secretariat) as store:
+        recipient = Recipient(store.station.id, stranger)  # its id, not its key
+    with Store.open(station) as store:
+        events = own_events(store)
+        sealed = seal_file("bundle", store.station.id, station_key(store), 7, events,
+                           count=len(events), recipient=recipient)  # fmt: skip
+    assert _error(secretariat, sealed) == (
+        "contenu chiffré illisible avec la clé de ce poste : lot altéré, ou chiffré pour une "
+        "autre clé que celle de ce poste"
+    )

@@ -127,6 +127,13 @@ def test_concurrent_entries_and_a_declared_link_read_in_words(tmp_path: Path) ->
         "À trancher — deux postes ont enregistré la signature du carnet par le tuteur pour la "
         "compétence 1.1 « "
     )
+    # The criterion in words, with its block and competency (not its identifier).
+    criterion = store.referentials.conseil.block("gc.b3").competencies[0].criteria[0].text
+    assert (
+        "paragraph",
+        f"À trancher — deux postes ont enregistré le critère « {criterion} » (bloc 3, "
+        "compétence 3.1) différemment :",
+    ) in said
 
 
 def test_a_withdrawn_signature_reads_who_withdrew_it_when_and_why(store: Store) -> None:

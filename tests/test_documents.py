@@ -353,6 +353,7 @@ def test_the_spreadsheet_holds_numbers_dates_and_a_usable_header(
     assert all(isinstance(r[8], int) and isinstance(r[9], int) for r in mine)
     people = book["Candidats"]
     header = [c.value for c in people[1]]
+    assert header[:5] == ["Identifiant", "Candidat", "Organisme", "CQP", "Voie"]
     line = next(r for r in people.iter_rows(min_row=2) if r[0].value == carriere)
     cell = {title: c for title, c in zip(header, line, strict=True)}
     assert cell["Moyenne /20"].value == 10 and cell["Moyenne /20"].number_format == "0.00"

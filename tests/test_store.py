@@ -182,8 +182,16 @@ def test_writer_runs_everything_on_one_thread(tmp_path: Path) -> None:
 
 
 def test_second_instance_is_refused(tmp_path: Path) -> None:
-    with Store.open(tmp_path), pytest.raises(LockedError, match="Une autre instance de carnet"):
+    import socket
+
+    with Store.open(tmp_path), pytest.raises(LockedError) as caught:
         Store.open(tmp_path)
+    # Which process holds it, and on which machine: the one to close.
+    assert str(caught.value) == (
+        f"Une autre instance de carnet utilise déjà ce dossier de données ({tmp_path}, "
+        f"processus {os.getpid()} sur {socket.gethostname()}). Fermez-la avant d'en ouvrir "
+        "une autre."
+    )
     with Store.open(tmp_path):  # released on close
         pass
 
