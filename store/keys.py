@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from models.events import canonical, utc_now
-from store.atomic import atomic_write
+from store.atomic import atomic_write, backup_path
 from store.errors import CorruptFileError, StoreError
 from store.station import ENCRYPTION_KEY_FILE, Station, record_key, refuse_new_key
 
@@ -272,8 +272,12 @@ class TrustStore:
             for station, entry in data["stations"].items():
                 self.keys[station] = TrustedKey.from_entry(station, entry)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # Written with a backup, which ``carnet recover`` restores: the message says so.
+            backup = backup_path(self.path)
             raise CorruptFileError(
-                self.path, "liste des postes de confiance illisible", None
+                self.path,
+                "liste des postes de confiance illisible",
+                backup if backup.exists() else None,
             ) from exc
 
     def trust(self, key: TrustedKey) -> str:

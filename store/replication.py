@@ -7,8 +7,9 @@ hash) signed by that origin's key, which travels with them: so the secretariat f
 distributes what the stations sent, and each event stays verifiable against its origin's key.
 
 ``replication.json`` keeps, per other folder, what it is known to hold (per origin, ranges of
-sequence numbers: what it sent us, what it says it holds, what its receipts acknowledge) and
-what we sent it; and the signed heads of every origin, to forward with its events. An export
+sequence numbers: what it sent us, what it says it holds, what its receipts acknowledge); and
+the signed heads of every origin, to forward with its events (what was sent to each folder is
+in sync.json's list of bundles). An export
 for a folder holds what it is not known to have; losing this file only means sending again.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,7 @@ class Knowledge:
         self.dirty = False
 
     def _peer(self, peer: str) -> dict[str, Any]:
-        return self.peers.setdefault(peer, {"known": {}, "sent": {}})
+        return self.peers.setdefault(peer, {"known": {}})
 
     def known(self, peer: str) -> dict[str, list[list[int]]]:
         known: dict[str, list[list[int]]] = self._peer(peer)["known"]
@@ -172,16 +173,6 @@ class Knowledge:
         if after != before:
             known[origin] = after
             self.dirty = True
-
-    def record_sent(
-        self, peer: str, by_origin: Mapping[str, Iterable[int]], bundle: dict[str, Any]
-    ) -> None:
-        entry = self._peer(peer)
-        sent = entry["sent"]
-        for origin, seqs in by_origin.items():
-            sent[origin] = add_ranges(sent.get(origin, []), ranges_of(seqs))
-        entry.setdefault("bundles", []).append(bundle)
-        self.dirty = True
 
     def record_received(self, peer: str, bundle: dict[str, Any]) -> None:
         entry = self._peer(peer)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.events import Event, EventError, utc_now
 from store import beside
-from store.atomic import atomic_write
+from store.atomic import atomic_write, backup_path
 from store.bundle import (
     SUFFIX,
     BundleError,
@@ -134,7 +134,12 @@ def _read_json(path: Path, default: dict[str, Any]) -> dict[str, Any]:
             raise ValueError
         return data
     except ValueError as exc:
-        raise CorruptFileError(path, "état de synchronisation illisible", None) from exc
+        # sync.json and ledger.json are written with a backup, which ``carnet recover``
+        # restores: the message says so.
+        backup = backup_path(path)
+        raise CorruptFileError(
+            path, "état de synchronisation illisible", backup if backup.exists() else None
+        ) from exc
 
 
 @dataclass
@@ -309,7 +314,6 @@ def export(
     state.next_bundle += 1
     try:
         state.save(store.folder)
-        knowledge.record_sent(recipient.station, by_origin, entry)
         knowledge.save()
     except OSError as exc:
         # The bundle is whole and can be sent; only the record of having sent it is missing,

@@ -80,6 +80,8 @@ def verify(folder: Path) -> VerifyReport:
     station = _station(folder, report)
     lost = _lost(folder, report)
     own: dict[int, Event] = {}
+    # Where each of the station's events is stored (file, record), to name it in a problem.
+    where: dict[int, tuple[str, str]] = {}
     held: dict[str, set[tuple[int, str]]] = {}
     for path in data_files(folder):
         if not path.exists():
@@ -102,8 +104,9 @@ def verify(folder: Path) -> VerifyReport:
                         Problem(str(path), f"numéro {event.seq} du poste utilisé deux fois", doc_id)
                     )
                 own[event.seq] = event
+                where[event.seq] = (str(path), doc_id)
     report.head = max(own, default=0)
-    _check_chain(own, lost, report, folder)
+    _check_chain(own, where, lost, report, folder)
     _check_journal(folder, held, own, lost, report)
     if report.ok:
         try:
@@ -240,7 +243,11 @@ def _documents(path: Path, report: VerifyReport) -> list[tuple[str, Any]]:
 
 
 def _check_chain(
-    own: dict[int, Event], lost: dict[str, list[int]], report: VerifyReport, folder: Path
+    own: dict[int, Event],
+    where: dict[int, tuple[str, str]],
+    lost: dict[str, list[int]],
+    report: VerifyReport,
+    folder: Path,
 ) -> None:
     lost_seqs = {s for seqs in lost.values() for s in seqs}
     previous: str | None = GENESIS
@@ -254,10 +261,12 @@ def _check_chain(
             previous = None  # the next event cannot be checked against a lost one
             continue
         if previous is not None and event.prev != previous:
+            path, record = where[seq]
             report.problems.append(
                 Problem(
-                    str(folder / event.dossier) if event.dossier != REGISTRY else REGISTRY_FILE,
+                    path,
                     f"chaîne rompue : l'événement n° {seq} ne suit pas le n° {seq - 1}",
+                    record,
                 )
             )
         previous = event.hash

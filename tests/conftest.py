@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def _verdicts_computed_afresh() -> None:
     # The rules cache their verdicts process-wide; a test must compute the ones it checks.
     forget_verdicts()
+    # So do the documents the characters each font prints as they are (once loaded: most
+    # tests never make a document).
+    glyphs = sys.modules.get("store.documents.glyphs")
+    if glyphs is not None:
+        glyphs.forget_printable()
 
 
 @pytest.fixture(scope="session")

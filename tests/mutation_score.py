@@ -4,6 +4,7 @@
     .venv/bin/python tests/mutation_score.py sample 300     # names to run: 300 drawn per area
     .venv/bin/python tests/mutation_score.py --sample 300   # the table of those drawn
     .venv/bin/python tests/mutation_score.py --sample 300 open  # their survivors, with diffs
+    .venv/bin/python tests/mutation_score.py --names tests/mutation_samples/F.txt  # a kept sample
 
 Run from the folder where ``mutmut run`` ran. Score = killed (a test failed, or the tests hung:
 mutmut's timeouts) over the mutants run, the equivalent ones (listed with their reason in
@@ -119,6 +120,12 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[:1] == ["--sample"]:
         chosen = drawn(found, int(argv[1]), SEED)
+        found = {n: s for n, s in found.items() if n in chosen}
+        argv = argv[2:]
+    elif argv[:1] == ["--names"]:
+        # A sample kept as drawn (tests/mutation_samples/): the draw depends on the set of
+        # mutants, which changes with the code, so a sample is followed by its names.
+        chosen = set(Path(argv[1]).read_text(encoding="utf-8").split())
         found = {n: s for n, s in found.items() if n in chosen}
         argv = argv[2:]
     if argv[:1] == ["open"]:

@@ -3,13 +3,15 @@ needed to trust it after checking its fingerprint (no textual)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from models.events import content_hash
-from store.bundle import _short, seal_file
+from store.bundle import Header, Recipient, _short, seal_file
 from store.keys import load_or_create_encryption_key, load_or_create_key
 from store.station import set_role
 from store.store import Store
@@ -169,3 +171,40 @@ def test_a_bundle_is_compact_utf8_text(pair: Any) -> None:
     # Accents as written (a bundle stays readable and small), no padding between fields.
     assert "Bruno Métier".encode() in body and b"\\u00e9" not in body
     assert b'", "' not in body and b'": ' not in body
+
+
+def test_an_encrypted_bundle_that_names_no_recipient_is_refused_saying_so(pair: Any) -> None:
+    station, secretariat = pair
+    public = load_or_create_encryption_key(secretariat).public_key().public_bytes_raw()
+    with Store.open(secretariat) as store:
+        recipient = Recipient(store.station.id, public)
+    with Store.open(station) as store:
+        events, key = own_events(store), station_key(store)
+        sealed = seal_file("bundle", store.station.id, key, 7, events, count=len(events),
+                           recipient=recipient)  # fmt: skip
+    first, _, body = sealed.partition(b"\n")
+    envelope = json.loads(first)
+    del envelope["header"]["recipient"]  # encrypted, for nobody: signed so by its sender
+    header = Header.model_validate(envelope["header"])
+    envelope["signature"] = base64.b64encode(key.sign(header.signed())).decode()
+    forged = json.dumps(envelope).encode() + b"\n" + body
+    assert _error(secretariat, forged) == "lot chiffré sans destinataire lisible ici"
+
+
+def test_a_bundle_encrypted_to_another_key_under_this_folders_name_is_refused_saying_so(
+    pair: Any,
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    station, secretariat = pair
+    stranger = X25519PrivateKey.generate().public_key().public_bytes_raw()
+    with Store.open(secretariat) as store:
+        recipient = Recipient(store.station.id, stranger)  # its id, not its key
+    with Store.open(station) as store:
+        events = own_events(store)
+        sealed = seal_file("bundle", store.station.id, station_key(store), 7, events,
+                           count=len(events), recipient=recipient)  # fmt: skip
+    assert _error(secretariat, sealed) == (
+        "contenu chiffré illisible avec la clé de ce poste : lot altéré, ou chiffré pour une "
+        "autre clé que celle de ce poste"
+    )

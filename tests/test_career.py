@@ -493,3 +493,16 @@ def test_carriere_events_survive_a_reopen(tmp_path: object) -> None:
         before = store.summary(candidate)
     with Store.open(folder) as store:
         assert store.summary(candidate) == before
+
+
+def test_a_deactivated_member_cannot_sit_on_a_jury_and_the_rule_is_said(store: Store) -> None:
+    p = _people(store)
+    candidate = _candidate(store)
+    store.deactivate_person(p["cnav"], "départ en retraite", p["sec"])
+    with pytest.raises(JuryError) as refused:
+        store.compose_jury(candidate, _jury(p), p["sec"])
+    assert str(refused.value) == (
+        "Claire Fonds est désactivé(e) et ne peut plus siéger. Règle : une personne désactivée "
+        "ne signe plus et n'est plus choisie pour un rôle ; ses signatures passées restent "
+        "valables."
+    )

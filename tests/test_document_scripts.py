@@ -16,7 +16,7 @@ drawn anew each run. A line break inside a cell shows as « ⏎ ».
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,10 @@ def scripts(data: tuple[Path, str, str, str]) -> dict[str, Script]:  # noqa: F81
         listing = listing_inputs(store)
     sheet = national_sheet(listing.records, listing.people, None)
     found["liste jury national"] = national_script(sheet, None, NOW)
+    # The session the carrière candidate was proclaimed at: the decision, and its day.
+    session = date(2026, 11, 20)
+    sheet = national_sheet(listing.records, listing.people, session)
+    found["liste jury national du 20/11/2026"] = national_script(sheet, session, NOW)
     return found
 
 
@@ -94,9 +98,106 @@ def scripts(data: tuple[Path, str, str, str]) -> dict[str, Script]:  # noqa: F81
         "dossier vae",
         "pv jury local",
         "liste jury national",
+        "liste jury national du 20/11/2026",
     ],
 )
 def test_each_document_reads_as_approved(
     scripts: dict[str, Script], document: str, snapshot: SnapshotAssertion
 ) -> None:
     assert _steps(scripts[document]) == snapshot
+
+
+def _said(script: Script) -> list[tuple[str, str]]:
+    """Each heading and paragraph of a document, in order, as the reader reads it."""
+    return [(step, " ".join(map(str, args))) for step, args, _ in script.steps
+            if step in ("heading", "paragraph")]  # fmt: skip
+
+
+def test_concurrent_entries_and_a_declared_link_read_in_words(tmp_path: Path) -> None:
+    from tests.test_conflict_resolution import _three_stations
+
+    secretariat, ids = _three_stations(tmp_path)
+    with Store.open(secretariat) as store:
+        snap, people = dossier_inputs(store, ids["conseil"])
+        said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    # Théo Tuteur was declared the candidate's tutor as a link, besides the tutor of record.
+    assert ("paragraph", "Lien déclaré : Théo Tuteur (CPAM), tuteur du candidat") in said
+    at = said.index(("heading", "Saisies concurrentes entre postes"))
+    assert said[at + 1][1].startswith(
+        "À trancher — deux postes ont enregistré la signature du carnet par le tuteur pour la "
+        "compétence 1.1 « "
+    )
+    # The criterion in words, with its block and competency (not its identifier).
+    criterion = store.referentials.conseil.block("gc.b3").competencies[0].criteria[0].text
+    assert (
+        "paragraph",
+        f"À trancher — deux postes ont enregistré le critère « {criterion} » (bloc 3, "
+        "compétence 3.1) différemment :",
+    ) in said
+
+
+def test_a_withdrawn_signature_reads_who_withdrew_it_when_and_why(store: Store) -> None:
+    from tests.signing import secret_of
+
+    manager = store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
+    candidate = store.create_candidate("Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil",
+                                       "t", manager=manager)  # fmt: skip
+    secret = secret_of(store, manager)
+    store.sign_attestation(candidate, "gc.b1.c2", "manager", manager, "Appel.", secret)
+    store.withdraw_attestation(candidate, "gc.b1.c2", "manager", manager, "Signé trop tôt.",
+                               secret)  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    withdrawn = datetime.fromisoformat(snap.events[-1].ts.replace("Z", "+00:00")).astimezone()
+    title = store.referentials.conseil.block("gc.b1").competencies[1].title
+    said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    at = said.index(("heading", "Signatures retirées du carnet de suivi"))
+    assert said[at + 1] == (
+        "paragraph",
+        f"« {title} » : signature du manager Marie Manager (CPAM du Rhône) retirée le "
+        f"{withdrawn:%d/%m/%Y %H:%M} — motif : Signé trop tôt.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("oral", "how"), [(True, "oral demandé par le jury"), (False, "jugé sur dossier, sans oral")]
+)
+def test_a_proof_with_the_3a_attestation_says_whether_the_jury_asked_for_an_oral(
+    store: Store, oral: bool, how: str
+) -> None:
+    from tests.test_career import _admit, _agent, _candidate
+
+    candidate = _candidate(store, "vae")
+    _admit(store, candidate)
+    store.receive_proof(candidate, received=date(2026, 3, 1), attestation_3a=date(2014, 6, 30),
+                        oral_requested=oral, author=_agent(store))  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    at = said.index(("paragraph", f"Dossier de preuve reçu le 01/03/2026 : {how}"))
+    assert said[at + 1] == ("paragraph", "Attestation « parcours 3a » du 30/06/2014")
+
+
+def test_a_grid_question_left_unanswered_reads_as_a_dash(store: Store) -> None:
+    from tests.test_store import _candidate
+
+    candidate, grid = _candidate(store)
+    store.grid_event(candidate, grid, "question.recorded", "t", index=1,
+                     question="Quel délai pour répondre ?", answer="")  # fmt: skip
+    store.grid_event(candidate, grid, "question.recorded", "t", index=2,
+                     question="Et pour relancer ?", answer="Un mois.")  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(grid_script(snap, grid, people, NOW))
+    at = said.index(("paragraph", "Question 1 : Quel délai pour répondre ?"))
+    assert said[at : at + 4] == [
+        ("paragraph", "Question 1 : Quel délai pour répondre ?"),
+        ("paragraph", "Réponse : —"),
+        ("paragraph", "Question 2 : Et pour relancer ?"),
+        ("paragraph", "Réponse : Un mois."),
+    ]
+
+
+def test_the_dossier_gives_the_day_the_training_or_the_vae_began(store: Store) -> None:
+    candidate = store.create_candidate("Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil",
+                                       "t", started=date(2026, 1, 5))  # fmt: skip
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
+    assert ("paragraph", "Entrée en formation ou en VAE : 05/01/2026") in said

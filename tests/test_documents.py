@@ -185,10 +185,38 @@ def test_the_pdf_embeds_subset_fonts_and_declares_pdfa(data: tuple[Path, ...]) -
     assert fonts and all(re.match(r"/?[A-Z]{6}\+DejaVuSans", f) for f in fonts), fonts
     assert len(pdf) < 200_000
     catalog = reader.trailer["/Root"]
-    assert catalog["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    intent = catalog["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    # « sRGB » is no registered printing condition: the intent names the profile it embeds.
+    assert (intent["/OutputConditionIdentifier"], intent["/Info"]) == ("sRGB", "sRGB2014 (v2)")
     metadata = catalog["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="2"' in metadata or "<pdfaid:part>2</pdfaid:part>" in metadata
     assert "pdfaid:conformance" in metadata
+
+
+def test_a_table_spans_the_text_width_under_a_shaded_header() -> None:
+    """Column widths are proportions of the width between the margins (18 mm each side of
+    an A4 page), whatever they add up to; the header row is filled, not outlined."""
+    from pypdf.generic import ContentStream
+
+    from store.documents.script import Script, render_pdf
+
+    script = Script("Tableau", created=NOW)
+    script.paragraph("Avant le tableau")
+    script.table(["Critère", "État"], [["Accueille", "validé"]], [2, 1])
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(script).data))
+    ops = ContentStream(reader.pages[0].get_contents(), reader).operations
+    at = next(i for i, (_, op) in enumerate(ops) if op == b"re")
+    (_, _, width, _), _ = ops[at]
+    text_width = (210 - 2 * 18) * 72 / 25.4  # in points
+    assert float(width) == pytest.approx(text_width, abs=0.01)
+    assert ops[at + 1][1] == b"f"  # filled with the colour set just before
+    assert [round(float(v), 3) for v in ops[at - 1][0]] == [0.882, 0.902, 0.941]
+    # A table is set smaller than the text around it.
+    sizes = [(i, float(args[1])) for i, (args, op) in enumerate(ops) if op == b"Tf"]
+    text = {size for i, size in sizes if i < at}
+    table = {size for i, size in sizes if i > at}
+    assert table and max(table) < min(text)
 
 
 def test_a_character_no_font_has_is_marked_and_reported(tmp_path: Path,
@@ -325,6 +353,7 @@ def test_the_spreadsheet_holds_numbers_dates_and_a_usable_header(
     assert all(isinstance(r[8], int) and isinstance(r[9], int) for r in mine)
     people = book["Candidats"]
     header = [c.value for c in people[1]]
+    assert header[:5] == ["Identifiant", "Candidat", "Organisme", "CQP", "Voie"]
     line = next(r for r in people.iter_rows(min_row=2) if r[0].value == carriere)
     cell = {title: c for title, c in zip(header, line, strict=True)}
     assert cell["Moyenne /20"].value == 10 and cell["Moyenne /20"].number_format == "0.00"
@@ -336,6 +365,9 @@ def test_the_spreadsheet_holds_numbers_dates_and_a_usable_header(
     assert isinstance(cell["Dernière modification"].value, datetime)
     assert "محمد علي (Cnav)" in cell["Jury local"].value
     assert cell["Pass"].value == "suivi" and cell["Session"].value == 1
+    assert cell["Session"].number_format == "0"
+    # Every value reads from the top of its row, whose height the longest text sets.
+    assert {c.alignment.vertical for c in line if c.value is not None} == {"top"}
     assert cell["Voie"].value == "salarié en parcours de formation"
     assert cell["Conflits à trancher"].value == 0
     vae_line = next(r for r in people.iter_rows(min_row=2) if r[0].value == vae)

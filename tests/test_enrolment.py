@@ -243,3 +243,17 @@ def test_organismes_are_the_registry_s_entries(
         assert "Carsat Rhone Alpes" not in store.organismes()
     assert main([*args, "--nouveaux-organismes"]) == 0
     assert "0 personne(s) et 0 candidat(s) inscrit(s) ; 3 ligne(s)" in capsys.readouterr().out
+
+
+def test_a_candidate_listed_twice_is_named_at_its_second_line(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    _agent(folder)
+    before = _registered(folder)
+    # Jeanne Martin (line 4) again, with the same CQP and organisme: line 6.
+    lines = [*GOOD, GOOD[2]]
+    with Store.open(folder) as store, pytest.raises(EnrolmentError) as refused:
+        enrol(store, _file(tmp_path, lines), "p-x")
+    assert [str(e) for e in refused.value.errors] == [
+        "ligne 6, colonne « nom » : en double avec la ligne 4"
+    ]
+    assert _registered(folder) == before

@@ -372,3 +372,31 @@ def test_the_station_key_is_readable_by_its_owner_only(tmp_path: Path, umask: in
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     assert (tmp_path / KEY_NAME).exists()
     assert load_or_create_key(tmp_path).public == key.public
+
+
+def test_a_bundle_written_but_not_recorded_says_so_and_its_events_go_again(
+    pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from store.errors import StoreError
+    from store.sync import SyncState, export
+
+    station, *_ = pair
+    out = station.parent / "lot.carnet"
+
+    def disk_full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with Store.open(station) as store:
+        with monkeypatch.context() as patch, pytest.raises(StoreError) as caught:
+            patch.setattr(SyncState, "save", disk_full)
+            export(store, out)
+        assert str(caught.value) == (
+            f"lot écrit dans {out}, mais son envoi n'a pas pu être noté "
+            f"({os.strerror(errno.ENOSPC)}) : il peut être transmis ; le prochain lot contiendra "
+            "de nouveau ses événements"
+        )
+        assert out.exists()
+        again = export(store, station.parent / "lot-2.carnet")
+        assert again.events == len(own_events(store))

@@ -119,3 +119,28 @@ def test_a_fork_after_the_last_event_received_is_caught_at_the_chains_edge(
     path.write_bytes(data)
     (result,) = _import(s, path).files
     assert result.fork and result.error is not None and "FOURCHE" in result.error
+
+
+def test_two_copies_forking_at_the_same_number_are_both_flagged(tmp_path: Path) -> None:
+    a, s = tmp_path / "a", tmp_path / "s"
+    candidate, grid, criteria = _station(a)
+    with Store.open(s):
+        pass
+    from store.station import set_role
+
+    set_role(s, "secretariat")
+    _trust(s, a)
+    _trust(a, s)
+    assert not _import(s, _export(a, "a1.carnet")).rejected
+    copies = [_copy(a, tmp_path / "b"), _copy(a, tmp_path / "c")]
+    _mark(a, candidate, grid, criteria[5], "sur le premier PC")
+    assert not _import(s, _export(a, "a2.carnet")).rejected
+    for number, copy in enumerate(copies):
+        _mark(copy, candidate, grid, criteria[6 + number], f"sur la copie {number}")
+        assert _import(s, _export(copy, f"copie-{number}.carnet")).files[0].fork
+    with Store.open(a) as store:
+        origin, seq = store.station.id, store.head.seq
+    forks = Ledger(s).forks[origin]
+    # Two other histories after the same number: each is kept, neither hides the other.
+    assert [f["seq"] for f in forks] == [seq, seq]
+    assert len({f["received"] for f in forks}) == 2

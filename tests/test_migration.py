@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from store.errors import CorruptFileError
 from store.migrate import data_files, is_v1
 from store.store import Store
 from tui.cli import main
@@ -144,3 +145,55 @@ def test_a_kill_during_migration_loses_nothing(
             child.send_signal(signal.SIGKILL)
             child.wait()
         assert _keeps(expected, _status(folder, capsys)) == []
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["liens", "sans-liens"])
+def test_a_damaged_file_of_the_previous_release_is_restored_from_its_backup(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    links: bool,
+) -> None:
+    folder = _copy("poste", tmp_path)
+    registry = folder / "registry.json"
+    damaged = b'{"events": [1, 2]}'
+    registry.write_bytes(damaged)
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(folder)
+    assert str(caught.value) == (
+        f"Le fichier {registry} est illisible (ce n'est pas une base carnet). Une sauvegarde "
+        "existe (registry.json.bak) : « carnet recover » la restaure et garde le fichier abîmé "
+        "de côté."
+    )
+    if not links:  # a file system without hard links (FAT, some network shares)
+
+        def no_link(*_: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    assert main(["recover", "--data", str(folder)]) == 0
+    assert f"Réparé : {registry}" in capsys.readouterr().out
+    monkeypatch.undo()
+    # The damaged file is kept beside, whole; the folder reads as the release before left it.
+    (aside,) = folder.glob("registry.json.abime-*")
+    assert aside.read_bytes() == damaged
+    assert _keeps(_previous_status("poste"), _status(folder, capsys)) == []
+
+
+def test_a_file_of_the_previous_release_put_back_after_migration_is_named(
+    tmp_path: Path,
+) -> None:
+    """A copy made by the release before, put back while carnet runs: read, never taken for
+    a file of this release, and named."""
+    folder = _copy("poste", tmp_path)
+    old = FIXTURES / "poste" / "dossiers" / "c-d19c6cd826.json"
+    with Store.open(folder) as store:
+        path = store.path_of(old.stem)
+        shutil.copyfile(old, path)
+        with pytest.raises(CorruptFileError) as caught:
+            store.snapshot(old.stem)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (fichier d'une version précédente, non migré). "
+        "« carnet recover » garde tous les enregistrements intacts, met le fichier abîmé de "
+        "côté et nomme ce qui est perdu."
+    )

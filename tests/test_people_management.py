@@ -152,8 +152,9 @@ def test_a_new_tutor_takes_effect_with_a_date_and_a_reason(store: Store) -> None
             **kw,  # type: ignore[arg-type]
         )
 
-    with pytest.raises(StoreError, match="prend effet à une date"):
+    with pytest.raises(StoreError) as caught:
         change(reason="mutation du tuteur")
+    assert str(caught.value) == "Un changement de tuteur ou de manager prend effet à une date."
     with pytest.raises(StoreError, match="motivé"):
         change(effective=DAY)
     with pytest.raises(StoreError, match="avant l'entrée en formation ou en VAE"):
@@ -553,3 +554,14 @@ def test_the_list_read_before_the_store_opens_names_the_tutor(tmp_path: Path) ->
     (row,) = rows
     assert (row["id"], row["name"], row["tutor_name"]) == (p["cand"], "Jeanne Martn", "Tom Tuteur")
     assert row["active"] is True
+
+
+def test_a_new_organisme_typed_as_a_known_one_is_the_known_one(store: Store) -> None:
+    """A form's « nouvel organisme » field: a spelling of one already registered (case,
+    accents, spaces aside) is that one, with nothing added; another name is registered."""
+    p = _setup(store)
+    before = store.organismes()
+    assert store.organisme_or_register("  carsat  BRETAGNE ", p["sec"]) == "Carsat Bretagne"
+    assert store.organismes() == before
+    assert store.organisme_or_register("CAF du Nord", p["sec"]) == "CAF du Nord"
+    assert sorted(store.organismes()) == sorted([*before, "CAF du Nord"])

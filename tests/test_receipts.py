@@ -15,6 +15,7 @@ from store.keys import TrustStore, load_or_create_key
 from store.station import set_role
 from store.store import Store
 from store.sync import (
+    Ledger,
     SyncState,
     expand,
     gaps,
@@ -205,3 +206,25 @@ def test_ranges_are_said_in_french() -> None:
     assert ranges_text([]) == ""
     assert ranges_text([(3, 3)]) == "n° 3"
     assert ranges_text([(1, 2), (5, 9)]) == "n° 1 à 2, n° 5 à 9"
+
+
+def test_each_bundle_of_the_secretariat_confirms_only_what_is_new(pair: Any) -> None:
+    """Its bundle says what it holds of this station's events: the import counts those it
+    confirms for the first time, not those an earlier bundle already confirmed."""
+    from models.threshold import CriterionState
+
+    station, secretariat = pair
+    first = _import(secretariat, _export(station, "lot1.carnet")).new_events
+    back = _import(station, _export(secretariat, "retour1.carnet", pour=station))
+    assert not back.rejected and back.acknowledged == first
+    with Store.open(station) as store:
+        candidate = store.candidate_ids()[0]
+        grid = next(iter(store.snapshot(candidate).state.grids))
+        competency = store.referentials.conseil.block("gc.b2").competencies[1]
+        marks = [(k.id, CriterionState.VALIDATED, "") for k in competency.criteria[:2]]
+        store.mark_criteria(candidate, grid, marks, "t")
+    assert _import(secretariat, _export(station, "lot2.carnet")).new_events == 2
+    again = _import(station, _export(secretariat, "retour2.carnet", pour=station))
+    assert not again.rejected and again.acknowledged == 2
+    # The secretariat's ledger keeps one range for the run of events, not one per bundle.
+    assert Ledger(secretariat).plain_ranges(_station_id(station)) == [[1, first + 2]]

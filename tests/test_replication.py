@@ -273,3 +273,23 @@ def test_the_secretariats_own_events_can_be_passed_on(tmp_path: Path) -> None:
     forwarded = _import(c, _export(a, "a-c.carnet", pour=c))
     assert not forwarded.rejected, forwarded.rejected[0].error
     assert _status(c, second) == _status(s, second)
+
+
+def test_a_station_passes_on_what_it_received_in_part_from_the_secretariat(
+    tmp_path: Path,
+) -> None:
+    """The secretariat's events reach a station in part (not another station's candidates);
+    the list of their hashes that comes with them lets the station forward those it has to
+    the evaluator's laptop, each still checked against the secretariat's key."""
+    a, b, s = _folders(tmp_path)
+    _trust(a, b)
+    _trust(b, a)
+    with Store.open(s) as store:
+        store.create_candidate("Luc Martin", "Carsat Bretagne", "gestionnaire-conseil", "t")
+        store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+    assert _import(a, _export(s, "s-a.carnet", pour=a)).new_events == 1  # the person only
+    report = _import(b, _export(a, "a-b.carnet", pour=b))
+    assert not report.rejected and report.new_events == 1
+    with Store.open(b) as store:
+        assert [p.name for p in store.people().values()] == ["Sam Secrétariat"]
+        assert store.candidate_ids() == []

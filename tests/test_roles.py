@@ -208,3 +208,22 @@ def test_a_key_file_that_does_not_hold_is_refused_saying_why(
     with pytest.raises(StoreError) as caught:
         read_public_key_file(json.dumps(data).encode())
     assert str(caught.value) == said
+
+
+def test_a_key_file_takes_a_station_id_as_long_as_a_bundle_does() -> None:
+    """A bundle's header names its station in up to 64 characters: a key file of the release
+    before naming one so long is read; one character more is refused."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    public = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    for station in ("p" * 64, "p" * 65):
+        data = {"format": "carnet-cle-publique", "version": 1, "station": station,
+                "public_key": base64.b64encode(public).decode()}  # fmt: skip
+        if len(station) == 64:
+            assert read_public_key_file(json.dumps(data).encode()).station == station
+        else:
+            with pytest.raises(StoreError) as caught:
+                read_public_key_file(json.dumps(data).encode())
+            assert str(caught.value) == "clé publique sans identifiant de poste valide"

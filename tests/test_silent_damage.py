@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from store.errors import CorruptFileError
 from store.keys import (
     ENCRYPTION_KEY_NAME,
     KEY_NAME,
@@ -15,6 +16,7 @@ from store.keys import (
     load_or_create_key,
 )
 from store.store import Store
+from tests.test_sync import _export, _import
 from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "v1"
@@ -218,3 +220,77 @@ def test_a_recovery_cut_between_setting_aside_and_rewriting_loses_nothing(
     with Store.open(station) as store:
         assert candidate in store.candidate_ids()
         assert store.summary(candidate)["id"] == expected["id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("trusted.json", "liste des postes de confiance illisible"),
+        ("ledger.json", "état de synchronisation illisible"),
+    ],
+)
+def test_a_damaged_exchange_file_names_its_backup_and_is_restored(
+    pair: tuple[Path, Path, str, str, list[str]],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    reason: str,
+) -> None:
+    station, secretariat, *_ = pair
+    _import(secretariat, _export(station, "lot.carnet"))
+    damaged = secretariat / name
+    before = _run(capsys, "postes", "--data", str(secretariat), "--json")[1]
+    damaged.write_bytes(b'{"version": 2, "stations": ')
+    code, _, err = _run(capsys, "postes", "--data", str(secretariat), "--json")
+    assert code != 0
+    assert err == (
+        f"carnet : Le fichier {damaged} est illisible ({reason}). Une sauvegarde existe "
+        f"({name}.bak) : « carnet recover » la restaure et garde le fichier abîmé de côté.\n"
+    )
+    code, out, _ = _run(capsys, "recover", "--data", str(secretariat))
+    assert code == 0 and f"Réparé : {damaged}" in out
+    assert _run(capsys, "postes", "--data", str(secretariat), "--json") == (0, before, "")
+
+
+def test_a_damaged_replication_state_is_named_in_words(
+    pair: tuple[Path, Path, str, str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    station, secretariat, *_ = pair
+    _import(secretariat, _export(station, "lot.carnet"))
+    damaged = secretariat / "replication.json"
+    damaged.write_bytes(b'{"peers": ')
+    code, _, err = _run(capsys, "postes", "--data", str(secretariat), "--json")
+    assert code != 0
+    assert err.startswith(
+        f"carnet : Le fichier {damaged} est illisible (état de la réplication illisible)."
+    )
+
+
+def test_an_unreadable_signing_key_is_named_in_words(tmp_path: Path) -> None:
+    key = tmp_path / KEY_NAME
+    key.write_bytes(b"-----BEGIN PRIVATE KEY-----\ncut short\n")
+    with pytest.raises(CorruptFileError) as caught:
+        load_or_create_key(tmp_path)
+    assert str(caught.value) == (
+        f"Le fichier {key} est illisible (clé du poste illisible). Aucune sauvegarde n'est "
+        "disponible."
+    )
+
+
+def test_a_key_lost_with_its_backup_still_points_to_recover_which_names_it(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: a missing key is named, and « carnet recover » repairs it from its backup or
+    records the loss; with no backup, the recovery names it as beyond repair."""
+    key = station / KEY_NAME
+    key.unlink()
+    key.with_name(key.name + ".bak").unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0
+    assert err == (
+        f"carnet : Le fichier {key} est illisible (clé du poste absente ; une nouvelle clé ferait "
+        "refuser tous les lots de ce poste au secrétariat). « carnet recover » garde tous les "
+        "enregistrements intacts, met le fichier abîmé de côté et nomme ce qui est perdu.\n"
+    )
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 1
+    assert f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {key}" in out

@@ -182,8 +182,16 @@ def test_writer_runs_everything_on_one_thread(tmp_path: Path) -> None:
 
 
 def test_second_instance_is_refused(tmp_path: Path) -> None:
-    with Store.open(tmp_path), pytest.raises(LockedError, match="Une autre instance de carnet"):
+    import socket
+
+    with Store.open(tmp_path), pytest.raises(LockedError) as caught:
         Store.open(tmp_path)
+    # Which process holds it, and on which machine: the one to close.
+    assert str(caught.value) == (
+        f"Une autre instance de carnet utilise déjà ce dossier de données ({tmp_path}, "
+        f"processus {os.getpid()} sur {socket.gethostname()}). Fermez-la avant d'en ouvrir "
+        "une autre."
+    )
     with Store.open(tmp_path):  # released on close
         pass
 
@@ -270,6 +278,45 @@ def test_a_file_cut_short_is_loud_not_a_torn_write(tmp_path: Path) -> None:
         assert len(store.snapshot(candidate).events) == 2
 
 
+def test_a_file_cut_short_names_every_event_it_lost(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        first, second = _criteria(store)[:2]
+        store.mark_criteria(candidate, grid, [(first, V, "")], "t")
+        store.mark_criteria(candidate, grid, [(second, V, "")], "t")
+        last = store.head.seq
+        path = store.path_of(candidate)
+        store.create_person("P", "O", ["tuteur"], "t")
+    records = path.read_bytes().split(b"\n")[:-1]
+    # The two last records gone, the first of them cut inside.
+    path.write_bytes(b"".join(r + b"\n" for r in records[:-2]) + records[-2][:30])
+    with Store.open(tmp_path) as store, pytest.raises(CorruptFileError) as caught:
+        store.snapshot(candidate)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (fin du fichier coupée : 2 événement(s) "
+        f"enregistré(s) manquent (n° {last - 1}, {last})). « carnet recover » garde tous les "
+        "enregistrements intacts, met le fichier abîmé de côté et nomme ce qui est perdu."
+    )
+
+
+def test_a_registry_cut_short_is_repaired_naming_what_it_lost(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+        store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
+        lost = store.head.seq
+        # Written after: the registry's last record is no dead intent.
+        store.create_candidate("Luc Petit", "CAF du Nord", "gestionnaire-conseil", "t")
+    registry = tmp_path / "registry.json"
+    raw = registry.read_bytes()
+    registry.write_bytes(raw[: raw.rindex(b"\n", 0, len(raw) - 1) + 30])
+    with pytest.raises(CorruptFileError):
+        Store.open(tmp_path)
+    assert recover(tmp_path).lost == {REGISTRY: [lost]}
+    with Store.open(tmp_path) as store:
+        assert "Marie Manager" not in [p.name for p in store.people().values()]
+        assert "Rémi Métier" in [p.name for p in store.people().values()]
+
+
 def test_a_torn_write_never_acknowledged_is_cut(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         candidate, grid = _candidate(store)
@@ -319,18 +366,22 @@ def test_tinydb_api_cannot_rewrite_or_delete_from_the_first_read(tmp_path: Path)
     db.table("events").insert_multiple([{"a": 1}, {"a": 2}])
     db.close()
     before = path.read_bytes()
+    # A record changed in place is refused as it is read; a table emptied, when written.
+    changed = "refus de réécrire un enregistrement : l'historique est en ajout seul"
+    emptied = "refus d'effacer un enregistrement de « events » : l'historique est en ajout seul"
     attempts = [
-        ("de réécrire", lambda t, d: t.update({"a": 3}, doc_ids=[1])),
-        ("de réécrire", lambda t, d: t.upsert({"a": 3}, Query().a == 1)),
-        ("d'effacer", lambda t, d: t.remove(doc_ids=[2])),
-        ("d'effacer", lambda t, d: t.truncate()),
-        ("d'effacer", lambda t, d: d.drop_tables()),
-        ("d'effacer", lambda t, d: d.drop_table("events")),
+        (changed, lambda t, d: t.update({"a": 3}, doc_ids=[1])),
+        (changed, lambda t, d: t.upsert({"a": 3}, Query().a == 1)),
+        (emptied, lambda t, d: t.remove(doc_ids=[2])),
+        (emptied, lambda t, d: t.truncate()),
+        (emptied, lambda t, d: d.drop_tables()),
+        (emptied, lambda t, d: d.drop_table("events")),
     ]
     for expected, attempt in attempts:
         fresh = TinyDB(path, storage=AppendOnlyStorage)  # nothing written through it yet
-        with pytest.raises(StoreError, match=expected):
+        with pytest.raises(StoreError) as caught:
             attempt(fresh.table("events"), fresh)
+        assert str(caught.value) == expected
         fresh.close()
         assert path.read_bytes() == before
     again = TinyDB(path, storage=AppendOnlyStorage)
@@ -427,6 +478,18 @@ def test_stale_temporaries_are_cleaned(tmp_path: Path) -> None:
         assert not stale.exists()
 
 
+def test_a_document_under_a_long_name_is_written_whole(tmp_path: Path) -> None:
+    """A name chosen with --out may be long (a candidate's full name, the block, the
+    session…): the temporary file beside it must fit the file system's 255 bytes too."""
+    from store.atomic import atomic_write
+
+    path = tmp_path / f"{'dossier-de-certification-' * 8}.pdf"
+    assert len(path.name) == 204
+    atomic_write(path, b"%PDF-1.7", keep_backup=False)
+    assert path.read_bytes() == b"%PDF-1.7"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
 def test_summaries_use_the_index_until_a_dossier_changes(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         candidate, grid = _candidate(store)
@@ -474,3 +537,103 @@ def test_unknown_event_types_are_kept_not_applied(tmp_path: Path) -> None:
 def test_registry_refuses_candidate_events(store: Store) -> None:
     with pytest.raises(EventError, match="registre"):
         store.append(REGISTRY, [Draft("pass.recorded", {"followed": True})], "t")
+
+
+def test_a_dossier_deleted_after_its_last_write_stops_the_start_naming_the_event(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        candidate, grid = _candidate(store)
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+        path, head = store.path_of(candidate), store.head
+    path.unlink()
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(tmp_path)
+    assert str(caught.value) == (
+        f"Le fichier {path} est illisible (le journal nomme l'événement n° {head.seq} de ce "
+        "dossier, absent). « carnet recover » garde tous les enregistrements intacts, met le "
+        "fichier abîmé de côté et nomme ce qui est perdu."
+    )
+
+
+def test_a_damaged_identity_read_without_the_lock_is_named_with_its_backup(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+    (tmp_path / "station.json").write_bytes(b'{"id": ')
+    with pytest.raises(CorruptFileError) as caught:
+        Store.open(tmp_path, read_only=True)
+    assert str(caught.value) == (
+        f"Le fichier {tmp_path / 'station.json'} est illisible (identité du poste illisible). "
+        "Une sauvegarde existe (station.json.bak) : « carnet recover » la restaure et garde le "
+        "fichier abîmé de côté."
+    )
+
+
+def test_a_grid_or_a_signature_refused_says_what_to_choose_or_what_is_unknown(
+    store: Store,
+) -> None:
+    candidate, _ = _candidate(store)
+    evaluator, certifier = _evaluators(store)
+    tutor = store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+    with pytest.raises(StoreError) as caught:
+        store.open_grid(candidate, "gc.b1", "t", evaluator=evaluator, certifier=certifier)
+    # The block's two situations, in the referential's words.
+    assert str(caught.value) == "choisissez la situation observée : double écoute, accueil physique"
+    with pytest.raises(StoreError) as caught:
+        store.sign_attestation(candidate, "gc.b9.c1", "tuteur", tutor, "au guichet")
+    assert str(caught.value) == "compétence inconnue : gc.b9.c1"
+
+
+def test_a_deactivated_dossier_refuses_an_entry_naming_the_candidate_and_why(
+    store: Store,
+) -> None:
+    agent = store.create_person("Sam Secrétariat", "Ucanss", ["secretariat"], "t")
+    candidate, grid = _candidate(store)
+    store.deactivate_candidate(candidate, "a quitté le parcours", agent)
+    with pytest.raises(StoreError) as caught:
+        store.mark_criteria(candidate, grid, [(_criteria(store)[0], V, "")], "t")
+    assert str(caught.value) == (
+        "Le dossier de Jeanne Martin est désactivé (a quitté le parcours) : "
+        "rien n'y est plus enregistré."
+    )
+
+
+def test_an_identity_lost_with_its_backup_is_rebuilt_even_beside_a_damaged_file(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path) as store:
+        _candidate(store)
+        station, head = store.station.id, store.head
+    for name in ("station.json", "station.json.bak"):
+        (tmp_path / name).unlink()
+    _flip_letter(tmp_path / "registry.json", 1)  # read first when looking for the identity
+    lines = recover(tmp_path).lines()
+    assert f"Réparé : {tmp_path / 'station.json'}" in lines
+    assert f"Réparé : {tmp_path / 'registry.json'}" in lines
+    with Store.open(tmp_path) as store:
+        # The same station, going on from its own last number: never a second identity.
+        assert (store.station.id, store.head) == (station, head)
+
+
+def test_a_data_folder_is_made_with_the_folders_above_it(tmp_path: Path) -> None:
+    # « carnet --data ~/carnet/2026/poste » on a machine where none of them exists yet.
+    folder = tmp_path / "carnet" / "2026" / "poste"
+    with Store.open(folder) as store:
+        store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+    with Store.open(folder) as store:
+        assert [p.name for p in store.people().values()] == ["Paul Tuteur"]
+
+
+def test_an_identity_lost_before_any_event_is_made_anew(tmp_path: Path) -> None:
+    """Nothing was signed yet: a new identity forks nothing (the journal exists, empty)."""
+    with Store.open(tmp_path) as store:
+        first = store.station.id
+    assert (tmp_path / JOURNAL_NAME).read_bytes() == b""
+    for name in ("station.json", "station.json.bak"):
+        (tmp_path / name).unlink()
+    with Store.open(tmp_path) as store:
+        assert store.station.id not in ("", first)
+        store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
+        assert store.head.seq == 1

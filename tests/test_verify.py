@@ -103,3 +103,96 @@ def test_a_missing_journal_is_named_when_the_station_has_events(
     assert {"file": str(folder / "journal.log"), "message": "journal absent"} in [
         {"file": p["file"], "message": p["message"]} for p in report["problems"]
     ]
+
+
+def _relink_last_event(folder: Path) -> tuple[Path, str, int]:
+    """Points the station's last event at the one two before it, its own hash made again to
+    fit (what a second writer or a bad merge would leave): every hash checks, the link does
+    not. Returns the file, the record and the event's number."""
+    from models.events import content_hash
+    from store.storage import HASH_LEN, chain, encode
+
+    with Store.open(folder) as store:
+        me, head = store.station.id, store.head.seq
+    files = [folder / "registry.json", *sorted((folder / "dossiers").glob("c-*.json"))]
+    events = {}
+    for path in files:
+        for line in path.read_bytes().splitlines():
+            doc = json.loads(line[HASH_LEN + 1 :])["doc"]
+            if doc.get("station") == me:
+                events[doc["seq"]] = (path, doc)
+    path, _ = events[head]
+    lines, previous, record = [], b"", ""
+    for line in path.read_bytes().splitlines():
+        body = json.loads(line[HASH_LEN + 1 :])
+        if body["doc"].get("station") == me and body["doc"]["seq"] == head:
+            body["doc"]["prev"] = events[head - 2][1]["hash"]
+            body["doc"]["hash"] = content_hash(body["doc"])
+            record = body["id"]
+        text = encode(body).encode()
+        previous = chain(previous, text)
+        lines.append(previous + b" " + text + b"\n")
+    path.write_bytes(b"".join(lines))
+    return path, record, head
+
+
+def test_an_event_that_does_not_follow_the_one_before_is_named(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, record, seq = _relink_last_event(folder)
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    assert code == 1
+    assert {
+        "file": str(path),
+        "record": record,
+        "message": f"chaîne rompue : l'événement n° {seq} ne suit pas le n° {seq - 1}",
+    } in json.loads(out)["problems"]
+
+
+def test_the_events_after_a_recorded_loss_verify(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first candidate's dossier, whose events are followed by others of the station.
+    first = next(
+        json.loads(line)["dossier"]
+        for line in (folder / "journal.log").read_text().splitlines()
+        if '"c-' in line
+    )
+    (folder / "dossiers" / f"{first}.json").unlink()
+    assert _run(capsys, "recover", "--data", str(folder))[0] == 0
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    assert (code, json.loads(out)["problems"]) == (0, [])
+
+
+def test_a_damaged_list_of_lost_events_is_named(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "lost.json").write_bytes(b'{"c-')
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    assert code == 1
+    assert {"file": str(folder / "lost.json"), "record": None, "message": "JSON invalide"} in (
+        json.loads(out)["problems"]
+    )
+
+
+def test_a_number_of_the_station_used_twice_is_named(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a sequence counter gone back would leave: a second event under a number."""
+    from store.storage import HASH_LEN, record_lines
+
+    first, second = sorted((folder / "dossiers").glob("c-*.json"))[:2]
+    line = first.read_bytes().splitlines()[0]
+    event = json.loads(line[HASH_LEN + 1 :])["doc"]
+    lines = second.read_bytes().splitlines()
+    ids = [int(json.loads(li[HASH_LEN + 1 :])["id"]) for li in lines]
+    record = str(max(ids) + 1)
+    added, _ = record_lines(lines[-1][:HASH_LEN], [("events", record, event)])
+    second.write_bytes(second.read_bytes() + added)
+    code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
+    assert code == 1
+    assert {
+        "file": str(second),
+        "record": record,
+        "message": f"numéro {event['seq']} du poste utilisé deux fois",
+    } in json.loads(out)["problems"]

@@ -34,7 +34,7 @@ from store.documents.grid_document import write_grid
 from store.documents.rendered import Rendered
 from store.documents.script import Page, Script, render_pdf
 from store.documents.wording import (
-    LOGBOOK_ROLES,
+    LOGBOOK_ROLES_OF,
     ROUTES,
     People,
     conflict_lines,
@@ -76,11 +76,11 @@ def dossier_script(snap: Snapshot, people: People, *, station: str, now: datetim
     if cand.tutor or cand.manager:
         doc.paragraph(f"Tuteur : {people.name(cand.tutor)} ; manager : {people.name(cand.manager)}")
     if cand.route:
-        doc.paragraph(f"Voie d'accès : {ROUTES.get(cand.route, cand.route)}")
+        doc.paragraph(f"Voie d'accès : {ROUTES[cand.route]}")
     if cand.started:
         doc.paragraph(f"Entrée en formation ou en VAE : {day(cand.started)}")
     for link in state.links:
-        relation = RELATIONS.get(link.relation, link.relation)
+        relation = RELATIONS[link.relation]
         doc.paragraph(f"Lien déclaré : {people.name(link.person)}, {relation}")
     doc.heading("Verdict calculé")
     _explanation(doc, f"Statut : {snap.verdict.status.label}", snap.verdict.explanation)
@@ -148,8 +148,9 @@ def _conseil(
         titles = {c.id: c.title for b in ref.blocks for c in b.competencies}
         for entry in withdrawn:
             doc.paragraph(
-                f"« {titles.get(entry.competency, entry.competency)} » : signature de "
-                f"{LOGBOOK_ROLES.get(entry.role, entry.role)} {people.name(entry.person)} retirée "
+                f"« {titles.get(entry.competency, entry.competency)} » : signature "
+                f"{LOGBOOK_ROLES_OF[entry.role]} "
+                f"{people.name(entry.person)} retirée "
                 f"le {when(entry.ts)} — motif : {entry.text}"
             )
 

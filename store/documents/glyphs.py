@@ -37,6 +37,13 @@ def _plain(name: str) -> frozenset[int]:
     return found
 
 
+def forget_printable() -> None:
+    """Empties the per-font sets of characters that print as they are (recomputed at next
+    use, cheaply from the fonts' cmaps): the tests start each with none, so that a test run
+    checks the code that computes them, not a set an earlier test left in the process."""
+    _PLAIN.clear()
+
+
 def codepoints(name: str) -> frozenset[int]:
     """The characters a shipped font has a glyph for (its cmap)."""
     found = _KNOWN.get(name)

@@ -32,6 +32,8 @@ STATES = {
     CriterionState.NOT_EVALUATED: "non évalué",
 }
 LOGBOOK_ROLES = {"tuteur": "le tuteur", "manager": "le manager"}
+# After « signature »: « signature du tuteur », never « de le tuteur ».
+LOGBOOK_ROLES_OF = {"tuteur": "du tuteur", "manager": "du manager"}
 
 
 def when(ts: str) -> str:
