@@ -144,7 +144,7 @@ def _absent_dossiers(
 
 
 KEY_NAMES = (KEY_FILE, ENCRYPTION_KEY_FILE)
-SIDE_FILES = ("sync.json", "ledger.json", "trusted.json")
+SIDE_FILES = ("sync.json", "ledger.json", "trusted.json", "replication.json")
 
 
 def _restore_side_files(folder: Path, entries: list[Entry], report: RecoveryReport) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from models.events import canonical
-from store.atomic import atomic_write
+from store.atomic import atomic_write, backup_path
 from store.errors import CorruptFileError
 from store.keys import StationKey, TrustedKey
 
@@ -156,7 +156,11 @@ class Knowledge:
             self.peers: dict[str, dict[str, Any]] = dict(data.get("peers", {}))
             self.heads: dict[str, list[dict[str, Any]]] = dict(data.get("heads", {}))
         except ValueError as exc:
-            raise CorruptFileError(self.path, "état de la réplication illisible", None) from exc
+            # Written with a backup (``save``), which ``carnet recover`` restores: said so.
+            backup = backup_path(self.path)
+            raise CorruptFileError(
+                self.path, "état de la réplication illisible", backup if backup.exists() else None
+            ) from exc
         self.dirty = False
 
     def _peer(self, peer: str) -> dict[str, Any]:

@@ -227,6 +227,7 @@ def test_a_recovery_cut_between_setting_aside_and_rewriting_loses_nothing(
     [
         ("trusted.json", "liste des postes de confiance illisible"),
         ("ledger.json", "état de synchronisation illisible"),
+        ("replication.json", "état de la réplication illisible"),
     ],
 )
 def test_a_damaged_exchange_file_names_its_backup_and_is_restored(
@@ -249,20 +250,6 @@ def test_a_damaged_exchange_file_names_its_backup_and_is_restored(
     code, out, _ = _run(capsys, "recover", "--data", str(secretariat))
     assert code == 0 and f"Réparé : {damaged}" in out
     assert _run(capsys, "postes", "--data", str(secretariat), "--json") == (0, before, "")
-
-
-def test_a_damaged_replication_state_is_named_in_words(
-    pair: tuple[Path, Path, str, str, list[str]], capsys: pytest.CaptureFixture[str]
-) -> None:
-    station, secretariat, *_ = pair
-    _import(secretariat, _export(station, "lot.carnet"))
-    damaged = secretariat / "replication.json"
-    damaged.write_bytes(b'{"peers": ')
-    code, _, err = _run(capsys, "postes", "--data", str(secretariat), "--json")
-    assert code != 0
-    assert err.startswith(
-        f"carnet : Le fichier {damaged} est illisible (état de la réplication illisible)."
-    )
 
 
 def test_an_unreadable_signing_key_is_named_in_words(tmp_path: Path) -> None:
