@@ -15,18 +15,29 @@ class CorruptFileError(StoreError):
     """A data file that is empty or not valid JSON: never read as an empty database."""
 
     def __init__(
-        self, path: Path, reason: str, backup: Path | None, *, repairable: bool = False
+        self,
+        path: Path,
+        reason: str,
+        backup: Path | None,
+        *,
+        repairable: bool = False,
+        absent: bool = False,
     ) -> None:
+        """``absent``: the file is not there at all (nothing damaged to set aside)."""
         self.path = path
         self.reason = reason
         self.backup = backup
         # ``carnet recover`` can act on it (a backup, or records that verify themselves).
         self.repairable = repairable or backup is not None
-        if backup is not None:
+        if backup is not None and absent:
+            hint = f" Une sauvegarde existe ({backup.name}) : « carnet recover » la remet en place."
+        elif backup is not None:
             hint = (
                 f" Une sauvegarde existe ({backup.name}) : « carnet recover » la restaure "
                 "et garde le fichier abîmé de côté."
             )
+        elif repairable and absent:
+            hint = " « carnet recover » répare ce qui peut l'être et nomme ce qui est perdu."
         elif repairable:
             hint = (
                 " « carnet recover » garde tous les enregistrements intacts, met le fichier "
@@ -34,7 +45,8 @@ class CorruptFileError(StoreError):
             )
         else:
             hint = " Aucune sauvegarde n'est disponible."
-        super().__init__(f"Le fichier {path} est illisible ({reason}).{hint}")
+        state = "manque" if absent else "est illisible"
+        super().__init__(f"Le fichier {path} {state} ({reason}).{hint}")
 
 
 class LockedError(StoreError):

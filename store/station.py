@@ -58,6 +58,7 @@ def load_or_create_station(folder: Path, *, has_events: bool = False) -> Station
                 "événements ; en créer une nouvelle ferait un second poste",
                 _backup(path),
                 repairable=True,
+                absent=True,
             ) from None
         station = Station(id=f"poste-{secrets.token_hex(6)}", created=utc_now())
         write_station(folder, station)
@@ -152,7 +153,9 @@ def _check_one(folder: Path, station: Station, spec: _KeyFile, *, record: bool =
     except FileNotFoundError:
         if kept is None:
             return station
-        raise CorruptFileError(path, spec.missing, _backup(path), repairable=True) from None
+        raise CorruptFileError(
+            path, spec.missing, _backup(path), repairable=True, absent=True
+        ) from None
     digest = key_digest(raw)
     if kept is None:
         if not record:

@@ -431,12 +431,14 @@ class Store(CareerActions, PeopleActions):
 
     def _missing(self, entry: Entry) -> CorruptFileError:
         path = self.path_of(entry.dossier)
-        where = "absent" if not path.exists() else "qui ne le contient pas"
+        absent = not path.exists()
+        where = "absent" if absent else "qui ne le contient pas"
         return CorruptFileError(
             path,
             f"le journal nomme l'événement n° {entry.seq} de ce dossier, {where}",
             None,
             repairable=True,
+            absent=absent,
         )
 
     def _newest_own_seq(self, files: int = 4) -> int:
@@ -768,6 +770,7 @@ class Store(CareerActions, PeopleActions):
                         "fichier absent, alors que le journal ou l'index le nomment",
                         None,
                         repairable=True,
+                        absent=True,
                     ),
                 )
             )

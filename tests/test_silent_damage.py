@@ -117,7 +117,15 @@ def test_a_changed_or_missing_key_is_loud_and_restored(
         key.write_bytes((other / KEY_NAME).read_bytes())
     code, _, err = _status(capsys, station)
     assert code != 0 and "clé du poste" in err and "carnet recover" in err
-    assert load_or_create_key is not None
+    # An absent file has nothing to set aside: its backup is put back in place.
+    if damage == "delete":
+        assert err.startswith(f"carnet : Le fichier {key} manque (clé du poste absente")
+        assert err.endswith(
+            f"Une sauvegarde existe ({KEY_NAME}.bak) : « carnet recover » la remet en place.\n"
+        )
+    else:
+        assert err.startswith(f"carnet : Le fichier {key} est illisible (clé du poste modifiée")
+        assert err.endswith("la restaure et garde le fichier abîmé de côté.\n")
     code, out, _ = _run(capsys, "recover", "--data", str(station))
     assert code == 0 and f"Réparé : {key}" in out
     assert load_or_create_key(station).fingerprint == fingerprint
@@ -274,9 +282,9 @@ def test_a_key_lost_with_its_backup_still_points_to_recover_which_names_it(
     code, _, err = _status(capsys, station)
     assert code != 0
     assert err == (
-        f"carnet : Le fichier {key} est illisible (clé du poste absente ; une nouvelle clé ferait "
-        "refuser tous les lots de ce poste au secrétariat). « carnet recover » garde tous les "
-        "enregistrements intacts, met le fichier abîmé de côté et nomme ce qui est perdu.\n"
+        f"carnet : Le fichier {key} manque (clé du poste absente ; une nouvelle clé ferait "
+        "refuser tous les lots de ce poste au secrétariat). « carnet recover » répare ce qui "
+        "peut l'être et nomme ce qui est perdu.\n"
     )
     code, out, _ = _run(capsys, "recover", "--data", str(station))
     assert code == 1

@@ -550,9 +550,9 @@ def test_a_dossier_deleted_after_its_last_write_stops_the_start_naming_the_event
     with pytest.raises(CorruptFileError) as caught:
         Store.open(tmp_path)
     assert str(caught.value) == (
-        f"Le fichier {path} est illisible (le journal nomme l'événement n° {head.seq} de ce "
-        "dossier, absent). « carnet recover » garde tous les enregistrements intacts, met le "
-        "fichier abîmé de côté et nomme ce qui est perdu."
+        f"Le fichier {path} manque (le journal nomme l'événement n° {head.seq} de ce "
+        "dossier, absent). « carnet recover » répare ce qui peut l'être et nomme ce qui est "
+        "perdu."
     )
 
 
