@@ -16,7 +16,7 @@ import pytest
 
 from store.documents.pdf_writer import PdfDocument
 from store.documents.script import Script
-from tests.test_document_scripts import scripts  # noqa: F401 - the fixture, shared
+from tests.test_document_scripts import DOCUMENTS, scripts  # noqa: F401 - the fixture, shared
 from tests.test_documents import data  # noqa: F401 - the fixture, shared
 
 # Half a point: fpdf2 measures in millimetres with floating point, nothing prints that small.
@@ -64,16 +64,6 @@ def _laid_out(script: Script) -> tuple[PdfDocument, list[Drawn]]:
     pdf.footer = recording_footer  # type: ignore[method-assign]
     doc.play(script)
     return doc, drawn
-
-
-DOCUMENTS = [
-    "grille",
-    "dossier conseil",
-    "dossier carriere",
-    "dossier vae",
-    "pv jury local",
-    "liste jury national",
-]
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)

@@ -109,10 +109,9 @@ def test_status_json_prints_the_records_as_the_events_give_them(
     assert sorted(printed, key=lambda r: r["id"]) == records
 
 
-def test_a_renamed_tutor_is_named_anew_in_every_listing(tmp_path: Path) -> None:
-    """A person's edit changes no dossier file: the index's entry, still current by its key,
-    must not keep the old name in the rows nor in the JSON text."""
-    folder = tmp_path / "d"
+def _tutor_renamed_after_listing(folder: Path) -> tuple[Path, dict]:
+    """A folder whose index was written, then a candidate's tutor renamed « Nouveau Nom » by
+    a secretariat agent: that candidate's record as it was listed."""
     with Store.open(folder) as store:
         populate(store, 2, seed=8, events_per_dossier=20)
         (record, *_) = store.summaries().records
@@ -125,6 +124,13 @@ def test_a_renamed_tutor_is_named_anew_in_every_listing(tmp_path: Path) -> None:
             organisme=tutor.organisme,
             roles=list(tutor.roles),
         )
+    return folder, record
+
+
+def test_a_renamed_tutor_is_named_anew_in_every_listing(tmp_path: Path) -> None:
+    """A person's edit changes no dossier file: the index's entry, still current by its key,
+    must not keep the old name in the rows nor in the JSON text."""
+    folder, record = _tutor_renamed_after_listing(tmp_path / "d")
     with Store.open(folder, read_only=True) as store:
         texts, _ = store.summary_texts()
         rows = store.rows().records
@@ -586,19 +592,7 @@ def test_a_renamed_person_is_no_disagreement(tmp_path: Path) -> None:
     were; verify does not call that a cache that lies."""
     from store.verify import verify
 
-    folder = tmp_path / "d"
-    with Store.open(folder) as store:
-        populate(store, 2, seed=8, events_per_dossier=20)
-        (record, *_) = store.summaries().records
-        secretariat = next(i for i, p in store.people().items() if "secretariat" in p.roles)
-        tutor = store.people()[record["tutor"]]
-        store.edit_person(
-            record["tutor"],
-            secretariat,
-            name="Nouveau Nom",
-            organisme=tutor.organisme,
-            roles=list(tutor.roles),
-        )
+    folder, _ = _tutor_renamed_after_listing(tmp_path / "d")
     assert verify(folder).ok
 
 
