@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,15 +74,16 @@ class RecoveryReport:
         return out or ["Tous les fichiers se vérifient : rien à réparer."]
 
 
-def recover(folder: Path) -> RecoveryReport:
+def recover(
+    folder: Path, *, stale_caches: Callable[[Path], list[Path]] | None = None
+) -> RecoveryReport:
     """Repairs what can be, from outside the app: takes the data lock first. Then, the files
-    verifying, caches that disagree with the events (``carnet verify`` names them) are removed:
-    the next listing computes them again from the events."""
+    verifying, the caches ``stale_caches`` finds disagreeing with the events
+    (``store.verify.stale_caches``, as ``carnet recover`` passes it) are removed: the next
+    listing computes them again from the events."""
     with DataLock(folder):
         report = restore(folder)
-        from store.verify import stale_caches
-
-        for cache in stale_caches(folder):
+        for cache in stale_caches(folder) if stale_caches is not None else ():
             with contextlib.suppress(FileNotFoundError):
                 cache.unlink()
             report.caches.append(cache)

@@ -542,7 +542,7 @@ def test_verify_names_a_cache_that_disagrees_with_the_events_and_recover_removes
     written: tuple[Path, list[dict], bytes], tmp_path: Path
 ) -> None:
     from store.recovery import recover
-    from store.verify import verify
+    from store.verify import stale_caches, verify
 
     folder, records, _ = written
     copy = _linked(folder, tmp_path / "data")
@@ -562,7 +562,7 @@ def test_verify_names_a_cache_that_disagrees_with_the_events_and_recover_removes
         ("roster.json", records[1]["id"]),
     }
     assert all(p.message == "ne dit pas ce que disent les événements" for p in report.problems)
-    repaired = recover(copy)
+    repaired = recover(copy, stale_caches=stale_caches)
     assert sorted(p.name for p in repaired.caches) == ["index.json", "roster.json"]
     assert any("Cache écarté" in line for line in repaired.lines())
     assert _listed(copy)[0] == records

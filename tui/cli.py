@@ -410,9 +410,10 @@ def _verify(data: Path, *, as_json: bool) -> int:
 
 def _recover(data: Path) -> int:
     from store.recovery import recover
+    from store.verify import stale_caches
 
     _require_data(data)
-    report = recover(data)
+    report = recover(data, stale_caches=stale_caches)
     for line in report.lines():
         print(line)
     return 1 if report.unrecoverable else 0
