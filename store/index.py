@@ -111,7 +111,9 @@ class SummaryIndex:
         if self._loaded is None:
             self._loaded = {}
             with contextlib.suppress(OSError):
-                self._read(open(self.path, "rb"))  # noqa: SIM115 (kept open: records are read later)
+                # Non-blocking: a named pipe in its place would otherwise hang the start.
+                fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+                self._read(os.fdopen(fd, "rb"))  # kept open: records are read from it later
         return self._loaded
 
     def _read(self, file: IO[bytes]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def _vae_counts(vae: Any) -> dict[str, Any] | None:
 def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
     """The rows still valid, and whether that is every dossier of the folder."""
     try:
-        raw = json.loads((folder / ROSTER_NAME).read_bytes())
+        raw = json.loads(_read_file(folder / ROSTER_NAME))
         # Rows of the previous format lack the fields only the store's list needs: shown
         # until the store has opened, they keep the first start after an upgrade from a blank list.
         entries = raw["entries"] if raw.get("format") in (FORMAT, FORMAT - 1) else {}
@@ -128,3 +129,13 @@ def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
             continue
         rows.append(entry["row"])
     return rows, complete
+
+
+def _read_file(path: Path) -> bytes:
+    """A regular file's bytes; anything else in its place (a named pipe would block the start
+    before the first screen) reads as no roster."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a file")
+        return file.read()

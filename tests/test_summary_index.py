@@ -628,3 +628,25 @@ def test_status_json_never_prints_bytes_that_are_not_one_record(
     assert main(["status", "--data", str(copy), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)["candidates"]
     assert sorted(printed, key=lambda r: r["id"]) == records
+
+
+def test_a_named_pipe_in_place_of_a_cache_never_blocks(
+    written: tuple[Path, list[dict], bytes], tmp_path: Path
+) -> None:
+    """Opening a named pipe for reading waits for a writer: the start would hang before the
+    first screen. Each cache is opened without waiting and read only if it is a file."""
+    import threading
+
+    folder, records, _ = written
+    copy = _linked(folder, tmp_path / "data")
+    for name in (INDEX_NAME, "roster.json"):
+        (copy / name).unlink()
+        os.mkfifo(copy / name)
+    found: list[object] = []
+    worker = threading.Thread(
+        target=lambda: found.extend([read_roster(copy), _listed(copy)[0]]), daemon=True
+    )
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "blocked on a named pipe"
+    assert found == [([], False), records]
