@@ -729,7 +729,11 @@ class Store(CareerActions, PeopleActions):
         full records: 1,000 of them hold tens of megabytes."""
         listing = Listing()
         for candidate, key, record in self._indexed(listing):
-            row = roster_row(record) if record is not None else self._index.row(candidate, key)
+            # A record just computed is held by the index too, row included, unless its file
+            # has no key (gone meanwhile): only then is its row made here.
+            row = self._index.row(candidate, key)
+            if row is None and record is not None:
+                row = roster_row(record)
             if row is not None:
                 listing.records.append(row)
         return listing
@@ -740,14 +744,12 @@ class Store(CareerActions, PeopleActions):
         listing = Listing()
         texts = []
         for candidate, key, record in self._indexed(listing):
-            if record is not None:
-                texts.append((roster_row(record), encode_record(record)))
-                continue
+            # A record just computed was encoded once, by the index that holds it now.
             row, text = self._index.row(candidate, key), self._index.text(candidate, key)
             if row is not None and text is not None and _one_record(candidate, text):
                 texts.append((row, text))
                 continue
-            computed = self._recomputed(candidate, listing)
+            computed = record or self._recomputed(candidate, listing)
             if computed is not None:
                 texts.append((roster_row(computed), encode_record(computed)))
         return texts, listing
@@ -865,18 +867,20 @@ class Store(CareerActions, PeopleActions):
         record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
         return self._named(record)
 
-    def _named_as(self, row: dict[str, Any]) -> bool:
-        """Whether a row names the tutor and manager as the registry does now."""
-        for role in ("tutor", "manager"):
-            person = self._people.get(row.get(role) or "")
-            if row.get(f"{role}_name") != (person.name if person else None):
-                return False
-        return True
-
-    def _named(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _names_of(self, record: dict[str, Any]) -> dict[str, str | None]:
+        """The tutor's and manager's names as the registry gives them now."""
+        names: dict[str, str | None] = {}
         for role in ("tutor", "manager"):
             person = self._people.get(record.get(role) or "")
-            record[f"{role}_name"] = person.name if person else None
+            names[f"{role}_name"] = person.name if person else None
+        return names
+
+    def _named_as(self, row: dict[str, Any]) -> bool:
+        """Whether a row names the tutor and manager as the registry does now."""
+        return all(row.get(field) == name for field, name in self._names_of(row).items())
+
+    def _named(self, record: dict[str, Any]) -> dict[str, Any]:
+        record.update(self._names_of(record))
         return record
 
     def forget_all_but_recent(self, keep: int = 8) -> None:
