@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from store.atomic import TMP_MARK, fsync_dir
+from store.atomic import TMP_MARK, atomic_write, fsync_dir
 from store.roster import FORMAT as ROSTER_FORMAT
 from store.roster import ROSTER_NAME, listed_row, roster_row, valid_row
 
@@ -60,11 +60,11 @@ def file_key(path: Path) -> list[int] | None:
 
 
 def index_format(path: Path) -> int | None:
-    """The format an index file says it is in (for tests and diagnostics)."""
+    """The format a file of this format says it is in, header checked (for tests and
+    diagnostics); None for anything else."""
     try:
         with open(path, "rb") as file:
-            first = file.readline(_HEADER_LIMIT)
-        head = json.loads(first.rpartition(b"\t")[0] or first)
+            head = json.loads(_unsealed(file.readline(_HEADER_LIMIT)))
     except (OSError, ValueError):
         return None
     return head.get("format") if isinstance(head, dict) else None
@@ -81,6 +81,21 @@ def indexed_names(folder: Path) -> list[str]:
 
 def _digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
+def _sealed(body: bytes) -> bytes:
+    """A line of the file: its body, a tab, the body's digest."""
+    return body + b"\t" + _digest(body) + b"\n"
+
+
+def _unsealed(line: bytes) -> bytes:
+    """A line's body, once whole and matching its digest; ValueError otherwise."""
+    if not line.endswith(b"\n"):
+        raise ValueError("cut")
+    body, _, digest = line[:-1].rpartition(b"\t")
+    if _digest(body) != digest:
+        raise ValueError("digest")
+    return body
 
 
 def encode_record(record: dict[str, Any]) -> bytes:
@@ -123,11 +138,10 @@ class SummaryIndex:
             self._dirty = True
             return
         first = file.readline(_HEADER_LIMIT)
-        body, _, digest = first[:-1].rpartition(b"\t")
         try:
             # Checked like every line: a damaged list of the journal's dossiers would name a
             # dossier that never was, or miss one that went.
-            header = json.loads(body) if first.endswith(b"\n") and _digest(body) == digest else None
+            header = json.loads(_unsealed(first))
         except ValueError:
             header = None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -211,10 +225,7 @@ class SummaryIndex:
         return record if isinstance(record, dict) else None
 
     def put(self, dossier: str, key: list[int] | None, summary: dict[str, Any]) -> None:
-        if key is None:
-            return
-        self._entries[dossier] = _Entry(key, roster_row(summary), encode_record(summary))
-        self._dirty = True
+        self.put_text(dossier, key, roster_row(summary), encode_record(summary))
 
     def put_text(
         self, dossier: str, key: list[int] | None, row: dict[str, Any], text: bytes
@@ -233,36 +244,28 @@ class SummaryIndex:
         except FileNotFoundError:
             return set()
         try:
-            size = os.fstat(fd).st_size
-            ino = os.fstat(fd).st_ino
+            st = os.fstat(fd)
             self._entries  # noqa: B018 (the header holds where the last read stopped)
             known = self._journal
             names: set[str] = set()
             start = 0
             if (
                 known is not None
-                and known.get("ino") == ino
+                and known.get("ino") == st.st_ino
                 and isinstance(known.get("end"), int)
-                and 0 < known["end"] <= size
+                and 0 < known["end"] <= st.st_size
                 and isinstance(known.get("names"), list)
                 and _tail(fd, known["end"]) == known.get("tail")
             ):
                 names = {str(n) for n in known["names"]}
                 start = known["end"]
-            end = start
-            rest = b""
-            while end + len(rest) < size:
-                chunk = os.pread(fd, min(_CHUNK, size - end - len(rest)), end + len(rest))
-                if not chunk:
-                    break
-                data = rest + chunk
-                cut = data.rfind(b"\n") + 1  # a line still being written is read next time
-                names.update(m.decode() for m in _JOURNAL_DOSSIER.findall(data, 0, cut))
-                end += cut
-                rest = data[cut:]
-            if end > 0 and (known is None or end != known.get("end") or ino != known.get("ino")):
+            found, end = _scan_journal(fd, start, st.st_size)
+            names |= found
+            if end > 0 and (
+                known is None or end != known.get("end") or st.st_ino != known.get("ino")
+            ):
                 self._journal = {
-                    "ino": ino,
+                    "ino": st.st_ino,
                     "end": end,
                     "tail": _tail(fd, end),
                     "names": sorted(names),
@@ -282,8 +285,7 @@ class SummaryIndex:
 
     def _write(self) -> None:
         entries = self._entries
-        head = json.dumps({"format": FORMAT, "journal": self._journal}).encode()
-        header = head + b"\t" + _digest(head) + b"\n"
+        header = _sealed(json.dumps({"format": FORMAT, "journal": self._journal}).encode())
         staged = self.path.with_name(f".{self.path.name}{TMP_MARK}{secrets.token_hex(4)}")
         placed: dict[str, tuple[int, int]] = {}
         try:
@@ -294,8 +296,7 @@ class SummaryIndex:
                 out.write(header)
                 offset = len(header)
                 for dossier, head, text in self._lines(entries):
-                    body = head + b"\t" + text
-                    line = body + b"\t" + _digest(body) + b"\n"
+                    line = _sealed(head + b"\t" + text)
                     out.write(line)
                     placed[dossier] = (offset + len(head) + 1, len(text))
                     offset += len(line)
@@ -318,8 +319,6 @@ class SummaryIndex:
         # The home list needs no ids: the rows it reads first are that much smaller to parse.
         roster = {d: {"key": e.key, "row": listed_row(e.row)} for d, e in entries.items()}
         slim = json.dumps({"format": ROSTER_FORMAT, "entries": roster}, ensure_ascii=False)
-        from store.atomic import atomic_write
-
         atomic_write(self.path.parent / ROSTER_NAME, slim.encode(), keep_backup=False)
 
     def _lines(self, entries: dict[str, _Entry]) -> Iterator[tuple[str, bytes, bytes]]:
@@ -333,17 +332,43 @@ class SummaryIndex:
 
 def _parse(line: bytes, offset: int) -> tuple[str, _Entry]:
     """One dossier's line; ValueError (or TypeError, KeyError) if it is not whole and intact."""
-    if not line.endswith(b"\n"):
-        raise ValueError("cut")
-    body, _, digest = line[:-1].rpartition(b"\t")
-    if _digest(body) != digest:
-        raise ValueError("digest")
-    head_text, _, text = body.partition(b"\t")
+    head_text, _, text = _unsealed(line).partition(b"\t")
     head = json.loads(head_text)
     dossier, key, row = head["d"], head["k"], head["row"]
     if not (isinstance(dossier, str) and isinstance(key, list) and valid_row(dossier, row)):
         raise TypeError("head")
     return dossier, _Entry(key, row, None, (offset + len(head_text) + 1, len(text)))
+
+
+def journal_dossiers(journal: Path) -> set[str]:
+    """Every dossier the journal names, read whole (``verify`` checks the index's memory of
+    it against this)."""
+    try:
+        fd = os.open(journal, os.O_RDONLY)
+    except FileNotFoundError:
+        return set()
+    try:
+        return _scan_journal(fd, 0, os.fstat(fd).st_size)[0]
+    finally:
+        os.close(fd)
+
+
+def _scan_journal(fd: int, start: int, size: int) -> tuple[set[str], int]:
+    """The dossiers the journal names from ``start``, a megabyte at a time, and where its last
+    whole line ends (a line still being written is read next time)."""
+    names: set[str] = set()
+    end = start
+    rest = b""
+    while end + len(rest) < size:
+        chunk = os.pread(fd, min(_CHUNK, size - end - len(rest)), end + len(rest))
+        if not chunk:
+            break
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        names.update(m.decode() for m in _JOURNAL_DOSSIER.findall(data, 0, cut))
+        end += cut
+        rest = data[cut:]
+    return names, end
 
 
 def _skip_rest(file: IO[bytes]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from models.errors import CarnetError
 from models.events import GENESIS, Event, EventError
 from store.errors import CorruptFileError
-from store.index import INDEX_NAME, SummaryIndex, file_key, indexed_names
+from store.index import INDEX_NAME, SummaryIndex, file_key, indexed_names, journal_dossiers
 from store.journal import JOURNAL_NAME, Entry, Journal
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lost import load_lost
@@ -132,7 +132,7 @@ def _check_caches(folder: Path, report: VerifyReport) -> None:
     try:
         with Store.open(folder, read_only=True) as store:
             named = cached.journal_names(folder / JOURNAL_NAME)
-            if named != _journal_dossiers(folder):
+            if named != journal_dossiers(folder / JOURNAL_NAME):
                 report.problems.append(
                     Problem(
                         str(index), "les dossiers que le journal nomme n'y sont pas ceux du journal"
@@ -174,15 +174,6 @@ def stale_caches(folder: Path) -> list[Path]:
     except CarnetError:
         return []  # files that still do not read: the caches cannot be judged against them
     return sorted({Path(p.file) for p in checked.problems})
-
-
-def _journal_dossiers(folder: Path) -> set[str]:
-    """What the journal names, read whole (never from the index's memory of it)."""
-    whole = SummaryIndex(folder / "-", read_only=True)  # no index there: reads from the start
-    try:
-        return whole.journal_names(folder / JOURNAL_NAME)
-    finally:
-        whole.close()
 
 
 def _station(folder: Path, report: VerifyReport) -> Station | None:
