@@ -4,6 +4,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,22 @@ def refs() -> Referentials:
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "data") as opened:
         yield opened
+
+
+def grid_with_people(store: Store, block: str) -> tuple[str, str, str]:
+    """Jeanne Martin at the CPAM with her tutor and manager, and a grid of ``block`` opened by
+    its business evaluator (Bruno Métier) with a certifier: the candidate, the grid, the
+    evaluator."""
+    tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+    manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
+    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
+    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
+    cand = store.create_candidate(
+        "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
+        tutor=tutor, manager=manager, started=date(2026, 9, 2),
+    )  # fmt: skip
+    grid = store.open_grid(cand, block, evaluator, evaluator=evaluator, certifier=certifier)
+    return cand, grid, evaluator
 
 
 async def ready(event: asyncio.Event, what: str = "l'écran") -> None:

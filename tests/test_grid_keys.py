@@ -4,14 +4,13 @@ first criterion not yet evaluated), « p » goes to the next one to do, a digit 
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from models.threshold import CriterionState
 from store.store import Store
-from tests.conftest import ready, until
+from tests.conftest import grid_with_people, ready, until
 from tui.app import build_app
 from tui.modals.confirm import Confirm
 from tui.modals.text_prompt import TextPrompt
@@ -20,15 +19,7 @@ from tui.screens.grid import GridScreen
 
 def _grid(folder: Path) -> tuple[str, str, list[str]]:
     with Store.open(folder) as store:
-        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
-        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
-        evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
-        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
-        cand = store.create_candidate(
-            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
-            tutor=tutor, manager=manager, started=date(2026, 9, 2),
-        )  # fmt: skip
-        grid = store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
+        cand, grid, evaluator = grid_with_people(store, "gc.b2")
         block = store.referentials.get("gestionnaire-conseil").blocks[1]
         criteria = [k.id for c in block.competencies for k in c.criteria]
         marks = [(k, CriterionState.VALIDATED, "") for k in criteria[:3]]

@@ -5,7 +5,6 @@ the command palette's English prompt."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from textual.widgets import Input, Select, TextArea
 
 from models.referential import ThresholdReferential, WeightedReferential
 from store.store import Store
-from tests.conftest import ready, until
+from tests.conftest import grid_with_people, ready, until
 from tests.screen_text import screen_text
 from tests.test_career_flows import _people, _start
 from tests.test_flows import choose, settle
@@ -188,6 +187,17 @@ async def _marks(app: CarnetApp, candidate: str) -> dict[str, str]:
     return {k: str(v) for k, v in snap.state.career.marks.items()}
 
 
+async def _open_marks(app: CarnetApp, pilot: Any) -> MarksScreen:
+    """The marks screen of the salaried candidate, opened with « n » and ready."""
+    await _start(app, pilot, "Salarié")
+    await pilot.press("n")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, MarksScreen)
+    await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
+    return screen
+
+
 def _marks_app(tmp_path: Path) -> CarnetApp:
     """The secretariat's agent at the keyboard; the candidate is registered by the test."""
     data = tmp_path / "data"
@@ -197,12 +207,7 @@ def _marks_app(tmp_path: Path) -> CarnetApp:
 async def test_marks_tab_goes_field_to_field_and_leaving_one_records_it(tmp_path: Path) -> None:
     app = _marks_app(tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _start(app, pilot, "Salarié")
-        await pilot.press("n")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, MarksScreen)
-        await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
+        screen = await _open_marks(app, pilot)
         # Every tab stop is a field: no invisible box takes the digits typed.
         stops = screen.focus_chain
         assert stops and all(isinstance(w, Input | Select) for w in stops), stops
@@ -231,12 +236,7 @@ async def test_marks_tab_goes_field_to_field_and_leaving_one_records_it(tmp_path
 async def test_marks_that_cannot_be_recorded_are_named_before_leaving(tmp_path: Path) -> None:
     app = _marks_app(tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _start(app, pilot, "Salarié")
-        await pilot.press("n")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, MarksScreen)
-        await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
+        screen = await _open_marks(app, pilot)
         # Nobody in « Saisie par »: the mark cannot be recorded, and leaving the field says so.
         screen.query_one("#mark-ecrit", Input).focus()
         await pilot.press(*"14", "tab")
@@ -262,12 +262,7 @@ async def test_marks_that_cannot_be_recorded_are_named_before_leaving(tmp_path: 
 async def test_ctrl_q_asks_before_quitting_over_marks_not_recorded(tmp_path: Path) -> None:
     app = _marks_app(tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _start(app, pilot, "Salarié")
-        await pilot.press("n")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, MarksScreen)
-        await until(lambda: screen.ref is not None, "l'écran des notes", pilot)
+        screen = await _open_marks(app, pilot)
         screen.query_one("#mark-ecrit", Input).focus()
         await pilot.press(*"14")  # typed, not recorded (nobody in « Saisie par »)
         await pilot.press("ctrl+q")
@@ -289,16 +284,7 @@ async def test_ctrl_q_asks_before_quitting_over_marks_not_recorded(tmp_path: Pat
 
 def _block3(folder: Path) -> tuple[str, str, str]:
     with Store.open(folder) as store:
-        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
-        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
-        evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
-        certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
-        cand = store.create_candidate(
-            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
-            tutor=tutor, manager=manager, started=date(2026, 9, 2),
-        )  # fmt: skip
-        grid = store.open_grid(cand, "gc.b3", evaluator, evaluator=evaluator, certifier=certifier)
-        return cand, grid, evaluator
+        return grid_with_people(store, "gc.b3")
 
 
 async def test_block3_questions_are_multiline_confirmed_when_unanswered_and_listed(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -10,21 +9,13 @@ import pytest
 from models.errors import CarnetError
 from models.threshold import CriterionState
 from store.store import Store
+from tests.conftest import grid_with_people
 
 V, N, E = CriterionState.VALIDATED, CriterionState.NOT_VALIDATED, CriterionState.NOT_EVALUATED
 
 
 def _grid(store: Store) -> tuple[str, str, str]:
-    tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
-    manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
-    evaluator = store.create_person("Bruno Métier", "CAF", ["representant_metier"], "t")
-    certifier = store.create_person("Claire Certif", "Ucanss", ["certificateur"], "t")
-    cand = store.create_candidate(
-        "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t",
-        tutor=tutor, manager=manager, started=date(2026, 9, 2),
-    )  # fmt: skip
-    grid = store.open_grid(cand, "gc.b2", evaluator, evaluator=evaluator, certifier=certifier)
-    return cand, grid, evaluator
+    return grid_with_people(store, "gc.b2")
 
 
 def test_undo_puts_back_each_change_in_turn(store: Store) -> None:
