@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+    with_config,
+)
+from typing_extensions import TypedDict
 
 from models.errors import CarnetError
 from models.jsontext import compact_json
@@ -26,19 +35,30 @@ class EventError(CarnetError):
     """An event that is malformed or whose hash does not match its content."""
 
 
+# An event's fields, declared once: for ``Event`` and for ``_Fields``, their check in bulk.
+_Id = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+_Name = Annotated[str, Field(min_length=1, max_length=64)]
+_Seq = Annotated[int, Field(ge=1)]
+_Ts = Annotated[
+    str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$")
+]
+_Type = Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
+_Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^[0-9a-f]{32}$")
-    station: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=1)
-    author: str = Field(min_length=1, max_length=64)
-    ts: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$")
-    dossier: str = Field(min_length=1, max_length=64)
-    type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    id: _Id
+    station: _Name
+    seq: _Seq
+    author: _Name
+    ts: _Ts
+    dossier: _Name
+    type: _Type
     payload: dict[str, Any]
-    prev: str = Field(pattern=r"^[0-9a-f]{64}$")
-    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    prev: _Hash
+    hash: _Hash
 
     @classmethod
     def from_stored(cls, raw: Any) -> Event:
@@ -548,3 +568,63 @@ def payload_of(event: Event) -> _Payload | None:
         raise EventError(
             f"événement n° {event.seq} ({event.type}) : contenu invalide, {exc.errors()[0]['msg']}"
         ) from exc
+
+
+@with_config(ConfigDict(extra="forbid"))
+class _Fields(TypedDict):
+    """An event's fields, checked as ``Event`` checks them, into a plain dict."""
+
+    id: _Id
+    station: _Name
+    seq: _Seq
+    author: _Name
+    ts: _Ts
+    dossier: _Name
+    type: _Type
+    payload: Any  # its model checks it (and that it is a dict: below, for a type without one)
+    prev: _Hash
+    hash: _Hash
+
+
+_ALL_FIELDS = TypeAdapter(list[_Fields])
+
+
+class Sealed(NamedTuple):
+    """What a receiver needs of an event checked in bulk: its place in its origin's chain and
+    its JSON as ``Event.checked_json`` makes it."""
+
+    station: str
+    seq: int
+    prev: str
+    hash: str
+    json: bytes
+
+
+def checked_in_bulk(raws: list[Any]) -> list[Sealed] | None:
+    """Every event of ``raws`` checked as ``Event.checked_json`` then ``payload_of`` check it
+    (fields, hash, payload), at half the cost: the fields of all of them validated in one call
+    into plain dicts, without an ``Event`` for each (building one is most of its check). A
+    bundle of 20,000 events is checked on import. None when any of them fails: the caller
+    then checks them one by one, which says which and why."""
+    try:
+        fields = _ALL_FIELDS.validate_python(raws)
+    except ValidationError:
+        return None
+    sealed = []
+    for raw, checked in zip(raws, fields, strict=True):
+        data = _hashed_json(raw)
+        digest = checked["hash"]
+        if digest != hashlib.sha256(data).hexdigest():
+            return None
+        model = PAYLOADS.get(checked["type"])
+        if model is None:
+            if not isinstance(checked["payload"], dict):
+                return None
+        else:
+            try:
+                model.model_validate(checked["payload"])
+            except ValidationError:
+                return None
+        json = b'%s,"hash":"%s"}' % (data[:-1], digest.encode())
+        sealed.append(Sealed(checked["station"], checked["seq"], checked["prev"], digest, json))
+    return sealed

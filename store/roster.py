@@ -107,19 +107,27 @@ def read_roster(folder: Path) -> tuple[list[dict[str, Any]], bool]:
     rows = []
     complete = True
     try:
-        names = os.listdir(folder / DOSSIERS)
+        # Each file's state by its name in the open folder: no path built and resolved for
+        # each of a thousand dossiers before the first screen.
+        directory = os.open(folder / DOSSIERS, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return [], False
-    for name in names:
-        if not (name.startswith("c-") and name.endswith(".json")):
-            continue
+    try:
+        names = os.listdir(directory)
+        stats = []
+        for name in names:
+            if name.startswith("c-") and name.endswith(".json"):
+                try:
+                    stats.append((name, os.stat(name, dir_fd=directory)))
+                except OSError:
+                    complete = False
+    except OSError:
+        return [], False
+    finally:
+        os.close(directory)
+    for name, st in stats:
         dossier = name[: -len(".json")]
         entry = entries.get(dossier)
-        try:
-            st = os.stat(folder / DOSSIERS / name)
-        except OSError:
-            complete = False
-            continue
         if (
             not isinstance(entry, dict)
             or entry.get("key") != [st.st_size, st.st_mtime_ns, st.st_ino]

@@ -250,3 +250,38 @@ async def test_f1_gives_the_help_while_a_filter_takes_the_question_mark(demo_dat
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_burst_of_binding_changes_composes_the_footer_once(demo_data: Path) -> None:
+    """Each change of a screen's keys used to compose the footer again, a widget per key:
+    four times during the start alone. Changes that arrive before it is composed make one
+    composition (here five: it used to be five), and the footer still ends showing the keys in
+    force."""
+    from tui.widgets.footer import KeyFooter
+
+    app = build_app(demo_data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        composed: list[int] = []
+        original = footer.recompose
+
+        async def counted() -> None:
+            composed.append(1)
+            await original()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        for _ in range(5):
+            app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(composed) == 1
+        await pilot.press("slash")  # the filter focused: its keys replace the list's
+        await pilot.pause()
+        await pilot.pause()
+        assert "f1 Aide" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")  # back to the list
+        await pilot.pause()
+        await pilot.pause()
+        assert "? Aide" in screen_text(app).splitlines()[-1]
