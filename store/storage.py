@@ -174,7 +174,11 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                     repairable=True,
                 )
             batch = _Batch(position, previous, dict(last_ids), size)
-        stored[doc_id] = FrozenDict(doc)
+        frozen = stored[doc_id] = FrozenDict(doc)
+        if "hash" in doc:
+            text = _doc_json(body, size)
+            if text is not None:
+                frozen.json = text
         try:
             number_id = int(doc_id)
         except ValueError:
@@ -199,6 +203,25 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
         log.last_hash, log.last_ids, log.size = batch.previous, batch.last_ids, batch.start
         log.torn = len(raw) - batch.start
     return log
+
+
+def _doc_json(body: bytes, size: Any) -> bytes | None:
+    """The JSON of a record's document as the line holds it, when the line is as
+    ``record_lines`` writes it: ``{"t":…,"id":…,"doc":`` DOCUMENT, then ``,"n":N`` for the
+    first record of a write of several, then ``}``. A JSON string never holds ``,"`` (its
+    quotes are escaped), so the first ``,"doc":`` is the key's. None for any other line."""
+    start = body.find(b',"doc":')
+    if start < 0:
+        return None
+    if size is None:
+        tail = b"}"
+    elif isinstance(size, int) and not isinstance(size, bool):
+        tail = b',"n":%d}' % size
+    else:
+        return None
+    if not body.endswith(tail):
+        return None
+    return body[start + len(b',"doc":') : len(body) - len(tail)]
 
 
 _UNREAD = object()
@@ -293,7 +316,7 @@ class AppendOnlyStorage(Storage):
         records = []
         for doc in docs:
             last += 1
-            records.append((table, str(last), dict(doc)))
+            records.append((table, str(last), doc if isinstance(doc, Encoded) else dict(doc)))
         self._append_records(log, records)
         return [doc_id for _, doc_id, _ in records]
 
@@ -326,7 +349,9 @@ class AppendOnlyStorage(Storage):
             _append(self.path, data, log.size)
         # Only once durable: what is in memory is what is on disk.
         for table, doc_id, doc in records:
-            log.tables.setdefault(table, {})[doc_id] = FrozenDict(doc)
+            frozen = log.tables.setdefault(table, {})[doc_id] = FrozenDict(doc)
+            if isinstance(doc, Encoded):
+                frozen.json = doc.json
             with contextlib.suppress(ValueError):
                 log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
         log.last_hash = last_hash
@@ -444,7 +469,15 @@ def _known_backup(path: Path) -> Path | None:
 
 
 class FrozenDict(dict[str, Any]):
-    """A stored document: reading works, any change is refused."""
+    """A stored document: reading works, any change is refused. An event's carries the JSON
+    it was read from (``json``, else unset), for ``Event.from_stored`` to check its hash on."""
+
+    __slots__ = ("json",)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process (a child working beside) as the document alone: its JSON is
+        # for the process that read it.
+        return (FrozenDict, (dict(self),))
 
     def _refuse(self, *args: Any, **kwargs: Any) -> None:
         raise StoreError("refus de réécrire un enregistrement : l'historique est en ajout seul")

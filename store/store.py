@@ -47,6 +47,7 @@ from models.events import (
     seal,
 )
 from models.grid import shortfalls
+from models.jsontext import Encoded
 from models.people import Change, PersonRecord, RegistryState
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
@@ -602,7 +603,9 @@ class Store(CareerActions, PeopleActions):
         storage's append: a cost that follows the events added, not the dossier's size)."""
         storage = item.db.storage
         assert isinstance(storage, AppendOnlyStorage)
-        storage.append(EVENTS, [event.stored() for event in events])
+        # As checked and hashed (sorted keys, the hash last): read back, each is checked on
+        # the bytes it is stored as (``Event.from_stored``).
+        storage.append(EVENTS, [Encoded(event.stored(), event.stored_json()) for event in events])
         item.table.clear_cache()
 
     def _seal(
