@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -147,6 +148,9 @@ def main() -> None:
         s, p = work / "s", work / "p"
         shutil.copytree(sec, s, ignore=shutil.ignore_patterns("carnet.lock"))
         shutil.copytree(laptop, p, ignore=shutil.ignore_patterns("carnet.lock"))
+        # The copies on disk before any timing: the commands' own syncs would otherwise wait
+        # for them too (the file system writes what a copy left pending before it commits).
+        os.sync()
         bundle = work / "pour-le-portable.carnet"
         written = timed("export", str(s), str(bundle), laptop_id)
         read = timed("import", str(p), str(bundle), str(work / "accuses"))
@@ -154,6 +158,7 @@ def main() -> None:
         s2, p2 = work / "s2", work / "p2"
         shutil.copytree(sec, s2, ignore=shutil.ignore_patterns("carnet.lock"))
         shutil.copytree(laptop, p2, ignore=shutil.ignore_patterns("carnet.lock"))
+        os.sync()
         bundle2 = work / "pour-le-portable-2.carnet"
         written_cmd = whole("export", "--data", str(s2), "--out", str(bundle2), "--pour", laptop_id)
         read_cmd = whole("import", "--data", str(p2), str(bundle2))

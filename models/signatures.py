@@ -47,14 +47,26 @@ def key_id(public_key: bytes) -> str:
     return hashlib.sha256(public_key).hexdigest()[:16]
 
 
+def load_verifier() -> None:
+    """Imports what ``verify`` uses: before a process forks a child that verifies (a child
+    imports nothing, see ``store.beside``)."""
+    import nacl.signing  # noqa: F401
+
+
 def verify(public_key_b64: str, message: bytes, signature_b64: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    """Whether ``signature_b64`` is the key's Ed25519 signature of ``message``. Verified with
+    libsodium (PyNaCl): twice as fast as OpenSSL's Ed25519 on this project's machines (46 µs
+    against 104), and a secretariat's bundle for a station carries thousands of signatures. It
+    also refuses what RFC 8032 lets a verifier refuse (a key of small order, a signature not in
+    its canonical form): no genuine signature is either. Signing stays with ``cryptography``;
+    the signatures are the same standard Ed25519."""
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
 
     try:
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
-        public.verify(base64.b64decode(signature_b64, validate=True), message)
-    except (InvalidSignature, ValueError, binascii.Error):
+        key = VerifyKey(base64.b64decode(public_key_b64, validate=True))
+        key.verify(message, base64.b64decode(signature_b64, validate=True))
+    except (BadSignatureError, ValueError, TypeError, binascii.Error):
         return False
     return True
 

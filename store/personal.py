@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
-from models.signatures import PROOF, check_proof, signed_message, verify
+from models.signatures import PROOF, check_proof, load_verifier, signed_message, verify
 from store import beside as beside_
 from store.bundle import BundleError
 from store.layout import REGISTRY
@@ -150,6 +150,7 @@ class ProofsBeside:
                 self._keys = {**known_keys, **keys_in(self._events)}
                 self._todo = _signed(self._events)
                 if len(self._todo) >= BESIDE_FROM:
+                    load_verifier()  # here: a forked child imports nothing
                     keys, todo, listed = self._keys, self._todo, self._events
                     self._child = beside_.fork(
                         lambda: [i for i in todo if _verifies(keys, listed[i])],

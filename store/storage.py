@@ -359,16 +359,16 @@ class AppendOnlyStorage(Storage):
 
 
 def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) -> None:
-    """Appends documents to many files at once (an import): every addition is written, made
-    durable by one ``sync`` rather than one per file, and only then are new files renamed into
-    place. A crash leaves each file as it was plus complete records, or a torn last line that
-    was never acknowledged; a failure takes every addition back."""
-    if not hasattr(os, "sync"):  # pragma: no cover - Windows: one by one
-        for path, docs in additions:
-            AppendOnlyStorage(path).append(table, docs)
-        return
+    """Appends documents to many files at once (an import): every addition is written, then
+    made durable together (each file's sync issued at once, from a few threads: the file
+    system commits them in one go), and only then are new files renamed into place. Only
+    these files are synced, never the whole machine's pending writes (``os.sync`` waited for
+    whatever else was being written: a copy under way made an import wait for it). A crash
+    leaves each file as it was plus complete records, or a torn last line that was never
+    acknowledged; a failure takes every addition back."""
     extended: list[tuple[Path, int]] = []
     staged: list[tuple[Path, Path]] = []
+    written: list[int] = []  # descriptors, open until synced
     try:
         for path, docs in additions:
             try:
@@ -390,14 +390,12 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             else:
                 extended.append((path, log.size))
                 fd = os.open(path, os.O_WRONLY)
-            try:
-                if log.size:
-                    os.ftruncate(fd, log.size)  # a torn tail is cut before anything follows it
-                    os.lseek(fd, log.size, os.SEEK_SET)
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
-        os.sync()
+            written.append(fd)
+            if log.size:
+                os.ftruncate(fd, log.size)  # a torn tail is cut before anything follows it
+                os.lseek(fd, log.size, os.SEEK_SET)
+            _write_all(fd, data)
+        _sync_all(written)
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:
@@ -408,8 +406,39 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
+    finally:
+        for fd in written:
+            with contextlib.suppress(OSError):
+                os.close(fd)
     for folder in {path.parent for _, path in staged}:
         fsync_dir(folder)
+
+
+# Syncs issued together: enough for the file system to commit a hundred files' writes at once
+# (about twice as fast as one after the other), few enough to start quickly.
+SYNC_THREADS = 8
+
+
+def _sync_all(fds: list[int]) -> None:
+    """``fdatasync`` of every descriptor; the first failure is raised once all have ended."""
+    if len(fds) < 2:
+        for fd in fds:
+            os.fdatasync(fd)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(SYNC_THREADS, len(fds))) as pool:
+        for outcome in list(pool.map(_try_sync, fds)):
+            if outcome is not None:
+                raise outcome
+
+
+def _try_sync(fd: int) -> OSError | None:
+    try:
+        os.fdatasync(fd)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def write_new_file(path: Path, data: bytes) -> None:
