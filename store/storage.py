@@ -176,9 +176,9 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
             batch = _Batch(position, previous, dict(last_ids), size)
         frozen = stored[doc_id] = FrozenDict(doc)
         if "hash" in doc:
-            text = _doc_json(body, size)
-            if text is not None:
-                frozen.json = text
+            doc_text = _doc_json(body, size)
+            if doc_text is not None:
+                frozen.json = doc_text
         try:
             number_id = int(doc_id)
         except ValueError:
@@ -502,6 +502,7 @@ class FrozenDict(dict[str, Any]):
     it was read from (``json``, else unset), for ``Event.from_stored`` to check its hash on."""
 
     __slots__ = ("json",)
+    json: bytes  # set only for an event whose stored text is known
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent to another process (a child working beside) as the document alone: its JSON is

@@ -8,6 +8,8 @@ help (« ? ») and, when the screen is wider, in the footer too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -21,7 +23,7 @@ class KeyFooter(Footer):
         self.palette_from = palette_from
         self._recompose_pending = False
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[Any]) -> None:
         """As Textual's footer, but the changes that arrive before it is composed again make
         one composition, not one each: a screen's start changes its bindings three or four
         times in a row (focus, the list filled, the store opened), and each composition
