@@ -803,7 +803,7 @@ class Store(CareerActions, PeopleActions):
             if row is not None and not self._named_as(row):
                 stored = self._index.get(candidate, key)
                 if stored is not None:
-                    record = self._named(stored)
+                    record = self.named(stored)
                     self._index.put(candidate, key, record)
                 else:
                     row = None  # its record cannot be read back: computed again
@@ -868,7 +868,7 @@ class Store(CareerActions, PeopleActions):
         ref = self._ref_of(candidate)
         item = self._load(candidate)
         record = status_record(candidate, item.state, self.current_verdict(candidate), ref)
-        return self._named(record)
+        return self.named(record)
 
     def _names_of(self, record: dict[str, Any]) -> dict[str, str | None]:
         """The tutor's and manager's names as the registry gives them now."""
@@ -882,7 +882,9 @@ class Store(CareerActions, PeopleActions):
         """Whether a row names the tutor and manager as the registry does now."""
         return all(row.get(field) == name for field, name in self._names_of(row).items())
 
-    def _named(self, record: dict[str, Any]) -> dict[str, Any]:
+    def named(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A status record with its tutor's and manager's names as the registry gives them
+        now (a cached record keeps the names it was made with)."""
         record.update(self._names_of(record))
         return record
 

@@ -147,7 +147,7 @@ def _check_caches(folder: Path, report: VerifyReport) -> None:
                 store.forget(dossier)
                 # Names come from the registry as it stands: a rename since the entry was
                 # made shows at the next listing, and is no disagreement with the events.
-                if record is not None and store._named(record) != fresh:
+                if record is not None and store.named(record) != fresh:
                     report.problems.append(
                         Problem(str(index), "ne dit pas ce que disent les événements", dossier)
                     )
