@@ -21,7 +21,7 @@ import pytest
 
 import store.sync as sync
 from models.threshold import CriterionState
-from store.bundle import Reader
+from store.bundle import Reader, seal_file
 from store.errors import DiskWriteError, StoreError
 from store.keys import TrustStore, load_or_create_encryption_key
 from store.personal import keys_in
@@ -40,32 +40,44 @@ class _Threads(ThreadPoolExecutor):
         # The workers are spawned, never forked: a fork would copy this process's threads
         # and open files (the data lock among them) into the child.
         assert mp_context.get_start_method() == "spawn"
+        # One worker per pool: a sender's bundles, all sent to one pool, are checked in
+        # order, each knowing the people's keys the ones before registered.
+        assert workers == 1
         super().__init__(workers, initializer=initializer, initargs=initargs)
         self.submitted: list[Path] = []
+        self.futures: list[Future[Any]] = []
         _Threads.made.append(self)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.submitted.append(args[0])
-        return super().submit(fn, *args, **kwargs)
+        future = super().submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
 
 
 class _Broken(ThreadPoolExecutor):
     """A pool whose processes could not start: every submission is refused."""
 
+    submitted = 0
+
     def __init__(self, workers: int, *, mp_context: Any, initializer: Any, initargs: Any) -> None:
         super().__init__(workers)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        type(self).submitted += 1
         raise BrokenProcessPool("un processus de vérification est mort")
 
 
 class _Dying(ThreadPoolExecutor):
     """A pool whose process dies while checking: each result is an error."""
 
+    submitted = 0
+
     def __init__(self, workers: int, *, mp_context: Any, initializer: Any, initargs: Any) -> None:
         super().__init__(workers)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        type(self).submitted += 1
         future: Future[Any] = Future()
         future.set_exception(BrokenProcessPool("un processus de vérification est mort"))
         return future
@@ -126,6 +138,8 @@ def test_the_workers_give_what_this_process_gives_file_by_file_in_order(
     assert len(_Threads.made) == 2
     submitted = [pool.submitted for pool in _Threads.made]
     assert sorted(submitted, key=len) == [[], [*bundles, bundles[0]]]
+    # And the workers did the checking: none of them failed, leaving it to this process.
+    assert all(f.exception() is None for pool in _Threads.made for f in pool.futures)
     with Store.open(station) as a, Store.open(secretariat) as s:
         assert s.summary(candidate) == a.summary(candidate)
 
@@ -140,9 +154,16 @@ def test_workers_that_fail_leave_the_checks_to_this_process(
     expected = _outcome(plain, bundles)
     assert [e[4] for e in expected] == [None, None, None]
     _pooled(monkeypatch, pool)
+    # One file in flight: what is sent after a failure shows.
+    monkeypatch.setattr(sync, "IN_FLIGHT", 1)
+    monkeypatch.setattr(pool, "submitted", 0)
     assert _outcome(secretariat, bundles) == expected
     with Store.open(station) as a, Store.open(secretariat) as s:
         assert s.summary(candidate) == a.summary(candidate)
+    # Once the pool has failed, nothing more is sent to it: a refused submission stops at
+    # once; a failed result stops at the next one (the second was sent before the first
+    # result was read).
+    assert pool.submitted == (1 if pool is _Broken else 2)
 
 
 def test_what_a_worker_runs_checks_a_file_as_this_process_does(pair: Any) -> None:
@@ -233,3 +254,58 @@ def test_an_import_cut_by_a_failed_write_says_what_stays_and_what_to_do(
         with pytest.raises(StoreError) as caught:
             import_files(s, [bundle])
     assert str(caught.value) == INTERRUPTED.format(why)
+
+
+def test_a_bundle_for_another_station_is_named_so_by_check_path(pair: Any) -> None:
+    station, secretariat, candidate, grid, criteria = pair
+    bundle = _bundles(station, candidate, grid, criteria)[0]
+    with Store.open(station) as a:
+        keys = {**TrustStore(a.folder).keys}
+        reader = Reader(a.station.id, load_or_create_encryption_key(a.folder).private_bytes_raw())
+        own_key = sync.station_key(a)
+        keys[a.station.id] = sync.TrustedKey(a.station.id, own_key.public, "")
+        mine = a.station.id
+    with Store.open(secretariat) as s:
+        them = s.station.id
+    checked = check_path(bundle, keys, frozenset(), reader)
+    assert checked.error == (
+        f"lot chiffré pour {them}, pas pour ce poste ({mine}) : seul son destinataire peut le "
+        "lire. Demandez à l'expéditeur un lot pour ce poste (carnet export --pour)."
+    )
+
+
+def test_a_worker_keeps_plain_events_and_the_keys_of_the_bundles_before(pair: Any) -> None:
+    """A station registers a person's key in one bundle and signs with it in the next: the
+    worker that checked the first verifies the second's signature itself."""
+    from tests.signing import secret_of
+
+    station, secretariat, candidate, *_ = pair
+    with Store.open(station) as a:
+        tutor = a.snapshot(candidate).state.candidate.tutor  # type: ignore[union-attr]
+        secret = secret_of(a, tutor)
+        first = export(a, station.parent / "cles.carnet").path
+        a.sign_attestation(candidate, "gc.b1.c1", "tuteur", tutor, "Appel", secret)
+        # The next bundle holds the signature alone (as once the first is confirmed).
+        late = sync.own_events(a)[-1:]
+        refs = {r.id: r.version for r in a.referentials.all()}
+        second = station.parent / "signe.carnet"
+        second.write_bytes(
+            seal_file("bundle", a.station.id, sync.station_key(a), 9, late, count=1,
+                      referentials=refs)
+        )  # fmt: skip
+    with Store.open(secretariat) as s:
+        keys = dict(TrustStore(s.folder).keys)
+        reader = Reader(s.station.id, load_or_create_encryption_key(s.folder).private_bytes_raw())
+    # Private: the worker's initializer and task (see above).
+    sync._init_worker(keys, frozenset(), reader, {})
+    checked_first = sync._check_in_worker(first)
+    assert checked_first.bundle is not None
+    # What a worker sends back pickled: plain dicts, not the JSON kept beside them.
+    assert all(type(e) is dict for e in checked_first.bundle.events)
+    checked_second = sync._check_in_worker(second)
+    assert checked_second.bundle is not None
+    (signed,) = [e for e in checked_second.bundle.events if e["type"] == "attestation.signed"]
+    assert [h for h, _ in checked_second.proofs] == [signed["hash"]]  # type: ignore[attr-defined]
+    # Without the first bundle's keys, the same file's signature is not verified with it.
+    alone = check_path(second, keys, frozenset(), reader, {})
+    assert alone.error is None and not alone.proofs
