@@ -111,6 +111,21 @@ def test_a_wrong_passphrase_or_a_file_that_is_not_pkcs12_is_refused_in_french(
     assert str(not_p12.value) == refused.format("texte.pfx")
 
 
+def test_a_pkcs12_file_without_a_certificate_is_refused(tmp_path: Path) -> None:
+    data = pkcs12.serialize_key_and_certificates(
+        b"cle-seule", _KEY, None, None,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+    )  # fmt: skip
+    path = tmp_path / "cle-seule.p12"
+    path.write_bytes(data)
+    with pytest.raises(StoreError) as caught:
+        load_signer(path, PASSPHRASE)
+    assert str(caught.value) == (
+        "certificat cle-seule.p12 refusé : ce n'est pas un fichier PKCS#12 (.p12, .pfx) "
+        "lisible avec ce mot de passe"
+    )
+
+
 def test_an_unreadable_certificate_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "absent.p12"
     with pytest.raises(StoreError) as caught:
