@@ -131,3 +131,15 @@ def test_remembering_the_grid_never_fails_a_write(tmp_path: Path) -> None:
         (folder / "session.json").mkdir()  # the file cannot be written
         store.remember_open_grid(candidate, grid)
         assert store.open_grid_to_resume() is None
+
+
+def test_releasing_a_lock_never_taken_or_already_released_does_nothing(tmp_path: Path) -> None:
+    lock = DataLock(tmp_path)
+    lock.release()  # never taken
+    assert not (tmp_path / LOCK_NAME).exists()
+    lock.acquire()
+    lock.release()
+    lock.release()  # already released
+    assert not writer_active(tmp_path)
+    with DataLock(tmp_path):  # and it can be taken again
+        assert writer_active(tmp_path)
