@@ -174,7 +174,9 @@ def test_what_a_worker_runs_checks_a_file_as_this_process_does(pair: Any) -> Non
         reader = Reader(s.station.id, load_or_create_encryption_key(s.folder).private_bytes_raw())
         people = s.public_keys()
     # Private: these two are what a worker process runs (its initializer and its task); no
-    # public function runs them in this process.
+    # public function runs them in this process. The worker's state is this module's dict:
+    # emptied first, as a new worker process starts with it empty.
+    sync._WORKER.clear()
     sync._init_worker(keys, frozenset(), reader, dict(people))
     in_worker = sync._check_in_worker(bundle)
     here = check_path(bundle, keys, frozenset(), reader, people)
@@ -297,6 +299,7 @@ def test_a_worker_keeps_plain_events_and_the_keys_of_the_bundles_before(pair: An
         keys = dict(TrustStore(s.folder).keys)
         reader = Reader(s.station.id, load_or_create_encryption_key(s.folder).private_bytes_raw())
     # Private: the worker's initializer and task (see above).
+    sync._WORKER.clear()
     sync._init_worker(keys, frozenset(), reader, {})
     checked_first = sync._check_in_worker(first)
     assert checked_first.bundle is not None

@@ -90,8 +90,12 @@ class _Process:
         out, self.returncode = self.answer
         return out, None
 
+    gone = False  # the process ended already: killing it fails
+
     def kill(self) -> None:
         self.killed = True
+        if self.gone:
+            raise ProcessLookupError(3, "No such process")
 
     def wait(self) -> int:
         self.waited = True
@@ -195,3 +199,18 @@ def test_closing_stops_a_process_no_document_took(processes: list[_Process]) -> 
     with renderer.Renderer():
         pass
     assert processes[0].killed and processes[0].waited
+
+
+def test_a_process_already_gone_is_waited_for_without_error(processes: list[_Process]) -> None:
+    layout = renderer.Renderer()
+    processes[0].gone = True
+    layout.close()
+    assert processes[0].killed and processes[0].waited
+
+
+def test_an_unknown_number_of_processors_counts_as_one(
+    processes: list[_Process], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    renderer.Renderer()
+    assert processes == []

@@ -108,3 +108,53 @@ def test_a_mark_entered_for_someone_is_said_to_be_entered_by_them() -> None:
             value=("14.00",), payload=MarkEntered(evaluation="ecrit", mark="14", by=by),
         )  # fmt: skip
         assert source_value(source, People({})) == f"14,00/20 saisie par {named} le —"
+
+
+def test_a_reader_leaves_a_torn_tail_for_the_writer_to_cut(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
+        candidate = store.create_candidate(
+            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t", tutor=tutor, manager=manager
+        )
+    dossier = folder / "dossiers" / f"{candidate}.json"
+    sound = dossier.read_bytes()
+    dossier.write_bytes(sound + b'{"inacheve')
+    with Store.open(folder, read_only=True) as reader:
+        assert reader.snapshot(candidate).state.candidate is not None
+    assert dossier.read_bytes() == sound + b'{"inacheve'  # a reader writes nothing
+    with Store.open(folder) as writer:
+        assert writer.snapshot(candidate).state.candidate is not None
+    assert dossier.read_bytes() == sound  # the writer cuts it
+
+
+def test_writing_the_same_records_again_adds_nothing(tmp_path: Path) -> None:
+    from store.storage import AppendOnlyStorage
+
+    storage = AppendOnlyStorage(tmp_path / "f.json")
+    data = {"events": {"1": {"a": 1}, "2": {"b": 2}}}
+    storage.write(data)
+    written = (tmp_path / "f.json").read_bytes()
+    storage.write({"events": {"1": {"a": 1}, "2": {"b": 2}}})
+    assert (tmp_path / "f.json").read_bytes() == written
+    storage.write({"events": {"1": {"a": 1}, "2": {"b": 2}, "3": {"c": 3}}})
+    assert (tmp_path / "f.json").read_bytes().startswith(written)
+    assert dict(storage.read()["events"]["3"]) == {"c": 3}  # type: ignore[index]
+
+
+def test_a_paragraph_keeps_its_line_breaks_as_breaks() -> None:
+    import io
+    from datetime import datetime
+
+    import pypdf
+
+    from store.documents.script import Script, render_pdf
+
+    script = Script("essai", datetime(2026, 12, 7, 9, 30))
+    script.paragraph("première ligne\nseconde ligne")
+    rendered = render_pdf(script)
+    assert rendered.warnings == ()  # a line break is no character to replace
+    text = pypdf.PdfReader(io.BytesIO(rendered.data)).pages[0].extract_text()
+    assert "première ligne\nseconde ligne" in text
+    assert "[U+000A]" not in text
