@@ -170,7 +170,7 @@ class Keystore:
                 person: Credential.from_record(record)
                 for person, record in data["credentials"].items()
             }
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CorruptFileError(self.path, "contenu invalide", None) from exc
 
     def get(self, person: str) -> Credential | None:

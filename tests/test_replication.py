@@ -146,7 +146,10 @@ def test_a_forwarded_event_without_its_origins_signature_is_refused(settled: Any
     _import(b, _export(s, "s-b2.carnet", pour=b))  # b knows a's key now
     before = _files(b)
     (result,) = _import(b, path).files
-    assert result.error is not None and "sans signature de son poste" in result.error
+    assert result.error == (
+        f"événement n° {forged['seq']} du poste {_id(a)} sans signature de son poste (aucune "
+        "tête signée ne le couvre) : lot refusé, rien n'est appliqué"
+    )
     assert _files(b) == before
 
 
