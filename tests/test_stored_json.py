@@ -5,6 +5,7 @@ holds, and any change to an event still refused, even with the file's own chain 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from hypothesis import strategies as st
 
 from models.events import Event, EventError
 from models.threshold import CriterionState
-from store.errors import StoreError
+from store.errors import CorruptFileError, StoreError
 from store.storage import chain, parse_log
 from store.store import Store
+from tui.cli import main
 
 V = CriterionState.VALIDATED
 
@@ -128,3 +130,80 @@ def test_any_comment_reads_back_by_its_stored_text(
             if e.type == "criterion.marked"
         ]
     assert marked == comments
+
+
+# --- a folder written by the previous release (events in the model's order, `id` first) -------
+
+RELEASE3 = Path(__file__).parent / "fixtures" / "release3"
+
+
+def _previous_release(tmp_path: Path) -> Path:
+    folder = tmp_path / "st"
+    shutil.copytree(RELEASE3 / "st", folder)
+    return folder
+
+
+def _rename(store: Store, candidate: str, author: str) -> None:
+    """One event written today in the dossier: its name corrected, the rest as it stands."""
+    now = store.snapshot(candidate).state.candidate
+    assert now is not None
+    store.edit_candidate(
+        candidate, author, name=now.name + " Corrigé", reason="Nom corrigé",
+        started=now.started,
+        tutor=now.tutor, manager=now.manager,
+    )  # fmt: skip
+
+
+def test_the_previous_releases_folder_reads_alike_and_takes_new_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _previous_release(tmp_path)
+    expected = json.loads((RELEASE3 / "st.status.json").read_bytes())["candidates"]
+    dossiers = sorted((folder / "dossiers").glob("c-*.json"))
+    assert all(not doc.json.startswith(b'{"author":') for p in dossiers for doc in _events(p))
+    assert main(["status", "--data", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["candidates"] == expected
+    assert main(["verify", "--data", str(folder)]) == 0
+    capsys.readouterr()
+    # A new write appends events in the stored layout after the old ones, in the same file.
+    candidate = dossiers[0].stem
+    with Store.open(folder) as store:
+        before = store.snapshot(candidate).events
+        registrar = next(p for p, x in store.people().items() if "secretariat" in x.roles)
+        _rename(store, candidate, registrar)
+        after = store.snapshot(candidate).events
+    docs = _events(dossiers[0])
+    assert [d.json.startswith(b'{"author":') for d in docs] == [False] * len(before) + [True]
+    with Store.open(folder, read_only=True) as store:
+        assert store.snapshot(candidate).events == after
+        assert after[-1].author == registrar
+    assert main(["verify", "--data", str(folder)]) == 0
+
+
+@pytest.mark.parametrize("which", ["old", "new"])
+def test_a_flipped_letter_in_either_layout_is_loud_and_recovered(
+    tmp_path: Path, which: str
+) -> None:
+    """The corruption matrix's « flip a letter inside a string », on a line of each layout of
+    a dossier the previous release began: loud, naming the file and the record, and
+    ``carnet recover`` loses that record only."""
+    from store.recovery import recover
+    from tests.test_store import _flip_letter
+
+    folder = _previous_release(tmp_path)
+    path = sorted((folder / "dossiers").glob("c-*.json"))[0]
+    candidate = path.stem
+    with Store.open(folder) as store:
+        registrar = next(p for p, x in store.people().items() if "secretariat" in x.roles)
+        _rename(store, candidate, registrar)
+        events = store.snapshot(candidate).events
+    record = 2 if which == "old" else len(events)
+    _flip_letter(path, record)
+    with pytest.raises(CorruptFileError, match=rf"enregistrement n° {record} .*altéré") as caught:
+        Store.open(folder)
+    assert str(path) in str(caught.value)
+    report = recover(folder)
+    assert report.lost == {candidate: [events[record - 1].seq]}
+    with Store.open(folder, read_only=True) as store:
+        kept = [e.id for e in store.snapshot(candidate).events]
+    assert kept == [e.id for i, e in enumerate(events, 1) if i != record]
