@@ -23,7 +23,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from models.errors import CarnetError
-from models.jsontext import compact_json
+from models.jsontext import Encoded, compact_json
 from models.referential import document_sha256
 from models.threshold import CriterionState
 
@@ -72,14 +72,11 @@ class Event(BaseModel):
         which says what is wrong."""
         text = getattr(raw, "json", None)
         if isinstance(text, bytes) and text.startswith(_SORTED_START):
-            try:
-                event = cls.model_validate(raw)
-            except ValidationError as exc:
-                raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
-            digest = event.hash.encode()
+            event = cls._validated(raw)
+            hashed = text[:-_HASH_TAIL] + b"}"
             if (
-                text[-_HASH_TAIL:] == b',"hash":"%s"}' % digest
-                and hashlib.sha256(text[:-_HASH_TAIL] + b"}").hexdigest() == event.hash
+                _with_hash(hashed, event.hash) == text
+                and hashlib.sha256(hashed).hexdigest() == event.hash
             ):
                 return event
         return cls.checked_json(raw)[0]
@@ -89,23 +86,28 @@ class Event(BaseModel):
         """``from_stored``'s checks, and the event as JSON (UTF-8): its hashed fields as they
         are hashed (sorted keys, compact), then its hash. What a bundle or a dossier holds, from
         the text the check has made anyway, rather than encoding every event a second time."""
-        try:
-            event = cls.model_validate(raw)
-        except ValidationError as exc:
-            raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
+        event = cls._validated(raw)
         data = _hashed_json(raw)
         if event.hash != hashlib.sha256(data).hexdigest():
             raise EventError(f"événement n° {event.seq} altéré : son empreinte ne correspond pas")
-        # The hash is 64 hexadecimal digits (checked above): nothing in it to escape.
-        return event, b'%s,"hash":"%s"}' % (data[:-1], event.hash.encode())
+        return event, _with_hash(data, event.hash)
+
+    @classmethod
+    def _validated(cls, raw: Any) -> Event:
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump()
 
-    def stored_json(self) -> bytes:
-        """The event as a dossier stores it: its hashed fields as they are hashed, then its
-        hash (what ``checked_json`` gives, and ``from_stored`` checks without encoding)."""
-        return b'%s,"hash":"%s"}' % (_hashed_json(self.stored())[:-1], self.hash.encode())
+    def encoded(self) -> Encoded:
+        """The event as a dossier stores it, with its JSON: its hashed fields as they are
+        hashed, then its hash (what ``checked_json`` gives, and ``from_stored`` checks without
+        encoding)."""
+        raw = self.stored()
+        return Encoded(raw, _with_hash(_hashed_json(raw), self.hash))
 
 
 _canonical = compact_json(sort_keys=True)
@@ -113,6 +115,12 @@ _canonical = compact_json(sort_keys=True)
 # after them, ``,"hash":"`` then 64 hexadecimal digits and ``"}``.
 _SORTED_START = b'{"author":'
 _HASH_TAIL = len(b',"hash":""}') + 64
+
+
+def _with_hash(hashed: bytes, digest: str) -> bytes:
+    """An event's stored JSON from its hashed fields' JSON (``{…}``) and its hash: 64
+    hexadecimal digits (checked by then), nothing in them to escape."""
+    return b'%s,"hash":"%s"}' % (hashed[:-1], digest.encode())
 
 
 def canonical(data: Any) -> bytes:
@@ -587,14 +595,18 @@ PAYLOADS: dict[str, type[_Payload]] = {
 
 def payload_of(event: Event) -> _Payload | None:
     """The typed payload, or None for a type this version does not know (kept, not applied)."""
-    model = PAYLOADS.get(event.type)
+    return _typed_payload(event.type, event.payload, event.seq)
+
+
+def _typed_payload(type: str, payload: Any, seq: int) -> _Payload | None:
+    model = PAYLOADS.get(type)
     if model is None:
         return None
     try:
-        return model.model_validate(event.payload)
+        return model.model_validate(payload)
     except ValidationError as exc:
         raise EventError(
-            f"événement n° {event.seq} ({event.type}) : contenu invalide, {exc.errors()[0]['msg']}"
+            f"événement n° {seq} ({type}) : contenu invalide, {exc.errors()[0]['msg']}"
         ) from exc
 
 
@@ -610,7 +622,7 @@ class _Fields(TypedDict):
     ts: _Ts
     dossier: _Name
     type: _Type
-    payload: Any  # its model checks it (and that it is a dict: below, for a type without one)
+    payload: Any  # checked below: a dict (cheaper than pydantic's copy), then by its model
     prev: _Hash
     hash: _Hash
 
@@ -645,15 +657,13 @@ def checked_in_bulk(raws: list[Any]) -> list[Sealed] | None:
         digest = checked["hash"]
         if digest != hashlib.sha256(data).hexdigest():
             return None
-        model = PAYLOADS.get(checked["type"])
-        if model is None:
-            if not isinstance(checked["payload"], dict):
-                return None
-        else:
-            try:
-                model.model_validate(checked["payload"])
-            except ValidationError:
-                return None
-        json = b'%s,"hash":"%s"}' % (data[:-1], digest.encode())
+        payload = checked["payload"]
+        if not isinstance(payload, dict):
+            return None
+        try:
+            _typed_payload(checked["type"], payload, checked["seq"])
+        except EventError:
+            return None
+        json = _with_hash(data, digest)
         sealed.append(Sealed(checked["station"], checked["seq"], checked["prev"], digest, json))
     return sealed

@@ -205,6 +205,12 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
     return log
 
 
+def _as_written(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A document to append: with the JSON its check made (``Encoded``: written as is), or a
+    copy of it (the caller's mapping may change after the write)."""
+    return doc if isinstance(doc, Encoded) else dict(doc)
+
+
 def _doc_json(body: bytes, size: Any) -> bytes | None:
     """The JSON of a record's document as the line holds it, when the line is as
     ``record_lines`` writes it: ``{"t":…,"id":…,"doc":`` DOCUMENT, then ``,"n":N`` for the
@@ -316,7 +322,7 @@ class AppendOnlyStorage(Storage):
         records = []
         for doc in docs:
             last += 1
-            records.append((table, str(last), doc if isinstance(doc, Encoded) else dict(doc)))
+            records.append((table, str(last), _as_written(doc)))
         self._append_records(log, records)
         return [doc_id for _, doc_id, _ in records]
 
@@ -378,10 +384,7 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             else:
                 log = parse_log(raw, path)
             last = log.last_ids.get(table, len(log.tables.get(table, {})))
-            records = [
-                (table, str(last + n), doc if isinstance(doc, Encoded) else dict(doc))
-                for n, doc in enumerate(docs, 1)
-            ]
+            records = [(table, str(last + n), _as_written(doc)) for n, doc in enumerate(docs, 1)]
             data, _ = record_lines(log.last_hash, records)
             if log.size == 0:
                 tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")

@@ -47,7 +47,6 @@ from models.events import (
     seal,
 )
 from models.grid import shortfalls
-from models.jsontext import Encoded
 from models.people import Change, PersonRecord, RegistryState
 from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
@@ -605,7 +604,7 @@ class Store(CareerActions, PeopleActions):
         assert isinstance(storage, AppendOnlyStorage)
         # As checked and hashed (sorted keys, the hash last): read back, each is checked on
         # the bytes it is stored as (``Event.from_stored``).
-        storage.append(EVENTS, [Encoded(event.stored(), event.stored_json()) for event in events])
+        storage.append(EVENTS, [event.encoded() for event in events])
         item.table.clear_cache()
 
     def _seal(

@@ -58,7 +58,7 @@ def test_each_event_read_carries_the_text_it_is_checked_on(tmp_path: Path) -> No
     assert docs and all(doc.json.startswith(b'{"author":') for doc in docs)
     for doc in docs:
         event = Event.from_stored(doc)
-        assert doc.json == event.stored_json()
+        assert doc.json == event.encoded().json
         assert json.loads(doc.json) == dict(doc)
     with Store.open(tmp_path / "d", read_only=True) as store:
         assert any(
@@ -122,7 +122,7 @@ def test_any_comment_reads_back_by_its_stored_text(
     folder = tmp_path_factory.mktemp("c") / "d"
     candidate, path = _marked(folder, comments)
     docs = _events(path)
-    assert all(Event.from_stored(doc).stored_json() == doc.json for doc in docs)
+    assert all(Event.from_stored(doc).encoded().json == doc.json for doc in docs)
     with Store.open(folder, read_only=True) as store:
         marked = [
             e.payload["comment"]
