@@ -8,7 +8,7 @@ and from the registry events arriving in the same import.
 
 from __future__ import annotations
 
-import contextlib
+import json
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -111,12 +111,31 @@ def _pairs(
     )
 
 
-# Below this many personal signatures, they are verified in this process: a child costs a few
-# milliseconds to start.
-BESIDE_FROM = 200
+# Below this much JSON (about 300 events, 100 signatures at most), the signatures are verified
+# in this process: a child costs a few milliseconds to start.
+BESIDE_FROM = 256 * 1024
 # How long the child may take before its answer is given up (and the signatures verified
-# here): this, plus 5 ms a signature, 50 times what it takes.
+# here): this, plus a second for each 2 MB of JSON, 30 times what it takes.
 BESIDE_WAIT = 10.0
+BESIDE_BYTES_A_SECOND = 2 * 1024 * 1024
+
+
+def _events_of(text: bytes) -> list[Mapping[str, Any]]:
+    """A bundle's events from its content's JSON (``{"events": [...], ...}`` or, before
+    version 2, the list itself). Anything else raises: the child then has no answer, and the
+    importing process refuses the bundle with its own reason."""
+    content = json.loads(text)
+    listed = content.get("events") if isinstance(content, dict) else content
+    if not isinstance(listed, list) or not all(isinstance(raw, Mapping) for raw in listed):
+        raise ValueError("pas une liste d'événements")
+    return listed
+
+
+def _are_pairs(value: Any) -> bool:
+    return isinstance(value, frozenset) and all(
+        isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+        for pair in value
+    )
 
 
 class ProofsBeside:
@@ -125,45 +144,41 @@ class ProofsBeside:
     import of a secretariat's bundle for a station (3,700 signatures for 100 candidates), and
     the library holds the interpreter's lock while it verifies, so only a process runs beside.
 
-    With enough signatures, a child (``store.beside``) verifies every signature the events
-    carry and sends back the positions of those that verify; the keys stay the registry's.
-    Should it give no answer, the signatures are verified here instead: slower, never
-    different. Otherwise they are verified here when ``result`` is called (after the events'
-    own checks, as before). Use it as a context manager: leaving it stops a child whose answer
-    is no longer needed (a bundle refused meanwhile)."""
+    Given the bundle's content as JSON (``text``, large enough), a child (``store.beside``)
+    forked before this process decodes it decodes it too, verifies every signature its events
+    carry and sends back the (event hash, public key) pairs that verify; which person a key is
+    stays for this process to say (``check_personal_signatures``). Forked before the decoding,
+    the child shares no object that this process then touches: had it been forked after, each
+    page of the decoded events would be copied as this process checks them (30 ms of a
+    station's import, more on a loaded machine). Should it give no answer, the signatures are
+    verified here instead: slower, never different. Otherwise (no text, a small one, or one
+    processor) they are verified here when ``result`` is called, after the events' own
+    checks. Use it as a context manager: leaving it stops a child whose answer is no longer
+    needed (a bundle refused meanwhile)."""
 
     def __init__(
         self,
         known_keys: Mapping[str, tuple[str, str]],
-        events: Sequence[Mapping[str, Any]] | None,
+        text: bytes | None = None,
         *,
         beside: bool = True,
     ) -> None:
         self._known = known_keys
         self._child: beside_.Child | None = None
-        self._events: list[Mapping[str, Any]] = []
-        self._keys: dict[str, tuple[str, str]] = {}
-        self._todo: list[int] = []
-        if beside and events is not None and beside_.can_fork():
-            with contextlib.suppress(AttributeError, TypeError):  # not events: checked later
-                self._events = list(events)
-                self._keys = {**known_keys, **keys_in(self._events)}
-                self._todo = _signed(self._events)
-                if len(self._todo) >= BESIDE_FROM:
-                    load_verifier()  # here: a forked child imports nothing
-                    keys, todo, listed = self._keys, self._todo, self._events
-                    self._child = beside_.fork(
-                        lambda: [i for i in todo if _verifies(keys, listed[i])],
-                        wait=BESIDE_WAIT + 0.005 * len(todo),
-                    )
+        if beside and text is not None and len(text) >= BESIDE_FROM and beside_.can_fork():
+            load_verifier()  # here: a forked child imports nothing
+            self._child = beside_.fork(
+                lambda: verified_proofs(known_keys, _events_of(text)),
+                wait=BESIDE_WAIT + len(text) / BESIDE_BYTES_A_SECOND,
+            )
 
     def result(self, events: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
         """The verified pairs of ``events`` (the same events as given, once checked)."""
         if self._child is not None:
             answered, verified = self._child.result()
             self._child = None
-            if answered and isinstance(verified, list) and set(verified) <= set(self._todo):
-                return _pairs(self._keys, self._events, verified)
+            if answered and _are_pairs(verified):
+                return verified
         return verified_proofs(self._known, events)
 
     def later(

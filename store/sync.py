@@ -711,16 +711,13 @@ def _check_opened(
         if settled is not None:
             return settled
         clear = decrypted(opened, reader)
-        parsed = clear.content
-        listed = parsed.get("events") if isinstance(parsed, dict) else parsed
-        # The personal signatures are verified beside (another processor) while the events
-        # are checked here, and the bundle's chains and heads after them; they count only once
-        # the events have passed, and are asked for when the signatures are checked.
-        proofs = ProofsBeside(
-            people or {}, listed if isinstance(listed, list) else None, beside=beside
-        )
+        # The personal signatures are verified beside (another processor, from the JSON
+        # itself) while the events are decoded and checked here, and the bundle's chains and
+        # heads after them; they count only once the events have passed, and are asked for
+        # when the signatures are checked.
+        proofs = ProofsBeside(people or {}, clear.body, beside=beside)
         try:
-            content = check_events(clear, parsed, keep_json=beside)
+            content = check_events(clear, keep_json=beside)
             for raw in content.events:
                 dossier = str(raw["dossier"])
                 if dossier != REGISTRY and not _DOSSIER.match(dossier):

@@ -3,6 +3,7 @@ process checks the events: the same verdicts as in-process, whatever happens to 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,14 @@ def _signed_events(tmp_path: Path) -> tuple[dict[str, tuple[str, str]], list[dic
         return store.public_keys(), events
 
 
+def _text(events: list[dict[str, Any]]) -> bytes:
+    """The events as a bundle's content holds them, in JSON: what the child decodes."""
+    return json.dumps({"events": events, "heads": {}}).encode()
+
+
 @pytest.fixture
 def beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every check goes beside, from the first signature; returns the children started."""
+    """Every check goes beside, whatever the size of the JSON; returns the children started."""
     monkeypatch.setattr(personal, "BESIDE_FROM", 1)
     return count_children(monkeypatch)
 
@@ -52,7 +58,7 @@ def test_the_child_gives_the_same_verdicts(tmp_path: Path, beside: list[int]) ->
     keys, events = _signed_events(tmp_path)
     expected = verified_proofs(keys, events)
     assert len(expected) == 2  # the forged one is not among them
-    with ProofsBeside(keys, events) as proofs:
+    with ProofsBeside(keys, _text(events)) as proofs:
         assert proofs.result(events) == expected
     assert len(beside) == 1 and reaped(beside[0])
 
@@ -66,8 +72,39 @@ def test_a_child_that_fails_changes_nothing(
     expected = verified_proofs(keys, events)
     monkeypatch.setattr(personal, "_verifies", failing_in_child(personal._verifies, how))
     monkeypatch.setattr(personal, "BESIDE_WAIT", 0.5)
-    with ProofsBeside(keys, events) as proofs:
+    with ProofsBeside(keys, _text(events)) as proofs:
         assert proofs.result(events) == expected
+    assert len(beside) == 1 and reaped(beside[0])
+
+
+@pytest.mark.parametrize("text", [b"{pas du JSON", b'{"events": 3}', b"[1, 2]"])
+def test_content_the_child_cannot_read_is_verified_here(
+    tmp_path: Path, beside: list[int], text: bytes
+) -> None:
+    """The child decodes the JSON itself: what it cannot read (the importing process then
+    refuses the bundle with its own reason) leaves the verdicts to this process."""
+    keys, events = _signed_events(tmp_path)
+    with ProofsBeside(keys, text) as proofs:
+        assert proofs.result(events) == verified_proofs(keys, events)
+    assert len(beside) == 1 and reaped(beside[0])
+
+
+def test_an_answer_that_is_not_pairs_is_not_taken(
+    tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a set of (event hash, public key) strings counts as the child's answer."""
+    keys, events = _signed_events(tmp_path)
+    parent = os.getpid()
+    genuine = personal.verified_proofs
+
+    def odd(known: Any, listed: Any) -> Any:
+        if os.getpid() != parent:
+            return frozenset({("h", 1)})
+        return genuine(known, listed)
+
+    monkeypatch.setattr(personal, "verified_proofs", odd)
+    with ProofsBeside(keys, _text(events)) as proofs:
+        assert proofs.result(events) == genuine(keys, events)
     assert len(beside) == 1 and reaped(beside[0])
 
 
@@ -77,7 +114,7 @@ def test_a_child_whose_answer_is_not_needed_is_stopped(
     """A bundle refused while its signatures are being verified: the child does not linger."""
     keys, events = _signed_events(tmp_path)
     monkeypatch.setattr(personal, "_verifies", failing_in_child(personal._verifies, "hang"))
-    with pytest.raises(BundleError), ProofsBeside(keys, events):
+    with pytest.raises(BundleError), ProofsBeside(keys, _text(events)):
         raise BundleError("lot refusé")
     assert len(beside) == 1 and reaped(beside[0])
 
@@ -85,9 +122,10 @@ def test_a_child_whose_answer_is_not_needed_is_stopped(
 def test_the_child_vouches_for_nothing_the_registry_does_not_name(
     tmp_path: Path, beside: list[int]
 ) -> None:
-    """Its answer is positions among the events given; the key is always the registry's."""
+    """Its answer is (event hash, public key) pairs that verify: whose key it is, and whether
+    that person is the event's author, is still said here, from the registry."""
     keys, events = _signed_events(tmp_path)
-    with ProofsBeside(keys, events) as proofs:
+    with ProofsBeside(keys, _text(events)) as proofs:
         verified = proofs.result(events)
     forged = events[-1]
     with pytest.raises(BundleError, match="signature personnelle fausse"):
@@ -95,19 +133,20 @@ def test_the_child_vouches_for_nothing_the_registry_does_not_name(
     check_personal_signatures(keys, events[:-1], {}, verified)
 
 
-def test_no_child_for_few_signatures_or_one_processor(
+def test_no_child_for_a_small_bundle_or_one_processor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     keys, events = _signed_events(tmp_path)
     forks: list[Any] = []
     monkeypatch.setattr(beside_, "fork", lambda *a, **k: forks.append(a))
-    with ProofsBeside(keys, events) as proofs:  # 3 signatures, below BESIDE_FROM
+    assert len(_text(events)) < personal.BESIDE_FROM
+    with ProofsBeside(keys, _text(events)) as proofs:
         assert proofs.result(events) == verified_proofs(keys, events)
     monkeypatch.setattr(personal, "BESIDE_FROM", 1)
     monkeypatch.setattr(beside_, "can_fork", lambda: False)
-    with ProofsBeside(keys, events) as proofs:
+    with ProofsBeside(keys, _text(events)) as proofs:
         assert proofs.result(events) == verified_proofs(keys, events)
-    with ProofsBeside(keys, events, beside=False) as proofs:
+    with ProofsBeside(keys, _text(events), beside=False) as proofs:
         assert proofs.result(events) == verified_proofs(keys, events)
     assert forks == []
 
@@ -157,12 +196,12 @@ def test_the_answer_is_asked_for_only_when_needed(tmp_path: Path, beside: list[i
 
     keys, events = _signed_events(tmp_path)
     expected = verified_proofs(keys, events)
-    pending = ProofsBeside(keys, events).later(events)
+    pending = ProofsBeside(keys, _text(events)).later(events)
     assert isinstance(pending, PendingProofs)
     assert all(pair in pending for pair in expected)
     assert (events[-1]["hash"], next(iter(expected))[1]) not in pending  # the forged one
     release(pending)
-    unasked = ProofsBeside(keys, events).later(events)
+    unasked = ProofsBeside(keys, _text(events)).later(events)
     release(unasked)
     assert len(beside) == 2 and all(reaped(pid) for pid in beside)
     release(frozenset())  # nothing to stop
