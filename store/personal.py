@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Container, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from models.signatures import PROOF, check_proof, load_verifier, signed_message, verify
 from store import beside as beside_
@@ -131,7 +131,7 @@ def _events_of(text: bytes) -> list[Mapping[str, Any]]:
     return listed
 
 
-def _are_pairs(value: Any) -> bool:
+def _are_pairs(value: Any) -> TypeGuard[frozenset[tuple[str, str]]]:
     return isinstance(value, frozenset) and all(
         isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
         for pair in value
