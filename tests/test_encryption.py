@@ -13,7 +13,16 @@ import pytest
 from store.keys import TrustStore
 from store.store import Store
 from store.sync import export
-from tests.test_sync import _export, _files, _id, _import, _key_file, _station, _trust
+from tests.test_sync import (
+    _export,
+    _files,
+    _id,
+    _import,
+    _key_file,
+    _station,
+    _trust,
+    station_and_two_secretariats,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "release1"
 
@@ -21,16 +30,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "release1"
 @pytest.fixture
 def three(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A station a, its secretariat s, and another secretariat t that trusts a too."""
-    from store.station import set_role
-
-    a, s, t = tmp_path / "a", tmp_path / "s", tmp_path / "t"
-    _station(a)
-    for folder in (s, t):
-        with Store.open(folder):
-            pass
-        set_role(folder, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
+    a, s, t = station_and_two_secretariats(tmp_path)
     _trust(t, a)
     _key_file(t)  # its keys made, as on any folder that wrote its public key
     return a, s, t

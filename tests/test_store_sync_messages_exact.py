@@ -14,24 +14,15 @@ import pytest
 
 from store.errors import StoreError
 from store.keys import TrustStore
-from store.station import set_role
 from store.store import Store
 from store.sync import assign, confirm_trust, export, read_key_file
-from tests.test_sync import _id, _key_file, _station, _trust
+from tests.test_sync import _id, _key_file, _station, _trust, station_and_two_secretariats
 
 
 @pytest.fixture
 def three(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A station a, its secretariat s, and another secretariat t."""
-    a, s, t = tmp_path / "a", tmp_path / "s", tmp_path / "t"
-    _station(a)
-    for folder in (s, t):
-        with Store.open(folder):
-            pass
-        set_role(folder, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
-    return a, s, t
+    return station_and_two_secretariats(tmp_path)
 
 
 def _refused(folder: Path, **kwargs: Any) -> str:

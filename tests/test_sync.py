@@ -66,6 +66,22 @@ def _trust(folder: Path, *others: Path) -> None:
             confirm_trust(store, path, read_key_file(path).fingerprint)
 
 
+def station_and_two_secretariats(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A station a and its secretariat s, each trusting the other, and another secretariat t
+    that trusts nobody yet."""
+    from store.station import set_role
+
+    a, s, t = tmp_path / "a", tmp_path / "s", tmp_path / "t"
+    _station(a)
+    for folder in (s, t):
+        with Store.open(folder):
+            pass
+        set_role(folder, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    return a, s, t
+
+
 def _id(folder: Path) -> str:
     identity: str = json.loads((folder / "station.json").read_bytes())["id"]
     return identity
