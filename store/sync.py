@@ -349,6 +349,15 @@ def own_hashes(store: Store) -> list[str]:
     return [by_seq[k] for k in range(1, head.seq + 1) if k in by_seq]
 
 
+def own_hash_map(store: Store) -> dict[int, str]:
+    """This folder's event hashes by sequence number (``own_hashes``; from its dossiers
+    should the journal miss one)."""
+    hashes = own_hashes(store)
+    if len(hashes) == store.head.seq:
+        return dict(enumerate(hashes, 1))
+    return {int(raw["seq"]): str(raw["hash"]) for raw in own_events(store)}
+
+
 def holds_of(store: Store, ledger: Ledger) -> dict[str, list[list[Any]]]:
     """What this folder holds, per origin: ranges with the hash of their last event, so that
     the other side counts only what is the same history as its own."""
@@ -915,8 +924,8 @@ def import_files(
             if item.header.kind == "receipt":
                 _receipt_signer(store, trust, item.header.station)
                 result.acknowledged = _take_receipt(store, item.content)
-                _learn_holds(sync, chains, item.header.station,
-                             _holds_in(item.content), store.station.id)  # fmt: skip
+                _learn_holds(sync, chains, item.header.station, _holds_in(item.content),
+                             store.station.id, lambda: own_hash_map(store))  # fmt: skip
             else:
                 new = _take_bundle(store, ledger, chains, sync, item, result, pending, versions)
                 for raw in new:
@@ -1026,6 +1035,11 @@ def _take_bundle(
             raise Fork(origin, int(raw["seq"]), known, str(raw["hash"]))
         ledger.check_edges(origin, new)
         plans.append((origin, new, events, spine))
+    # What the secretariat holds of this folder's own events acknowledges them: checked
+    # before anything is taken, since a history that is not this folder's (a copy) refuses
+    # the bundle.
+    mine = content.holds.get(me) if from_secretariat else None
+    acknowledging = _vouched_ranges(store, mine) if isinstance(mine, list) else []
     # Personal signatures (issue 11) are checked before anything of the bundle is taken.
     check_personal_signatures(
         store.public_keys(), [raw for _, new, _, _ in plans for raw in new], pending, item.proofs
@@ -1044,11 +1058,9 @@ def _take_bundle(
                 listed = spine_hashes(head, content.spines[sender])
                 if listed is not None:
                     chains.fill(sender, listed)
-    _learn_holds(sync, chains, sender, content.holds, me)
-    if from_secretariat:
-        mine = content.holds.get(me)
-        if isinstance(mine, list):  # the secretariat's bundle acknowledges what it holds
-            result.acknowledged = _acknowledge(store, mine)
+    _learn_holds(sync, chains, sender, content.holds, me, lambda: own_hash_map(store))
+    if acknowledging:
+        result.acknowledged = _acknowledge(store, acknowledging)
     if vouched:
         sync.trust_vouched(vouched)
     sync.knowledge.record_received(
@@ -1158,10 +1170,17 @@ def _keep_heads(knowledge: Knowledge, keys: dict[str, TrustedKey], content: Cont
 
 
 def _learn_holds(
-    sync: Exchange, chains: Chains, sender: str, holds: dict[str, Any], me: str
+    sync: Exchange,
+    chains: Chains,
+    sender: str,
+    holds: dict[str, Any],
+    me: str,
+    own: Callable[[], Mapping[int, str]],
 ) -> None:
     """What the sender says it holds: counted where its history is ours (same hash at the
-    end of each range), so that nothing it lacks is left out of what we send it."""
+    end of each range), so that nothing it lacks is left out of what we send it. ``own``
+    gives this folder's own hashes by number, asked for only when the sender names them."""
+    mine: Mapping[int, str] | None = None
     for origin, ranges in holds.items():
         if not isinstance(ranges, list):
             continue
@@ -1173,20 +1192,26 @@ def _learn_holds(
                 and all(isinstance(v, int) and v >= 1 for v in item[:2])
                 and item[0] <= item[1]
             ):
-                ours = None if origin == me else chains.hash_at(str(origin), item[1])
+                if origin == me:
+                    # This folder's own: counted only where the sender holds this very
+                    # history; another copy's events are not these, and must still be sent.
+                    mine = own() if mine is None else mine
+                    if mine.get(item[1]) == item[2]:
+                        good.append(item[:2])
+                    continue
+                ours = chains.hash_at(str(origin), item[1])
                 if ours is None or ours == item[2]:
                     good.append(item[:2])
         sync.knowledge.learn(sender, str(origin), good)
 
 
-def _acknowledge(store: Store, heads: list[Any]) -> int:
-    """This folder's own events that the secretariat holds, once their hashes are checked."""
-    _check_heads(store, heads)
+def _acknowledge(store: Store, vouched: list[tuple[int, int]]) -> int:
+    """This folder's own events that the secretariat holds (their hashes checked)."""
     state = SyncState.load(store.folder)
     before = sum(b - a + 1 for a, b in state.acknowledged)
-    for item in heads:
+    for first, last in vouched:
         for a, b in state.exported:
-            low, high = max(a, item[0]), min(b, item[1])
+            low, high = max(a, first), min(b, last)
             if low <= high:
                 state.acknowledged = add_range(state.acknowledged, low, high)
     state.save(store.folder)
@@ -1282,8 +1307,8 @@ def _take_receipt(store: Store, content: Any) -> int:
     state = SyncState.load(store.folder)
     before = sum(b - a + 1 for a, b in state.acknowledged)
     heads = content.get("heads")
-    if heads is not None:  # receipts of the release before carry ranges only
-        _check_heads(store, heads)
+    # Receipts of the release before carry ranges only: what they name is taken as named.
+    vouched = None if heads is None else _vouched_ranges(store, heads)
     for item in content["ranges"]:
         if (
             not isinstance(item, list)
@@ -1292,36 +1317,57 @@ def _take_receipt(store: Store, content: Any) -> int:
             or item[0] > item[1]
         ):
             raise BundleError("accusé de réception illisible (plages)")
-        # Only what this station actually exported can be confirmed.
+        # Only what this station actually exported, and what a head vouches for, is confirmed.
         for a, b in state.exported:
-            low, high = max(a, item[0]), min(b, item[1])
-            if low <= high:
-                state.acknowledged = add_range(state.acknowledged, low, high)
+            for low_v, high_v in [(a, b)] if vouched is None else vouched:
+                low = max(a, item[0], low_v)
+                high = min(b, item[1], high_v)
+                if low <= high:
+                    state.acknowledged = add_range(state.acknowledged, low, high)
     state.save(store.folder)
     return sum(b - a + 1 for a, b in state.acknowledged) - before
 
 
-def _check_heads(store: Store, heads: Any) -> None:
+_COPIED = (
+    "il a été copié sur un autre ordinateur ou restauré d'une sauvegarde, puis utilisé des "
+    "deux côtés. Rien n'est confirmé. Que faire : n'utiliser plus qu'une des deux copies, y "
+    "ressaisir ce qui n'a été fait que sur l'autre, et prévenir le secrétariat."
+)
+
+
+def _vouched_ranges(store: Store, heads: Any) -> list[tuple[int, int]]:
+    """The ranges of this station's events that the receipt's heads vouch for: a head names
+    the last event of a range the secretariat holds, with its hash; the hashes chain, so a
+    head equal to this folder's event vouches for the range up to it. A head this folder does
+    not hold, or holds under another hash, was written by another copy of this folder (or
+    before a restore): the receipt confirms nothing then, and says why."""
     if not isinstance(heads, list):
         raise BundleError("accusé de réception illisible (têtes)")
-    mine = {int(raw["seq"]): raw["hash"] for raw in own_events(store)}
+    mine = own_hash_map(store)
+    vouched = []
     for item in heads:
         if (
             not isinstance(item, list)
             or len(item) != 3
             or not all(isinstance(v, int) and v >= 1 for v in item[:2])
             or not isinstance(item[2], str)
+            or item[0] > item[1]
         ):
             raise BundleError("accusé de réception illisible (têtes)")
         held = mine.get(item[1])
-        if held is not None and held != item[2]:
+        if held is None:
+            raise BundleError(
+                f"FOURCHE : le secrétariat a reçu de ce poste un n° {item[1]} que ce dossier "
+                f"de données n'a jamais écrit (son dernier est le n° {max(mine, default=0)}) : "
+                + _COPIED
+            )
+        if held != item[2]:
             raise BundleError(
                 f"FOURCHE : le secrétariat a reçu un n° {item[1]} de ce poste qui n'est pas "
-                "celui de ce dossier de données : il a été copié sur un autre ordinateur ou "
-                "restauré d'une sauvegarde, puis utilisé des deux côtés. Rien n'est confirmé. "
-                "Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a été "
-                "fait que sur l'autre, et prévenir le secrétariat."
+                "celui de ce dossier de données : " + _COPIED
             )
+        vouched.append((item[0], item[1]))
+    return vouched
 
 
 def trust_station(store: Store, unknown: UnknownStation) -> str:

@@ -144,3 +144,102 @@ def test_two_copies_forking_at_the_same_number_are_both_flagged(tmp_path: Path) 
     # Two other histories after the same number: each is kept, neither hides the other.
     assert [f["seq"] for f in forks] == [seq, seq]
     assert len({f["received"] for f in forks}) == 2
+
+
+def _shorter_copy(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """a exports to s and is copied to a2; a then writes three events, a2 one (under a number
+    a also wrote); both export; s takes a's. The copy's history is shorter than the one the
+    secretariat holds."""
+    a, s = tmp_path / "a", tmp_path / "s"
+    candidate, grid, criteria = _station(a)
+    with Store.open(s):
+        pass
+    from store.station import set_role
+
+    set_role(s, "secretariat")
+    _trust(s, a)
+    _trust(a, s)
+    assert not _import(s, _export(a, "a1.carnet")).rejected
+    a2 = _copy(a, tmp_path / "a2")
+    for number in range(3):
+        _mark(a, candidate, grid, criteria[5 + number], f"sur le premier PC {number}")
+    _mark(a2, candidate, grid, criteria[9], "sur la copie")
+    _export(a2, "copie.carnet")  # its event awaits a receipt
+    assert not _import(s, _export(a, "a2.carnet")).rejected
+    return a, a2, s
+
+
+def test_a_shorter_copy_is_not_confirmed_by_the_receipt_of_a_longer_history(
+    tmp_path: Path,
+) -> None:
+    """The secretariat holds a's n° 1…k+3; the copy a2 wrote its own n° k+1 and holds no
+    k+3: its receipt names a head the copy never wrote. Before, the head was skipped and the
+    copy's n° k+1 was « confirmé par le secrétariat », never to be sent again."""
+    a, a2, _ = _shorter_copy(tmp_path)
+    with Store.open(a) as store:
+        head = store.head.seq
+    with Store.open(a2) as store:
+        copy_head = store.head.seq
+    receipt = sorted((tmp_path / "accuses").glob("*.carnet"))[-1]
+    before = _confirmed(a2)
+    (result,) = _import(a2, receipt).files
+    assert result.error == (
+        f"FOURCHE : le secrétariat a reçu de ce poste un n° {head} que ce dossier de données "
+        f"n'a jamais écrit (son dernier est le n° {copy_head}) : il a été copié sur un autre "
+        "ordinateur ou restauré d'une sauvegarde, puis utilisé des deux côtés. Rien n'est "
+        "confirmé. Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a "
+        "été fait que sur l'autre, et prévenir le secrétariat."
+    )
+    assert _confirmed(a2) == before
+    with Store.open(a2) as store:
+        mine = own_events(store)
+        assert SyncState.load(a2).status_of([mine[-1]["seq"]]) != "confirmé par le secrétariat"
+    # The folder that sent that history confirms it all.
+    assert not _import(a, receipt).rejected
+    assert _confirmed(a) == [[1, head]]
+
+
+def test_the_secretariats_bundle_to_a_shorter_copy_is_refused_as_a_fork(tmp_path: Path) -> None:
+    """The same through the secretariat's own bundle (what it holds of the station): refused
+    whole, nothing applied, nothing confirmed; the copy's event is still to be sent."""
+    _, a2, s = _shorter_copy(tmp_path)
+    before_files = {k: v for k, v in _files(a2).items() if "dossiers" in k}
+    before = _confirmed(a2)
+    report = _import(a2, _export(s, "pour-la-copie.carnet", pour=a2))
+    (result,) = report.files
+    assert result.error is not None and result.error.startswith("FOURCHE : le secrétariat a reçu")
+    assert result.new_events == 0 and result.acknowledged == 0
+    assert _confirmed(a2) == before
+    assert {k: v for k, v in _files(a2).items() if "dossiers" in k} == before_files
+    # Its next bundle still carries the event the secretariat never received.
+    report = _import(s, _export(a2, "copie-2.carnet"))
+    assert report.files[0].fork
+
+
+def test_a_receipt_naming_heads_this_folder_never_wrote_confirms_nothing(
+    tmp_path: Path,
+) -> None:
+    """A receipt signed by the trusted secretariat whose head is a number this station never
+    wrote (999, any hash): refused, nothing confirmed (before: « 1 événement(s) confirmé(s) »
+    for an event the secretariat never took)."""
+    a, s = tmp_path / "a", tmp_path / "s"
+    _station(a)
+    with Store.open(s):
+        pass
+    from store.station import set_role
+
+    set_role(s, "secretariat")
+    _trust(s, a)
+    _trust(a, s)
+    _export(a, "a1.carnet")  # exported, never imported at s
+    with Store.open(a) as store:
+        station = store.station.id
+    with Store.open(s) as store:
+        content = {"for_station": station, "ranges": [[1, 999]],
+                   "heads": [[1, 999, "0" * 64]], "holds": {}}  # fmt: skip
+        data = seal_file("receipt", store.station.id, station_key(store), 1, content, count=999)
+    forged = tmp_path / "accuse.carnet"
+    forged.write_bytes(data)
+    (result,) = _import(a, forged).files
+    assert result.error is not None and "FOURCHE" in result.error and "n° 999" in result.error
+    assert result.acknowledged == 0 and _confirmed(a) == []

@@ -72,7 +72,7 @@ def test_any_holds_or_keys_are_refused_or_ignored(
 ) -> None:
     folder: Path = tmp_path_factory.mktemp("f")
     sync = Exchange(TrustStore(folder), Knowledge(folder))
-    _learn_holds(sync, Chains(folder), "poste-s", holds, "poste-moi")
+    _learn_holds(sync, Chains(folder), "poste-s", holds, "poste-moi", dict)
     for ranges in sync.knowledge.known("poste-s").values():
         assert all(1 <= a <= b for a, b in ranges)
     try:
@@ -113,7 +113,20 @@ def test_a_head_with_one_field_wrong_is_not_valid(damage: dict[str, Any]) -> Non
 
 def test_holds_from_the_first_event_are_learnt(tmp_path: Path) -> None:
     sync = Exchange(TrustStore(tmp_path), Knowledge(tmp_path))
-    # Ranges of this folder's own events (the sender names their last hash, checked elsewhere).
+    # Ranges of this folder's own events, each named by the hash of its last event.
     holds = {"poste-moi": [[1, 5, "ab" * 32], [8, 9, "cd" * 32]]}
-    _learn_holds(sync, Chains(tmp_path), "poste-s", holds, "poste-moi")
+    own = {5: "ab" * 32, 9: "cd" * 32}
+    _learn_holds(sync, Chains(tmp_path), "poste-s", holds, "poste-moi", lambda: own)
     assert [tuple(r) for r in sync.knowledge.known("poste-s")["poste-moi"]] == [(1, 5), (8, 9)]
+
+
+def test_holds_of_another_history_of_this_folder_are_not_learnt(tmp_path: Path) -> None:
+    """A sender holding another copy's events under this folder's name (a folder copied, or
+    restored): not counted as holding ours, so they are still sent to it."""
+    sync = Exchange(TrustStore(tmp_path), Knowledge(tmp_path))
+    holds = {"poste-moi": [[1, 5, "ab" * 32], [8, 9, "cd" * 32]]}
+    own = {5: "ab" * 32, 9: "ef" * 32}  # the sender's n° 9 is not ours; ours stops at 9
+    _learn_holds(sync, Chains(tmp_path), "poste-s", holds, "poste-moi", lambda: own)
+    assert [tuple(r) for r in sync.knowledge.known("poste-s")["poste-moi"]] == [(1, 5)]
+    _learn_holds(sync, Chains(tmp_path), "poste-t", holds, "poste-moi", lambda: {5: "ab" * 32})
+    assert [tuple(r) for r in sync.knowledge.known("poste-t")["poste-moi"]] == [(1, 5)]
