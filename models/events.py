@@ -26,6 +26,7 @@ from models.errors import CarnetError
 from models.jsontext import Encoded, compact_json
 from models.referential import document_sha256
 from models.threshold import CriterionState
+from models.validation_text import french
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("id", "station", "seq", "author", "ts", "dossier", "type", "payload", "prev")
@@ -97,7 +98,7 @@ class Event(BaseModel):
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            raise EventError(f"événement illisible : {exc.errors()[0]['msg']}") from exc
+            raise EventError(f"événement illisible : {french(exc)}") from exc
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump()
@@ -605,9 +606,7 @@ def _typed_payload(type: str, payload: Any, seq: int) -> _Payload | None:
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise EventError(
-            f"événement n° {seq} ({type}) : contenu invalide, {exc.errors()[0]['msg']}"
-        ) from exc
+        raise EventError(f"événement n° {seq} ({type}) : contenu invalide, {french(exc)}") from exc
 
 
 @with_config(ConfigDict(extra="forbid"))

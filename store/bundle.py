@@ -36,8 +36,9 @@ from models.events import (
     utc_now,
 )
 from models.jsontext import Encoded
+from models.validation_text import french
 from store.crypto import SCHEME, DecryptionError, decrypt, encrypt
-from store.keys import StationKey, TrustedKey, fingerprint
+from store.keys import PUBLIC_FORMAT, StationKey, TrustedKey, fingerprint
 from store.station import Station
 
 FORMAT = "carnet"
@@ -204,6 +205,12 @@ def open_file(
         raise BundleError("fichier vide : ce n'est pas un lot carnet")
     if not data.startswith(b"{"):
         raise BundleError("ce n'est pas un lot carnet")
+    if _is_key_file(data):
+        raise BundleError(
+            "ce fichier est la clé publique d'un poste, pas un lot : pour faire confiance à ce "
+            "poste, carnet trust FICHIER --empreinte … (ou « i » sur ce fichier dans l'écran "
+            "Échanges), après avoir vérifié l'empreinte avec lui"
+        )
     first, newline, body = data.partition(b"\n")
     try:
         envelope = json.loads(first)
@@ -222,7 +229,7 @@ def open_file(
     try:
         header = Header.model_validate(envelope.get("header"))
     except ValidationError as exc:
-        raise BundleError(f"en-tête invalide : {exc.errors()[0]['msg']}") from None
+        raise BundleError(f"en-tête invalide : {french(exc)}") from None
     if version == 1 and any(
         getattr(header, name) is not None
         for name in ("role", "name", "organisme", "recipient", "encryption")
@@ -360,6 +367,17 @@ def check_events(opened: Opened, parsed: Any = None, *, keep_json: bool = True) 
         previous[event.station] = event
         events.append(Encoded(item, event.json) if keep_json else item)
     return Content(events, heads, holds, keys, spines)
+
+
+def _is_key_file(data: bytes) -> bool:
+    """A folder's public key file (store.keys): a small JSON object of its own format."""
+    if len(data) > 64 * 1024 or PUBLIC_FORMAT.encode() not in data:
+        return False
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(parsed, dict) and parsed.get("format") == PUBLIC_FORMAT
 
 
 def _short(exc: BaseException) -> str:

@@ -52,6 +52,7 @@ from models.referential import ThresholdReferential, WeightedReferential
 from models.report import status_record
 from models.signatures import signature_states, signed_message
 from models.threshold import CriterionState
+from models.validation_text import french
 from store import beside as beside_
 from store.atomic import atomic_write, clean_stale_temporaries
 from store.authority import RULES, AuthorityError, check_active, require_one_of, require_role
@@ -621,8 +622,7 @@ class Store(CareerActions, PeopleActions):
             try:
                 payload = model.model_validate(draft.payload).model_dump(mode="json")
             except ValidationError as exc:
-                message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-                raise EventError(f"{draft.type} : {message}") from exc
+                raise EventError(f"{draft.type} : {french(exc)}") from exc
             seq += 1
             event = seal(
                 event_id=event_id,
@@ -1498,6 +1498,5 @@ def _message_to_sign(dossier: str, type: str, payload: dict[str, Any]) -> bytes:
     try:
         stored = PAYLOADS[type].model_validate(payload).model_dump(mode="json")
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise EventError(f"{type} : {message}") from exc
+        raise EventError(f"{type} : {french(exc)}") from exc
     return signed_message(dossier, type, stored)

@@ -1370,10 +1370,16 @@ def _vouched_ranges(store: Store, heads: Any) -> list[tuple[int, int]]:
     return vouched
 
 
-def trust_station(store: Store, unknown: UnknownStation) -> str:
-    """Trusts the key a bundle came with, once a person has checked its fingerprint."""
+def trust_station(store: Store, unknown: UnknownStation, typed: str) -> str:
+    """Trusts the key a bundle came with, once its fingerprint, read out by that station (by
+    phone, on paper), has been typed here: as ``confirm_trust`` for a key file."""
     if unknown.station == store.station.id:
         raise StoreError("c'est la clé de ce poste même")
+    if normalised_fingerprint(typed) != normalised_fingerprint(unknown.fingerprint):
+        raise StoreError(
+            f"l'empreinte saisie ne correspond pas à celle de la clé de {unknown.station} "
+            f"({unknown.fingerprint}) : rien n'a été enregistré. Vérifiez-la avec ce poste."
+        )
     role = unknown.role if unknown.role in ROLE_TEXT else UNKNOWN_ROLE
     return TrustStore(store.folder).trust(
         TrustedKey(
@@ -1384,6 +1390,24 @@ def trust_station(store: Store, unknown: UnknownStation) -> str:
             unknown.name or "",
             unknown.organisme or "",
         )
+    )
+
+
+def other_secretariats(folder: Path, station: str) -> list[TrustedKey]:
+    """The secretariats this folder trusts already, other than ``station``: a second one is
+    trusted only with a warning (a folder that calls itself the secretariat, trusted by
+    mistake, would confirm this station's bundles in its place)."""
+    keys = TrustStore(folder).keys if folder.is_dir() else {}
+    return [k for k in keys.values() if k.secretariat and k.station != station]
+
+
+def second_secretariat_warning(others: list[TrustedKey]) -> str:
+    names = " ; ".join(f"{k.label} (empreinte {k.fingerprint})" for k in others)
+    return (
+        f"Attention : ce poste fait déjà confiance au secrétariat {names}. Un second "
+        "secrétariat confirmerait lui aussi vos lots, et vos exports demanderaient alors "
+        "--pour. N'acceptez que si le secrétariat vous l'a annoncé (nouvel ordinateur, "
+        "secrétariat régional)."
     )
 
 

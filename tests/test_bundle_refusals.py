@@ -12,6 +12,7 @@ import pytest
 
 from models.events import content_hash
 from store.bundle import Header, Recipient, _short, seal_file
+from store.errors import StoreError
 from store.keys import load_or_create_encryption_key, load_or_create_key
 from store.station import set_role
 from store.store import Store
@@ -133,7 +134,9 @@ def test_an_unknown_station_can_be_trusted_after_its_fingerprint_is_checked(
             key.fingerprint,
             key.public,
         )
-        assert trust_station(store, unknown) == "nouveau"
+        with pytest.raises(StoreError, match="rien n'a été enregistré"):
+            trust_station(store, unknown, "0000")  # the fingerprint must be typed as read
+        assert trust_station(store, unknown, unknown.fingerprint.lower()) == "nouveau"
         report = import_files(store, [path], receipts_dir=tmp_path / "accuses")
         assert not report.rejected and report.new_events == len(own_events_of(station))
 

@@ -151,13 +151,13 @@ def test_trusting_from_a_bundle_records_when(pair: Any, tmp_path: Path) -> None:
     with Store.open(secretariat) as store:
         (result,) = _import_unknown(store, bundle)
         assert result.unknown is not None
-        assert trust_station(store, result.unknown) == "nouveau"
+        assert trust_station(store, result.unknown, result.unknown.fingerprint) == "nouveau"
         added = TrustStore(secretariat).keys[result.unknown.station].added
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", added)
         own = load_or_create_key(secretariat)
         mine = type(result.unknown)(store.station.id, own.fingerprint, own.public)
         with pytest.raises(Exception, match=r"^c'est la clé de ce poste même$"):
-            trust_station(store, mine)
+            trust_station(store, mine, mine.fingerprint)
 
 
 def _import_unknown(store: Store, path: Path) -> list[Any]:

@@ -90,8 +90,17 @@ def test_a_header_that_does_not_check_is_named(keys: dict[str, Any]) -> None:
 
     broken = {**envelope, "header": {**envelope["header"], "seq": 0}}
     assert _refusal(_join(broken, body), trusted) == (
-        "en-tête invalide : Input should be greater than or equal to 1"
+        "en-tête invalide : champ « seq » : doit être au moins 1"
     )
+    # Said in French whatever is wrong (a newcomer's walk met pydantic's English here).
+    for field, value, said in [
+        ("count", "x", "champ « count » : un nombre entier est attendu"),
+        ("kind", "autre", "champ « kind » : valeur non reconnue"),
+    ]:
+        damaged = {**envelope, "header": {**envelope["header"], field: value}}
+        assert _refusal(_join(damaged, body), trusted) == f"en-tête invalide : {said}"
+    missing = {**envelope, "header": {k: v for k, v in envelope["header"].items() if k != "seq"}}
+    assert _refusal(_join(missing, body), trusted) == "en-tête invalide : champ « seq » absent"
     v1 = {**envelope, "version": 1, "header": {**envelope["header"], "name": "Poste un"}}
     assert _refusal(_join(v1, body), trusted) == (
         "en-tête invalide : champs de la version 2 dans un fichier version 1"

@@ -46,3 +46,34 @@ def test_sync_commands_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "jamais réécrit" in capsys.readouterr().err
     assert main(["status", "--data", str(secretariat)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_a_second_secretariat_is_trusted_only_after_a_warning_naming_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder that calls itself the secretariat (the same name, the same organisme) beside
+    the one trusted already: its receipts would confirm this station's bundles in its place.
+    Before, one key press trusted it with nothing said of the first."""
+    station, sec, other = tmp_path / "poste", tmp_path / "sec", tmp_path / "autre"
+    assert main(["init", "--data", str(station)]) == 0
+    for folder in (sec, other):
+        assert main(["init", "--secretariat", "--data", str(folder)]) == 0
+        assert main(["station", "--data", str(folder), "--nom", "Secrétariat",
+                     "--organisme", "Ucanss"]) == 0  # fmt: skip
+        key = tmp_path / f"{folder.name}.cle"
+        assert main(["station", "--data", str(folder), "--out", str(key)]) == 0
+    capsys.readouterr()
+    first = tmp_path / "sec.cle"
+    assert main(["trust", str(first), "--data", str(station),
+                 "--empreinte", _fingerprint(first)]) == 0  # fmt: skip
+    assert "Attention" not in capsys.readouterr().out
+    second = tmp_path / "autre.cle"
+    assert main(["trust", str(second), "--data", str(station), "--empreinte", "0000"]) == 1
+    out = capsys.readouterr().out
+    warning = next(line for line in out.splitlines() if line.startswith("⚠"))
+    assert warning == (
+        "⚠ Attention : ce poste fait déjà confiance au secrétariat Secrétariat (Ucanss) "
+        f"(empreinte {_fingerprint(first)}). Un second secrétariat confirmerait lui aussi vos "
+        "lots, et vos exports demanderaient alors --pour. N'acceptez que si le secrétariat "
+        "vous l'a annoncé (nouvel ordinateur, secrétariat régional)."
+    )

@@ -11,15 +11,16 @@ from textual.widgets import Input, RichLog, Static
 
 from models.threshold import CriterionState
 from store.demo import populate
+from store.keys import TrustStore
 from store.station import set_role
 from store.store import Store
 from tests.conftest import ready, until
 from tests.test_flows import settle
 from tests.test_sync import conflicting
 from tui.app import CarnetApp, build_app
-from tui.modals.confirm import Confirm
 from tui.modals.export_form import ExportForm
 from tui.modals.resolve_conflict import ResolveConflict
+from tui.modals.trust_form import TrustForm
 from tui.screens.conflicts import ConflictsScreen
 from tui.screens.dossier import DossierScreen
 from tui.screens.history import HistoryScreen
@@ -82,14 +83,22 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: "Clé publique écrite" in _log(app), "la clé publique", pilot)
     bundles = list(exchange.glob("*.carnet"))
     assert len(bundles) == 1
+    (station_key_file,) = exchange.glob("*.cle")
 
     app = build_app(secretariat)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await _sync_screen(app, pilot)
         await pilot.press("i")
-        await until(lambda: isinstance(app.screen, Confirm), "la demande de confiance", pilot)
-        assert "Empreinte de sa clé" in str(app.screen.query_one("Static").render())
-        await pilot.press("o")
+        await until(lambda: isinstance(app.screen, TrustForm), "la demande de confiance", pilot)
+        shown = str(app.screen.query_one(".form-detail").render())
+        fingerprint = read_key_file(station_key_file).fingerprint
+        assert fingerprint in shown and "est signé par ce poste, inconnu ici" in shown
+        # Accepting needs the fingerprint typed as the station reads it out, not a key.
+        await pilot.press("o", "ctrl+s")
+        await pause(pilot)
+        assert isinstance(app.screen, TrustForm) and not TrustStore(secretariat).keys
+        app.screen.query_one("#fingerprint", Input).value = fingerprint
+        await pilot.press("ctrl+s")
         await until(lambda: "1 fichier(s) accepté(s)" in _log(app), "l'import", pilot)
         assert "refusé : poste inconnu" in _log(app)  # the first attempt, before trusting
         assert "Accusé de réception écrit" in _log(app)

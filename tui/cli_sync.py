@@ -157,6 +157,11 @@ def _trust(args: argparse.Namespace, data: Path) -> int:
         print(f"Nom : {key.name} — organisme : {key.organisme}")
     print(f"Empreinte : {key.fingerprint}")
     from store.keys import TrustStore
+    from store.sync import other_secretariats, second_secretariat_warning
+
+    others = other_secretariats(data, key.station) if key.secretariat else []
+    if others:
+        print(f"⚠ {second_secretariat_warning(others)}")
 
     held = TrustStore(data).keys.get(key.station) if data.is_dir() else None
     if (

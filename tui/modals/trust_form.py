@@ -1,14 +1,17 @@
-"""Trust a folder's public key file: its role, name, organisme and fingerprint are shown, and
-the fingerprint, read out by that folder (by phone, on paper), must be typed to accept it."""
+"""Trust a folder's public key: its role, name, organisme and fingerprint are shown, and the
+fingerprint, read out by that folder (by phone, on paper), must be typed to accept it. The key
+comes from its key file (« i » on a .cle) or with a bundle signed by a folder not trusted yet;
+a second secretariat is shown with a warning naming the one trusted already."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from store.keys import ROLE_TEXT, TrustedKey, normalised_fingerprint
+from store.keys import ROLE_TEXT, UNKNOWN_ROLE, TrustedKey, normalised_fingerprint
 from tui.modals.form import FieldError, FormModal
 from tui.text import Static
 
@@ -16,21 +19,37 @@ from tui.text import Static
 class TrustForm(FormModal[str | None]):
     heading = "Faire confiance à une clé publique"
 
-    def __init__(self, path: Path, key: TrustedKey) -> None:
+    def __init__(
+        self,
+        key: TrustedKey,
+        trust: Callable[[Any, str], str],
+        *,
+        warning: str = "",
+        came_with: str = "",
+    ) -> None:
+        """``trust(store, typed)`` records it and returns « nouveau », « mis à jour » or
+        « inchangé »; ``came_with``: the bundle the key came with, when it did."""
         super().__init__()
-        self.path = path
         self.key = key
+        self.trust = trust
+        self.warning = warning
+        self.came_with = came_with
 
     def fields(self) -> ComposeResult:
         key = self.key
         who = f"{key.name} — {key.organisme}" if key.name or key.organisme else "sans nom"
+        role = ROLE_TEXT.get(key.role, ROLE_TEXT[UNKNOWN_ROLE])
+        came = f"Le lot {self.came_with} est signé par ce poste, inconnu ici.\n\n"
         yield Static(
-            f"{key.station} : {ROLE_TEXT[key.role]}, {who}\nEmpreinte : {key.fingerprint}\n\n"
+            f"{came if self.came_with else ''}{key.station} : {role}, {who}\n"
+            f"Empreinte : {key.fingerprint}\n\n"
             "Demandez à ce poste de vous lire l'empreinte de sa clé (carnet station, ou « s » "
             "Échanges dans son application) et tapez-la : elle doit être celle ci-dessus.",
             classes="form-detail",
             markup=False,
         )
+        if self.warning:
+            yield Static(self.warning, classes="form-warning", markup=False)
         yield from self.field("Empreinte lue par ce poste", Input(id="fingerprint"))
 
     async def submit(self) -> str | None:
@@ -39,9 +58,8 @@ class TrustForm(FormModal[str | None]):
             raise FieldError(
                 "fingerprint", "Cette empreinte n'est pas celle de la clé : rien n'est enregistré."
             )
-        from store.sync import confirm_trust
-
-        _, outcome = await self.store(lambda s: confirm_trust(s, self.path, typed))
+        outcome = await self.store(lambda s: self.trust(s, typed))
+        role = ROLE_TEXT.get(self.key.role, ROLE_TEXT[UNKNOWN_ROLE])
         if outcome == "inchangé":
-            return f"{self.key.station} était déjà de confiance."
-        return f"Confiance accordée à {self.key.label} ({ROLE_TEXT[self.key.role]}), {outcome}."
+            return f"{self.key.label} était déjà de confiance."
+        return f"Confiance accordée à {self.key.label} ({role}), {outcome}."

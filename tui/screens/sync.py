@@ -9,6 +9,7 @@ trust it once its fingerprint has been checked with that station.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +212,19 @@ class SyncScreen(Screen[None]):
 
         self.app.push_screen(StationForm(*self.identity), done)
 
-    def _trust_key_file(self, path: Path) -> None:
-        from store.sync import read_key_file
+    async def _second(self, key: Any) -> str:
+        """The warning shown before trusting a second secretariat."""
+        from store.sync import other_secretariats, second_secretariat_warning
+
+        if not key.secretariat:
+            return ""
+        others = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: other_secretariats(store.folder, key.station)
+        )
+        return second_secretariat_warning(others) if others else ""
+
+    async def _trust_key_file(self, path: Path) -> None:
+        from store.sync import confirm_trust, read_key_file
         from tui.modals.trust_form import TrustForm
 
         try:
@@ -225,13 +237,16 @@ class SyncScreen(Screen[None]):
             if message:
                 self._log(Text(message, style="green"))
 
-        self.app.push_screen(TrustForm(path, key), done)
+        def trust(store: Any, typed: str) -> str:
+            return confirm_trust(store, path, typed)[1]
+
+        self.app.push_screen(TrustForm(key, trust, warning=await self._second(key)), done)
 
     def action_import(self) -> None:
         from store.sync import expand
 
         if self.selected.is_file() and self.selected.suffix == ".cle":
-            self._trust_key_file(self.selected)
+            self.run_worker(self._trust_key_file(self.selected), group="trust")
             return
         files = expand([self.selected])
         if not files:
@@ -274,30 +289,33 @@ class SyncScreen(Screen[None]):
             )
         )
         await self._show_station()
-        unknown = {r.unknown.station: r.unknown for r in report.files if r.unknown is not None}
+        unknown = {r.unknown.station: r for r in report.files if r.unknown is not None}
         if unknown:
             await self._offer_trust(list(unknown.values()), files)
 
-    async def _offer_trust(self, stations: list[Any], files: list[Path]) -> None:
-        from store.sync import trust_station
-        from tui.modals.confirm import Confirm
+    async def _offer_trust(self, results: list[Any], files: list[Path]) -> None:
+        """Each unknown sender's key, trusted only once its fingerprint is typed as that
+        station reads it out (the same form as for a key file)."""
+        from store.keys import TrustedKey
+        from tui.modals.trust_form import TrustForm
 
         trusted = []
-        for unknown in stations:
-            said = ""
-            if unknown.name or unknown.organisme:
-                said = f"\nIl se présente comme « {unknown.name} » ({unknown.organisme})."
-            if unknown.role == "secretariat":
-                said += "\nIl se présente comme le secrétariat : ses accusés confirmeront vos lots."
-            question = (
-                f"Faire confiance au poste {unknown.station} ?{said}\n\nEmpreinte de sa clé :\n"
-                f"{unknown.fingerprint}\n\nVérifiez-la avec ce poste (téléphone, papier) avant "
-                "d'accepter : ses lots seront ensuite importés."
+        for result in results:
+            unknown = result.unknown
+            key = TrustedKey(
+                unknown.station, unknown.public, "", unknown.role or "inconnu",
+                unknown.name or "", unknown.organisme or "",
+            )  # fmt: skip
+            form = TrustForm(
+                key,
+                partial(_trust_sender, unknown),
+                warning=await self._second(key),
+                came_with=result.path.name,
             )
-            if await self.app.push_screen_wait(Confirm(question)):
-                await self.app.store_call(lambda s, u=unknown: trust_station(s, u))  # type: ignore[attr-defined]
+            message = await self.app.push_screen_wait(form)
+            if message:
                 trusted.append(unknown.station)
-                self._log(Text(f"Confiance accordée au poste {unknown.station}.", "green"))
+                self._log(Text(message, style="green"))
         if trusted:
             self._import(files)
 
@@ -309,6 +327,12 @@ class SyncScreen(Screen[None]):
 
     def _log(self, line: Text) -> None:
         self.query_one("#sync-log", RichLog).write(line)
+
+
+def _trust_sender(unknown: Any, store: Any, typed: str) -> str:
+    from store.sync import trust_station
+
+    return trust_station(store, unknown, typed)
 
 
 def _line(result: Any) -> Text:
