@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,6 +217,13 @@ def _text(data: dict[str, Any], name: str, limit: int = 200) -> str:
     if not isinstance(value, str) or len(value) > limit:
         raise StoreError(f"clé publique : champ « {name} » invalide")
     return value
+
+
+def sender_label(keys: Mapping[str, TrustedKey], station: str) -> str:
+    """How a message names a folder: « Nom (organisme) (poste-…) » when it is trusted with a
+    name, its bare id otherwise."""
+    key = keys.get(station)
+    return f"{key.label} ({station})" if key is not None and key.name else station
 
 
 def read_public_key_file(raw: bytes) -> TrustedKey:

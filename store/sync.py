@@ -623,6 +623,23 @@ class FileResult:
     unknown: UnknownStation | None = None  # refused only for want of trust
     fork: bool = False
     acknowledged: int = 0  # this folder's events the secretariat confirmed
+    imported_before: int | None = None  # the bundle's number, when this very file was taken
+
+    def said(self, who: str) -> str:
+        """What became of the file, in French, after its name (``who``: its sender)."""
+        if self.error is not None:
+            return f"refusé : {self.error}"
+        if self.kind == "receipt":
+            return f": accusé de réception du secrétariat {who}"
+        if self.imported_before is not None:
+            return (
+                f": de {who}, lot n° {self.imported_before} déjà importé ici : rien de nouveau, "
+                f"rien n'est appliqué deux fois ({self.known_events} événement(s) déjà reçu(s))"
+            )
+        return (
+            f": de {who}, {self.new_events} nouvel(s) événement(s), "
+            f"{self.known_events} déjà reçu(s)"
+        )
 
 
 @dataclass
@@ -1000,6 +1017,7 @@ def _take_bundle(
     content = item.bundle
     if content is None or header.content_sha256 in ledger.files:
         result.known_events = header.count
+        result.imported_before = header.seq
         return []
     publishes = check_referentials(versions, header.referentials, content.events)
     sender_key = sync.trust.keys.get(sender)

@@ -160,6 +160,13 @@ def test_a_replayed_old_secretariat_bundle_changes_nothing(settled: Any) -> None
     before = {k: v for k, v in _files(b).items() if k.startswith("dossiers")}
     report = _import(b, old)
     assert not report.rejected and report.new_events == 0
+    (result,) = report.files
+    # Said as such, not only « 0 nouvel(s) » (a newcomer's walk: not flagged as a replay).
+    assert result.imported_before == 1
+    assert result.said("S") == (
+        ": de S, lot n° 1 déjà importé ici : rien de nouveau, rien n'est appliqué deux fois "
+        f"({result.known_events} événement(s) déjà reçu(s))"
+    )
     assert {k: v for k, v in _files(b).items() if k.startswith("dossiers")} == before
     assert _mark(b, candidate) == Decimal(14)
 

@@ -31,7 +31,8 @@ pytestmark = pytest.mark.slow
 
 
 def _log(app: CarnetApp) -> str:
-    return "\n".join(str(line.text) for line in app.screen.query_one("#sync-log", RichLog).lines)
+    """The log's text, its lines put back together: it wraps at the panel's width."""
+    return "".join(str(line.text) for line in app.screen.query_one("#sync-log", RichLog).lines)
 
 
 async def pause(pilot: Any) -> None:
@@ -102,6 +103,9 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: "1 fichier(s) accepté(s)" in _log(app), "l'import", pilot)
         assert "refusé : poste inconnu" in _log(app)  # the first attempt, before trusting
         assert "Accusé de réception écrit" in _log(app)
+        # Every line within the panel: nothing cut (RichLog's 78-column minimum cut them).
+        log = app.screen.query_one("#sync-log", RichLog)
+        assert log.lines and all(line.cell_length <= log.size.width for line in log.lines)
         await pilot.press("t")
         await until(lambda: "Tableau consolidé écrit" in _log(app), "le tableau", pilot)
         await pilot.press("escape")

@@ -266,24 +266,15 @@ def _import(args: argparse.Namespace, data: Path) -> int:
     if not files:
         raise CarnetError("aucun fichier .carnet à importer")
     report = _with_store(data, lambda store: import_files(store, files, receipts_dir=args.receipts))
-    from store.keys import TrustStore
+    from store.keys import TrustStore, sender_label
 
     known = TrustStore(data).keys
 
     def who(station: str) -> str:
-        key = known.get(station)
-        return f"{key.label} ({station})" if key is not None and key.name else station
+        return sender_label(known, station)
 
     for result in report.files:
-        if result.error:
-            print(f"✘ {result.path} refusé : {result.error}")
-        elif result.kind == "receipt":
-            print(f"✔ {result.path} : accusé de réception du secrétariat {who(result.station)}")
-        else:
-            print(
-                f"✔ {result.path} : de {who(result.station)}, {result.new_events} nouvel(s) "
-                f"événement(s), {result.known_events} déjà reçu(s)"
-            )
+        print(f"{'✘' if result.error else '✔'} {result.path} {result.said(who(result.station))}")
     for station, missing in report.gaps.items():
         print(f"⚠ poste {station} : événements manquants {ranges_text(missing)}")
     if report.acknowledged:

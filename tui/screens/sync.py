@@ -73,7 +73,9 @@ class SyncScreen(Screen[None]):
             with Vertical(id="sync-side"):
                 yield Static("", id="sync-selected", markup=False)
                 yield ProgressBar(id="sync-progress", show_eta=False)
-                yield RichLog(id="sync-log", wrap=True, markup=False)
+                # Lines wrap at the panel's width (RichLog's default minimum, 78 columns, cut them
+                # at 80×24: a path, a count, a fingerprint lost).
+                yield RichLog(id="sync-log", wrap=True, markup=False, min_width=20)
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -261,8 +263,14 @@ class SyncScreen(Screen[None]):
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=len(files), progress=0)
 
+        from store.keys import TrustStore
+
+        known = await self.app.store_call(  # type: ignore[attr-defined]
+            lambda store: TrustStore(store.folder).keys
+        )
+
         def progress(done: int, total: int, result: Any) -> None:
-            self.post_message(self.Progress(done, total, _line(result)))
+            self.post_message(self.Progress(done, total, _line(result, known)))
 
         try:
             # Receipts go beside the bundles, to travel back the way they came.
@@ -335,14 +343,10 @@ def _trust_sender(unknown: Any, store: Any, typed: str) -> str:
     return trust_station(store, unknown, typed)
 
 
-def _line(result: Any) -> Text:
-    name = result.path.name
+def _line(result: Any, known: Any) -> Text:
+    from store.keys import sender_label
+
+    said = result.said(sender_label(known, result.station))
     if result.error:
-        return Text(f"✘ {name} refusé : {result.error}", style="red")
-    if result.kind == "receipt":
-        return Text(f"✔ {name} : accusé de réception de {result.station}", style="green")
-    return Text(
-        f"✔ {name} : poste {result.station}, {result.new_events} nouvel(s), "
-        f"{result.known_events} déjà reçu(s)",
-        style="green",
-    )
+        return Text(f"✘ {result.path.name} {said}", style="red")
+    return Text(f"✔ {result.path.name} {said}", style="green")
