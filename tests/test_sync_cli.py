@@ -4,6 +4,7 @@ an encrypted export, import with the receipt, the receipt back at the station.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,34 @@ def test_a_second_secretariat_is_trusted_only_after_a_warning_naming_the_first(
         "lots, et vos exports demanderaient alors --pour. N'acceptez que si le secrétariat "
         "vous l'a annoncé (nouvel ordinateur, secrétariat régional)."
     )
+
+
+def test_a_candidate_given_to_a_station_is_named_with_it_and_dates_read_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """« Candidat c-1b6a… confié au poste poste-2384… » named neither; `postes` said
+    « 2026-12-07 » (a newcomer's walk)."""
+    station, sec = tmp_path / "poste", tmp_path / "sec"
+    assert main(["demo", "--data", str(station), "--candidates", "1"]) == 0
+    assert main(["init", "--secretariat", "--data", str(sec)]) == 0
+    assert main(["station", "--data", str(station), "--nom", "Poste A",
+                 "--organisme", "Carsat Nord", "--out", str(tmp_path / "a.cle")]) == 0  # fmt: skip
+    assert main(["station", "--data", str(sec), "--out", str(tmp_path / "s.cle")]) == 0
+    for folder, key in ((station, "s.cle"), (sec, "a.cle")):
+        assert main(["trust", str(tmp_path / key), "--data", str(folder),
+                     "--empreinte", _fingerprint(tmp_path / key)]) == 0  # fmt: skip
+    lot = tmp_path / "lot.carnet"
+    assert main(["export", "--data", str(station), "--out", str(lot)]) == 0
+    assert main(["import", "--data", str(sec), str(lot)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--data", str(sec), "--json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)["candidates"]
+    identifier = json.loads((tmp_path / "a.cle").read_bytes())["station"]
+    assert main(["attribuer", record["id"], "--poste", identifier, "--data", str(sec)]) == 0
+    assert capsys.readouterr().out == (
+        f"Candidat {record['name']} ({record['id']}) confié au poste Poste A (Carsat Nord) "
+        f"({identifier}) : son prochain lot le lui porte.\n"
+    )
+    assert main(["postes", "--data", str(sec)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"lot n° 1 du \d\d/\d\d/\d{4}, il y a 0 j", out), out

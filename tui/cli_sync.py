@@ -29,7 +29,11 @@ def add_parsers(sub: Any) -> None:
         help="l'empreinte de la clé, vérifiée avec ce poste (téléphone, papier)",
     )
 
-    export = sub.add_parser("export", help="écrit un lot signé pour le secrétariat")
+    export = sub.add_parser(
+        "export",
+        help="écrit un lot signé et chiffré : d'un poste pour le secrétariat, du secrétariat "
+        "pour un poste (--pour)",
+    )
     export.add_argument("--data", type=Path)
     export.add_argument("--out", type=Path, required=True)
     export.add_argument(
@@ -223,7 +227,7 @@ def _postes(args: argparse.Namespace, data: Path) -> int:
     for r in rows:
         name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
         last = (
-            f"lot n° {r['last_bundle']} du {r['last_bundle_created'][:10]}, il y a "
+            f"lot n° {r['last_bundle']} du {_day(r['last_bundle_created'])}, il y a "
             f"{r['days_since_last_bundle']} j"
             if r["last_bundle"] is not None
             else "aucun lot reçu"
@@ -242,19 +246,29 @@ def _postes(args: argparse.Namespace, data: Path) -> int:
     return 0
 
 
+def _day(timestamp: str) -> str:
+    """JJ/MM/AAAA from a stored UTC time (« 2026-12-07T… »), as every date shown in French."""
+    year, month, day = timestamp[:10].split("-")
+    return f"{day}/{month}/{year}"
+
+
 def _assign(args: argparse.Namespace, data: Path) -> int:
     from store.documents.lookup import find_candidate
     from store.sync import assign
 
     _require(data)
 
-    def give(store: Any) -> str:
+    def give(store: Any) -> tuple[str, str]:
+        from store.keys import TrustStore, sender_label
+
         candidate = find_candidate(store, args.candidate)
         assign(store, candidate, args.poste, args.evaluateur, "secretariat")
-        return candidate
+        held = store.snapshot(candidate).state.candidate
+        named = f"{held.name} ({candidate})" if held is not None else candidate
+        return named, sender_label(TrustStore(store.folder).keys, args.poste)
 
-    candidate = _with_store(data, give)
-    print(f"Candidat {candidate} confié au poste {args.poste} : son prochain lot le lui porte.")
+    candidate, station = _with_store(data, give)
+    print(f"Candidat {candidate} confié au poste {station} : son prochain lot le lui porte.")
     return 0
 
 
