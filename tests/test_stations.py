@@ -110,6 +110,13 @@ async def _look(folder: Path, size: tuple[int, int]) -> None:
         assert screen.query_one("#stations").row_count == 1  # type: ignore[attr-defined]
         detail = str(screen.query_one("#stations-detail").render())
         assert "Fourche au n°" in detail and "a-part" in detail
+        await pilot.press("escape")
+        await pilot.press("slash", *"silencieux")
+        await pilot.pause()
+        # The alerts in full under the table, whatever the width (their column shows
+        # « silen » at 80 columns).
+        detail = str(screen.query_one("#stations-detail").render())
+        assert "Silencieux : aucun lot" in detail
         await pilot.press("escape", "escape")
 
 

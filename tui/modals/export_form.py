@@ -30,11 +30,21 @@ class ExportForm(FormModal[str | None]):
         self.recipients = recipients or []  # (label, id) of the folders trusted here
         self.default = default
 
-    def _default(self) -> Path:
+    def _default(self, recipient: str | None) -> Path:
+        """A new file named by this folder and, once chosen, the recipient."""
+        to = f"-pour-{recipient}" if recipient else ""
         number = 1
-        while (path := self.folder / f"{self.station}-lot-{number:03d}.carnet").exists():
+        while (path := self.folder / f"{self.station}{to}-lot-{number:03d}.carnet").exists():
             number += 1
         return path
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """The file's name follows the recipient, unless a name was typed."""
+        box = self.query_one("#path", Input)
+        if box.value in self._defaults:
+            chosen = event.value if isinstance(event.value, str) else None
+            box.value = str(self._default(chosen))
+            self._defaults.add(box.value)
 
     def fields(self) -> ComposeResult:
         yield Static(
@@ -48,7 +58,9 @@ class ExportForm(FormModal[str | None]):
         if self.default is not None:
             choice.value = self.default
         yield from self.field("Pour", choice)
-        yield from self.field("Fichier", Input(str(self._default()), id="path"))
+        first = str(self._default(self.default))
+        self._defaults = {first}
+        yield from self.field("Fichier", Input(first, id="path"))
         yield from self.field(
             "", Checkbox("Tout, y compris ce que le destinataire a déjà", id="all")
         )

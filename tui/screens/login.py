@@ -50,7 +50,10 @@ class LoginScreen(ModalScreen[str | None]):
         yield Input(placeholder="Tapez une partie du nom pour filtrer…", id="who")
         yield OptionList(*self._options(""), id="people")
         if not self._everyone:
-            yield Static("Aucune personne enregistrée : « p » sur l'accueil en crée une.")
+            yield Static(
+                "Aucune personne enregistrée : « échap » pour continuer, puis « p » sur "
+                "l'accueil pour créer la première."
+            )
         else:
             yield Static("", id="none-found")
 

@@ -31,6 +31,12 @@ SORT_TEXT = {
 }
 
 
+def _day(timestamp: str) -> str:
+    """JJ/MM/AAAA from a stored UTC time."""
+    year, month, day = timestamp[:10].split("-")
+    return f"{day}/{month}/{year}"
+
+
 class StationsScreen(Screen[None]):
     BINDINGS = [
         HELP,
@@ -85,7 +91,7 @@ class StationsScreen(Screen[None]):
                 flags.append("FOURCHE n° " + ", ".join(str(f["seq"]) for f in r["forks"]))
             name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
             last = (
-                f"n° {r['last_bundle']} {r['last_bundle_created'][:10]}"
+                f"n° {r['last_bundle']} {_day(r['last_bundle_created'])}"
                 if r["last_bundle"] is not None
                 else "aucun"
             )
@@ -113,6 +119,16 @@ class StationsScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         row = next(r for r in self.rows if r["id"] == key)
         lines = [f"{row['id']} — {row['role_text']} — {row['bundles_received']} lot(s) reçu(s)"]
+        # The alerts in full here: at 80 columns their column shows only their start.
+        if row["silent"]:
+            days = row["days_since_last_bundle"]
+            lines.append(
+                "Silencieux : aucun lot reçu"
+                if days is None
+                else f"Silencieux : aucun lot depuis {days} jour(s)"
+            )
+        if row["gaps"]:
+            lines.append(f"Trous : manquent les n° {ranges_text(row['gaps'])}")
         for fork in row["forks"]:
             lines.append(f"Fourche au n° {fork['seq']} : les deux versions dans {fork['file']}")
         detail.update("\n".join(lines))

@@ -64,6 +64,7 @@ class SyncScreen(Screen[None]):
         self.identity = ("", "")
         self.recipients: list[tuple[str, str]] = []
         self.default_recipient: str | None = None
+        self._resumed = False  # the first showing loads the tree already
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,15 +80,21 @@ class SyncScreen(Screen[None]):
         yield KeyFooter()
 
     async def on_mount(self) -> None:
-        self.sub_title = "Échanges avec le secrétariat"
+        self.sub_title = "Échanges"
         await self._show_station()
         self._show_selected()
         self.query_one("#sync-tree", DirectoryTree).focus()
 
+    def on_screen_resume(self) -> None:
+        """Back on the screen (a USB key plugged in meanwhile): the tree shows what is there."""
+        if self._resumed:
+            self.query_one("#sync-tree", DirectoryTree).reload()
+        self._resumed = True
+
     async def _show_station(self) -> None:
         from store.sync import covered, own_events, station_key, sync_state
 
-        def describe(store: Any) -> tuple[str, str, str, str]:
+        def describe(store: Any) -> tuple[str, str, str, str, bool]:
             self.identity = (store.station.name, store.station.organisme)
             self._recipients(store)
             key = station_key(store)
@@ -99,15 +106,25 @@ class SyncScreen(Screen[None]):
                 f"{len(seqs)} événement(s) de ce poste : {len(seqs) - exported} non exporté(s), "
                 f"{exported - confirmed} exporté(s) non confirmé(s), {confirmed} confirmé(s)"
             )
+            if store.station.secretariat:
+                # Nobody confirms the secretariat's own events: each station's bundle
+                # (« e », for whom) carries what that station is not known to have.
+                counts = (
+                    f"{len(seqs)} événement(s) enregistré(s) ici ; chaque lot pour un poste "
+                    "porte ce qu'il n'a pas encore de ses candidats"
+                )
             role = " — secrétariat central" if store.station.secretariat else ""
             if store.station.name:
                 role += f" — {store.station.name} ({store.station.organisme})"
             else:
                 role += " — sans nom (« n »)"
-            return store.station.id, key.fingerprint, counts, role
+            return store.station.id, key.fingerprint, counts, role, store.station.secretariat
 
-        station, fingerprint, counts, role = await self.app.store_call(describe)  # type: ignore[attr-defined]
+        described = await self.app.store_call(describe)  # type: ignore[attr-defined]
+        station, fingerprint, counts, role, secretariat = described
         self.station = station
+        with_whom = "les postes" if secretariat else "le secrétariat"
+        self.sub_title = f"Échanges avec {with_whom}"
         self.query_one("#sync-station", Static).update(
             f"Poste {station}{role} — empreinte {fingerprint}\n{counts}"
         )
@@ -297,6 +314,8 @@ class SyncScreen(Screen[None]):
             )
         )
         await self._show_station()
+        # Receipts were written beside the bundles, and files may have come meanwhile.
+        self.query_one("#sync-tree", DirectoryTree).reload()
         unknown = {r.unknown.station: r for r in report.files if r.unknown is not None}
         if unknown:
             await self._offer_trust(list(unknown.values()), files)
