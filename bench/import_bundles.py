@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -168,9 +169,14 @@ def main() -> None:
     before = fingerprint(secretariat)
     again, again_mb, out2 = carnet("import", "--data", str(secretariat), "--receipts",
                                    str(receipts), str(bundles))  # fmt: skip
-    unchanged = fingerprint(secretariat) == before and "nouvel(s)" in out2
-    new_again = sum(int(line.split(", ")[1].split()[0]) for line in out2.splitlines()
-                    if line.startswith("✔") and "poste" in line)  # fmt: skip
+    # Each file said again: « lot n° N déjà importé ici » (nothing new), or its new events.
+    taken = [line for line in out2.splitlines() if line.startswith("✔")]
+    unchanged = fingerprint(secretariat) == before and len(taken) == len(files)
+    new_again = sum(
+        int(found.group(1))
+        for line in taken
+        if (found := re.search(r"(\d+) nouvel\(s\) événement", line)) is not None
+    )
     with Store.open(secretariat) as store:
         candidate = store.candidate_ids()[0]
     pdf = secretariat.parent / f"{secretariat.name}.pdf"
