@@ -121,6 +121,7 @@ class Recipient:
 class Opened:
     header: Header
     body: bytes
+    version: int = VERSION  # of the file's format: a receipt of version 1 names no heads
 
     @property
     def content(self) -> Any:
@@ -217,7 +218,7 @@ def open_file(
     except UnicodeDecodeError:
         raise BundleError("ce n'est pas un lot carnet (contenu binaire)") from None
     except (ValueError, RecursionError) as exc:
-        raise BundleError(f"fichier tronqué ou illisible ({_short(exc)})") from None
+        raise BundleError(f"fichier tronqué ou illisible ({_json_reason(exc)})") from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
         raise BundleError("ce n'est pas un lot carnet")
     version = envelope.get("version")
@@ -226,6 +227,8 @@ def open_file(
             f"version de format inconnue ({version!r}) : "
             f"cette version de carnet lit les versions {READABLE[0]} à {READABLE[-1]}"
         )
+    if not isinstance(envelope.get("header"), dict):
+        raise BundleError("en-tête absent ou illisible : ce fichier n'est pas un lot complet")
     try:
         header = Header.model_validate(envelope.get("header"))
     except ValidationError as exc:
@@ -271,7 +274,7 @@ def open_file(
         raise BundleError(
             "contenu altéré ou tronqué : son empreinte SHA-256 ne correspond pas à la signature"
         )
-    return Opened(header, body)
+    return Opened(header, body, version)
 
 
 def decrypted(opened: Opened, reader: Reader | None) -> Opened:
@@ -294,7 +297,7 @@ def decrypted(opened: Opened, reader: Reader | None) -> Opened:
             "contenu chiffré illisible avec la clé de ce poste : lot altéré, ou chiffré pour "
             "une autre clé que celle de ce poste"
         ) from None
-    return Opened(header, plain)
+    return Opened(header, plain, opened.version)
 
 
 @dataclass(frozen=True)
@@ -380,6 +383,10 @@ def _is_key_file(data: bytes) -> bool:
     return isinstance(parsed, dict) and parsed.get("format") == PUBLIC_FORMAT
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) < 80 else text[:77] + "…"
+def _json_reason(exc: BaseException) -> str:
+    """Where its JSON stops being JSON, in French (the decoder says it in English)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON invalide à la ligne {exc.lineno}, colonne {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "JSON imbriqué trop profondément"
+    return "JSON invalide"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.events import PERSON_ROLES, PersonCreated
 from models.people import Organismes, organisme_key
-from store.errors import StoreError
+from store.errors import StoreError, os_reason
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -103,7 +103,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     except UnicodeDecodeError:
         raise StoreError(f"{path.name} : le fichier n'est pas en UTF-8") from None
     except OSError as exc:
-        raise StoreError(f"{path} : lecture impossible ({exc.strerror or exc})") from None
+        raise StoreError(f"{path} : lecture impossible ({os_reason(exc)})") from None
     if not table:
         raise StoreError(f"{path.name} : fichier vide (la ligne d'en-tête est attendue)")
     header = [cell.strip().lower() for cell in table[0]]

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from models.errors import CarnetError
+
+_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.EACCES: "accès refusé par le système",
+    errno.EPERM: "opération refusée par le système",
+    errno.EROFS: "support en lecture seule",
+    errno.ENOSPC: "le disque est plein",
+    errno.EDQUOT: "quota du disque dépassé",
+    errno.EIO: "erreur du support (lecture ou écriture)",
+    errno.EEXIST: "le fichier existe déjà",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EBUSY: "fichier occupé",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a system call failed, in French (the system's own text is in English)."""
+    if not exc.errno:  # raised by a program, not the system: its own words
+        return str(exc) or "erreur du système"
+    return _REASONS.get(exc.errno, f"erreur du système n° {exc.errno}")
 
 
 class StoreError(CarnetError):

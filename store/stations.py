@@ -9,11 +9,12 @@ a station that sent nothing for ``silent_after`` days (or never) is flagged sile
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.keys import ROLE_TEXT, TrustStore
 from store.replication import Knowledge
-from store.sync import Ledger, gaps
+from store.sync import ASIDE, Ledger, gaps
 
 if TYPE_CHECKING:
     from store.store import Store
@@ -27,6 +28,13 @@ def _day(ts: str) -> date | None:
         return datetime.fromisoformat(ts.replace("Z", "+00:00")).astimezone(UTC).date()
     except ValueError:
         return None
+
+
+def _aside_file(store: Store, recorded: str) -> str:
+    """Where a fork's file is, whatever the folder was called when it was set aside (the
+    path was once recorded as typed, relative to where the command ran): always in this
+    folder's « a-part », under its own name."""
+    return str(store.folder.resolve() / ASIDE / Path(recorded).name)
 
 
 def stations_view(
@@ -64,7 +72,10 @@ def stations_view(
                 "events": sum(b - a + 1 for a, b in ranges),
                 "gaps": [[a, b] for a, b in missing],
                 "missing": sum(b - a + 1 for a, b in missing),
-                "forks": [{"seq": f["seq"], "at": f["at"], "file": f["file"]} for f in forks],
+                "forks": [
+                    {"seq": f["seq"], "at": f["at"], "file": _aside_file(store, f["file"])}
+                    for f in forks
+                ],
                 "days_since_last_bundle": days,
                 "silent": role != "secretariat" and (days is None or days >= silent_after),
             }

@@ -67,7 +67,7 @@ from store.credentials import (
     sign_with,
 )
 from store.draft import Draft
-from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError
+from store.errors import ConflictError, CorruptFileError, DiskWriteError, StoreError, os_reason
 from store.index import SummaryIndex, encode_record, file_key
 from store.journal import (
     GENESIS_HEAD,
@@ -218,7 +218,7 @@ class Store(CareerActions, PeopleActions):
             (folder / DOSSIERS).mkdir(exist_ok=True)
         except OSError as exc:
             raise StoreError(
-                f"Impossible de créer le dossier de données {folder} : {exc.strerror}"
+                f"Impossible de créer le dossier de données {folder} : {os_reason(exc)}"
             ) from exc
         store = cls(folder, referentials)
         store._lock.acquire()
@@ -1484,7 +1484,7 @@ def _disk_error(exc: OSError) -> DiskWriteError:
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "écriture refusée par le système"
     else:
-        why = exc.strerror or str(exc)
+        why = os_reason(exc)
     return DiskWriteError(
         f"Rien n'a été enregistré : {why}. Les données précédentes sont intactes."
     )

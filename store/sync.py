@@ -44,7 +44,7 @@ from store.bundle import (
 )
 from store.chains import Chains, rebuild
 from store.draft import Draft
-from store.errors import CorruptFileError, DiskWriteError, StoreError
+from store.errors import CorruptFileError, DiskWriteError, StoreError, os_reason
 from store.keys import (
     ROLE_TEXT,
     STATION,
@@ -303,7 +303,7 @@ def export(
     try:
         atomic_write(out, data, keep_backup=False)
     except OSError as exc:
-        raise StoreError(f"lot non écrit ({exc.strerror}) : rien n'a changé") from exc
+        raise StoreError(f"lot non écrit ({os_reason(exc)}) : rien n'a changé") from exc
     by_origin: dict[str, list[int]] = {}
     for origin, seq, _ in found:
         by_origin.setdefault(origin, []).append(seq)
@@ -319,7 +319,7 @@ def export(
         # The bundle is whole and can be sent; only the record of having sent it is missing,
         # so the next bundle carries its events again (the recipient takes them once).
         raise StoreError(
-            f"lot écrit dans {out}, mais son envoi n'a pas pu être noté ({exc.strerror or exc}) :"
+            f"lot écrit dans {out}, mais son envoi n'a pas pu être noté ({os_reason(exc)}) :"
             " il peut être transmis ; le prochain lot contiendra de nouveau ses événements"
         ) from exc
     return ExportReport(out, bundle, len(texts), recipient.label)
@@ -584,7 +584,7 @@ def fork_message(label: str, seq: int, aside: Path) -> str:
 def _set_aside(store: Store, ledger: Ledger, fork: Fork, path: Path) -> Path:
     """Keeps both versions: the file received as it came, the event already held as stored;
     flags the origin in the ledger (the stations view shows it)."""
-    aside = store.folder / ASIDE
+    aside = store.folder.resolve() / ASIDE  # named whole in messages, wherever they are read
     aside.mkdir(exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]", "_", fork.origin)[:64]  # a name, never a path
     stem = f"fourche-{safe}-n{fork.seq}"
@@ -606,7 +606,7 @@ def _set_aside(store: Store, ledger: Ledger, fork: Fork, path: Path) -> Path:
     if not any(f["seq"] == fork.seq and f["received"] == fork.received for f in seen):
         seen.append(
             {"seq": fork.seq, "known": fork.known, "received": fork.received,
-             "file": str(received), "at": utc_now()}
+             "file": str(Path(ASIDE) / received.name), "at": utc_now()}
         )  # fmt: skip
         ledger.save()
     return aside
@@ -682,6 +682,7 @@ class Checked:
     # (event hash, public key) pairs whose personal signature was verified with the content
     # (or still being verified beside: personal.release once done with the file).
     proofs: Container[tuple[str, str]] = frozenset()
+    version: int = 2  # of the file's format (store.bundle): receipts of format 1 name no heads
 
 
 def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
@@ -693,14 +694,14 @@ def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Ope
     except BundleError as exc:
         return Checked(error=str(exc))
     except OSError as exc:
-        return Checked(error=f"illisible : {exc.strerror or exc}")
+        return Checked(error=f"illisible : {os_reason(exc)}")
 
 
 def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
     """What needs no event-by-event check: a receipt, or a content imported before (signed,
     so identical). None for a bundle still to check."""
     if opened.header.kind == "receipt":
-        return Checked(opened.header, content=opened.content)
+        return Checked(opened.header, content=opened.content, version=opened.version)
     if opened.header.content_sha256 in known:
         return Checked(opened.header)
     return None
@@ -940,7 +941,7 @@ def import_files(
             result.kind, result.station = item.header.kind, item.header.station
             if item.header.kind == "receipt":
                 _receipt_signer(store, trust, item.header.station)
-                result.acknowledged = _take_receipt(store, item.content)
+                result.acknowledged = _take_receipt(store, item.content, item.version)
                 _learn_holds(sync, chains, item.header.station, _holds_in(item.content),
                              store.station.id, lambda: own_hash_map(store))  # fmt: skip
             else:
@@ -979,7 +980,7 @@ def import_files(
             report.receipts = write_receipts(store, ledger, senders, receipts_dir)
         except OSError as exc:
             raise StoreError(
-                f"import enregistré, mais accusés de réception non écrits ({exc.strerror or exc}) :"
+                f"import enregistré, mais accusés de réception non écrits ({os_reason(exc)}) :"
                 " importez de nouveau les mêmes fichiers pour les écrire (rien n'est appliqué "
                 "deux fois)"
             ) from exc
@@ -1242,7 +1243,7 @@ def _every_raw_event(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _interrupted(exc: OSError | DiskWriteError) -> StoreError:
-    why = str(exc) if isinstance(exc, DiskWriteError) else (exc.strerror or str(exc))
+    why = str(exc) if isinstance(exc, DiskWriteError) else os_reason(exc)
     if isinstance(exc, DiskWriteError):
         why = why.removeprefix("Rien n'a été enregistré : ").split(". Les données")[0]
     return StoreError(
@@ -1314,7 +1315,7 @@ def _receipt_signer(store: Store, trust: TrustStore, signer: str) -> None:
     )
 
 
-def _take_receipt(store: Store, content: Any) -> int:
+def _take_receipt(store: Store, content: Any, version: int) -> int:
     if not isinstance(content, dict) or not isinstance(content.get("ranges"), list):
         raise BundleError("accusé de réception illisible")
     if content.get("for_station") != store.station.id:
@@ -1325,7 +1326,14 @@ def _take_receipt(store: Store, content: Any) -> int:
     state = SyncState.load(store.folder)
     before = sum(b - a + 1 for a, b in state.acknowledged)
     heads = content.get("heads")
-    # Receipts of the release before carry ranges only: what they name is taken as named.
+    if heads is None and version >= 2:
+        # Every receipt of format 2 names the hash of what it confirms; one that does not
+        # could confirm another copy's events.
+        raise BundleError(
+            "accusé de réception sans les empreintes de ce qu'il confirme : refusé, rien n'est "
+            "confirmé"
+        )
+    # Receipts of the first release (format 1) carry ranges only: taken as named.
     vouched = None if heads is None else _vouched_ranges(store, heads)
     for item in content["ranges"]:
         if (
@@ -1373,11 +1381,20 @@ def _vouched_ranges(store: Store, heads: Any) -> list[tuple[int, int]]:
         ):
             raise BundleError("accusé de réception illisible (têtes)")
         held = mine.get(item[1])
+        last = max(mine, default=0)
+        if held is None and item[1] > last:
+            raise BundleError(
+                f"FOURCHE : le secrétariat a reçu de ce poste jusqu'au n° {item[1]}, plus loin "
+                f"que ce dossier de données (son dernier est le n° {last}) : ce dossier est une "
+                "copie restée en arrière (restaurée d'une sauvegarde, ou copiée sur un autre "
+                "ordinateur). Rien n'est confirmé. Que faire : reprendre la copie la plus à jour "
+                "de ce poste, y ressaisir ce qui n'a été fait que dans celle-ci, et n'utiliser "
+                "plus qu'elle ; si elle est perdue, prévenir le secrétariat."
+            )
         if held is None:
             raise BundleError(
                 f"FOURCHE : le secrétariat a reçu de ce poste un n° {item[1]} que ce dossier "
-                f"de données n'a jamais écrit (son dernier est le n° {max(mine, default=0)}) : "
-                + _COPIED
+                "de données ne contient pas : " + _COPIED
             )
         if held != item[2]:
             raise BundleError(
@@ -1433,7 +1450,7 @@ def read_key_file(key_file: Path) -> TrustedKey:
     try:
         raw = key_file.read_bytes()
     except OSError as exc:
-        raise StoreError(f"impossible de lire {key_file} : {exc.strerror}") from exc
+        raise StoreError(f"impossible de lire {key_file} : {os_reason(exc)}") from exc
     return read_public_key_file(raw)
 
 

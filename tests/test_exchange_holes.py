@@ -394,7 +394,7 @@ def test_a_bundle_written_but_not_recorded_says_so_and_its_events_go_again(
             export(store, out)
         assert str(caught.value) == (
             f"lot écrit dans {out}, mais son envoi n'a pas pu être noté "
-            f"({os.strerror(errno.ENOSPC)}) : il peut être transmis ; le prochain lot contiendra "
+            "(le disque est plein) : il peut être transmis ; le prochain lot contiendra "
             "de nouveau ses événements"
         )
         assert out.exists()

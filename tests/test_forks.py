@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from models.threshold import CriterionState
 from store.bundle import seal_file
 from store.store import Store
@@ -184,11 +186,12 @@ def test_a_shorter_copy_is_not_confirmed_by_the_receipt_of_a_longer_history(
     before = _confirmed(a2)
     (result,) = _import(a2, receipt).files
     assert result.error == (
-        f"FOURCHE : le secrétariat a reçu de ce poste un n° {head} que ce dossier de données "
-        f"n'a jamais écrit (son dernier est le n° {copy_head}) : il a été copié sur un autre "
-        "ordinateur ou restauré d'une sauvegarde, puis utilisé des deux côtés. Rien n'est "
-        "confirmé. Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a "
-        "été fait que sur l'autre, et prévenir le secrétariat."
+        f"FOURCHE : le secrétariat a reçu de ce poste jusqu'au n° {head}, plus loin que ce "
+        f"dossier de données (son dernier est le n° {copy_head}) : ce dossier est une copie "
+        "restée en arrière (restaurée d'une sauvegarde, ou copiée sur un autre ordinateur). "
+        "Rien n'est confirmé. Que faire : reprendre la copie la plus à jour de ce poste, y "
+        "ressaisir ce qui n'a été fait que dans celle-ci, et n'utiliser plus qu'elle ; si "
+        "elle est perdue, prévenir le secrétariat."
     )
     assert _confirmed(a2) == before
     with Store.open(a2) as store:
@@ -243,3 +246,36 @@ def test_a_receipt_naming_heads_this_folder_never_wrote_confirms_nothing(
     (result,) = _import(a, forged).files
     assert result.error is not None and "FOURCHE" in result.error and "n° 999" in result.error
     assert result.acknowledged == 0 and _confirmed(a) == []
+    # The same without heads: only a receipt of format 1 (the first release) names ranges
+    # alone; one of format 2 that names no hash confirms nothing (before: « 1 événement(s)
+    # confirmé(s) »).
+    bare = {k: v for k, v in content.items() if k != "heads"}
+    with Store.open(s) as store:
+        data = seal_file("receipt", store.station.id, station_key(store), 2, bare, count=999)
+    forged.write_bytes(data)
+    (result,) = _import(a, forged).files
+    assert result.error == (
+        "accusé de réception sans les empreintes de ce qu'il confirme : refusé, rien n'est confirmé"
+    )
+    assert _confirmed(a) == []
+
+
+def test_a_forks_file_is_found_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import ran in the folder's parent with « --data s »: the file set aside was
+    recorded as « s/a-part/… », not found from anywhere else (a tester's walk)."""
+    from store.stations import stations_view
+
+    a, a2, s, _, _ = forked(tmp_path)
+    _import(s, _export(a, "a2.carnet"))
+    monkeypatch.chdir(tmp_path)
+    report = _import(Path("s"), _export(a2, "copie.carnet"))
+    (result,) = report.files
+    assert result.fork and str((tmp_path / "s" / "a-part").resolve()) in str(result.error)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with Store.open(s) as store:
+        (fork,) = next(r for r in stations_view(store) if r["forks"])["forks"]
+    assert Path(fork["file"]).is_absolute() and Path(fork["file"]).is_file()

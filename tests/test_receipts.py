@@ -73,9 +73,12 @@ def test_malformed_receipts_are_refused_and_confirm_nothing(pair: Any) -> None:
         ({"for_station": me, "ranges": "1-3"}, "accusé de réception illisible"),
         ({"for_station": "poste-x", "ranges": [[1, 2]]},
          f"cet accusé de réception concerne le poste poste-x, pas celui-ci ({me})"),
+        ({"for_station": me, "ranges": [[1, 2]]},
+         "accusé de réception sans les empreintes de ce qu'il confirme : refusé, rien n'est "
+         "confirmé"),
     ]  # fmt: skip
     for bad in ([1], [1, 2, 3], ["1", 2], [0, 3], [3, 2], [1.5, 2], "1"):
-        cases.append(({"for_station": me, "ranges": [[1, 1], bad]}, "accusé de réception illisible (plages)"))  # fmt: skip
+        cases.append(({"for_station": me, "ranges": [[1, 1], bad], "heads": []}, "accusé de réception illisible (plages)"))  # fmt: skip
     for number, (content, message) in enumerate(cases, 1):
         report = _import(station, _receipt(station, secretariat, content, number))
         (result,) = report.files
@@ -84,18 +87,35 @@ def test_malformed_receipts_are_refused_and_confirm_nothing(pair: Any) -> None:
         assert _files(station) == before, content
 
 
+def _named(station: Path, *ranges: tuple[int, int]) -> dict[str, Any]:
+    """A receipt's content for ``ranges`` of the station's events, each named by the hash of
+    its last event, as the secretariat names what it holds."""
+    with Store.open(station) as store:
+        hashes = {int(e["seq"]): e["hash"] for e in own_events(store)}
+        me = store.station.id
+    return {"for_station": me, "ranges": [list(r) for r in ranges],
+            "heads": [[a, b, hashes[b]] for a, b in ranges]}  # fmt: skip
+
+
 def test_each_receipt_confirms_only_what_is_new_and_was_exported(pair: Any) -> None:
     station, secretariat = pair
     _export(station, "lot1.carnet")
-    me = _station_id(station)
     with Store.open(station) as store:
         last = len(own_events(store))
-    single = _import(
-        station, _receipt(station, secretariat, {"for_station": me, "ranges": [[2, 2]]})
-    )
+        # Two events more, not exported: the secretariat cannot have them from this folder.
+        candidate = store.candidate_ids()[0]
+        grid = next(iter(store.snapshot(candidate).state.grids))
+        criteria = store.referentials.conseil.block("gc.b2").competencies[1].criteria
+        from models.threshold import CriterionState
+
+        for criterion in criteria[:2]:
+            store.mark_criteria(
+                candidate, grid, [(criterion.id, CriterionState.VALIDATED, "")], "t"
+            )
+    single = _import(station, _receipt(station, secretariat, _named(station, (2, 2))))
     assert single.acknowledged == 1 and _acknowledged(station) == [[2, 2]]
     # Overlapping what was confirmed, and reaching beyond what was exported.
-    wider = {"for_station": me, "ranges": [[1, 3], [last - 1, last + 50]]}
+    wider = _named(station, (1, 3), (last - 1, last + 2))
     report = _import(station, _receipt(station, secretariat, wider, 2))
     assert report.acknowledged == 2 + 2
     assert _acknowledged(station) == [[1, 3], [last - 1, last]]

@@ -405,7 +405,7 @@ def test_full_disk_records_nothing_and_keeps_everything(
         if os.readlink(f"/proc/self/fd/{fd}").endswith(".json") or ".tmp-" in os.readlink(
             f"/proc/self/fd/{fd}"
         ):
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise OSError(errno.ENOSPC, "le disque est plein")
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", full)
@@ -427,7 +427,7 @@ def test_full_disk_on_the_journal(store: Store, monkeypatch: pytest.MonkeyPatch)
     before = store.head
 
     def full(fd: int) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(errno.ENOSPC, "le disque est plein")
 
     monkeypatch.setattr(os, "fdatasync", full)
     with pytest.raises(DiskWriteError):

@@ -68,8 +68,7 @@ def test_what_is_not_a_carnet_file_is_named_so(keys: dict[str, Any]) -> None:
     assert _refusal(b"PK\x03\x04 une archive", trusted) == "ce n'est pas un lot carnet"
     assert _refusal(b'{"a": "\xff"}\n', trusted) == ("ce n'est pas un lot carnet (contenu binaire)")
     assert _refusal(b'{"format": "carnet", \n', trusted) == (
-        "fichier tronqué ou illisible (Expecting property name enclosed in double quotes: "
-        "line 1 column 22 (char 21))"
+        "fichier tronqué ou illisible (JSON invalide à la ligne 1, colonne 22)"
     )
     assert _refusal(b'{"format": "autre"}\n{}', trusted) == "ce n'est pas un lot carnet"
     assert _refusal(b"{}\n{}", trusted) == "ce n'est pas un lot carnet"
@@ -99,6 +98,10 @@ def test_a_header_that_does_not_check_is_named(keys: dict[str, Any]) -> None:
     ]:
         damaged = {**envelope, "header": {**envelope["header"], field: value}}
         assert _refusal(_join(damaged, body), trusted) == f"en-tête invalide : {said}"
+    headless = {("entete" if k == "header" else k): v for k, v in envelope.items()}
+    assert _refusal(_join(headless, body), trusted) == (
+        "en-tête absent ou illisible : ce fichier n'est pas un lot complet"
+    )
     missing = {**envelope, "header": {k: v for k, v in envelope["header"].items() if k != "seq"}}
     assert _refusal(_join(missing, body), trusted) == "en-tête invalide : champ « seq » absent"
     v1 = {**envelope, "version": 1, "header": {**envelope["header"], "name": "Poste un"}}

@@ -130,7 +130,7 @@ def test_an_unreadable_certificate_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "absent.p12"
     with pytest.raises(StoreError) as caught:
         load_signer(missing, PASSPHRASE)
-    assert str(caught.value) == f"certificat {missing} illisible : No such file or directory"
+    assert str(caught.value) == f"certificat {missing} illisible : fichier ou dossier introuvable"
 
 
 def test_without_pyhanko_the_refusal_says_how_to_install_it(

@@ -98,7 +98,7 @@ def test_a_file_that_cannot_be_read_as_a_list_is_said_so(tmp_path: Path) -> None
     sheet.write_bytes(b"pas un classeur")
     expected = {
         latin: "latin.csv : le fichier n'est pas en UTF-8",
-        missing: f"{missing} : lecture impossible (No such file or directory)",
+        missing: f"{missing} : lecture impossible (fichier ou dossier introuvable)",
         empty: "vide.csv : fichier vide (la ligne d'en-tête est attendue)",
         header: f"entete.csv : en-tête attendu « {';'.join(COLUMNS)} », trouvé « nom;organisme »",
         extra: (

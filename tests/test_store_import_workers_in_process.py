@@ -128,7 +128,7 @@ def test_the_workers_give_what_this_process_gives_file_by_file_in_order(
     plain = _secretariat_copy(secretariat, tmp_path, "plain")
     expected = _outcome(plain, paths)
     assert [e[4] is None for e in expected] == [True, False, True, False, True, True]
-    assert expected[3][4] == "illisible : No such file or directory"
+    assert expected[3][4] == "illisible : fichier ou dossier introuvable"
 
     _Threads.made.clear()
     _pooled(monkeypatch, _Threads)
@@ -200,7 +200,7 @@ def test_check_path_says_why_a_file_is_refused(pair: Any, tmp_path: Path) -> Non
     with Store.open(secretariat) as s:
         keys = dict(TrustStore(s.folder).keys)
     assert check_path(tmp_path / "absent.carnet", keys, frozenset()).error == (
-        "illisible : No such file or directory"
+        "illisible : fichier ou dossier introuvable"
     )
     junk = tmp_path / "abime.carnet"
     junk.write_bytes(b"pas un lot")
@@ -230,7 +230,7 @@ INTERRUPTED = (
 @pytest.mark.parametrize(
     ("error", "why"),
     [
-        (OSError(28, "No space left on device"), "No space left on device"),
+        (OSError(28, "le disque est plein"), "le disque est plein"),
         (OSError("sans errno"), "sans errno"),
         (
             DiskWriteError(

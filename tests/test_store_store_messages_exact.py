@@ -126,11 +126,14 @@ def test_a_write_from_another_thread_or_a_read_only_command_is_refused(tmp_path:
 @pytest.mark.parametrize(
     ("error", "why"),
     [
-        (OSError(errno.ENOSPC, "No space left on device"), "le disque est plein"),
-        (OSError(errno.EACCES, "Permission denied"), "écriture refusée par le système"),
+        (OSError(errno.ENOSPC, "le disque est plein"), "le disque est plein"),
+        (OSError(errno.EACCES, "accès refusé par le système"), "écriture refusée par le système"),
         (OSError(errno.EPERM, "Operation not permitted"), "écriture refusée par le système"),
         (OSError(errno.EROFS, "Read-only file system"), "écriture refusée par le système"),
-        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+        (
+            OSError(errno.EIO, "erreur du support (lecture ou écriture)"),
+            "erreur du support (lecture ou écriture)",
+        ),
         (OSError("sans numéro"), "sans numéro"),
     ],
     ids=["full", "denied", "not-permitted", "read-only", "io", "no-errno"],

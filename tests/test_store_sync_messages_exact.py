@@ -104,7 +104,7 @@ def test_a_key_is_trusted_only_with_its_fingerprint_typed_right(
     missing = tmp_path / "absente.cle"
     with pytest.raises(StoreError) as unreadable:
         read_key_file(missing)
-    assert str(unreadable.value) == f"impossible de lire {missing} : No such file or directory"
+    assert str(unreadable.value) == f"impossible de lire {missing} : fichier ou dossier introuvable"
 
 
 def test_only_the_secretariat_assigns_a_candidate_to_a_station_it_trusts(

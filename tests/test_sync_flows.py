@@ -80,6 +80,13 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
         await pilot.press("ctrl+s")
         await until(lambda: "Lot n° 1 pour" in _log(app), "l'export", pilot)
+        # The next bundle's file is named by its number and its recipient.
+        await pilot.press("e")
+        await until(lambda: isinstance(app.screen, ExportForm), "le second export", pilot)
+        proposed = Path(app.screen.query_one("#path", Input).value).name
+        assert proposed.endswith("-lot-002.carnet") and "-pour-poste-" in proposed, proposed
+        await pilot.press("escape")
+        await pause(pilot)
         await pilot.press("k")
         await until(lambda: "Clé publique écrite" in _log(app), "la clé publique", pilot)
     bundles = list(exchange.glob("*.carnet"))

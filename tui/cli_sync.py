@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import CarnetError
+from store.errors import os_reason
 
 
 def add_parsers(sub: Any) -> None:
@@ -314,7 +315,7 @@ def write_new(path: Path, data: bytes, *, replace: bool = False) -> None:
     try:
         atomic_write(path, data, keep_backup=False)
     except OSError as exc:
-        raise CarnetError(f"impossible d'écrire {path} : {exc.strerror}") from exc
+        raise CarnetError(f"impossible d'écrire {path} : {os_reason(exc)}") from exc
 
 
 def _require(data: Path) -> None:

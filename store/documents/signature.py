@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.errors import StoreError
+from store.errors import StoreError, os_reason
 
 INSTALL = "pip install 'carnet[signature]'"
 
@@ -42,7 +42,7 @@ def load_signer(path: Path, passphrase: str) -> DocumentSigner:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise StoreError(f"certificat {path} illisible : {exc.strerror or exc}") from None
+        raise StoreError(f"certificat {path} illisible : {os_reason(exc)}") from None
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
             data, other_certs=[], passphrase=passphrase.encode()

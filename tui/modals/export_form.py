@@ -23,19 +23,24 @@ class ExportForm(FormModal[str | None]):
         station: str,
         recipients: list[tuple[str, str]] | None = None,
         default: str | None = None,
+        bundle: int = 1,
     ) -> None:
+        """``bundle``: the number the bundle will bear, which its file's name repeats."""
         super().__init__()
+        self.bundle = bundle
         self.folder = folder
         self.station = station
         self.recipients = recipients or []  # (label, id) of the folders trusted here
         self.default = default
 
     def _default(self, recipient: str | None) -> Path:
-        """A new file named by this folder and, once chosen, the recipient."""
-        to = f"-pour-{recipient}" if recipient else ""
-        number = 1
-        while (path := self.folder / f"{self.station}{to}-lot-{number:03d}.carnet").exists():
-            number += 1
+        """A new file named by this folder, the recipient once chosen and the bundle's number
+        (« -2 », « -3 »… should a file of that name be there already)."""
+        stem = f"{self.station}{f'-pour-{recipient}' if recipient else ''}-lot-{self.bundle:03d}"
+        path, again = self.folder / f"{stem}.carnet", 1
+        while path.exists():
+            again += 1
+            path = self.folder / f"{stem}-{again}.carnet"
         return path
 
     def on_select_changed(self, event: Select.Changed) -> None:

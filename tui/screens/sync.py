@@ -65,6 +65,7 @@ class SyncScreen(Screen[None]):
         self.recipients: list[tuple[str, str]] = []
         self.default_recipient: str | None = None
         self._resumed = False  # the first showing loads the tree already
+        self.next_bundle = 1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +98,7 @@ class SyncScreen(Screen[None]):
         def describe(store: Any) -> tuple[str, str, str, str, bool]:
             self.identity = (store.station.name, store.station.organisme)
             self._recipients(store)
+            self.next_bundle = sync_state(store).next_bundle
             key = station_key(store)
             state = sync_state(store)
             seqs = [int(e["seq"]) for e in own_events(store)]
@@ -177,9 +179,12 @@ class SyncScreen(Screen[None]):
                 self.query_one("#sync-tree", DirectoryTree).reload()
 
         self.app.push_screen(
-            ExportForm(self._folder(), self.station, self.recipients, self.default_recipient),
+            ExportForm(
+                self._folder(), self.station, self.recipients, self.default_recipient,
+                self.next_bundle,
+            ),
             done,
-        )
+        )  # fmt: skip
 
     async def action_write_key(self) -> None:
         from store.sync import public_key_of
