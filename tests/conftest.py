@@ -107,14 +107,6 @@ def record_notifications(app: Any) -> list[str]:
 def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
     """A station with a grid under way, and a secretariat that trusts it (and is trusted):
     the exchange tests' starting point."""
-    from store.station import set_role
-    from tests.test_sync import _station, _trust
+    from tests.test_sync import station_and_secretariat
 
-    station, secretariat = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(station)
-    with Store.open(secretariat):
-        pass
-    set_role(secretariat, "secretariat")
-    _trust(secretariat, station)
-    _trust(station, secretariat)
-    return station, secretariat, candidate, grid, criteria
+    return station_and_secretariat(tmp_path)

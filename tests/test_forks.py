@@ -15,7 +15,7 @@ from models.threshold import CriterionState
 from store.bundle import seal_file
 from store.store import Store
 from store.sync import Ledger, SyncState, own_events, station_key
-from tests.test_sync import _export, _files, _import, _station, _trust
+from tests.test_sync import _export, _files, _import, station_and_secretariat
 
 N = CriterionState.NOT_VALIDATED
 
@@ -36,15 +36,7 @@ def _confirmed(folder: Path) -> list[list[int]]:
 
 def forked(tmp_path: Path) -> tuple[Path, Path, Path, Path, Any]:
     """a exports to s; a is copied to a2 (« restored from a copy »); both then write."""
-    a, s = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(a)
-    with Store.open(s):
-        pass
-    from store.station import set_role
-
-    set_role(s, "secretariat")
-    _trust(s, a)
-    _trust(a, s)
+    a, s, candidate, grid, criteria = station_and_secretariat(tmp_path)
     first = _import(s, _export(a, "a1.carnet"))
     assert not first.rejected
     a2 = _copy(a, tmp_path / "a2")
@@ -124,15 +116,7 @@ def test_a_fork_after_the_last_event_received_is_caught_at_the_chains_edge(
 
 
 def test_two_copies_forking_at_the_same_number_are_both_flagged(tmp_path: Path) -> None:
-    a, s = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(a)
-    with Store.open(s):
-        pass
-    from store.station import set_role
-
-    set_role(s, "secretariat")
-    _trust(s, a)
-    _trust(a, s)
+    a, s, candidate, grid, criteria = station_and_secretariat(tmp_path)
     assert not _import(s, _export(a, "a1.carnet")).rejected
     copies = [_copy(a, tmp_path / "b"), _copy(a, tmp_path / "c")]
     _mark(a, candidate, grid, criteria[5], "sur le premier PC")
@@ -152,15 +136,7 @@ def _shorter_copy(tmp_path: Path) -> tuple[Path, Path, Path]:
     """a exports to s and is copied to a2; a then writes three events, a2 one (under a number
     a also wrote); both export; s takes a's. The copy's history is shorter than the one the
     secretariat holds."""
-    a, s = tmp_path / "a", tmp_path / "s"
-    candidate, grid, criteria = _station(a)
-    with Store.open(s):
-        pass
-    from store.station import set_role
-
-    set_role(s, "secretariat")
-    _trust(s, a)
-    _trust(a, s)
+    a, s, candidate, grid, criteria = station_and_secretariat(tmp_path)
     assert not _import(s, _export(a, "a1.carnet")).rejected
     a2 = _copy(a, tmp_path / "a2")
     for number in range(3):
@@ -225,15 +201,7 @@ def test_a_receipt_naming_heads_this_folder_never_wrote_confirms_nothing(
     """A receipt signed by the trusted secretariat whose head is a number this station never
     wrote (999, any hash): refused, nothing confirmed (before: « 1 événement(s) confirmé(s) »
     for an event the secretariat never took)."""
-    a, s = tmp_path / "a", tmp_path / "s"
-    _station(a)
-    with Store.open(s):
-        pass
-    from store.station import set_role
-
-    set_role(s, "secretariat")
-    _trust(s, a)
-    _trust(a, s)
+    a, s, *_ = station_and_secretariat(tmp_path)
     _export(a, "a1.carnet")  # exported, never imported at s
     with Store.open(a) as store:
         station = store.station.id

@@ -21,11 +21,10 @@ from store.credentials import SecretError, unlock
 from store.documents.dossier import dossier_pdf
 from store.documents.lookup import dossier_inputs
 from store.errors import StoreError
-from store.station import set_role
 from store.store import Draft, Store
 from tests.signing import SECRET, secret_of
 from tests.test_documents import NOW, text_of
-from tests.test_sync import _export, _import, _trust, conflicting
+from tests.test_sync import _export, _import, conflicting, secretariat_for
 
 
 @dataclass
@@ -182,14 +181,10 @@ KINDS: dict[str, Callable[[Store], Decision]] = {
 
 def _fresh(tmp_path: Path) -> tuple[Path, Path]:
     """A station where the decision is made, and a secretariat, trusting each other."""
-    a, s = tmp_path / "a", tmp_path / "s"
-    for folder in (a, s):
-        with Store.open(folder):
-            pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
-    return a, s
+    a = tmp_path / "a"
+    with Store.open(a):
+        pass
+    return a, secretariat_for(a, tmp_path / "s")
 
 
 def _secretariat_to_station(tmp_path: Path) -> tuple[Path, Path]:

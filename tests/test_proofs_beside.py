@@ -15,12 +15,11 @@ import store.personal as personal
 from store.bundle import BundleError
 from store.draft import Draft
 from store.personal import ProofsBeside, check_personal_signatures, verified_proofs
-from store.station import set_role
 from store.store import Store
 from tests.forked import count_children, failing_in_child, reaped
 from tests.signing import secret_of
 from tests.test_credentials import _conseil
-from tests.test_sync import _export, _import, _trust
+from tests.test_sync import _export, _import, secretariat_for
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork() only")
 
@@ -159,11 +158,7 @@ def _station_and_secretariat(tmp_path: Path) -> tuple[Path, Path, str]:
         store.sign_attestation(
             candidate, "gc.b1.c1", "tuteur", tutor, "Appel", secret_of(store, tutor)
         )
-    with Store.open(s):
-        pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
+    secretariat_for(a, s)
     return a, s, candidate
 
 

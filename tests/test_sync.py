@@ -66,20 +66,37 @@ def _trust(folder: Path, *others: Path) -> None:
             confirm_trust(store, path, read_key_file(path).fingerprint)
 
 
+def secretariat_for(station: Path, secretariat: Path) -> Path:
+    """A secretariat's folder for a station's, each trusting the other."""
+    from store.station import set_role
+
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    _trust(secretariat, station)
+    _trust(station, secretariat)
+    return secretariat
+
+
+def station_and_secretariat(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
+    """A station a with a grid under way, and its secretariat s, each trusting the other:
+    the folders, the candidate, the grid and its criteria."""
+    station = tmp_path / "a"
+    candidate, grid, criteria = _station(station)
+    return station, secretariat_for(station, tmp_path / "s"), candidate, grid, criteria
+
+
 def station_and_two_secretariats(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A station a and its secretariat s, each trusting the other, and another secretariat t
     that trusts nobody yet."""
     from store.station import set_role
 
-    a, s, t = tmp_path / "a", tmp_path / "s", tmp_path / "t"
+    a, t = tmp_path / "a", tmp_path / "t"
     _station(a)
-    for folder in (s, t):
-        with Store.open(folder):
-            pass
-        set_role(folder, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
-    return a, s, t
+    with Store.open(t):
+        pass
+    set_role(t, "secretariat")
+    return a, secretariat_for(a, tmp_path / "s"), t
 
 
 def _id(folder: Path) -> str:
