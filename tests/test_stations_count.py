@@ -49,3 +49,27 @@ def test_a_file_of_the_release_before_counts_the_bundles_it_lists(tmp_path: Path
     with Store.open(tmp_path) as store:
         (row,) = stations_view(store)
     assert (row["bundles_received"], row["last_bundle"]) == (4, 4)
+
+
+def test_a_bundle_imported_again_is_not_counted_again(tmp_path: Path) -> None:
+    """The same file imported twice (in two sessions, as after an import that seemed
+    interrupted): recognised as imported, not counted as a second bundle."""
+    from store.station import set_role
+    from tests.test_sync import _export, _id, _import, _station, _trust
+
+    a, s = tmp_path / "a", tmp_path / "s"
+    _station(a)
+    with Store.open(s):
+        pass
+    set_role(s, "secretariat")
+    _trust(a, s)
+    _trust(s, a)
+    bundle = _export(a, "a1.carnet")
+    first = _import(s, bundle)
+    assert not first.rejected and first.new_events > 0
+    again = _import(s, bundle)
+    assert not again.rejected and again.new_events == 0
+    assert again.files[0].known_events == first.new_events
+    with Store.open(s) as store:
+        (row,) = [r for r in stations_view(store) if r["id"] == _id(a)]
+    assert (row["bundles_received"], row["last_bundle"]) == (1, 1)
