@@ -103,3 +103,27 @@ def test_a_second_key_for_a_known_station_is_refused_naming_the_known_one(
         f"le poste poste-1 est déjà connu avec une autre clé ({first.fingerprint}) : refus de "
         "la remplacer"
     )
+
+
+def test_a_name_or_organisme_longer_than_the_forms_allow_is_refused(tmp_path: Path) -> None:
+    """The forms (``carnet poste``, the station's form) take 1 to 200 characters: a key file
+    naming its folder within that is read whole; one whose station.json was given more (by
+    hand) is refused, naming the field."""
+    from store.station import set_identity
+    from store.sync import public_key_of
+
+    folder = tmp_path / "poste"
+
+    def read(name: str, organisme: str) -> TrustedKey:
+        set_identity(folder, name, organisme)
+        with Store.open(folder) as store:
+            return read_public_key_file(public_key_of(store))
+
+    with Store.open(folder):
+        pass
+    key = read("N" * 200, "O" * 200)
+    assert (key.name, key.organisme) == ("N" * 200, "O" * 200)
+    for name, organisme, field in (("N" * 201, "O", "name"), ("N", "O" * 201, "organisme")):
+        with pytest.raises(StoreError) as caught:
+            read(name, organisme)
+        assert str(caught.value) == f"clé publique : champ « {field} » invalide"
