@@ -12,6 +12,7 @@ committed."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from syrupy.assertion import SnapshotAssertion
 
+from store.documents.inputs import listing_inputs
+from store.documents.jury import national_sheet, national_xlsx
 from store.documents.table import csv_table, xlsx
+from store.store import Store
 from tests.test_documents import _sheets, data  # noqa: F401 - the fixture, shared
 
 
@@ -70,6 +74,21 @@ def test_the_spreadsheet_is_laid_out_as_approved(
     folder = data[0]
     book = openpyxl.load_workbook(io.BytesIO(xlsx(_sheets(folder))))
     assert _layout(book) == snapshot
+
+
+def test_the_national_jurys_spreadsheets_are_laid_out_as_approved(
+    data: tuple[Path, ...],  # noqa: F811
+    snapshot: SnapshotAssertion,
+) -> None:
+    with Store.open(data[0]) as store:
+        listing = listing_inputs(store)
+    books = [
+        openpyxl.load_workbook(
+            io.BytesIO(national_xlsx(national_sheet(listing.records, listing.people, session)))
+        )
+        for session in (None, date(2026, 11, 20))  # the session the fixture proclaims at
+    ]
+    assert [_layout(book) for book in books] == snapshot
 
 
 def test_the_csv_headers_are_as_approved(
