@@ -127,3 +127,18 @@ def test_a_name_or_organisme_longer_than_the_forms_allow_is_refused(tmp_path: Pa
         with pytest.raises(StoreError) as caught:
             read(name, organisme)
         assert str(caught.value) == f"clé publique : champ « {field} » invalide"
+
+
+def test_the_same_key_file_trusted_again_later_changes_nothing(tmp_path: Path) -> None:
+    """Read again another day (its « added » is the moment it is read): the same key with the
+    same role, name and organisme is « inchangé », and keeps the day it was first trusted."""
+    trust = TrustStore(tmp_path)
+    first = TrustedKey("poste-1", b"a" * 32, "2026-12-01T08:00:00Z", "poste", "Tutorat", "CPAM")
+    later = TrustedKey("poste-1", b"a" * 32, "2026-12-07T08:00:00Z", "poste", "Tutorat", "CPAM")
+    assert trust.trust(first) == "nouveau"
+    assert trust.trust(later) == "inchangé"
+    assert TrustStore(tmp_path).keys["poste-1"].added == "2026-12-01T08:00:00Z"
+    renamed = TrustedKey("poste-1", b"a" * 32, "2026-12-08T08:00:00Z", "poste", "Lyon", "CPAM")
+    assert trust.trust(renamed) == "mis à jour"
+    kept = TrustStore(tmp_path).keys["poste-1"]
+    assert (kept.name, kept.added) == ("Lyon", "2026-12-01T08:00:00Z")
