@@ -82,7 +82,8 @@ class SyncScreen(Screen[None]):
         self.query_one("#sync-tree", DirectoryTree).focus()
 
     async def _show_station(self) -> None:
-        from store.sync import covered, own_events, station_key, sync_state
+        from store.replication import covered
+        from store.sync import own_events, station_key, sync_state
 
         def describe(store: Any) -> tuple[str, str, str, str]:
             self.identity = (store.station.name, store.station.organisme)
