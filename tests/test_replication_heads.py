@@ -11,9 +11,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from store.bundle import Recipient, seal_file
-from store.keys import TrustStore
-from store.replication import Knowledge
+from store.keys import StationKey, TrustedKey, TrustStore
+from store.replication import (
+    Knowledge,
+    encode_spine,
+    head_is_valid,
+    sign_head,
+    spine_hashes,
+)
 from store.store import Store
 from store.sync import station_key
 from tests.test_replication import _folders
@@ -140,3 +148,53 @@ def test_forwarded_events_below_a_gap_are_not_vouched_for_by_the_head(tmp_path: 
         "tête signée ne le couvre) : lot refusé, rien n'est appliqué"
     )
     assert _files(b) == before
+
+
+# --- a head and its spine, as received: anything malformed is not trusted ----------------------
+
+
+def _keys() -> tuple[StationKey, TrustedKey]:
+    key = StationKey(Ed25519PrivateKey.generate())
+    return key, TrustedKey("poste-1", key.public, "2026-12-07")
+
+
+HASHES = [f"{n:02x}" * 32 for n in range(1, 4)]  # three events' hashes, 64 hex each
+
+
+def test_a_signed_head_verifies_and_one_malformed_does_not() -> None:
+    key, trusted = _keys()
+    head = sign_head(key, "poste-1", HASHES)
+    assert head_is_valid(trusted, "poste-1", head)
+    assert not head_is_valid(trusted, "poste-2", head)
+    signature = head["signature"]
+    for broken in (
+        {**head, "hash": None},  # no hash: not a crash
+        {**head, "seq": "3"},
+        {**head, "spine": None},
+        {**head, "signature": signature[:10] + "!" + signature[10:]},  # not base64: refused
+        {**head, "signature": signature[:-4]},
+    ):
+        assert not head_is_valid(trusted, "poste-1", broken)
+
+
+def test_a_head_signed_over_a_hash_that_is_no_sha256_is_not_trusted() -> None:
+    key, trusted = _keys()
+    short = [*HASHES[:2], "ab" * 31]  # 62 hex: no event's hash
+    head = sign_head(key, "poste-1", short)
+    assert not head_is_valid(trusted, "poste-1", head)
+
+
+def test_a_spine_is_the_list_the_head_signed_or_nothing() -> None:
+    key, _ = _keys()
+    head = sign_head(key, "poste-1", HASHES)
+    spine = encode_spine(HASHES)
+    assert spine_hashes(head, spine) == HASHES
+    assert spine_hashes(head, spine[:8] + "!" + spine[8:]) is None  # not base64: refused
+    assert spine_hashes(head, encode_spine(HASHES[:2])) is None  # another list
+    assert spine_hashes(head, encode_spine([HASHES[0], HASHES[2], HASHES[1]])) is None
+    # A list that is the signed one but for a head naming another last hash: not its spine.
+    assert spine_hashes({**head, "hash": HASHES[1]}, spine) is None
+    # The signed digest of a shorter list, under a head claiming more events.
+    shorter = sign_head(key, "poste-1", HASHES[:2])
+    assert spine_hashes({**shorter, "seq": 3}, encode_spine(HASHES[:2])) is None
+    assert spine_hashes(head, None) is None
