@@ -3,6 +3,8 @@ touch or overlap, kept apart by a single missing number, sorted."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from store.replication import add_ranges, covered, ranges_of
@@ -29,3 +31,39 @@ def test_ranges_merge_where_they_touch_and_stay_apart_over_a_gap(
     assert ranges_of(numbers) == merged
     assert all(covered(merged, n) for n in numbers)
     assert not any(covered(merged, n) for n in range(0, 12) if n not in numbers)
+
+
+def test_what_a_folder_holds_is_learned_range_by_range_and_kept(tmp_path: Path) -> None:
+    from store.replication import REPLICATION_NAME, Knowledge
+
+    knowledge = Knowledge(tmp_path)
+    knowledge.learn("poste-b", "poste-a", [[1, 3]])
+    knowledge.learn("poste-b", "poste-a", [[5, 6]])
+    knowledge.learn("poste-b", "poste-c", [[1, 1]])
+    knowledge.save()
+    again = Knowledge(tmp_path)
+    assert again.known("poste-b") == {"poste-a": [[1, 3], [5, 6]], "poste-c": [[1, 1]]}
+    # Learning what is known already changes nothing on disk.
+    written = (tmp_path / REPLICATION_NAME).stat().st_mtime_ns
+    again.learn("poste-b", "poste-a", [[2, 3]])
+    again.save()
+    assert (tmp_path / REPLICATION_NAME).stat().st_mtime_ns == written
+    assert not again.dirty
+
+
+def test_a_damaged_replication_state_names_its_backup_only_when_there_is_one(
+    tmp_path: Path,
+) -> None:
+    from store.atomic import backup_path
+    from store.errors import CorruptFileError
+    from store.replication import REPLICATION_NAME, Knowledge
+
+    path = tmp_path / REPLICATION_NAME
+    path.write_bytes(b"{pas du json")
+    with pytest.raises(CorruptFileError) as caught:
+        Knowledge(tmp_path)
+    assert (caught.value.reason, caught.value.backup) == ("état de la réplication illisible", None)
+    backup_path(path).write_bytes(b'{"peers": {}, "heads": {}}')
+    with pytest.raises(CorruptFileError) as caught:
+        Knowledge(tmp_path)
+    assert caught.value.backup == backup_path(path)
