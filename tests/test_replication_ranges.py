@@ -67,3 +67,29 @@ def test_a_damaged_replication_state_names_its_backup_only_when_there_is_one(
     with pytest.raises(CorruptFileError) as caught:
         Knowledge(tmp_path)
     assert caught.value.backup == backup_path(path)
+
+
+def test_each_signed_head_is_kept_once_in_order(tmp_path: Path) -> None:
+    """Heads to forward with an origin's events: the same head received twice is kept once;
+    another head at the same number (two histories the origin signed, a fork) is kept beside
+    it, for the fork to be seen where it is forwarded."""
+    from store.replication import Knowledge
+
+    def head(seq: int, digest: str) -> dict[str, object]:
+        return {"seq": seq, "hash": digest * 64, "spine": "s" * 64, "signature": "x", "n": 0}
+
+    knowledge = Knowledge(tmp_path)
+    knowledge.add_head("poste-a", head(5, "b"))
+    knowledge.add_head("poste-a", head(3, "a"))
+    knowledge.add_head("poste-a", head(3, "a"))
+    knowledge.save()
+    again = Knowledge(tmp_path)
+    assert [(h["seq"], h["hash"][0]) for h in again.heads["poste-a"]] == [(3, "a"), (5, "b")]
+    assert set(again.heads["poste-a"][0]) == {"seq", "hash", "spine", "signature"}
+    again.add_head("poste-a", head(3, "c"))
+    assert [(h["seq"], h["hash"][0]) for h in again.heads["poste-a"]] == [
+        (3, "a"),
+        (3, "c"),
+        (5, "b"),
+    ]
+    assert [h["seq"] for h in again.heads_from("poste-a", 4)] == [5]
