@@ -93,3 +93,4 @@ def test_each_signed_head_is_kept_once_in_order(tmp_path: Path) -> None:
         (5, "b"),
     ]
     assert [h["seq"] for h in again.heads_from("poste-a", 4)] == [5]
+    assert again.heads_from("poste-z", 1) == []  # an origin no head came from
