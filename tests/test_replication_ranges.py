@@ -49,6 +49,12 @@ def test_what_a_folder_holds_is_learned_range_by_range_and_kept(tmp_path: Path) 
     again.save()
     assert (tmp_path / REPLICATION_NAME).stat().st_mtime_ns == written
     assert not again.dirty
+    # Nor does saving twice what was saved once (each save is a synced write).
+    again.learn("poste-b", "poste-a", [[7, 7]])
+    again.save()
+    written = (tmp_path / REPLICATION_NAME).stat().st_mtime_ns
+    again.save()
+    assert (tmp_path / REPLICATION_NAME).stat().st_mtime_ns == written
 
 
 def test_a_damaged_replication_state_names_its_backup_only_when_there_is_one(
