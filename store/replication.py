@@ -142,6 +142,13 @@ def authenticated(
 # --- what each other folder holds ---------------------------------------------------------------
 
 
+def bundles_received(entry: dict[str, Any]) -> int:
+    """How many bundles were received from a folder: counted apart from the details of the
+    latest ones, which are all that is kept (a file of the release before has only those)."""
+    count = entry.get("bundles")
+    return count if isinstance(count, int) else len(entry.get("received", []))
+
+
 class Knowledge:
     def __init__(self, folder: Path) -> None:
         self.path = folder / REPLICATION_NAME
@@ -181,8 +188,9 @@ class Knowledge:
     def record_received(self, peer: str, bundle: dict[str, Any]) -> None:
         entry = self._peer(peer)
         received = entry.setdefault("received", [])
+        entry["bundles"] = bundles_received(entry) + 1
         received.append(bundle)
-        del received[:-50]  # the stations view needs the latest ones only
+        del received[:-50]  # the stations view shows the latest ones only, and the count
         self.dirty = True
 
     def add_head(self, origin: str, head: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.keys import ROLE_TEXT, TrustStore
-from store.replication import Knowledge
+from store.replication import Knowledge, bundles_received
 from store.sync import ASIDE, Ledger, gaps
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def stations_view(
     rows = []
     for station in sorted(ids):
         key = trust.keys.get(station)
-        received = knowledge.peers.get(station, {}).get("received", [])
+        peer = knowledge.peers.get(station, {})
+        received = peer.get("received", [])
         last = max(received, key=lambda b: (b.get("created", ""), b.get("seq", 0)), default=None)
         ranges = ledger.plain_ranges(station)
         missing = gaps(ranges)
@@ -68,7 +69,7 @@ def stations_view(
                 "trusted": key is not None,
                 "last_bundle": None if last is None else last.get("seq"),
                 "last_bundle_created": None if last is None else last.get("created"),
-                "bundles_received": len(received),
+                "bundles_received": bundles_received(peer),
                 "events": sum(b - a + 1 for a, b in ranges),
                 "gaps": [[a, b] for a, b in missing],
                 "missing": sum(b - a + 1 for a, b in missing),

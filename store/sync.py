@@ -66,6 +66,7 @@ from store.replication import (
     Knowledge,
     add_ranges,
     authenticated,
+    covered,
     encode_spine,
     head_is_valid,
     ranges_of,
@@ -99,10 +100,6 @@ def add_range(ranges: list[list[int]], start: int, end: int) -> list[list[int]]:
         else:
             merged.append([a, b])
     return merged
-
-
-def covered(ranges: Sequence[Sequence[int]], seq: int) -> bool:
-    return any(a <= seq <= b for a, b in ranges)
 
 
 def gaps(ranges: Sequence[Sequence[int]]) -> list[tuple[int, int]]:

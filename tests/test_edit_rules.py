@@ -314,3 +314,22 @@ def test_a_signature_or_amendment_of_an_unknown_grid_is_refused(
 ) -> None:
     state = _state(*_grid_events())
     assert _refusal(state, _event(3, type, payload)) == "événement n° 3 : grille inconnue g9"
+
+
+def test_a_merged_registry_is_read_whole_however_its_stations_overlapped() -> None:
+    """A registry read back (``RegistryState.of``: every station's events, merged) holds what
+    two stations did alike: one organisme registered at both, one person deactivated at both,
+    an edit received before its person. Read leniently, never stopped."""
+    person = {"person": "p1", "name": "Tom", "organisme": "Caf", "roles": ["tuteur"]}
+    events = [
+        _event(1, "organisme.registered", {"name": "Carsat Rhône-Alpes"}),
+        _event(2, "organisme.registered", {"name": "CARSAT rhone alpes"}),
+        _event(3, "person.edited", person | {"person": "p9", "reason": "ailleurs"}),
+        _event(4, "person.created", person),
+        _event(5, "person.deactivated", {"person": "p1", "reason": "départ"}),
+        _event(6, "person.deactivated", {"person": "p1", "reason": "départ (autre poste)"}),
+    ]
+    registry = RegistryState.of(events)
+    assert registry.organismes.sorted() == ["Caf", "Carsat Rhône-Alpes"]
+    assert list(registry.people) == ["p1"] and not registry.people["p1"].active
+    assert [c.reason for c in registry.history["p1"]] == ["départ"]

@@ -355,7 +355,10 @@ def test_an_event_from_another_station_that_no_longer_fits_is_set_aside(tmp_path
         assert store.summary(candidate)["events"] == len(snap.events)
         # The signed grid stays as signed; the late mark did not slip into it.
         assert criteria[6] not in snap.state.grids[grid].states
-        assert [c["key"] for c in store.summary(candidate)["conflicts"]] == [conflict.key]
+        (record,) = store.summary(candidate)["conflicts"]
+        assert record["key"] == conflict.key
+        # Why it was set aside, in the record the secretariat reads (the model's refusal).
+        assert record["incompatible"] == conflict.incompatible and "close" in record["incompatible"]
 
 
 # --- the station key --------------------------------------------------------------------------

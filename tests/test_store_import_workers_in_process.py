@@ -312,3 +312,19 @@ def test_a_worker_keeps_plain_events_and_the_keys_of_the_bundles_before(pair: An
     # Without the first bundle's keys, the same file's signature is not verified with it.
     alone = check_path(second, keys, frozenset(), reader, {})
     assert alone.error is None and not alone.proofs
+
+
+def test_on_one_processor_many_bundles_are_checked_here_one_by_one_alike(
+    pair: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough bundles for the workers, but one processor: no worker; each bundle is read
+    again and checked here (none kept open: never all of them in memory), decrypted with this
+    folder's key, with the same results as a few files checked as they come."""
+    station, secretariat, candidate, grid, criteria = pair
+    bundles = _bundles(station, candidate, grid, criteria)
+    paths = [bundles[0], bundles[1], bundles[2]]
+    expected = _outcome(_secretariat_copy(secretariat, tmp_path, "plain"), paths)
+    assert all(e[4] is None for e in expected) and expected[0][2] > 0
+    monkeypatch.setattr(sync, "POOL_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert _outcome(secretariat, paths) == expected

@@ -103,3 +103,42 @@ def test_a_second_key_for_a_known_station_is_refused_naming_the_known_one(
         f"le poste poste-1 est déjà connu avec une autre clé ({first.fingerprint}) : refus de "
         "la remplacer"
     )
+
+
+def test_a_name_or_organisme_longer_than_the_forms_allow_is_refused(tmp_path: Path) -> None:
+    """The forms (``carnet poste``, the station's form) take 1 to 200 characters: a key file
+    naming its folder within that is read whole; one whose station.json was given more (by
+    hand) is refused, naming the field."""
+    from store.station import set_identity
+    from store.sync import public_key_of
+
+    folder = tmp_path / "poste"
+
+    def read(name: str, organisme: str) -> TrustedKey:
+        set_identity(folder, name, organisme)
+        with Store.open(folder) as store:
+            return read_public_key_file(public_key_of(store))
+
+    with Store.open(folder):
+        pass
+    key = read("N" * 200, "O" * 200)
+    assert (key.name, key.organisme) == ("N" * 200, "O" * 200)
+    for name, organisme, field in (("N" * 201, "O", "name"), ("N", "O" * 201, "organisme")):
+        with pytest.raises(StoreError) as caught:
+            read(name, organisme)
+        assert str(caught.value) == f"clé publique : champ « {field} » invalide"
+
+
+def test_the_same_key_file_trusted_again_later_changes_nothing(tmp_path: Path) -> None:
+    """Read again another day (its « added » is the moment it is read): the same key with the
+    same role, name and organisme is « inchangé », and keeps the day it was first trusted."""
+    trust = TrustStore(tmp_path)
+    first = TrustedKey("poste-1", b"a" * 32, "2026-12-01T08:00:00Z", "poste", "Tutorat", "CPAM")
+    later = TrustedKey("poste-1", b"a" * 32, "2026-12-07T08:00:00Z", "poste", "Tutorat", "CPAM")
+    assert trust.trust(first) == "nouveau"
+    assert trust.trust(later) == "inchangé"
+    assert TrustStore(tmp_path).keys["poste-1"].added == "2026-12-01T08:00:00Z"
+    renamed = TrustedKey("poste-1", b"a" * 32, "2026-12-08T08:00:00Z", "poste", "Lyon", "CPAM")
+    assert trust.trust(renamed) == "mis à jour"
+    kept = TrustStore(tmp_path).keys["poste-1"]
+    assert (kept.name, kept.added) == ("Lyon", "2026-12-01T08:00:00Z")

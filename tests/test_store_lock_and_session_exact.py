@@ -143,3 +143,26 @@ def test_releasing_a_lock_never_taken_or_already_released_does_nothing(tmp_path:
     assert not writer_active(tmp_path)
     with DataLock(tmp_path):  # and it can be taken again
         assert writer_active(tmp_path)
+
+
+def test_a_grid_signed_since_it_was_remembered_is_not_resumed(tmp_path: Path) -> None:
+    """The app stopped on a grid; the grid was then closed and signed by both evaluators (at
+    this station or received): there is nothing left to edit in it, so no grid is resumed."""
+    from tests.signing import secret_of
+    from tests.test_finality import V, _criteria, _people
+
+    folder = tmp_path / "data"
+    with Store.open(folder) as store:
+        people = _people(store)
+        candidate = store.create_candidate("Jeanne Martin", "CPAM", "gestionnaire-conseil", "t")
+        grid = store.open_grid(
+            candidate, "gc.b2", "t", evaluator=people["evaluator"], certifier=people["certifier"]
+        )
+        store.remember_open_grid(candidate, grid)
+        store.mark_criteria(candidate, grid, [(k, V, "") for k in _criteria(store, "gc.b2")], "t")
+        store.close_grid(candidate, grid, "Minimums vus sur place", "t")
+        store.sign_grid(candidate, grid, people["evaluator"], secret_of(store, people["evaluator"]))
+        # Signed by one of the two: still to be signed, so still to resume.
+        assert store.open_grid_to_resume() == (candidate, grid)
+        store.sign_grid(candidate, grid, people["certifier"], secret_of(store, people["certifier"]))
+        assert store.open_grid_to_resume() is None

@@ -171,3 +171,22 @@ def test_explanations_name_what_decided(refs: Referentials) -> None:
     assert pending.status is Status.PENDING
     assert pending.count.still_needed == 3
     assert "Encore 3 à valider parmi 3 non évalué(s)." in pending.explanation.facts
+
+
+@pytest.mark.parametrize(
+    ("validated", "failed", "total", "second"),
+    [
+        (5, 0, 5, None),  # validated: the count alone
+        (4, 1, 5, None),  # validated with one not validated: nothing more to say
+        (2, 0, 5, "Encore 2 à valider parmi 3 non évalué(s)."),
+        (3, 2, 5, "2 critère(s) non validé(s) : le seuil ne peut plus être atteint."),
+    ],
+)
+def test_a_competencys_facts_say_only_what_its_status_calls_for(
+    validated: int, failed: int, total: int, second: str | None
+) -> None:
+    states = {f"x.c1.k{i}": V for i in range(validated)}
+    states |= {f"x.c1.k{i}": N for i in range(validated, validated + failed)}
+    verdict = evaluate_competency(_comp(total), states, RULES)
+    first = f"{validated} critère(s) validé(s) sur {total}, il en faut {_fewest(total)}."
+    assert verdict.explanation.facts == ((first,) if second is None else (first, second))

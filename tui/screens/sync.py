@@ -93,7 +93,8 @@ class SyncScreen(Screen[None]):
         self._resumed = True
 
     async def _show_station(self) -> None:
-        from store.sync import covered, own_events, station_key, sync_state
+        from store.replication import covered
+        from store.sync import own_events, station_key, sync_state
 
         def describe(store: Any) -> tuple[str, str, str, str, bool]:
             self.identity = (store.station.name, store.station.organisme)
