@@ -58,6 +58,7 @@ from store.keys import (
     public_key_file,
     raw_public,
     read_public_key_file,
+    sender_label,
 )
 from store.layout import REGISTRY
 from store.personal import ProofsBeside, check_personal_signatures, keys_in, release
@@ -1169,8 +1170,9 @@ def _vouched_by_origin(
     for raw in new:
         if int(raw["seq"]) not in good:
             raise BundleError(
-                f"événement n° {raw['seq']} du poste {origin} sans signature de son poste "
-                "(aucune tête signée ne le couvre) : lot refusé, rien n'est appliqué"
+                f"événement n° {raw['seq']} du poste {sender_label({origin: key}, origin)} "
+                "sans signature de son poste (aucune tête signée ne le couvre) : lot refusé, "
+                "rien n'est appliqué"
             )
     return spine
 

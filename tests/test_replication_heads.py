@@ -97,6 +97,9 @@ def test_forwarded_events_without_their_spine_are_taken_down_from_the_head(
     """Without a spine, only the newest event is at the signed head; each one below it is
     vouched for by the one above (its « prev »)."""
     a, b, s = _folders(tmp_path)
+    from store.station import set_identity
+
+    set_identity(a, "Tutorat", "CPAM du Rhône")  # named in the refusal, as b knows it
     _trust(b, a)
     made = _candidates(a, "Luc Martin", "Léa Petit", "Noé Roux")
     assert not _import(s, _export(a, "a.carnet")).rejected
@@ -135,6 +138,9 @@ def test_forwarded_events_below_a_gap_are_not_vouched_for_by_the_head(tmp_path: 
     """The walk down stops where the chain is not in the bundle: events below a missing one
     chain to no head (the first of them is named), and the bundle is refused whole."""
     a, b, s = _folders(tmp_path)
+    from store.station import set_identity
+
+    set_identity(a, "Tutorat", "CPAM du Rhône")  # named in the refusal, as b knows it
     _trust(b, a)
     made = _candidates(a, "Luc Martin", "Léa Petit", "Noé Roux")
     assert not _import(s, _export(a, "a.carnet")).rejected
@@ -144,8 +150,8 @@ def test_forwarded_events_below_a_gap_are_not_vouched_for_by_the_head(tmp_path: 
     before = _files(b)
     (result,) = _import(b, path).files
     assert result.error == (
-        f"événement n° 1 du poste {_id(a)} sans signature de son poste (aucune "
-        "tête signée ne le couvre) : lot refusé, rien n'est appliqué"
+        f"événement n° 1 du poste Tutorat (CPAM du Rhône) ({_id(a)}) sans signature de son "
+        "poste (aucune tête signée ne le couvre) : lot refusé, rien n'est appliqué"
     )
     assert _files(b) == before
 
