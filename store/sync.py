@@ -1056,7 +1056,9 @@ def _take_bundle(
     # before anything is taken, since a history that is not this folder's (a copy) refuses
     # the bundle.
     mine = content.holds.get(me) if from_secretariat else None
-    acknowledging = _vouched_ranges(store, mine) if isinstance(mine, list) else []
+    acknowledging = (
+        _vouched_ranges(store, mine, "lot du secrétariat") if isinstance(mine, list) else []
+    )
     # Personal signatures (issue 11) are checked before anything of the bundle is taken.
     check_personal_signatures(
         store.public_keys(), [raw for _, new, _, _ in plans for raw in new], pending, item.proofs
@@ -1360,14 +1362,16 @@ _COPIED = (
 )
 
 
-def _vouched_ranges(store: Store, heads: Any) -> list[tuple[int, int]]:
+def _vouched_ranges(
+    store: Store, heads: Any, what: str = "accusé de réception"
+) -> list[tuple[int, int]]:
     """The ranges of this station's events that the receipt's heads vouch for: a head names
     the last event of a range the secretariat holds, with its hash; the hashes chain, so a
     head equal to this folder's event vouches for the range up to it. A head this folder does
     not hold, or holds under another hash, was written by another copy of this folder (or
     before a restore): the receipt confirms nothing then, and says why."""
     if not isinstance(heads, list):
-        raise BundleError("accusé de réception illisible (têtes)")
+        raise BundleError(f"{what} illisible (têtes)")
     mine = own_hash_map(store)
     vouched = []
     for item in heads:
@@ -1378,7 +1382,7 @@ def _vouched_ranges(store: Store, heads: Any) -> list[tuple[int, int]]:
             or not isinstance(item[2], str)
             or item[0] > item[1]
         ):
-            raise BundleError("accusé de réception illisible (têtes)")
+            raise BundleError(f"{what} illisible (têtes)")
         held = mine.get(item[1])
         last = max(mine, default=0)
         if held is None and item[1] > last:

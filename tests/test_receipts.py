@@ -77,6 +77,8 @@ def test_malformed_receipts_are_refused_and_confirm_nothing(pair: Any) -> None:
          "accusé de réception sans les empreintes de ce qu'il confirme : refusé, rien n'est "
          "confirmé"),
     ]  # fmt: skip
+    for heads in ("1-3", [[1, 2]], [[1, 2, 3]], [[0, 2, "h"]], [[3, 2, "h"]], [["1", 2, "h"]]):
+        cases.append(({"for_station": me, "ranges": [[1, 2]], "heads": heads}, "accusé de réception illisible (têtes)"))  # fmt: skip
     for bad in ([1], [1, 2, 3], ["1", 2], [0, 3], [3, 2], [1.5, 2], "1"):
         cases.append(({"for_station": me, "ranges": [[1, 1], bad], "heads": []}, "accusé de réception illisible (plages)"))  # fmt: skip
     for number, (content, message) in enumerate(cases, 1):
