@@ -43,6 +43,7 @@ from store.bundle import (
     seal_file,
 )
 from store.chains import Chains, rebuild
+from store.collector import collector_paused
 from store.draft import Draft
 from store.errors import CorruptFileError, DiskWriteError, StoreError, os_reason
 from store.keys import (
@@ -900,6 +901,16 @@ def import_files(
     progress: Callable[[int, int, FileResult], None] | None = None,
 ) -> ImportReport:
     """Imports bundles and receipts; each file is accepted or refused whole."""
+    with collector_paused():
+        return _import_files(store, paths, receipts_dir, progress)
+
+
+def _import_files(
+    store: Store,
+    paths: Sequence[Path],
+    receipts_dir: Path | None,
+    progress: Callable[[int, int, FileResult], None] | None,
+) -> ImportReport:
     report = ImportReport()
     trust = TrustStore(store.folder)
     own = load_or_create_key(store.folder)
