@@ -9,6 +9,7 @@ from typing import Any
 
 from models.errors import CarnetError
 from store.errors import os_reason
+from tui.timefmt import day
 
 
 def add_parsers(sub: Any) -> None:
@@ -228,7 +229,7 @@ def _postes(args: argparse.Namespace, data: Path) -> int:
     for r in rows:
         name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
         last = (
-            f"lot n° {r['last_bundle']} du {_day(r['last_bundle_created'])}, il y a "
+            f"lot n° {r['last_bundle']} du {day(r['last_bundle_created'])}, il y a "
             f"{r['days_since_last_bundle']} j"
             if r["last_bundle"] is not None
             else "aucun lot reçu"
@@ -245,12 +246,6 @@ def _postes(args: argparse.Namespace, data: Path) -> int:
             f"    {last} ; {r['events']} événement(s) reçu(s)" + "".join(f" ; {f}" for f in flags)
         )
     return 0
-
-
-def _day(timestamp: str) -> str:
-    """JJ/MM/AAAA from a stored UTC time (« 2026-12-07T… »), as every date shown in French."""
-    year, month, day = timestamp[:10].split("-")
-    return f"{day}/{month}/{year}"
 
 
 def _assign(args: argparse.Namespace, data: Path) -> int:

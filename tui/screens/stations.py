@@ -16,6 +16,7 @@ from textual.widgets import Header, Input
 from store.stations import COLUMNS, filter_rows, ranges_text, sort_rows
 from tui.keys import HELP
 from tui.text import DataTable, Static
+from tui.timefmt import day
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.footer import KeyFooter
 
@@ -29,12 +30,6 @@ SORT_TEXT = {
     "fourches": "fourches",
     "jours": "jours sans lot",
 }
-
-
-def _day(timestamp: str) -> str:
-    """JJ/MM/AAAA from a stored UTC time."""
-    year, month, day = timestamp[:10].split("-")
-    return f"{day}/{month}/{year}"
 
 
 class StationsScreen(Screen[None]):
@@ -91,7 +86,7 @@ class StationsScreen(Screen[None]):
                 flags.append("FOURCHE n° " + ", ".join(str(f["seq"]) for f in r["forks"]))
             name = f"{r['name']} ({r['organisme']})" if r["name"] else r["id"]
             last = (
-                f"n° {r['last_bundle']} {_day(r['last_bundle_created'])}"
+                f"n° {r['last_bundle']} {day(r['last_bundle_created'])}"
                 if r["last_bundle"] is not None
                 else "aucun"
             )
