@@ -22,6 +22,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -931,6 +932,9 @@ def _import_files(
     reader = Reader(
         store.station.id, load_or_create_encryption_key(store.folder).private_bytes_raw()
     )
+    # This folder's own hashes, read from its journal once, when a file first names them
+    # (a receipt's heads, what a sender holds): an import writes none of its own.
+    ours = cache(partial(own_hash_map, store))
 
     def flush() -> None:
         try:
@@ -950,11 +954,13 @@ def _import_files(
             result.kind, result.station = item.header.kind, item.header.station
             if item.header.kind == "receipt":
                 _receipt_signer(store, trust, item.header.station)
-                result.acknowledged = _take_receipt(store, item.content, item.version)
+                result.acknowledged = _take_receipt(store, item.content, item.version, ours)
                 _learn_holds(sync, chains, item.header.station, _holds_in(item.content),
-                             store.station.id, lambda: own_hash_map(store))  # fmt: skip
+                             store.station.id, ours)  # fmt: skip
             else:
-                new = _take_bundle(store, ledger, chains, sync, item, result, pending, versions)
+                new = _take_bundle(
+                    store, ledger, chains, sync, item, result, pending, versions, ours
+                )
                 for raw in new:
                     pending.setdefault(str(raw["dossier"]), []).append(raw)
                     origins.add(str(raw["station"]))
@@ -1016,6 +1022,7 @@ def _take_bundle(
     result: FileResult,
     pending: dict[str, list[dict[str, Any]]],
     versions: dict[tuple[str, str], str],
+    own: Callable[[], Mapping[int, str]],
 ) -> list[dict[str, Any]]:
     """A bundle's new events, every origin checked (vouched for, no fork, chains that join
     what was received) before anything of it is taken."""
@@ -1068,7 +1075,7 @@ def _take_bundle(
     # the bundle.
     mine = content.holds.get(me) if from_secretariat else None
     acknowledging = (
-        _vouched_ranges(store, mine, "lot du secrétariat") if isinstance(mine, list) else []
+        _vouched_ranges(own(), mine, "lot du secrétariat") if isinstance(mine, list) else []
     )
     # Personal signatures (issue 11) are checked before anything of the bundle is taken.
     check_personal_signatures(
@@ -1088,7 +1095,7 @@ def _take_bundle(
                 listed = spine_hashes(head, content.spines[sender])
                 if listed is not None:
                     chains.fill(sender, listed)
-    _learn_holds(sync, chains, sender, content.holds, me, lambda: own_hash_map(store))
+    _learn_holds(sync, chains, sender, content.holds, me, own)
     if acknowledging:
         result.acknowledged = _acknowledge(store, acknowledging)
     if vouched:
@@ -1327,7 +1334,9 @@ def _receipt_signer(store: Store, trust: TrustStore, signer: str) -> None:
     )
 
 
-def _take_receipt(store: Store, content: Any, version: int) -> int:
+def _take_receipt(
+    store: Store, content: Any, version: int, own: Callable[[], Mapping[int, str]]
+) -> int:
     if not isinstance(content, dict) or not isinstance(content.get("ranges"), list):
         raise BundleError("accusé de réception illisible")
     if content.get("for_station") != store.station.id:
@@ -1346,7 +1355,7 @@ def _take_receipt(store: Store, content: Any, version: int) -> int:
             "confirmé"
         )
     # Receipts of the first release (format 1) carry ranges only: taken as named.
-    vouched = None if heads is None else _vouched_ranges(store, heads)
+    vouched = None if heads is None else _vouched_ranges(own(), heads)
     for item in content["ranges"]:
         if (
             not isinstance(item, list)
@@ -1374,7 +1383,7 @@ _COPIED = (
 
 
 def _vouched_ranges(
-    store: Store, heads: Any, what: str = "accusé de réception"
+    mine: Mapping[int, str], heads: Any, what: str = "accusé de réception"
 ) -> list[tuple[int, int]]:
     """The ranges of this station's events that the receipt's heads vouch for: a head names
     the last event of a range the secretariat holds, with its hash; the hashes chain, so a
@@ -1383,7 +1392,6 @@ def _vouched_ranges(
     before a restore): the receipt confirms nothing then, and says why."""
     if not isinstance(heads, list):
         raise BundleError(f"{what} illisible (têtes)")
-    mine = own_hash_map(store)
     vouched = []
     for item in heads:
         if (
