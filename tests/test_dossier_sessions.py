@@ -11,24 +11,17 @@ from store.documents.dossier import dossier_script
 from store.documents.lookup import dossier_inputs
 from store.store import Store
 from tests.signing import secret_of
-from tests.test_career import _agent, _jury, _proof
+from tests.test_career import _agent
 from tests.test_documents import NOW
-from tests.test_vae_sessions import _candidate, _decided, _person, _proclaim
+from tests.test_vae_sessions import _person, second_jury, second_session
 
 
 def test_a_third_session_lists_what_the_second_left_undecided(
     store: Store, refs: Referentials
 ) -> None:
-    candidate = _candidate(store, "vae")
-    certified = _decided(store, refs, candidate, validated=6)
-    _proclaim(store, candidate, "validation_partielle")
-    store.start_attempt(candidate, "Deuxième session.", _agent(store))
+    candidate, certified = second_session(store, refs)
     # The second session decides only what the first did not validate: none validated.
-    names = {"cnav": "Claire Fonds", "retraite": "Rémi Branche", "expert": "Eva Métier",
-             "sec": "Sam Secrétariat"}  # fmt: skip
-    p = {key: _person(store, name) for key, name in names.items()}  # those of session 1
-    _proof(store, candidate, received=date(2026, 7, 1))
-    store.compose_jury(candidate, _jury(p), p["sec"])
+    p = second_jury(store, candidate)
     for competency in certified[6:]:
         store.decide_competency(candidate, competency, False, "", p["cnav"],
                                 secret_of(store, p["cnav"]))  # fmt: skip

@@ -6,20 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from store.station import set_role
 from store.store import Store
 from store.sync import import_files
-from tests.test_sync import _export, _station, _trust
+from tests.test_sync import _export, station_and_secretariat
 
 
 def test_the_import_tells_each_files_place_and_result_as_it_goes(tmp_path: Path) -> None:
-    a, s = tmp_path / "a", tmp_path / "s"
-    _station(a)
-    with Store.open(s):
-        pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
+    a, s, *_ = station_and_secretariat(tmp_path)
     bundle = _export(a, "a1.carnet")
     junk = tmp_path / "pas-un-lot.carnet"
     junk.write_bytes(b"rien")

@@ -42,21 +42,11 @@ def test_the_vae_jury_record_gives_each_competencys_decision(
 def test_a_second_sessions_record_names_what_was_acquired_and_what_is_to_decide(
     store: Store, refs: Referentials
 ) -> None:
-    from datetime import date
-
     from tests.signing import secret_of
-    from tests.test_career import _agent, _jury, _proof
-    from tests.test_vae_sessions import _person, _proclaim
+    from tests.test_vae_sessions import second_jury, second_session
 
-    candidate = _candidate(store, "vae")
-    certified = _decided(store, refs, candidate, validated=6)
-    _proclaim(store, candidate, "validation_partielle")
-    store.start_attempt(candidate, "Deuxième session.", _agent(store))
-    names = {"cnav": "Claire Fonds", "retraite": "Rémi Branche", "expert": "Eva Métier",
-             "sec": "Sam Secrétariat"}  # fmt: skip
-    p = {key: _person(store, name) for key, name in names.items()}  # those of session 1
-    _proof(store, candidate, received=date(2026, 7, 1))
-    store.compose_jury(candidate, _jury(p), p["sec"])
+    candidate, certified = second_session(store, refs)
+    p = second_jury(store, candidate)
     secret = secret_of(store, p["cnav"])
     store.decide_competency(candidate, certified[6], True, "Vu en situation.", p["cnav"], secret)
     store.decide_competency(candidate, certified[7], False, "À reprendre.", p["cnav"], secret)

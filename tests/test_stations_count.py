@@ -54,16 +54,9 @@ def test_a_file_of_the_release_before_counts_the_bundles_it_lists(tmp_path: Path
 def test_a_bundle_imported_again_is_not_counted_again(tmp_path: Path) -> None:
     """The same file imported twice (in two sessions, as after an import that seemed
     interrupted): recognised as imported, not counted as a second bundle."""
-    from store.station import set_role
-    from tests.test_sync import _export, _id, _import, _station, _trust
+    from tests.test_sync import _export, _id, _import, station_and_secretariat
 
-    a, s = tmp_path / "a", tmp_path / "s"
-    _station(a)
-    with Store.open(s):
-        pass
-    set_role(s, "secretariat")
-    _trust(a, s)
-    _trust(s, a)
+    a, s, *_ = station_and_secretariat(tmp_path)
     bundle = _export(a, "a1.carnet")
     first = _import(s, bundle)
     assert not first.rejected and first.new_events > 0

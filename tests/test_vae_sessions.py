@@ -50,6 +50,27 @@ def _proclaim(
     )
 
 
+def second_session(store: Store, refs: Referentials) -> tuple[str, list[str]]:
+    """A VAE candidate whose first session validated six competencies (a partial
+    validation), a second session begun; the competencies of the certification."""
+    candidate = _candidate(store, "vae")
+    certified = _decided(store, refs, candidate, validated=6)
+    _proclaim(store, candidate, "validation_partielle")
+    store.start_attempt(candidate, "Deuxième session.", _agent(store))
+    return candidate, certified
+
+
+def second_jury(store: Store, candidate: str) -> dict[str, str]:
+    """The second session's proof received and its jury composed, of the first session's
+    people (by role: cnav, retraite, expert, sec)."""
+    names = {"cnav": "Claire Fonds", "retraite": "Rémi Branche", "expert": "Eva Métier",
+             "sec": "Sam Secrétariat"}  # fmt: skip
+    p = {key: _person(store, name) for key, name in names.items()}
+    _proof(store, candidate, received=date(2026, 7, 1))
+    store.compose_jury(candidate, _jury(p), p["sec"])
+    return p
+
+
 def test_after_no_validation_nothing_is_acquired(store: Store, refs: Referentials) -> None:
     candidate = _candidate(store, "vae")
     _decided(store, refs, candidate, validated=4)
@@ -76,10 +97,7 @@ def test_after_no_validation_nothing_is_acquired(store: Store, refs: Referential
 def test_after_a_partial_validation_its_competencies_are_acquired(
     store: Store, refs: Referentials
 ) -> None:
-    candidate = _candidate(store, "vae")
-    certified = _decided(store, refs, candidate, validated=6)
-    _proclaim(store, candidate, "validation_partielle")
-    store.start_attempt(candidate, "Deuxième session.", _agent(store))
+    candidate, certified = second_session(store, refs)
     career = store.snapshot(candidate).state.career
     (past,) = career.past
     assert (past.number, past.validated) == (1, tuple(certified[:6]))
