@@ -30,6 +30,16 @@ def _record(**values: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _one_candidate(folder: Path) -> str:
+    """A folder holding one candidate, with its tutor and manager."""
+    with Store.open(folder) as store:
+        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
+        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
+        return store.create_candidate(
+            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t", tutor=tutor, manager=manager
+        )
+
+
 def test_an_eliminatory_mark_is_named_by_its_title_or_else_its_id(refs: Referentials) -> None:
     sheet = candidate_sheet([_record(eliminatory=["ecrit", "epreuve-retiree"])], refs, People({}))
     column = [c.title for c in sheet.columns].index("Notes éliminatoires")
@@ -84,12 +94,7 @@ def test_a_damaged_index_of_the_previous_release_is_passed_over(
     tmp_path: Path, entries: Any
 ) -> None:
     folder = tmp_path / "data"
-    with Store.open(folder) as store:
-        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
-        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
-        candidate = store.create_candidate(
-            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t", tutor=tutor, manager=manager
-        )
+    candidate = _one_candidate(folder)
     for name in ("index.json", "roster.json"):
         (folder / name).unlink(missing_ok=True)
     (folder / "index.json").write_text(json.dumps({"format": 4, "entries": entries}))
@@ -112,12 +117,7 @@ def test_a_mark_entered_for_someone_is_said_to_be_entered_by_them() -> None:
 
 def test_a_reader_leaves_a_torn_tail_for_the_writer_to_cut(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    with Store.open(folder) as store:
-        tutor = store.create_person("Paul Tuteur", "CPAM", ["tuteur"], "t")
-        manager = store.create_person("Marie Manager", "CPAM", ["manager"], "t")
-        candidate = store.create_candidate(
-            "Jeanne Martin", "CPAM", "gestionnaire-conseil", "t", tutor=tutor, manager=manager
-        )
+    candidate = _one_candidate(folder)
     dossier = folder / "dossiers" / f"{candidate}.json"
     sound = dossier.read_bytes()
     dossier.write_bytes(sound + b'{"inacheve')
