@@ -3,8 +3,10 @@
 Budget (issue 10): p95 ≤ 2 ms and ≤ 3× a bare append + fdatasync of the same record on the
 same disk (the anchor, measured in the same run), flat as the store grows; SQLite in WAL mode
 with ``synchronous=FULL`` inserting the same record is printed beside. Each store is made with
-``carnet demo`` (dossiers of ``--events`` events); the timed call is the writer's: journal
-intent (fdatasync), the dossier's append (fdatasync), then the verdict recomputed.
+``carnet demo`` (dossiers of ``--events`` events); the timed call is the writer's: the journal's
+line, the dossier's append (fdatasync), then the verdict recomputed. The journal is synced
+only when the dossier changes: the first mark of the run pays two syncs, the others one.
+Each mark is followed by the anchor's append and SQLite's insert of its record (paired).
 
     python bench/write_mark.py [--sizes 10 100 1000] [--events 500] [--marks 300]
 """
@@ -35,56 +37,74 @@ def make_store(folder: Path, dossiers: int, events: int) -> None:
         populate(store, dossiers, seed=7, events_per_dossier=events)
 
 
-def bare_append(folder: Path, record: bytes, marks: int) -> list[float]:
+class BareAppend:
     """The anchor: one append of the same record and one fdatasync, nothing else."""
-    fd = os.open(folder / "anchor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    timings = []
-    try:
-        for _ in range(marks):
-            start = time.perf_counter()
-            os.write(fd, record)
-            os.fdatasync(fd)
-            timings.append((time.perf_counter() - start) * 1000)
-    finally:
-        os.close(fd)
-    return timings
 
+    def __init__(self, folder: Path) -> None:
+        self.fd = os.open(folder / "anchor.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
-def sqlite_insert(folder: Path, record: bytes, marks: int) -> list[float]:
-    db = sqlite3.connect(folder / "anchor.sqlite", isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=FULL")
-    db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT)")
-    timings = []
-    for _ in range(marks):
+    def __call__(self, record: bytes) -> float:
         start = time.perf_counter()
-        db.execute("INSERT INTO events (body) VALUES (?)", (record.decode(),))
-        timings.append((time.perf_counter() - start) * 1000)
-    db.close()
-    return timings
+        os.write(self.fd, record + b"\n")
+        os.fdatasync(self.fd)
+        return (time.perf_counter() - start) * 1000
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
-def measure(folder: Path, marks: int) -> tuple[list[float], int, bytes]:
-    with Store.open(folder) as store:
-        # A grid still open: a mark on a closed one is refused (amendments only).
-        candidate, grid = next(
-            (c, g)
-            for c in store.candidate_ids()
-            for g in store.snapshot(c).state.grids.values()
-            if g.closed is None
-        )
-        block = store.referentials.conseil.block(grid.block)
-        criteria = [k.id for c in block.competencies for k in c.criteria]
-        timings = []
-        for i in range(marks):
-            start = time.perf_counter()
-            verdict = store.mark_criteria(
-                candidate, grid.id, [(criteria[i % len(criteria)], STATES[i % 3], "")], "bench"
+class SqliteInsert:
+    """For reference: SQLite in WAL mode, ``synchronous=FULL``, inserting the same record."""
+
+    def __init__(self, folder: Path) -> None:
+        self.db = sqlite3.connect(folder / "anchor.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT)")
+
+    def __call__(self, record: bytes) -> float:
+        start = time.perf_counter()
+        self.db.execute("INSERT INTO events (body) VALUES (?)", (record.decode(),))
+        return (time.perf_counter() - start) * 1000
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def measure(folder: Path, marks: int) -> tuple[list[float], list[float], list[float], int]:
+    """Each mark is followed by the anchor's append and SQLite's insert of the mark's record:
+    the three meet the same disk at the same moment (a disk slower for a while slows all
+    three, instead of only whichever ran then)."""
+    anchor, lite = BareAppend(folder), SqliteInsert(folder)
+    try:
+        with Store.open(folder) as store:
+            # A grid still open: a mark on a closed one is refused (amendments only).
+            candidate, grid = next(
+                (c, g)
+                for c in store.candidate_ids()
+                for g in store.snapshot(c).state.grids.values()
+                if g.closed is None
             )
-            timings.append((time.perf_counter() - start) * 1000)
-            assert verdict.status is not None
-        last = store.snapshot(candidate).events[-1]
-        return timings, len(store.snapshot(candidate).events), json.dumps(last.stored()).encode()
+            block = store.referentials.conseil.block(grid.block)
+            criteria = [k.id for c in block.competencies for k in c.criteria]
+            timings, anchored, inserted = [], [], []
+            for i in range(marks):
+                start = time.perf_counter()
+                verdict = store.mark_criteria(
+                    candidate,
+                    grid.id,
+                    [(criteria[i % len(criteria)], STATES[i % 3], "")],
+                    "bench",
+                )
+                timings.append((time.perf_counter() - start) * 1000)
+                assert verdict.status is not None
+                record = json.dumps(store.snapshot(candidate).events[-1].stored()).encode()
+                anchored.append(anchor(record))
+                inserted.append(lite(record))
+            return timings, anchored, inserted, len(store.snapshot(candidate).events)
+    finally:
+        anchor.close()
+        lite.close()
 
 
 def main() -> None:
@@ -101,9 +121,7 @@ def main() -> None:
                 make_store(folder, size, per_dossier)
                 os.sync()  # let the writeback of the fresh store finish before measuring
                 time.sleep(3)
-                timings, events, record = measure(folder, args.marks)
-                anchor = bare_append(folder, record + b"\n", args.marks)
-                lite = sqlite_insert(folder, record, args.marks)
+                timings, anchor, lite, events = measure(folder, args.marks)
             p50, p95, worst = summary(timings)
             a95 = summary(anchor)[1]
             s95 = summary(lite)[1]

@@ -9,6 +9,13 @@ Each line carries the first sequence number of its write (``batch``) and a check
 only the last write can be a dead intent, and a complete line that does not check is damage,
 never mistaken for a torn write (the caller then rebuilds the journal from the dossiers, where
 the highest sequence found wins). Lines of the previous release have neither and still read.
+
+One sync per tick. A write to the dossier the last *synced* line names is not synced here: its
+dossier's own sync makes the event durable, and a power cut can only take the journal back to
+that synced line. So at any time every own event beyond what the journal durably holds lies in
+the dossier its last line names, where the writer looks on opening (``last_dossier``) and
+writes the missing lines back. A write to any other dossier is an intent synced first, as
+before: the dossier to look in is then the new one.
 """
 
 from __future__ import annotations
@@ -60,6 +67,10 @@ class Journal:
     def __init__(self, folder: Path) -> None:
         self.path = folder / JOURNAL_NAME
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        # The dossier named by the last line known to be on disk; None until a sync says so.
+        self._synced_dossier: str | None = None
+        # The dossier named by the last line, once ``recover`` has read it.
+        self.last_dossier: str | None = None
 
     def close(self) -> None:
         os.close(self._fd)
@@ -91,17 +102,41 @@ class Journal:
         events = list(events)
         first = events[0].seq if events else 0
         data = b"".join(Entry(e.seq, e.hash, e.dossier, first).line() for e in events)
+        same = bool(events) and all(e.dossier == self._synced_dossier for e in events)
+        try:
+            os.write(self._fd, data)
+            if not same:
+                # An intent for another dossier: on disk before its dossier is written, so that
+                # after a power cut the dossier to look in is this one.
+                os.fdatasync(self._fd)
+                self._synced_dossier = events[-1].dossier if events else None
+        except OSError:
+            self.rollback(before)
+            raise
+        if events:
+            self.last_dossier = events[-1].dossier
+        return before
+
+    def extend(self, entries: list[Entry]) -> None:
+        """Writes back, synced, the lines of events found in their dossier but not here."""
+        if not entries:
+            return
+        data = b"".join(Entry(e.seq, e.hash, e.dossier, entries[0].seq).line() for e in entries)
+        before = self.size()
         try:
             os.write(self._fd, data)
             os.fdatasync(self._fd)
         except OSError:
             self.rollback(before)
             raise
-        return before
+        self._synced_dossier = self.last_dossier = entries[-1].dossier
 
     def rollback(self, size: int) -> None:
         os.ftruncate(self._fd, size)
         os.fsync(self._fd)
+        # The last line is now an older one, which may name another dossier: sync again.
+        self._synced_dossier = None
+        self.last_dossier = None
 
     def recover(self, holds: Callable[[Entry], bool]) -> Head | None:
         """Cuts the last write's intents whose events never landed; returns the head.
@@ -121,6 +156,7 @@ class Journal:
         if holds(entry):
             if end != self.size():
                 self.rollback(end)  # a torn tail after the last good line
+            self.last_dossier = entry.dossier
             return Head(entry.seq, entry.hash)
         # A dead intent is a whole write that never reached its dossier: none of its entries
         # is held. If one is, the write landed and what follows it was lost afterwards.

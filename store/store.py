@@ -191,6 +191,8 @@ class Store(CareerActions, PeopleActions):
         self.station: Station
         self.head: Head = GENESIS_HEAD
         self._journal: Journal | None = None
+        # Dossiers already parsed while opening (the journal's checks read the same ones).
+        self._opening_reads: dict[str, dict[str, Any]] | None = None
         self._read_only = False
         # Where event times come from; the demo sets a simulated clock to write past histories.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -230,6 +232,13 @@ class Store(CareerActions, PeopleActions):
         return store
 
     def _start(self) -> None:
+        self._opening_reads = {}
+        try:
+            self._open_writer()
+        finally:
+            self._opening_reads = None
+
+    def _open_writer(self) -> None:
         clean_stale_temporaries(self.folder)
         clean_stale_temporaries(self.folder / DOSSIERS)
         migrate_folder(self.folder)
@@ -251,6 +260,19 @@ class Store(CareerActions, PeopleActions):
             journal.close()
             raise
         lost = head is GENESIS_HEAD and not journal.verified_empty and self._any_dossier()
+        if head is not None and not lost and journal.last_dossier is not None:
+            # The lines a power cut took from the journal (it is synced only when the dossier
+            # changes): their events are in the dossier its last line names.
+            missed = self._unjournaled(journal.last_dossier, head)
+            if missed is None:
+                head = None
+            elif missed:
+                try:
+                    journal.extend(missed)
+                except BaseException:
+                    journal.close()
+                    raise
+                head = Head(missed[-1].seq, missed[-1].hash)
         if head is not None and not lost and self._newest_own_seq() > head.seq:
             # The journal is behind what the dossiers hold (cut short, or an older copy): the
             # highest sequence found anywhere wins, never a number used twice.
@@ -385,6 +407,9 @@ class Store(CareerActions, PeopleActions):
         return added
 
     def _raw_events(self, dossier: str, mentioning: str | None = None) -> dict[str, Any]:
+        reads = self._opening_reads if mentioning is None else None
+        if reads is not None and dossier in reads:
+            return reads[dossier]
         path = self.path_of(dossier)
         try:
             raw = path.read_bytes()
@@ -392,7 +417,10 @@ class Store(CareerActions, PeopleActions):
             return {}
         if mentioning is not None and mentioning.encode() not in raw:
             return {}
-        return parse_tables(raw, path).get(EVENTS, {})
+        events: dict[str, Any] = parse_tables(raw, path).get(EVENTS, {})
+        if reads is not None:
+            reads[dossier] = events
+        return events
 
     def _holds(self, entry: Entry) -> bool:
         if entry.seq in self._lost.get(entry.dossier, ()):
@@ -441,6 +469,36 @@ class Store(CareerActions, PeopleActions):
             repairable=True,
             absent=absent,
         )
+
+    def _unjournaled(self, dossier: str, head: Head) -> list[Entry] | None:
+        """The station's events in ``dossier`` after the journal's head, as journal entries;
+        None if they do not follow the head one by one (then the journal is rebuilt)."""
+        try:
+            raw = self._raw_events(dossier)
+        except StoreError:
+            return None
+        after = sorted(
+            (
+                doc
+                for doc in raw.values()
+                if doc.get("station") == self.station.id
+                and isinstance(doc.get("seq"), int)
+                and doc["seq"] > head.seq
+            ),
+            key=lambda doc: doc["seq"],
+        )
+        entries = []
+        previous = head
+        for doc in after:
+            try:
+                event = Event.from_stored(doc)
+            except EventError:
+                return None
+            if event.seq != previous.seq + 1 or event.prev != previous.hash:
+                return None
+            entries.append(Entry(event.seq, event.hash, dossier))
+            previous = Head(event.seq, event.hash)
+        return entries
 
     def _newest_own_seq(self, files: int = 4) -> int:
         """The highest own sequence number at the end of the most recently written files: a

@@ -44,6 +44,8 @@ class VerifyReport:
     events: int = 0
     head: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # What is in order but worth knowing (not a problem: the exit code stays 0).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,6 +61,7 @@ class VerifyReport:
             "problems": [
                 {"file": p.file, "record": p.record, "message": p.message} for p in self.problems
             ],
+            "notes": list(self.notes),
         }
 
     def lines(self) -> list[str]:
@@ -67,8 +70,9 @@ class VerifyReport:
             f"événement(s), dernier numéro du poste : {self.head}"
         )
         if self.ok:
-            return [f"Tout se vérifie : {summary}."]
+            return [*self.notes, f"Tout se vérifie : {summary}."]
         return [
+            *self.notes,
             *(p.line() for p in self.problems),
             f"{len(self.problems)} problème(s) ; {summary}. « carnet recover » répare ce qui "
             "peut l'être et nomme ce qui est perdu.",
@@ -304,10 +308,33 @@ def _check_journal(
                     f"le journal nomme l'événement n° {entry.seq}, absent de son dossier",
                 )
             )
-    for seq in sorted(set(own) - named):
+    unnamed = sorted(set(own) - named)
+    if entries and _awaiting_lines(unnamed, entries[-1], own, held):
+        report.notes.append(
+            f"Le journal n'inscrit pas encore les événements n° {unnamed[0]} à {unnamed[-1]} "
+            f"du dossier {entries[-1].dossier} (une coupure l'a arrêté avant eux) : ils y "
+            "seront inscrits à la prochaine ouverture."
+        )
+        unnamed = []
+    for seq in unnamed:
         report.problems.append(Problem(str(path), f"événement n° {seq} absent du journal"))
     for dossier in indexed_names(folder):
         if dossier not in held and dossier not in lost:
             report.problems.append(
                 Problem(str(folder / "dossiers" / f"{dossier}.json"), "dossier absent (index)")
             )
+
+
+def _awaiting_lines(
+    unnamed: list[int],
+    last: Entry,
+    own: dict[int, Event],
+    held: dict[str, set[tuple[int, str]]],
+) -> bool:
+    """Whether the events the journal lacks are the ones a power cut may take from it: those
+    that follow its last line one by one, in the dossier that line names (the journal is
+    synced only when the dossier changes)."""
+    if not unnamed or unnamed != list(range(last.seq + 1, last.seq + 1 + len(unnamed))):
+        return False
+    stored = held.get(last.dossier, set())
+    return all((seq, own[seq].hash) in stored for seq in unnamed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from models.threshold import CriterionState
 from store.store import Store
+from store.verify import verify
 from tests.fsmodel import PowerCut, PowerModel
 
 V = CriterionState.VALIDATED
@@ -65,5 +67,52 @@ def test_a_power_cut_at_any_point_loses_nothing_acknowledged(tmp_path: Path) -> 
             held = {e.id for c in store.candidate_ids() for e in store.snapshot(c).events}
             missing = [a for a in acked if a not in held]
             assert not missing, f"cut at change {cut}: acknowledged events lost"
+            # Work goes on after the cut without a number used twice.
+            store.mark_criteria(candidate, grid, [(criteria[4], V, "")], "t")
+        report = verify(after)
+        assert report.ok, f"cut at change {cut}: {[p.line() for p in report.problems]}"
         shutil.rmtree(live)
         shutil.rmtree(after)
+
+
+def test_marks_whose_journal_lines_a_power_cut_took_are_found_in_their_dossier(
+    tmp_path: Path,
+) -> None:
+    """The journal is synced only when the dossier changes: after a cut it may end before the
+    last acknowledged marks. Opening finds them in the dossier its last line names, even when
+    that file is not among the recently modified ones (``fdatasync`` does not keep the
+    modification time), and the next event takes the next number, never one already used."""
+    base = tmp_path / "base"
+    candidate, grid, criteria = _base(base)
+    with Store.open(base) as store:
+        for n in range(6):  # more recently written files than the cheap check looks at
+            store.create_candidate(f"Autre {n}", "CPAM", "gestionnaire-conseil", "t")
+    live = tmp_path / "live"
+    shutil.copytree(base, live)
+    acked = []
+    with PowerModel(live) as model, Store.open(live) as store:
+        for criterion in criteria[:4]:
+            store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
+            acked.append(store.snapshot(candidate).events[-1])
+    after = tmp_path / "after"
+    model.rebuild(after)
+    journal = (after / "journal.log").read_bytes()
+    assert acked[-1].hash.encode() not in journal  # the cut took the journal's last lines
+    dossier = after / "dossiers" / f"{candidate}.json"
+    os.utime(dossier, (1, 1))
+    waiting = verify(after)  # before opening: in order, the lines to come named
+    assert waiting.ok, [p.line() for p in waiting.problems]
+    assert waiting.notes == [
+        f"Le journal n'inscrit pas encore les événements n° {acked[1].seq} à {acked[-1].seq} "
+        f"du dossier {candidate} (une coupure l'a arrêté avant eux) : ils y seront inscrits "
+        "à la prochaine ouverture."
+    ]
+    with Store.open(after) as store:
+        assert [e.id for e in store.snapshot(candidate).events[-4:]] == [a.id for a in acked]
+        assert store.head.seq == acked[-1].seq
+        store.mark_criteria(candidate, grid, [(criteria[4], V, "")], "t")
+        assert store.snapshot(candidate).events[-1].seq == acked[-1].seq + 1
+    report = verify(after)
+    assert report.ok, [p.line() for p in report.problems]
+    assert report.notes == []
+    assert acked[-1].hash.encode() in (after / "journal.log").read_bytes()

@@ -54,8 +54,12 @@ def test_a_verify_report_says_what_holds_or_each_problem_then_what_to_do() -> No
         "numéro du poste : 12."
     ]
     assert clean.as_json() == {
-        "ok": True, "files": 3, "records": 40, "events": 38, "head": 12, "problems": []
+        "ok": True, "files": 3, "records": 40, "events": 38, "head": 12, "problems": [],
+        "notes": [],
     }  # fmt: skip
+    noted = VerifyReport(files=3, records=40, events=38, head=12, notes=["Le journal suit."])
+    assert noted.ok and noted.lines()[0] == "Le journal suit."
+    assert noted.as_json()["notes"] == ["Le journal suit."]
     broken = VerifyReport(
         files=3, records=40, events=38, head=12,
         problems=[Problem("c-1.json", "empreinte fausse", "e-7"), Problem("journal.log", "coupé")],
