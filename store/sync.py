@@ -624,11 +624,23 @@ class FileResult:
     fork: bool = False
     acknowledged: int = 0  # this folder's events the secretariat confirmed
     imported_before: int | None = None  # the bundle's number, when this very file was taken
+    # Written by this folder itself (its bundle or receipt for ``recipient``), signature
+    # checked: found in an exchange folder shared both ways, it has nothing to bring here.
+    own: bool = False
+    recipient: str = ""
+    number: int = 0
 
-    def said(self, who: str) -> str:
-        """What became of the file, in French, after its name (``who``: its sender)."""
+    def said(self, who: str, to: str = "") -> str:
+        """What became of the file, in French, after its name (``who``: its sender; ``to``:
+        the recipient of this folder's own file)."""
         if self.error is not None:
             return f"refusé : {self.error}"
+        if self.own:
+            what = "accusé de réception" if self.kind == "receipt" else "lot"
+            return (
+                f": {what} n° {self.number} écrit par ce poste pour {to or self.recipient} : "
+                "rien à importer ici"
+            )
         if self.kind == "receipt":
             return f": accusé de réception du secrétariat {who}"
         if self.imported_before is not None:
@@ -679,6 +691,7 @@ class Checked:
     content: Any = None  # a receipt's content
     error: str | None = None
     unknown: UnknownStation | None = None
+    own: bool = False  # written by this folder itself, its signature checked
     # (event hash, public key) pairs whose personal signature was verified with the content
     # (or still being verified beside: personal.release once done with the file).
     proofs: Container[tuple[str, str]] = frozenset()
@@ -688,13 +701,26 @@ class Checked:
 def _open(path: Path, keys: dict[str, TrustedKey], reader: Reader | None) -> Opened | Checked:
     """The file opened and its signature checked, or why it is refused."""
     try:
-        return open_file(_read(path), keys, reader)
+        opened = open_file(_read(path), keys, reader)
     except UnknownStation as exc:
         return Checked(error=str(exc), unknown=exc)
     except BundleError as exc:
         return Checked(error=str(exc))
     except OSError as exc:
         return Checked(error=f"illisible : {os_reason(exc)}")
+    if reader is not None and opened.header.station == reader.station:
+        return Checked(opened.header, content=_own_content(opened), own=True)
+    return opened
+
+
+def _own_content(opened: Opened) -> Any:
+    """What this folder's own receipt confirms (its recipient is named there); a bundle's
+    content is encrypted for its recipient, and not needed."""
+    if opened.header.kind != "receipt":
+        return None
+    with contextlib.suppress(BundleError):
+        return opened.content
+    return None
 
 
 def _settled(opened: Opened, known: frozenset[str]) -> Checked | None:
@@ -952,7 +978,11 @@ def _import_files(
             if item.error is not None or item.header is None:
                 raise BundleError(item.error or "fichier illisible")
             result.kind, result.station = item.header.kind, item.header.station
-            if item.header.kind == "receipt":
+            if item.own:
+                result.own, result.number = True, item.header.seq
+                content = item.content if isinstance(item.content, dict) else {}
+                result.recipient = str(item.header.recipient or content.get("for_station", ""))
+            elif item.header.kind == "receipt":
                 _receipt_signer(store, trust, item.header.station)
                 result.acknowledged = _take_receipt(store, item.content, item.version, ours)
                 _learn_holds(sync, chains, item.header.station, _holds_in(item.content),

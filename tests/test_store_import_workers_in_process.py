@@ -263,17 +263,22 @@ def test_a_bundle_for_another_station_is_named_so_by_check_path(pair: Any) -> No
     bundle = _bundles(station, candidate, grid, criteria)[0]
     with Store.open(station) as a:
         keys = {**TrustStore(a.folder).keys}
-        reader = Reader(a.station.id, load_or_create_encryption_key(a.folder).private_bytes_raw())
+        private = load_or_create_encryption_key(a.folder).private_bytes_raw()
         own_key = sync.station_key(a)
         keys[a.station.id] = sync.TrustedKey(a.station.id, own_key.public, "")
         mine = a.station.id
     with Store.open(secretariat) as s:
         them = s.station.id
-    checked = check_path(bundle, keys, frozenset(), reader)
+    # Read by a third station: not for it.
+    checked = check_path(bundle, keys, frozenset(), Reader("poste-tiers", private))
     assert checked.error == (
-        f"lot chiffré pour {them}, pas pour ce poste ({mine}) : seul son destinataire peut le "
-        "lire. Demandez à l'expéditeur un lot pour ce poste (carnet export --pour)."
+        f"lot chiffré pour {them}, pas pour ce poste (poste-tiers) : seul son destinataire "
+        "peut le lire. Demandez à l'expéditeur un lot pour ce poste (carnet export --pour)."
     )
+    # Read by the station that wrote it (an exchange folder shared both ways): its own.
+    own = check_path(bundle, keys, frozenset(), Reader(mine, private))
+    assert (own.own, own.error, own.bundle) == (True, None, None)
+    assert own.header is not None and own.header.recipient == them
 
 
 def test_a_worker_keeps_plain_events_and_the_keys_of_the_bundles_before(pair: Any) -> None:

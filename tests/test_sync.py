@@ -145,10 +145,38 @@ def test_round_trip_station_secretariat_receipt(pair: Any) -> None:
         assert export(a, station.parent / "tout.carnet", everything=True).events == len(
             own_events(a)
         )
-    # A receipt signed by the folder itself confirms nothing there.
-    assert "ce poste même" in (_import(secretariat, receipt).files[0].error or "")
-    # Its own bundle, encrypted to the secretariat, does not even open at the station.
-    assert "pas pour ce poste" in (_import(station, bundle).files[0].error or "")
+    # An exchange folder shared both ways holds each side's own files: recognised by their
+    # signature, set aside as such (not refused), and nothing taken from them.
+    with Store.open(secretariat) as s:
+        before = sync_state(s)
+    again = _import(secretariat, receipt)
+    (own,) = again.files
+    assert (own.own, own.error, own.acknowledged, own.kind) == (True, None, 0, "receipt")
+    assert own.recipient == _id(station) and not again.rejected and not again.receipts
+    assert own.said("S") == (
+        f": accusé de réception n° {own.number} écrit par ce poste pour {_id(station)} : "
+        "rien à importer ici"
+    )
+    with Store.open(secretariat) as s:
+        assert sync_state(s) == before
+    (mine,) = _import(station, bundle).files
+    assert (mine.own, mine.error, mine.kind, mine.new_events) == (True, None, "bundle", 0)
+    assert mine.recipient == _id(secretariat) and mine.number == 1
+    assert mine.said("P", "Secrétariat") == (
+        ": lot n° 1 écrit par ce poste pour Secrétariat : rien à importer ici"
+    )
+
+
+def test_a_file_claiming_to_be_this_folders_own_but_signed_otherwise_is_refused(
+    pair: Any,
+) -> None:
+    station, secretariat, *_ = pair
+    stranger = StationKey(Ed25519PrivateKey.generate())
+    forged = station.parent / "faux.carnet"
+    content = {"for_station": _id(station), "ranges": [], "heads": [], "holds": {}}
+    forged.write_bytes(seal_file("receipt", _id(secretariat), stranger, 7, content, count=0))
+    (result,) = _import(secretariat, forged).files
+    assert not result.own and result.error is not None and "signé" in result.error
 
 
 def test_importing_twice_or_overlapping_changes_nothing(pair: Any) -> None:

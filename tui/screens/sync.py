@@ -371,7 +371,10 @@ def _trust_sender(unknown: Any, store: Any, typed: str) -> str:
 def _line(result: Any, known: Any) -> Text:
     from store.keys import sender_label
 
-    said = result.said(sender_label(known, result.station))
+    to = sender_label(known, result.recipient) if result.recipient else ""
+    said = result.said(sender_label(known, result.station), to)
     if result.error:
         return Text(f"✘ {result.path.name} {said}", style="red")
+    if result.own:
+        return Text(f"○ {result.path.name} {said}", style="dim")
     return Text(f"✔ {result.path.name} {said}", style="green")
