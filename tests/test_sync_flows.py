@@ -182,3 +182,30 @@ async def test_conflicts_screen_settles_a_clash(tmp_path: Path) -> None:
         resolved = [e for e in snap.events if e.type == "conflict.resolved"]
         assert resolved and store.signature_states(candidate)[resolved[-1].id] is None
         assert snap.state.grids[grid].states[criteria[4]] is CriterionState.NOT_VALIDATED
+
+
+async def test_the_secretariat_importing_a_shared_exchange_folder_says_which_files_are_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exchange folder travels both ways: the secretariat's own receipt lies there beside
+    the station's bundles. Importing the folder names it as its own, refuses nothing."""
+    from store.sync import export, import_files
+    from tests.test_sync import station_and_secretariat
+
+    monkeypatch.setenv("HOME", str(tmp_path / "maison"))
+    exchange = tmp_path / "maison" / "carnet-echanges"
+    exchange.mkdir(parents=True)
+    station, secretariat, *_ = station_and_secretariat(tmp_path)
+    with Store.open(station) as store:
+        export(store, exchange / "lot.carnet")
+    with Store.open(secretariat) as store:
+        (receipt,) = import_files(store, [exchange / "lot.carnet"], receipts_dir=exchange).receipts
+    app = build_app(secretariat)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _sync_screen(app, pilot)
+        await pilot.press("i")
+        await until(lambda: "refusé(s)" in _log(app), "l'import", pilot)
+        log = _log(app)
+        assert f"○ {receipt.name} : accusé de réception n° 1 écrit par ce poste pour" in log
+        assert "rien à importer ici" in log and "refusé :" not in log
+        assert "1 fichier(s) accepté(s), 1 écrit(s) par ce poste, 0 refusé(s)" in log

@@ -312,10 +312,13 @@ class SyncScreen(Screen[None]):
             self._log(Text(f"{report.acknowledged} événement(s) confirmé(s) par le secrétariat."))
         for path in report.receipts:
             self._log(Text(f"Accusé de réception écrit : {path}"))
+        own = sum(1 for f in report.files if f.own)
+        mine = f"{own} écrit(s) par ce poste, " if own else ""
+        accepted = len(report.files) - len(report.rejected) - own
         self._log(
             Text(
-                f"{len(report.files) - len(report.rejected)} fichier(s) accepté(s), "
-                f"{len(report.rejected)} refusé(s), {report.new_events} nouvel(s) événement(s).",
+                f"{accepted} fichier(s) accepté(s), {mine}{len(report.rejected)} refusé(s), "
+                f"{report.new_events} nouvel(s) événement(s).",
                 style="bold",
             )
         )
