@@ -32,6 +32,24 @@ class FieldError(CarnetError):
 class FormBody(VerticalScroll, can_focus=False):
     """The form's scrolling body: the keyboard goes straight to the first field."""
 
+    def on_resize(self) -> None:
+        # Fitted to the room the form leaves, the body may now end above the field that has
+        # the focus: one would type into a field one cannot see.
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self.call_after_refresh(show_field, focused)
+
+
+def show_field(widget: Widget) -> None:
+    """A field in view with its label above it."""
+    parent = widget.parent
+    siblings = list(parent.children) if isinstance(parent, Widget) else []
+    index = siblings.index(widget) if widget in siblings else 0
+    label = siblings[index - 1] if index > 0 else None
+    if label is not None and label.has_class("field-label"):
+        label.scroll_visible(animate=False, immediate=True)
+    widget.scroll_visible(animate=False, immediate=True)
+
 
 class FormContext(VerticalScroll, can_focus=False):
     """The form's context, above the fields: scrolls on its own only if very long."""
@@ -145,12 +163,7 @@ class FormModal(ModalScreen[T]):
         label = siblings[index - 1] if index > 0 else None
         if label is None or not label.has_class("field-label"):
             return
-
-        def show() -> None:
-            label.scroll_visible(animate=False, immediate=True)
-            widget.scroll_visible(animate=False, immediate=True)
-
-        self.call_after_refresh(show)
+        self.call_after_refresh(show_field, widget)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the last field (or the only one) submits; elsewhere it goes to the next

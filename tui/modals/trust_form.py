@@ -35,22 +35,29 @@ class TrustForm(FormModal[str | None]):
         self.warning = warning
         self.came_with = came_with
 
-    def fields(self) -> ComposeResult:
+    def context(self) -> ComposeResult:
+        # Whose key, its fingerprint and the warning stay in view while the field is typed.
         key = self.key
         who = f"{key.name} — {key.organisme}" if key.name or key.organisme else "sans nom"
         role = ROLE_TEXT.get(key.role, ROLE_TEXT[UNKNOWN_ROLE])
-        came = f"Le lot {self.came_with} est signé par ce poste, inconnu ici.\n\n"
+        came = (
+            f"Le lot {self.came_with} est signé par ce poste, inconnu ici.\n"
+            if self.came_with
+            else ""
+        )
         yield Static(
-            f"{came if self.came_with else ''}{key.station} : {role}, {who}\n"
-            f"Empreinte : {key.fingerprint}\n\n"
-            "Demandez à ce poste de vous lire l'empreinte de sa clé (carnet station, ou « s » "
-            "Échanges dans son application) et tapez-la : elle doit être celle ci-dessus.",
+            f"{came}{key.station} : {role}, {who}\nEmpreinte : {key.fingerprint}",
             classes="form-detail",
             markup=False,
         )
         if self.warning:
             yield Static(self.warning, classes="form-warning", markup=False)
-        yield from self.field("Empreinte lue par ce poste", Input(id="fingerprint"))
+
+    def fields(self) -> ComposeResult:
+        # Where that station finds it, in the label: at 80×24 the identity, the fingerprint,
+        # a second secretariat's warning and the field must all be in view at once.
+        label = "Empreinte que ce poste vous lit (« carnet station » chez lui)"
+        yield from self.field(label, Input(id="fingerprint"))
 
     async def submit(self) -> str | None:
         typed = self.query_one("#fingerprint", Input).value
