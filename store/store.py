@@ -655,6 +655,15 @@ class Store(CareerActions, PeopleActions):
             self._refresh_referentials()
         return events
 
+    def sync_journal(self) -> None:
+        """Syncs the journal's lines behind the writes already acknowledged (a write in the
+        same dossier as the last synced line is acknowledged once its dossier is synced): the
+        writer thread's next task after each call, and at closing. A failure is left for the
+        next write, which then syncs its line first."""
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                self._journal.sync()
+
     @staticmethod
     def _write_events(item: _Open, events: list[Event]) -> None:
         """Appends the events to the dossier's events table in one durable write (the

@@ -42,7 +42,14 @@ class Writer:
                 raise RuntimeError("store not started")
             return work(self._store)
 
-        return self._executor.submit(_run)
+        future = self._executor.submit(_run)
+        # Next, once the caller has its answer: the journal's lines of what was just written.
+        self._executor.submit(self._sync_journal)
+        return future
+
+    def _sync_journal(self) -> None:
+        if self._store is not None and not self._read_only:
+            self._store.sync_journal()
 
     def call(self, work: Callable[[Store], T]) -> T:
         """Blocking form, for the command line."""

@@ -32,6 +32,7 @@ class PowerModel:
         self.root = root.resolve()
         self.cut_at = cut_at
         self.changes = 0
+        self.down = False  # once cut, nothing more is made durable
         # Durable state: folder -> {name: inode}, inode -> content.
         self.names: dict[Path, dict[str, int]] = {}
         self.data: dict[int, bytes] = {}
@@ -55,10 +56,13 @@ class PowerModel:
 
     def _change(self) -> None:
         if self.cut_at is not None and self.changes == self.cut_at:
+            self.down = True
             raise PowerCut()
         self.changes += 1
 
     def _sync(self, fd: int) -> None:
+        if self.down:
+            return  # the power is gone: a sync still under way in another thread keeps nothing
         path = self._path_of(fd)
         if not self._inside(path):
             return

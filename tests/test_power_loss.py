@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.threshold import CriterionState
+from store.journal import Journal
 from store.store import Store
 from store.verify import verify
 from tests.fsmodel import PowerCut, PowerModel
@@ -76,10 +77,11 @@ def test_a_power_cut_at_any_point_loses_nothing_acknowledged(tmp_path: Path) -> 
 
 
 def test_marks_whose_journal_lines_a_power_cut_took_are_found_in_their_dossier(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The journal is synced only when the dossier changes: after a cut it may end before the
-    last acknowledged marks. Opening finds them in the dossier its last line names, even when
+    """A mark is acknowledged once its dossier is synced; its journal line is synced behind
+    (before it only when the dossier changes). A cut in between leaves the journal before the
+    last acknowledged marks: opening finds them in the dossier its last line names, even when
     that file is not among the recently modified ones (``fdatasync`` does not keep the
     modification time), and the next event takes the next number, never one already used."""
     base = tmp_path / "base"
@@ -90,12 +92,15 @@ def test_marks_whose_journal_lines_a_power_cut_took_are_found_in_their_dossier(
     live = tmp_path / "live"
     shutil.copytree(base, live)
     acked = []
+    # The cut comes each time between the dossier's sync and the journal's sync behind.
+    monkeypatch.setattr(Journal, "sync", lambda self: None)
     with PowerModel(live) as model, Store.open(live) as store:
         for criterion in criteria[:4]:
             store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
             acked.append(store.snapshot(candidate).events[-1])
     after = tmp_path / "after"
     model.rebuild(after)
+    monkeypatch.undo()
     journal = (after / "journal.log").read_bytes()
     assert acked[-1].hash.encode() not in journal  # the cut took the journal's last lines
     dossier = after / "dossiers" / f"{candidate}.json"
@@ -116,3 +121,31 @@ def test_marks_whose_journal_lines_a_power_cut_took_are_found_in_their_dossier(
     assert report.ok, [p.line() for p in report.problems]
     assert report.notes == []
     assert acked[-1].hash.encode() in (after / "journal.log").read_bytes()
+
+
+def test_the_writer_syncs_a_marks_journal_line_right_after_acknowledging_it(
+    tmp_path: Path,
+) -> None:
+    """In the app, the writer thread's next task after a mark is its journal line's sync: a
+    power cut once the answer is given finds the line on disk, not only the dossier."""
+    from store.writer import Writer
+
+    base = tmp_path / "base"
+    candidate, grid, criteria = _base(base)
+    live = tmp_path / "live"
+    shutil.copytree(base, live)
+    with PowerModel(live) as model:
+        writer = Writer(live)
+        writer.start().result()
+        try:
+            for criterion in criteria[:3]:
+                writer.call(
+                    lambda s, c=criterion: s.mark_criteria(candidate, grid, [(c, V, "")], "t")
+                )
+            last = writer.call(lambda s: s.head)
+            writer.call(lambda s: None)  # any later task: the sync was queued before it
+            after = tmp_path / "after"
+            model.rebuild(after)  # the power cut, the writer still open
+        finally:
+            writer.close()
+    assert last.hash.encode() in (after / "journal.log").read_bytes()
