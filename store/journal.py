@@ -263,6 +263,21 @@ def journal_entries(folder: Path) -> list[Entry]:
     return found
 
 
+def read_entries(raw: bytes) -> tuple[list[Entry], int]:
+    """The entries of a journal's bytes, read once, and how many complete lines do not check
+    (what follows the last newline is a line being written, or torn: not counted)."""
+    found, damaged = [], 0
+    for line in raw.split(b"\n")[:-1]:
+        try:
+            entry = _parse(line)
+        except JournalDamaged:
+            damaged += 1
+            continue
+        if entry is not None:
+            found.append(entry)
+    return found, damaged
+
+
 class MissingEvent(Exception):
     """The journal names an event, older than the last write, that its dossier lacks."""
 

@@ -17,8 +17,9 @@ from models.errors import CarnetError
 from models.events import GENESIS, Event, EventError
 from store.errors import CorruptFileError
 from store.index import INDEX_NAME, SummaryIndex, file_key, indexed_names, journal_dossiers
-from store.journal import JOURNAL_NAME, Entry, Journal
+from store.journal import JOURNAL_NAME, Entry, journal_entries, read_entries
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
+from store.lock import writer_active
 from store.lost import load_lost
 from store.migrate import data_files, is_v1, parse_v1
 from store.roster import ROSTER_NAME, listed_row, read_roster, roster_row
@@ -87,6 +88,12 @@ def verify(folder: Path) -> VerifyReport:
     # Where each of the station's events is stored (file, record), to name it in a problem.
     where: dict[int, tuple[str, str]] = {}
     held: dict[str, set[tuple[int, str]]] = {}
+    # A line is written before its event: the events the journal names are looked for in the
+    # dossiers read after it (while the app writes, a line read after them may name an event
+    # they did not hold yet). The events the dossiers hold are looked for in the journal read
+    # after them, below.
+    named_before = journal_entries(folder)
+    writing = writer_active(folder)
     for path in data_files(folder):
         if not path.exists():
             continue
@@ -111,7 +118,7 @@ def verify(folder: Path) -> VerifyReport:
                 where[event.seq] = (str(path), doc_id)
     report.head = max(own, default=0)
     _check_chain(own, where, lost, report, folder)
-    _check_journal(folder, held, own, lost, report)
+    _check_journal(folder, held, own, lost, report, named_before, writing)
     if report.ok:
         try:
             _check_caches(folder, report)
@@ -136,7 +143,10 @@ def _check_caches(folder: Path, report: VerifyReport) -> None:
     try:
         with Store.open(folder, read_only=True) as store:
             named = cached.journal_names(folder / JOURNAL_NAME)
-            if named != journal_dossiers(folder / JOURNAL_NAME):
+            journal = journal_dossiers(folder / JOURNAL_NAME)
+            # With the app open, a dossier created between the two reads is named by the
+            # second alone.
+            if named - journal or (journal - named and not writer_active(folder)):
                 report.problems.append(
                     Problem(
                         str(index), "les dossiers que le journal nomme n'y sont pas ceux du journal"
@@ -149,6 +159,8 @@ def _check_caches(folder: Path, report: VerifyReport) -> None:
                     continue
                 fresh = store.summary(dossier)
                 store.forget(dossier)
+                if file_key(store.path_of(dossier)) != key:
+                    continue  # written meanwhile by the app: the entry was of before
                 # Names come from the registry as it stands: a rename since the entry was
                 # made shows at the next listing, and is no disagreement with the events.
                 if record is not None and store.named(record) != fresh:
@@ -273,26 +285,27 @@ def _check_journal(
     own: dict[int, Event],
     lost: dict[str, list[int]],
     report: VerifyReport,
+    named_before: list[Entry],
+    writing: bool,
 ) -> None:
     path = folder / JOURNAL_NAME
     if not path.exists():
         if own:
             report.problems.append(Problem(str(path), "journal absent"))
         return
-    journal = Journal(folder)
-    try:
-        entries: list[Entry] = journal.entries()
-        complete = sum(1 for line in path.read_bytes().splitlines() if line.strip())
-    finally:
-        journal.close()
-    if complete != len(entries):
-        report.problems.append(
-            Problem(str(path), f"{complete - len(entries)} ligne(s) du journal altérée(s)")
-        )
-    named = set()
-    for entry in entries:
-        named.add(entry.seq)
+    # Read once: the app may add lines meanwhile.
+    entries, damaged = read_entries(path.read_bytes())
+    if damaged:
+        report.problems.append(Problem(str(path), f"{damaged} ligne(s) du journal altérée(s)"))
+    named = {entry.seq for entry in entries}
+    # With the app open, the last write of the journal read before the dossiers may still be
+    # under way: its events may not be in their dossier yet.
+    last = named_before[-1] if named_before else None
+    in_flight = (last.batch or last.seq) if writing and last is not None else None
+    for entry in named_before:
         if entry.seq in lost.get(entry.dossier, ()):
+            continue
+        if in_flight is not None and entry.seq >= in_flight:
             continue
         if entry.dossier not in held:
             report.problems.append(

@@ -196,3 +196,63 @@ def test_a_number_of_the_station_used_twice_is_named(
         "record": record,
         "message": f"numéro {event['seq']} du poste utilisé deux fois",
     } in json.loads(out)["problems"]
+
+
+def test_a_write_under_way_in_the_app_is_not_taken_for_damage(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app writes a journal line, then its event: verify, run between the two, must not say
+    the journal names an event its dossier lacks (and tell the user to run recover) while the
+    app holds the folder. The same line with no app running is a write that never landed."""
+    from store.journal import JOURNAL_NAME, Entry
+
+    with Store.open(folder) as store:
+        candidate = store.candidate_ids()[0]
+        head = store.head
+        under_way = Entry(head.seq + 1, "f" * 64, candidate, head.seq + 1).line()
+        with open(folder / JOURNAL_NAME, "ab") as journal:
+            journal.write(under_way)
+        code, out, _ = _run(capsys, "verify", "--data", str(folder))
+        assert (code, out.startswith("Tout se vérifie")) == (0, True), out
+    code, out, _ = _run(capsys, "verify", "--data", str(folder))
+    assert code == 1
+    assert f"le journal nomme l'événement n° {head.seq + 1}, absent de son dossier" in out
+
+
+@pytest.mark.slow
+def test_verify_run_again_and_again_while_marks_are_written(tmp_path: Path) -> None:
+    """A reader without the lock, racing a writer that marks criteria: never a problem."""
+    import threading
+
+    from models.threshold import CriterionState
+    from store.verify import verify
+    from tests.test_power_loss import _base
+
+    folder = tmp_path / "race"
+    candidate, grid, criteria = _base(folder)
+    reports = []
+    done = threading.Event()
+    started = threading.Event()
+    states = list(CriterionState)
+
+    def marks() -> None:
+        with Store.open(folder) as store:
+            started.set()
+            i = 0
+            while not done.is_set():
+                mark = (criteria[i % len(criteria)], states[i % 3], "")
+                store.mark_criteria(candidate, grid, [mark], "t")
+                i += 1
+
+    writer = threading.Thread(target=marks)
+    writer.start()
+    try:
+        assert started.wait(30)
+        for _ in range(40):
+            reports.append(verify(folder))
+    finally:
+        done.set()
+        writer.join()
+    problems = [p.line() for r in reports for p in r.problems]
+    assert not problems, problems[:5]
+    assert all(not r.notes for r in reports)
