@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, RichLog, Static
+from textual.widgets import Input, RichLog, Select, Static
 
 from models.threshold import CriterionState
 from store.demo import populate
@@ -15,6 +15,7 @@ from store.keys import TrustStore
 from store.station import set_role
 from store.store import Store
 from tests.conftest import ready, until
+from tests.screen_text import screen_text
 from tests.test_flows import settle
 from tests.test_sync import conflicting
 from tui.app import CarnetApp, build_app
@@ -78,6 +79,11 @@ async def test_export_import_trust_and_receipt_in_the_app(
         assert screen.root == exchange and exchange.is_dir()
         await pilot.press("e")
         await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
+        # Its one secretariat chosen, and shown so: not the blank « Destinataire ».
+        with Store.open(secretariat, read_only=True) as s:
+            secretariat_id = s.station.id
+        assert app.screen.query_one("#recipient", Select).value == secretariat_id
+        assert "Destinataire" not in screen_text(app)
         await pilot.press("ctrl+s")
         await until(lambda: "Lot n° 1 pour" in _log(app), "l'export", pilot)
         # The next bundle's file is named by its number and its recipient.
@@ -110,6 +116,33 @@ async def test_export_import_trust_and_receipt_in_the_app(
         await until(lambda: "1 fichier(s) accepté(s)" in _log(app), "l'import", pilot)
         assert "refusé : poste inconnu" in _log(app)  # the first attempt, before trusting
         assert "Accusé de réception écrit" in _log(app)
+        # A bundle carries the key that signs it, not the one to encrypt to its station: the
+        # trust says what else is needed, and the export form why that station is not offered.
+        assert "Pour lui envoyer des lots, faites aussi confiance à son fichier .cle" in _log(app)
+        await pilot.press("e")
+        await until(lambda: isinstance(app.screen, ExportForm), "le formulaire d'export", pilot)
+        warning = " ".join(str(w.render()) for w in app.screen.query(".form-warning"))
+        assert "pas encore destinataires" in warning and "carnet station --out" in warning
+        await pilot.press("ctrl+s")
+        await pause(pilot)
+        assert "Aucun destinataire possible" in str(
+            app.screen.query_one("#error-recipient").render()
+        )
+        await pilot.press("escape")
+        await pause(pilot)
+        # Its key file trusted while the screen is open: a recipient at the next « e ».
+        typed = read_key_file(station_key_file).fingerprint
+        await app.store_call(lambda s: confirm_trust(s, station_key_file, typed))
+        await pilot.press("e")
+        await until(lambda: isinstance(app.screen, ExportForm), "le second formulaire", pilot)
+        offered = app.screen.query_one("#recipient", Select)
+        # Select has no public list of its options: its private one is read.
+        assert [ident for _, ident in offered._options if isinstance(ident, str)] == [
+            read_key_file(station_key_file).station
+        ]
+        assert not app.screen.query(".form-warning")
+        await pilot.press("escape")
+        await pause(pilot)
         # Every line within the panel: nothing cut (RichLog's 78-column minimum cut them).
         log = app.screen.query_one("#sync-log", RichLog)
         assert log.lines and all(line.cell_length <= log.size.width for line in log.lines)

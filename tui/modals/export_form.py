@@ -24,9 +24,13 @@ class ExportForm(FormModal[str | None]):
         recipients: list[tuple[str, str]] | None = None,
         default: str | None = None,
         bundle: int = 1,
+        *,
+        unreachable: list[str] | None = None,
     ) -> None:
-        """``bundle``: the number the bundle will bear, which its file's name repeats."""
+        """``bundle``: the number the bundle will bear, which its file's name repeats;
+        ``unreachable``: the folders trusted here without their encryption key."""
         super().__init__()
+        self.unreachable = unreachable or []
         self.bundle = bundle
         self.folder = folder
         self.station = station
@@ -59,10 +63,31 @@ class ExportForm(FormModal[str | None]):
             classes="form-detail",
         )
         options = [(label, ident) for label, ident in self.recipients]
-        choice = Select(options, id="recipient", prompt="Destinataire", allow_blank=True)
-        if self.default is not None:
-            choice.value = self.default
+        # With a recipient chosen for the user (their one secretariat), no blank to fall on.
+        choice = Select(
+            options,
+            id="recipient",
+            prompt="Destinataire",
+            allow_blank=self.default is None,
+            value=self.default if self.default is not None else Select.NULL,
+        )
         yield from self.field("Pour", choice)
+        if self.unreachable:
+            yield Static(
+                "Sans leur clé de chiffrement ici, pas encore destinataires : "
+                f"{', '.join(self.unreachable)}. Un lot ne porte que la clé qui le signe : "
+                "faites aussi confiance à leur fichier .cle (« carnet station --out » chez eux, "
+                "puis « i » sur ce fichier).",
+                classes="form-warning",
+                markup=False,
+            )
+        elif not options:
+            yield Static(
+                "Aucun destinataire : faites d'abord confiance à la clé publique (fichier .cle) "
+                "du secrétariat ou du poste (« i » sur ce fichier).",
+                classes="form-warning",
+                markup=False,
+            )
         first = str(self._default(self.default))
         self._defaults = {first}
         yield from self.field("Fichier", Input(first, id="path"))
@@ -84,6 +109,10 @@ class ExportForm(FormModal[str | None]):
         everything = self.query_one("#all", Checkbox).value
         chosen = self.query_one("#recipient", Select).value
         if not isinstance(chosen, str):
+            if not self.recipients:
+                raise FieldError(
+                    "recipient", "Aucun destinataire possible : voyez ci-dessous pourquoi."
+                )
             raise FieldError("recipient", "Choisissez le destinataire du lot.")
         from store.sync import export
 

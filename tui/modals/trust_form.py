@@ -69,4 +69,11 @@ class TrustForm(FormModal[str | None]):
         role = ROLE_TEXT.get(self.key.role, ROLE_TEXT[UNKNOWN_ROLE])
         if outcome == "inchangé":
             return f"{self.key.label} était déjà de confiance."
-        return f"Confiance accordée à {self.key.label} ({role}), {outcome}."
+        said = f"Confiance accordée à {self.key.label} ({role}), {outcome}."
+        if self.key.encryption is None:
+            # A bundle carries the key that signs it, not the one to encrypt to its station.
+            said += (
+                " Pour lui envoyer des lots, faites aussi confiance à son fichier .cle "
+                "(« carnet station --out » chez lui, puis « i » sur ce fichier)."
+            )
+        return said

@@ -63,6 +63,7 @@ class SyncScreen(Screen[None]):
         self.selected: Path = self.root
         self.identity = ("", "")
         self.recipients: list[tuple[str, str]] = []
+        self.unreachable: list[str] = []
         self.default_recipient: str | None = None
         self._resumed = False  # the first showing loads the tree already
         self.next_bundle = 1
@@ -137,8 +138,12 @@ class SyncScreen(Screen[None]):
         secretariat first, chosen by default at a station."""
         from store.keys import ROLE_TEXT, TrustStore
 
-        keys = [k for k in TrustStore(store.folder).keys.values() if k.encryption is not None]
+        trusted = TrustStore(store.folder).keys.values()
+        keys = [k for k in trusted if k.encryption is not None]
         keys.sort(key=lambda k: (not k.secretariat, k.label))
+        # Trusted from a bundle (which carries the signing key alone) or by the release before:
+        # nothing can be encrypted to them until their key file is trusted too.
+        self.unreachable = sorted(k.label for k in trusted if k.encryption is None)
         self.recipients = [(f"{k.label} — {ROLE_TEXT[k.role]}", k.station) for k in keys]
         secretariats = [k.station for k in keys if k.secretariat]
         self.default_recipient = (
@@ -170,8 +175,11 @@ class SyncScreen(Screen[None]):
     def _folder(self) -> Path:
         return self.selected if self.selected.is_dir() else self.selected.parent
 
-    def action_export(self) -> None:
+    async def action_export(self) -> None:
         from tui.modals.export_form import ExportForm
+
+        # A key trusted since the screen opened is a recipient now.
+        await self.app.store_call(self._recipients)  # type: ignore[attr-defined]
 
         async def done(message: str | None) -> None:
             if message:
@@ -182,7 +190,7 @@ class SyncScreen(Screen[None]):
         self.app.push_screen(
             ExportForm(
                 self._folder(), self.station, self.recipients, self.default_recipient,
-                self.next_bundle,
+                self.next_bundle, unreachable=self.unreachable,
             ),
             done,
         )  # fmt: skip
