@@ -205,3 +205,24 @@ def test_the_dossier_gives_the_day_the_training_or_the_vae_began(store: Store) -
     snap, people = dossier_inputs(store, candidate)
     said = _said(dossier_script(snap, people, station=store.station.id, now=NOW))
     assert ("paragraph", "Entrée en formation ou en VAE : 05/01/2026") in said
+
+
+def test_a_grids_counts_read_against_their_minimums_as_on_screen(store: Store) -> None:
+    """Two letters recorded and processed, of the five the double listening requires: the
+    printed grid says « 2/5 », as the evaluator's screen does, never « 2/2 »."""
+    from tests.test_store import _candidate
+
+    candidate, grid = _candidate(store)
+    store.grid_event(candidate, grid, "interviews.counted", "t", count=1)
+    for index in (1, 2):
+        store.grid_event(candidate, grid, "letter.recorded", "t", index=index,
+                         reason=f"Courrier {index}", processed=True)  # fmt: skip
+    fmt = store.referentials.conseil.block("gc.b1").evaluation.format
+    situation = next(s for s in fmt.situations if s.id == "double_ecoute")  # type: ignore[union-attr]
+    snap, people = dossier_inputs(store, candidate)
+    said = _said(grid_script(snap, grid, people, NOW))
+    counts = next(text for step, text in said if text.startswith("Comptes : "))
+    assert counts == (
+        f"Comptes : entretiens 1/{situation.min_interviews}, courriers traités 2/{fmt.letters}"  # type: ignore[union-attr]
+    )
+    assert fmt.letters == 5  # type: ignore[union-attr]

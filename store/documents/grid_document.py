@@ -88,10 +88,20 @@ def write_grid(
         if phase.id in grid.timers
     ]
     doc.paragraph("Durées : " + (" ; ".join(durations) or "chronomètre non lancé"), indent=4)
-    counts = [f"entretiens {grid.interviews}"]
-    if grid.letters:
-        processed = sum(1 for letter in grid.letters.values() if letter.processed)
-        counts.append(f"courriers traités {processed}/{len(grid.letters)}")
+    fmt = block.evaluation.format
+    processed = sum(1 for letter in grid.letters.values() if letter.processed)
+    if isinstance(fmt, ObservationFormat):
+        # Against the minimums, as the grid's screen says them: « 2/2 » for two letters of
+        # two recorded read as done when five are required.
+        needed = next((s.min_interviews for s in fmt.situations if s.id == grid.situation), 0)
+        counts = [
+            f"entretiens {grid.interviews}/{needed}",
+            f"courriers traités {processed}/{fmt.letters}",
+        ]
+    else:
+        counts = [f"entretiens {grid.interviews}"]
+        if grid.letters:
+            counts.append(f"courriers traités {processed}/{len(grid.letters)}")
     if grid.coverage:
         counts.append(f"compétences abordées {sum(grid.coverage.values())}")
     if grid.no_document:
