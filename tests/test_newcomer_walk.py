@@ -178,6 +178,38 @@ async def test_the_palette_speaks_french(tmp_path: Path) -> None:
         assert "No matches" not in screen_text(app)
 
 
+async def test_the_palettes_theme_list_and_screenshot_speak_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Thème » and « Capture d'écran » from the palette: Textual's own prompted « Search for
+    themes… » and said « Saved screenshot to [$text-success]… » (markup shown raw: every
+    notification is literal), or « Failed to save screenshot » without a Downloads folder."""
+    import stat
+
+    from tests.conftest import record_notifications
+    from tui.palette import THEMES
+
+    monkeypatch.setenv("HOME", str(tmp_path / "maison"))
+    (tmp_path / "maison").mkdir()
+    app = build_app(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        said = record_notifications(app)
+        app.action_change_theme()
+        await until(lambda: THEMES in screen_text(app), "la liste des thèmes", pilot)
+        assert "Search" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.action_screenshot()
+        (shot,) = (tmp_path / "maison" / "carnet-captures").glob("carnet-*.svg")
+        assert stat.S_IMODE(shot.stat().st_mode) == 0o600 and "<svg" in shot.read_text()
+        assert said == [f"Capture d'écran enregistrée : {shot}"]
+        # Where it cannot be written (a file where its folder should be): why, in French.
+        (tmp_path / "fichier").write_text("")
+        app.action_screenshot(path=str(tmp_path / "fichier" / "captures"))
+        assert said[-1].startswith("Capture d'écran non enregistrée (") and "Failed" not in said[-1]
+
+
 # --- the carrière marks --------------------------------------------------------------------
 
 

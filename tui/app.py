@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -77,6 +78,35 @@ class CarnetApp(App[int]):
         # is_open is typed for App[object]; the app is an App[int], as Textual's own call.
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(FrenchPalette())
+
+    def action_change_theme(self) -> None:
+        """Textual's theme list, its prompt in French."""
+        from tui.palette import FrenchPalette
+
+        self.push_screen(FrenchPalette(themes=True))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The screen as an SVG image in ~/carnet-captures (private: it shows names), said in
+        French; Textual's own wrote to a Downloads folder that may not exist, in English."""
+        from datetime import datetime
+
+        from store.errors import os_reason
+
+        folder = Path(path) if path else Path.home() / "carnet-captures"
+        name = filename or f"carnet-{datetime.now().strftime('%Y-%m-%d-%H%M%S')}.svg"
+        target = folder / name
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(self.export_screenshot())
+        except OSError as exc:
+            self.notify(
+                f"Capture d'écran non enregistrée ({target}) : {os_reason(exc)}",
+                severity="error",
+            )
+            return
+        self.notify(f"Capture d'écran enregistrée : {target}")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands, in French (« Keys » opens carnet's help)."""

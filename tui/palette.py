@@ -16,9 +16,18 @@ PROMPT = "Chercher une commande ou un candidat…"
 NO_MATCH = "Aucun résultat"
 
 
+THEMES = "Chercher un thème…"
+
+
 class FrenchPalette(CommandPalette):
-    def __init__(self) -> None:
-        super().__init__(placeholder=PROMPT, id="--command-palette")
+    def __init__(self, *, themes: bool = False) -> None:
+        """``themes``: the list of colour themes (« Thème »), else the commands."""
+        if themes:
+            from textual.theme import ThemeProvider
+
+            super().__init__(providers=[ThemeProvider], placeholder=THEMES)
+        else:
+            super().__init__(placeholder=PROMPT, id="--command-palette")
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # Textual's own, word for word but the line it adds: its text is built inside.
