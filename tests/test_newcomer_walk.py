@@ -178,6 +178,27 @@ async def test_the_palette_speaks_french(tmp_path: Path) -> None:
         assert "No matches" not in screen_text(app)
 
 
+async def test_the_people_list_shows_each_secrets_state_whole_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """The secret's state was the last column, cut to « Sec » / « ✔ d » at 80 columns."""
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await pilot.press("p")
+        await until(lambda: isinstance(app.screen, PeopleScreen), "les personnes", pilot)
+        await until(lambda: "Secret" in screen_text(app), "la liste", pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if " Nom " in line)
+        assert "Secret" in header.split()
+        people = await app.store_call(lambda s: s.people())  # type: ignore[attr-defined]
+        rows = [line for line in lines if any(p.name in line for p in people.values())]
+        assert rows and all(
+            any(label in row for label in ("✔ défini", "— à choisir", "⚠ verrouillé"))
+            for row in rows
+        ), rows
+
+
 async def test_the_palettes_theme_list_and_screenshot_speak_french(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

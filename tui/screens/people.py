@@ -56,10 +56,12 @@ class PeopleScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
+        # The secret's state next to the name: at 80 columns the last column is cut, and the
+        # organisme and roles are read whole on the detail line.
         table.add_column("Nom", key="name")
+        table.add_column("Secret", key="secret")
         table.add_column("Organisme", key="organisme")
         table.add_column("Rôles", key="roles")
-        table.add_column("Secret", key="secret")
         await self.reload()
         table.focus()
 
@@ -79,9 +81,9 @@ class PeopleScreen(Screen[None]):
             # Names and organismes are text from people: never markup.
             table.add_row(
                 Text(person.name if is_active(person) else f"{person.name} (désactivé·e)"),
+                SECRET_LABELS[secrets[pid]],
                 Text(person.organisme),
                 roles,
-                SECRET_LABELS[secrets[pid]],
                 key=pid,
             )
         self.sub_title = f"{len(people)} personne(s)"
