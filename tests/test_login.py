@@ -228,3 +228,38 @@ async def test_typing_a_part_of_a_name_finds_the_person(tmp_path: Path) -> None:
         await pilot.press("enter")  # nothing to take: still asking
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
+
+
+@pytest.mark.slow
+async def test_a_resumed_grid_waits_until_the_person_at_the_keyboard_has_said_who(
+    tmp_path: Path,
+) -> None:
+    """The grid on screen when the app stopped comes back; pushed over « Qui est au
+    clavier ? », it hid the question, which then swallowed what was typed once the grid was
+    left (and a key on the grid asked a second time)."""
+    from tests.test_power_loss import _base
+    from tui.screens.grid import GridScreen
+
+    data = tmp_path / "data"
+    candidate, grid, _ = _base(data)
+    with Store.open(data) as store:
+        store.remember_open_grid(candidate, grid)
+        evaluator = store.grid_view(candidate, grid).evaluator
+    app = build_app(data, identify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app.screen.loaded)  # type: ignore[attr-defined]
+        await until(lambda: isinstance(app.screen, LoginScreen), "l'identification", pilot)
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, LoginScreen)  # the grid waits behind nothing
+        assert not any(isinstance(s, GridScreen) for s in app.screen_stack)
+        options = app.screen.query_one("#people", OptionList)
+        at = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == evaluator
+        )
+        options.focus()
+        options.highlighted = at
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, GridScreen), "la grille reprise", pilot)
+        assert app.operator == evaluator
+        assert sum(isinstance(s, LoginScreen) for s in app.screen_stack) == 0

@@ -199,8 +199,10 @@ class CarnetApp(App[int]):
     async def action_identify(self) -> None:
         from tui.screens.login import LoginScreen
 
-        if not self.store_ready.is_set() or isinstance(self.screen, LoginScreen):
-            return
+        if not self.store_ready.is_set() or any(
+            isinstance(s, LoginScreen) for s in self.screen_stack
+        ):
+            return  # asked already (never a second question under the first)
         people = await self.store_call(lambda store: store.people())
 
         def chosen(person: str | None) -> None:

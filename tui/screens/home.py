@@ -89,7 +89,13 @@ class HomeScreen(Screen[None]):
 
     async def _resume(self) -> None:
         """Back to the grid that was on screen when the app stopped, timers included."""
+        from tui.screens.login import LoginScreen
+
         found = await self.app.store_call(lambda store: store.open_grid_to_resume())  # type: ignore[attr-defined]
+        # Who is at the keyboard first: a grid pushed over the question would hide it, and it
+        # would swallow the keys typed once the grid is left.
+        while any(isinstance(s, LoginScreen) for s in self.app.screen_stack):
+            await asyncio.sleep(0.05)
         if found is None or not self.is_current:
             return
         from tui.screens.dossier import DossierScreen
