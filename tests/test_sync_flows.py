@@ -236,8 +236,11 @@ async def test_the_secretariat_importing_a_shared_exchange_folder_says_which_fil
     app = build_app(secretariat)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await _sync_screen(app, pilot)
+        # No progress bar animating « --% » before anything is imported.
+        assert not app.screen.query_one("#sync-progress").display
         await pilot.press("i")
         await until(lambda: "refusé(s)" in _log(app), "l'import", pilot)
+        assert app.screen.query_one("#sync-progress").display
         log = _log(app)
         assert f"○ {receipt.name} : accusé de réception n° 1 écrit par ce poste pour" in log
         assert "rien à importer ici" in log and "refusé :" not in log

@@ -69,7 +69,10 @@ class TrustForm(FormModal[str | None]):
         role = ROLE_TEXT.get(self.key.role, ROLE_TEXT[UNKNOWN_ROLE])
         if outcome == "inchangé":
             return f"{self.key.label} était déjà de confiance."
-        said = f"Confiance accordée à {self.key.label} ({role}), {outcome}."
+        if outcome == "mis à jour":
+            said = f"{self.key.label} était déjà de confiance ; rôle, nom et organisme mis à jour."
+        else:
+            said = f"Confiance accordée à {self.key.label} ({role})."
         if self.key.encryption is None:
             # A bundle carries the key that signs it, not the one to encrypt to its station.
             said += (

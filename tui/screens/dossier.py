@@ -264,7 +264,7 @@ class DossierScreen(CandidateScreen):
             parts.append("durées : " + ", ".join(durations))
         if grid.closed is not None and grid.closed.shortfalls:
             parts.append(
-                f"⚠ close malgré : {'; '.join(grid.closed.shortfalls)} — motif : {grid.closed.reason}"
+                f"⚠ close malgré : {' ; '.join(grid.closed.shortfalls)} — motif : {grid.closed.reason}"
             )
         for amendment in grid.amendments:
             parts.append(f"avenant du {when(amendment.ts)} : {amendment.reason}")

@@ -75,7 +75,10 @@ class SyncScreen(Screen[None]):
             yield DirectoryTree(self.root, id="sync-tree")
             with Vertical(id="sync-side"):
                 yield Static("", id="sync-selected", markup=False)
-                yield ProgressBar(id="sync-progress", show_eta=False)
+                # Shown from the first import on: before, it only animated « --% ».
+                bar = ProgressBar(id="sync-progress", show_eta=False)
+                bar.display = False
+                yield bar
                 # Lines wrap at the panel's width (RichLog's default minimum, 78 columns, cut them
                 # at 80×24: a path, a count, a fingerprint lost).
                 yield RichLog(id="sync-log", wrap=True, markup=False, min_width=20)
@@ -293,6 +296,7 @@ class SyncScreen(Screen[None]):
 
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.update(total=len(files), progress=0)
+        bar.display = True
 
         from store.keys import TrustStore
 
