@@ -114,6 +114,12 @@ class CarnetApp(App[int]):
             french = SYSTEM_COMMANDS.get(command.title)
             if command.title == "Keys":
                 yield SystemCommand("Touches", "Les touches de l'écran en cours", self.action_help)
+            elif command.title == "Screenshot" and french is not None:
+                # Textual's own saves through deliver_screenshot, not the action: carnet's, once
+                # the palette has closed (the image is of the screen, not of the palette).
+                yield SystemCommand(
+                    french[0], french[1], lambda: self.set_timer(0.1, self.action_screenshot)
+                )
             elif french is not None:
                 yield command._replace(title=french[0], help=french[1])
             else:
