@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from models.events import canonical
+from models.events import canonical, utc_now
+from models.timing import parse_ts
 from store.errors import StoreError
 from store.keys import (
     TrustStore,
@@ -119,3 +120,30 @@ def test_a_fingerprint_is_compared_without_spaces_dashes_or_case(tmp_path: Path)
         key, outcome = confirm_trust(store, key_file, "-".join(fingerprint.upper().split()))
         assert outcome == "nouveau"
         assert TrustStore(a).keys[key.station].public == key.public
+
+
+def test_a_key_file_of_the_release_before_is_trusted_from_the_day_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "sec"
+    old = RELEASE1 / "st.cle"
+    typed = json.loads(old.read_bytes())["fingerprint"]
+    before = utc_now()
+    assert main(["trust", str(old), "--data", str(folder), "--empreinte", typed]) == 0
+    capsys.readouterr()
+    key = TrustStore(folder).keys["poste-9303d84fd9a3"]
+    assert key.role == "inconnu"
+    assert parse_ts(before) <= parse_ts(key.added) <= parse_ts(utc_now())
+
+
+def test_a_public_key_not_in_strict_base64_is_refused_as_invalid(tmp_path: Path) -> None:
+    """Base64 read leniently would drop a stray character and find the same 32 bytes: the
+    file is refused for its key, before its signature is looked at."""
+    folder = tmp_path / "poste"
+    with Store.open(folder) as store:
+        data = json.loads(public_key_of(store))
+    public = data["public_key"]
+    for spoiled in (public[:8] + "!" + public[8:], public[:8] + "\n" + public[8:]):
+        with pytest.raises(StoreError) as caught:
+            read_public_key_file(json.dumps({**data, "public_key": spoiled}).encode())
+        assert str(caught.value) == "clé publique invalide (Ed25519 attendue)"
