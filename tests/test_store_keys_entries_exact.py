@@ -147,3 +147,28 @@ def test_a_public_key_not_in_strict_base64_is_refused_as_invalid(tmp_path: Path)
         with pytest.raises(StoreError) as caught:
             read_public_key_file(json.dumps({**data, "public_key": spoiled}).encode())
         assert str(caught.value) == "clé publique invalide (Ed25519 attendue)"
+
+
+def test_an_encryption_key_or_signature_not_in_strict_base64_is_refused(tmp_path: Path) -> None:
+    """Even signed by the folder's own key: a stray character in the encryption key or in the
+    signature is not read past (lenient base64 would find the same bytes and accept it)."""
+    folder = tmp_path / "poste"
+    with Store.open(folder) as store:
+        data = json.loads(public_key_of(store))
+    altered = (
+        "clé publique altérée : sa signature ne correspond pas à son contenu (rôle, nom, "
+        "organisme ou clés modifiés)"
+    )
+    encryption = data["encryption_key"]
+    spoiled = {k: v for k, v in data.items() if k != "signature"}
+    spoiled["encryption_key"] = encryption[:8] + "!" + encryption[8:]
+    signed = b"carnet-cle-publique\n" + canonical(spoiled)
+    spoiled["signature"] = base64.b64encode(load_or_create_key(folder).sign(signed)).decode()
+    signature = data["signature"]
+    for changed in (spoiled, {**data, "signature": signature[:8] + "!" + signature[8:]}):
+        with pytest.raises(StoreError) as caught:
+            read_public_key_file(json.dumps(changed).encode())
+        assert str(caught.value) == altered
+    assert read_public_key_file(json.dumps(data).encode()).encryption == base64.b64decode(
+        encryption
+    )
