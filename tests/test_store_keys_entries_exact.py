@@ -25,7 +25,7 @@ import pytest
 
 from models.events import canonical, utc_now
 from models.timing import parse_ts
-from store.errors import StoreError
+from store.errors import CorruptFileError, StoreError
 from store.keys import (
     TrustStore,
     load_or_create_key,
@@ -119,7 +119,9 @@ def test_a_fingerprint_is_compared_without_spaces_dashes_or_case(tmp_path: Path)
         # In capitals, in groups joined by dashes: the same fingerprint.
         key, outcome = confirm_trust(store, key_file, "-".join(fingerprint.upper().split()))
         assert outcome == "nouveau"
-        assert TrustStore(a).keys[key.station].public == key.public
+        kept = TrustStore(a).keys[key.station]
+        assert kept.public == key.public
+        assert parse_ts(kept.added) <= parse_ts(utc_now())  # the day it was trusted
 
 
 def test_a_key_file_of_the_release_before_is_trusted_from_the_day_it_is_read(
@@ -172,3 +174,20 @@ def test_an_encryption_key_or_signature_not_in_strict_base64_is_refused(tmp_path
     assert read_public_key_file(json.dumps(data).encode()).encryption == base64.b64decode(
         encryption
     )
+
+
+def test_a_damaged_trust_store_says_whether_a_backup_exists(tmp_path: Path) -> None:
+    path = tmp_path / "trusted.json"
+    path.write_bytes(b'{"version": 2, "stations": ')
+    with pytest.raises(CorruptFileError) as alone:
+        TrustStore(tmp_path)
+    assert (alone.value.backup, str(alone.value)) == (
+        None,
+        f"Le fichier {path} est illisible (liste des postes de confiance illisible). "
+        "Aucune sauvegarde n'est disponible.",
+    )
+    backup = tmp_path / "trusted.json.bak"
+    backup.write_bytes(b'{"version": 2, "stations": {}}')
+    with pytest.raises(CorruptFileError) as beside:
+        TrustStore(tmp_path)
+    assert beside.value.backup == backup
