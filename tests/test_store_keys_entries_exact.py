@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -27,9 +29,12 @@ from models.events import canonical, utc_now
 from models.timing import parse_ts
 from store.errors import CorruptFileError, StoreError
 from store.keys import (
+    ENCRYPTION_KEY_NAME,
     TrustStore,
+    load_or_create_encryption_key,
     load_or_create_key,
     normalised_fingerprint,
+    raw_public,
     read_public_key_file,
     sender_label,
 )
@@ -191,3 +196,15 @@ def test_a_damaged_trust_store_says_whether_a_backup_exists(tmp_path: Path) -> N
     with pytest.raises(CorruptFileError) as beside:
         TrustStore(tmp_path)
     assert beside.value.backup == backup
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_the_encryption_key_is_readable_by_its_owner_only(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        key = load_or_create_encryption_key(tmp_path)
+    finally:
+        os.umask(old)
+    path = tmp_path / ENCRYPTION_KEY_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert raw_public(load_or_create_encryption_key(tmp_path)) == raw_public(key)
