@@ -202,10 +202,16 @@ def test_the_tail_is_read_from_its_window_only(tmp_path: Path) -> None:
     path = tmp_path / "c-1.json"
     storage = AppendOnlyStorage(path)
     storage.append("events", [{"n": n, "pad": "x" * 200} for n in range(1, 1001)])
-    found = [doc["n"] for doc in tail_documents(path)]
-    # About 250 bytes a record: the last 64 KiB hold the last 250 or so, in order, whole.
-    assert 200 < len(found) < 300
-    assert found == list(range(1001 - len(found), 1001))
+    raw = path.read_bytes()
+    # The records whose line lies whole after the window's start (65,536 bytes from the end;
+    # it falls inside a line, read from its middle and left out).
+    starts = [0] + [i + 1 for i, byte in enumerate(raw[:-1]) if byte == ord("\n")]
+    cut = len(raw) - 65536
+    assert cut not in starts
+    whole = sum(1 for start in starts if start > cut)
+    assert [doc["n"] for doc in tail_documents(path)] == list(range(1001 - whole, 1001))
+    # A window the size of the file reads every record, the first one too.
+    assert [doc["n"] for doc in tail_documents(path, window=len(raw))] == list(range(1, 1001))
     assert [doc["n"] for doc in tail_documents(path, window=1 << 20)] == list(range(1, 1001))
 
 
