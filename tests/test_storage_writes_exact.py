@@ -223,3 +223,24 @@ def test_a_stored_document_sent_to_another_process_stays_read_only(tmp_path: Pat
     assert type(sent) is FrozenDict and sent == {"n": 1}
     with pytest.raises(StoreError):
         sent["n"] = 2
+
+
+def test_a_write_the_system_takes_in_parts_is_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``os.write`` may write less than it is given (a signal, a pipe, a quota): the rest is
+    written after it, for a dossier written in place and for an import's files alike."""
+    real_write = os.write
+
+    def short(fd: int, data: Any) -> int:
+        return real_write(fd, bytes(data[:100]))
+
+    path = tmp_path / "c-1.json"
+    monkeypatch.setattr(os, "write", short)
+    _stored(path, 1)  # a new file
+    AppendOnlyStorage(path).append("events", _docs(*range(2, 30)))  # appended in place
+    append_many("events", [(path, _docs(30)), (tmp_path / "c-2.json", _docs(1))])
+    monkeypatch.undo()
+    assert list(parse_tables(path.read_bytes(), path)["events"].values()) == _docs(*range(1, 31))
+    second = tmp_path / "c-2.json"
+    assert list(parse_tables(second.read_bytes(), second)["events"].values()) == _docs(1)
