@@ -267,6 +267,17 @@ def _fork_refused(error: str, station: Path, seq: int) -> None:
         f"FOURCHE : {_station_id(station)} a envoyé deux versions différentes de son "
         f"événement n° {seq}."
     ), error
+    # Then why, where both versions are kept, and what to do, whole.
+    assert (
+        " Son dossier de données a été copié sur un autre ordinateur ou restauré d'une "
+        "sauvegarde, puis utilisé des deux côtés. Rien de ce lot n'est appliqué ni confirmé ; "
+        "les deux versions sont gardées dans "
+    ) in error, error
+    assert error.endswith(
+        ". Que faire : n'utiliser plus qu'une des deux copies, y ressaisir ce qui n'a été fait "
+        "que sur l'autre, et créer un nouveau poste (dossier de données vide) pour tout second "
+        "ordinateur."
+    ), error
 
 
 def _records(folder: Path) -> dict[str, str]:

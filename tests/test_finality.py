@@ -295,3 +295,20 @@ def test_a_signed_grid_counts_its_open_criteria_as_failed(refs: Referentials) ->
     assert signed.explanation.facts[1] == (
         "Grille signée : les critères restés non évalués ne sont pas validés."
     )
+
+
+def test_one_block_graded_validated_projects_pending_while_others_have_no_grid(
+    refs: Referentials,
+) -> None:
+    """The projection counts the blocks with no grid as still pending: one block graded
+    validated does not say the CQP would be obtained."""
+    ref = refs.conseil
+    first = ref.blocks[0]
+    live = evaluate_cqp(ref, {first.id: {k.id: V for c in first.competencies for k in c.criteria}})
+    verdict = settle(live, [], [first.id])
+    assert verdict.status is Status.PENDING
+    assert verdict.explanation.facts == (
+        f"Verdict provisoire : {len(ref.blocks)} bloc(s) sans grille signée par les deux "
+        "évaluateurs.",
+        "Signées en l'état, les grilles ouvertes donneraient : en cours.",
+    )

@@ -70,6 +70,10 @@ def test_what_is_not_a_carnet_file_is_named_so(keys: dict[str, Any]) -> None:
     assert _refusal(b'{"format": "carnet", \n', trusted) == (
         "fichier tronqué ou illisible (JSON invalide à la ligne 1, colonne 22)"
     )
+    # A key file cut short is not taken for a key file: it is a file that does not read.
+    assert _refusal(b'{"format": "carnet-cle-publique", ', trusted) == (
+        "fichier tronqué ou illisible (JSON invalide à la ligne 1, colonne 35)"
+    )
     assert _refusal(b'{"format": "autre"}\n{}', trusted) == "ce n'est pas un lot carnet"
     assert _refusal(b"{}\n{}", trusted) == "ce n'est pas un lot carnet"
     assert _refusal(b'{"format": "carnet", "version": 3}\n', trusted) == (

@@ -138,7 +138,7 @@ def test_the_same_key_file_trusted_again_later_changes_nothing(tmp_path: Path) -
     assert trust.trust(first) == "nouveau"
     assert trust.trust(later) == "inchangé"
     assert TrustStore(tmp_path).keys["poste-1"].added == "2026-12-01T08:00:00Z"
-    renamed = TrustedKey("poste-1", b"a" * 32, "2026-12-08T08:00:00Z", "poste", "Lyon", "CPAM")
+    renamed = TrustedKey("poste-1", b"a" * 32, "2026-12-08T08:00:00Z", "poste", "Lyon", "CAF")
     assert trust.trust(renamed) == "mis à jour"
     kept = TrustStore(tmp_path).keys["poste-1"]
-    assert (kept.name, kept.added) == ("Lyon", "2026-12-01T08:00:00Z")
+    assert (kept.name, kept.organisme, kept.added) == ("Lyon", "CAF", "2026-12-01T08:00:00Z")

@@ -147,6 +147,9 @@ def test_cqp_needs_every_block(refs: Referentials) -> None:
     ref = refs.conseil
     all_valid = {b.id: {k.id: V for c in b.competencies for k in c.criteria} for b in ref.blocks}
     assert evaluate_cqp(ref, all_valid).status is Status.VALIDATED
+    assert evaluate_cqp(ref, all_valid).explanation.rule == (
+        "Le CQP est obtenu quand chaque bloc de compétences est validé."
+    )
     partial = dict(all_valid)
     del partial["gc.b3"]
     verdict = evaluate_cqp(ref, partial)
