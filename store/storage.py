@@ -326,10 +326,6 @@ class AppendOnlyStorage(Storage):
         self._append_records(log, records)
         return [doc_id for _, doc_id, _ in records]
 
-    def forget(self) -> None:
-        """Drops what is held in memory; the next read is the disk's."""
-        self._log = None
-
     # --- inside ------------------------------------------------------------------------------
 
     def _read_log(self) -> FileLog | None:
