@@ -19,6 +19,9 @@ from models.errors import CarnetError
 from tui.commands import CarnetCommands
 from tui.screens.failure import FailureScreen
 from tui.screens.home import HomeScreen
+from tui.toast_guard import install as _guard_toasts
+
+_guard_toasts()  # never a toast whose timer freezes the app (see tui/toast_guard.py)
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
