@@ -227,6 +227,10 @@ class Store(CareerActions, PeopleActions):
         try:
             store._start()
         except BaseException:
+            if store._journal is not None:  # opened before what failed (a damaged registry)
+                with contextlib.suppress(OSError):
+                    store._journal.close()
+                store._journal = None
             store._lock.release()
             raise
         return store

@@ -149,3 +149,29 @@ def test_the_writer_syncs_a_marks_journal_line_right_after_acknowledging_it(
         finally:
             writer.close()
     assert last.hash.encode() in (after / "journal.log").read_bytes()
+
+
+def test_a_start_that_fails_leaves_no_file_of_the_folder_open(tmp_path: Path) -> None:
+    """A damaged registry stops the opening after the journal was opened: it is closed too
+    (a Pilot flow found it still open long after its test)."""
+    from models.errors import CarnetError
+
+    folder = tmp_path / "data"
+    _base(folder)
+    registry = folder / "registry.json"
+    raw = bytearray(registry.read_bytes())
+    raw[raw.index(b'"name"') + 9] ^= 0x20  # a letter inside a name
+    registry.write_bytes(bytes(raw))
+
+    def open_here() -> list[str]:
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/self/fd/{fd}")
+                if target.startswith(str(folder)):
+                    found.append(target)
+        return found
+
+    with pytest.raises(CarnetError):
+        Store.open(folder)
+    assert open_here() == []
