@@ -246,21 +246,11 @@ class Journal:
 
 def journal_entries(folder: Path) -> list[Entry]:
     """The journal's readable entries, read without opening it for writing."""
-    found = []
     try:
-        with open(folder / JOURNAL_NAME, "rb") as f:
-            for line in f:
-                if not line.endswith(b"\n"):
-                    break  # a write under way or torn
-                try:
-                    entry = _parse(line)
-                except JournalDamaged:
-                    continue
-                if entry is not None:
-                    found.append(entry)
+        raw = (folder / JOURNAL_NAME).read_bytes()
     except FileNotFoundError:
-        pass
-    return found
+        return []
+    return read_entries(raw)[0]
 
 
 def read_entries(raw: bytes) -> tuple[list[Entry], int]:
@@ -276,6 +266,15 @@ def read_entries(raw: bytes) -> tuple[list[Entry], int]:
         if entry is not None:
             found.append(entry)
     return found, damaged
+
+
+def last_write_start(entries: list[Entry]) -> int | None:
+    """The first sequence number of the journal's last write (a reader allows for it being
+    under way while the app holds the folder); None for an empty journal."""
+    if not entries:
+        return None
+    last = entries[-1]
+    return last.batch or last.seq
 
 
 class MissingEvent(Exception):

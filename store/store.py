@@ -77,6 +77,7 @@ from store.journal import (
     Journal,
     MissingEvent,
     journal_entries,
+    last_write_start,
 )
 from store.layout import DOSSIERS, EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import DataLock, writer_active
@@ -528,9 +529,7 @@ class Store(CareerActions, PeopleActions):
         lost = self._lost.get(dossier, ())
         entries = journal_entries(self.folder)
         in_flight = (
-            entries[-1].batch or entries[-1].seq
-            if self._read_only and entries and writer_active(self.folder)
-            else None
+            last_write_start(entries) if self._read_only and writer_active(self.folder) else None
         )
         missing = [
             e.seq

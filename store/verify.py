@@ -17,7 +17,7 @@ from models.errors import CarnetError
 from models.events import GENESIS, Event, EventError
 from store.errors import CorruptFileError
 from store.index import INDEX_NAME, SummaryIndex, file_key, indexed_names, journal_dossiers
-from store.journal import JOURNAL_NAME, Entry, journal_entries, read_entries
+from store.journal import JOURNAL_NAME, Entry, journal_entries, last_write_start, read_entries
 from store.layout import EVENTS, REGISTRY, REGISTRY_FILE
 from store.lock import writer_active
 from store.lost import load_lost
@@ -300,8 +300,7 @@ def _check_journal(
     named = {entry.seq for entry in entries}
     # With the app open, the last write of the journal read before the dossiers may still be
     # under way: its events may not be in their dossier yet.
-    last = named_before[-1] if named_before else None
-    in_flight = (last.batch or last.seq) if writing and last is not None else None
+    in_flight = last_write_start(named_before) if writing else None
     for entry in named_before:
         if entry.seq in lost.get(entry.dossier, ()):
             continue
