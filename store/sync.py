@@ -983,7 +983,7 @@ def _import_files(
                 content = item.content if isinstance(item.content, dict) else {}
                 result.recipient = str(item.header.recipient or content.get("for_station", ""))
             elif item.header.kind == "receipt":
-                _receipt_signer(store, trust, item.header.station)
+                _receipt_signer(trust, item.header.station)
                 result.acknowledged = _take_receipt(store, item.content, item.version, ours)
                 _learn_holds(sync, chains, item.header.station, _holds_in(item.content),
                              store.station.id, ours)  # fmt: skip
@@ -1341,13 +1341,10 @@ def write_receipts(
     return written
 
 
-def _receipt_signer(store: Store, trust: TrustStore, signer: str) -> None:
+def _receipt_signer(trust: TrustStore, signer: str) -> None:
     """Only a secretariat this folder trusts as such confirms what it received: a peer's
-    receipt (or this folder's own) would stop events from ever reaching the real one."""
-    if signer == store.station.id:
-        raise BundleError(
-            "accusé de réception signé par ce poste même : refusé, rien n'est confirmé"
-        )
+    receipt would stop events from ever reaching the real one. (This folder's own receipts
+    never come here: ``_open`` sets them aside as its own, confirming nothing.)"""
     key = trust.keys.get(signer)
     if key is None or key.secretariat:
         return
