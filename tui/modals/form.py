@@ -40,13 +40,19 @@ class FormBody(VerticalScroll, can_focus=False):
             self.call_after_refresh(show_field, focused)
 
 
-def show_field(widget: Widget) -> None:
-    """A field in view with its label above it."""
+def label_of(widget: Widget) -> Widget | None:
+    """The label ``FormModal.field`` put just above a field, if it has one."""
     parent = widget.parent
     siblings = list(parent.children) if isinstance(parent, Widget) else []
     index = siblings.index(widget) if widget in siblings else 0
     label = siblings[index - 1] if index > 0 else None
-    if label is not None and label.has_class("field-label"):
+    return label if label is not None and label.has_class("field-label") else None
+
+
+def show_field(widget: Widget) -> None:
+    """A field in view with its label above it."""
+    label = label_of(widget)
+    if label is not None:
         label.scroll_visible(animate=False, immediate=True)
     widget.scroll_visible(animate=False, immediate=True)
 
@@ -155,15 +161,8 @@ class FormModal(ModalScreen[T]):
         """A field comes into view with its label above it: a checkbox's label is the
         statement a person declares, and must be read whole before it is ticked."""
         widget = event.widget
-        parent = widget.parent
-        if not isinstance(parent, FormBody):
-            return
-        siblings = list(parent.children)
-        index = siblings.index(widget)
-        label = siblings[index - 1] if index > 0 else None
-        if label is None or not label.has_class("field-label"):
-            return
-        self.call_after_refresh(show_field, widget)
+        if isinstance(widget.parent, FormBody) and label_of(widget) is not None:
+            self.call_after_refresh(show_field, widget)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the last field (or the only one) submits; elsewhere it goes to the next
