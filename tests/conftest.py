@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -69,6 +70,17 @@ def grid_with_people(store: Store, block: str) -> tuple[str, str, str]:
     )  # fmt: skip
     grid = store.open_grid(cand, block, evaluator, evaluator=evaluator, certifier=certifier)
     return cand, grid, evaluator
+
+
+@contextlib.contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """The process's umask set for what is created inside, put back after: a private file's
+    mode must not depend on the umask of whoever runs carnet."""
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 async def ready(event: asyncio.Event, what: str = "l'écran") -> None:

@@ -28,6 +28,7 @@ from store.layout import REGISTRY
 from store.station import set_role
 from store.store import Store
 from store.sync import LEDGER_NAME, Ledger, own_events, station_key
+from tests.conftest import umask as process_umask
 from tests.signing import secret_of
 from tests.test_sync import _export, _files, _import, _station, _trust
 
@@ -377,11 +378,8 @@ def test_an_event_from_another_station_that_no_longer_fits_is_set_aside(tmp_path
 
 @pytest.mark.parametrize("umask", [0o022, 0o000])
 def test_the_station_key_is_readable_by_its_owner_only(tmp_path: Path, umask: int) -> None:
-    old = os.umask(umask)
-    try:
+    with process_umask(umask):
         key = load_or_create_key(tmp_path)
-    finally:
-        os.umask(old)
     for path in tmp_path.glob(KEY_NAME + "*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     assert (tmp_path / KEY_NAME).exists()

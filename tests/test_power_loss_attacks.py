@@ -65,6 +65,13 @@ class Acks:
     def take(self, store: Store) -> None:
         self.heads.append((store.head.seq, store.head.hash))
 
+    def mark(
+        self, store: Store, candidate: str, grid: str, criterion: str, state: CriterionState
+    ) -> None:
+        """One criterion marked by the test's author, then its head taken as acknowledged."""
+        store.mark_criteria(candidate, grid, [(criterion, state, "")], "t")
+        self.take(store)
+
 
 @dataclass
 class Stored:
@@ -235,8 +242,7 @@ def test_people_in_the_registry_then_a_new_dossier_then_back_to_the_registry(
             store.create_candidate("Neuf", "CPAM", "gestionnaire-conseil", "t")
             acks.take(store)
             for criterion in criteria[:2]:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
             for n in range(2):
                 store.create_person(f"Retour {n}", "O", ["tuteur"], "t")
                 acks.take(store)
@@ -339,23 +345,19 @@ def test_a_dossier_write_that_fails_between_unsynced_marks(
                 with pytest.raises(CarnetError):
                     store.mark_criteria(other, other_grid, [(criteria[0], V, "")], "t")
                 for criterion in criteria[:2]:
-                    store.mark_criteria(other, other_grid, [(criterion, V, "")], "t")
-                    acks.take(store)
+                    acks.mark(store, other, other_grid, criterion, V)
                 for criterion in criteria[:2]:
-                    store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                    acks.take(store)
+                    acks.mark(store, candidate, grid, criterion, V)
                 faults.armed = lambda name: name == f"{candidate}.json"
                 with pytest.raises(CarnetError):
                     store.mark_criteria(candidate, grid, [(criteria[2], V, "")], "t")
                 for criterion in criteria[2:4]:
-                    store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                    acks.take(store)
+                    acks.mark(store, candidate, grid, criterion, V)
                 faults.armed = lambda name: name.startswith(".c-") and ".tmp-" in name
                 with pytest.raises(CarnetError):
                     store.create_candidate("Raté", "CPAM", "gestionnaire-conseil", "t")
                 for criterion in criteria[4:6]:
-                    store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                    acks.take(store)
+                    acks.mark(store, candidate, grid, criterion, V)
                 faults.armed = lambda name: name == f"{candidate}.json"
                 with pytest.raises(CarnetError):
                     store.mark_criteria(candidate, grid, [(criteria[6], V, "")], "t")
@@ -452,14 +454,12 @@ def test_killed_then_reopened_then_a_power_cut(
     def scenario(live: Path, acks: Acks) -> None:
         first = Store.open(live)
         for criterion in criteria[:3]:
-            first.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-            acks.take(first)
+            acks.mark(first, candidate, grid, criterion, V)
         _killed(first)
         with Store.open(live) as store:  # reads the lines only the page cache holds
             assert store.head == first.head
             for criterion in criteria[3:5]:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
             store.create_person("Après", "O", ["tuteur"], "t")
             acks.take(store)
             store.mark_criteria(candidate, grid, [(criteria[5], V, "")], "t")
@@ -479,8 +479,7 @@ def test_killed_and_reopened_by_a_reader_only_then_a_power_cut(
     def scenario(live: Path, acks: Acks) -> None:
         first = Store.open(live)
         for criterion in criteria[:3]:
-            first.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-            acks.take(first)
+            acks.mark(first, candidate, grid, criterion, V)
         _killed(first)
         with Store.open(live, read_only=True) as reader:
             assert not reader.summaries().unreadable
@@ -497,8 +496,7 @@ def _marks(candidate: str, grid: str, criteria: list[str]) -> Scenario:
     def scenario(live: Path, acks: Acks) -> None:
         with Store.open(live) as store:
             for criterion in criteria:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
 
     return scenario
 
@@ -523,8 +521,7 @@ def test_a_second_cut_at_every_change_of_the_opening_that_writes_back(
         acks.heads.extend(acks1.heads)
         with Store.open(live) as store:
             for criterion in criteria[4:6]:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
             store.create_candidate("Neuf", "CPAM", "gestionnaire-conseil", "t")
             acks.take(store)
             store.mark_criteria(candidate, grid, [(criteria[6], V, "")], "t")
@@ -776,13 +773,11 @@ def test_carnet_recover_run_first_after_each_cut(
     def scenario(live: Path, acks: Acks) -> None:
         with Store.open(live) as store:
             for criterion in criteria[:3]:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
             store.create_person("Entre", "O", ["tuteur"], "t")
             acks.take(store)
             for criterion in criteria[3:5]:
-                store.mark_criteria(candidate, grid, [(criterion, V, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criterion, V)
 
     behind = 0
     for cut, after, acks in _cuts(tmp_path, folder, scenario):

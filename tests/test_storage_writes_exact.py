@@ -34,6 +34,7 @@ from store.storage import (
     parse_tables,
     tail_documents,
 )
+from tests.conftest import umask
 
 
 def _stored(path: Path, count: int) -> AppendOnlyStorage:
@@ -71,13 +72,10 @@ def _docs(*numbers: int) -> list[dict[str, Any]]:
 
 
 def test_an_import_makes_new_files_readable_by_their_owner_only(tmp_path: Path) -> None:
-    old = os.umask(0o022)
-    try:
+    with umask(0o022):
         append_many(
             "events", [(tmp_path / "c-1.json", _docs(1)), (tmp_path / "c-2.json", _docs(2))]
         )
-    finally:
-        os.umask(old)
     for name in ("c-1.json", "c-2.json"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -41,6 +40,7 @@ from store.keys import (
 from store.station import set_identity
 from store.store import Store
 from store.sync import confirm_trust, public_key_of
+from tests.conftest import umask as process_umask
 from tui.cli import main
 
 RELEASE1 = Path(__file__).parent / "fixtures" / "release1"
@@ -200,11 +200,8 @@ def test_a_damaged_trust_store_says_whether_a_backup_exists(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("umask", [0o022, 0o000])
 def test_the_encryption_key_is_readable_by_its_owner_only(tmp_path: Path, umask: int) -> None:
-    old = os.umask(umask)
-    try:
+    with process_umask(umask):
         key = load_or_create_encryption_key(tmp_path)
-    finally:
-        os.umask(old)
     path = tmp_path / ENCRYPTION_KEY_NAME
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert raw_public(load_or_create_encryption_key(tmp_path)) == raw_public(key)
