@@ -630,6 +630,15 @@ class FileResult:
     recipient: str = ""
     number: int = 0
 
+    @property
+    def mark(self) -> str:
+        """Refused, this folder's own, or taken: the sign before its line."""
+        return "✘" if self.error is not None else "○" if self.own else "✔"
+
+    def said_by(self, label: Callable[[str], str]) -> str:
+        """``said`` with its sender and recipient named by ``label`` (a station's name)."""
+        return self.said(label(self.station), label(self.recipient) if self.recipient else "")
+
     def said(self, who: str, to: str = "") -> str:
         """What became of the file, in French, after its name (``who``: its sender; ``to``:
         the recipient of this folder's own file)."""

@@ -284,9 +284,7 @@ def _import(args: argparse.Namespace, data: Path) -> int:
         return sender_label(known, station)
 
     for result in report.files:
-        mark = "✘" if result.error else "○" if result.own else "✔"
-        said = result.said(who(result.station), who(result.recipient) if result.recipient else "")
-        print(f"{mark} {result.path} {said}")
+        print(f"{result.mark} {result.path} {result.said_by(who)}")
     for station, missing in report.gaps.items():
         print(f"⚠ poste {station} : événements manquants {ranges_text(missing)}")
     if report.acknowledged:

@@ -386,10 +386,6 @@ def _trust_sender(unknown: Any, store: Any, typed: str) -> str:
 def _line(result: Any, known: Any) -> Text:
     from store.keys import sender_label
 
-    to = sender_label(known, result.recipient) if result.recipient else ""
-    said = result.said(sender_label(known, result.station), to)
-    if result.error:
-        return Text(f"✘ {result.path.name} {said}", style="red")
-    if result.own:
-        return Text(f"○ {result.path.name} {said}", style="dim")
-    return Text(f"✔ {result.path.name} {said}", style="green")
+    said = result.said_by(lambda station: sender_label(known, station))
+    style = "red" if result.error else "dim" if result.own else "green"
+    return Text(f"{result.mark} {result.path.name} {said}", style=style)
