@@ -336,8 +336,7 @@ def test_a_dossier_write_that_fails_between_unsynced_marks(
     def scenario(live: Path, acks: Acks) -> None:
         with FailingSync() as faults, Store.open(live) as store:
             try:
-                store.mark_criteria(candidate, grid, [(criteria[0], N, "")], "t")
-                acks.take(store)
+                acks.mark(store, candidate, grid, criteria[0], N)
                 # Another dossier whose write fails: its synced line is taken back, the
                 # journal's last line names the first dossier again; then that other dossier
                 # twice, the first of which must sync the journal again.
@@ -414,14 +413,11 @@ def test_a_secretariat_receiving_into_the_dossier_it_marks(
 
     def scenario(live: Path, acks: Acks) -> None:
         with Store.open(live) as store:
-            store.mark_criteria(candidate, grid, [(criteria[7], N, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[7], N)
             receive(store, candidate, marks[:2], acks)
-            store.mark_criteria(candidate, grid, [(criteria[8], N, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[8], N)
             receive(store, candidate, marks[2:], acks)
-            store.mark_criteria(candidate, grid, [(criteria[9], N, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[9], N)
             store.create_person("Secrétaire", "O", ["tuteur"], "t")
             acks.take(store)
             receive(store, REGISTRY, people, acks)
@@ -462,8 +458,7 @@ def test_killed_then_reopened_then_a_power_cut(
                 acks.mark(store, candidate, grid, criterion, V)
             store.create_person("Après", "O", ["tuteur"], "t")
             acks.take(store)
-            store.mark_criteria(candidate, grid, [(criteria[5], V, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[5], V)
 
     assert _every_cut(tmp_path, folder, scenario) > 0
 
@@ -524,8 +519,7 @@ def test_a_second_cut_at_every_change_of_the_opening_that_writes_back(
                 acks.mark(store, candidate, grid, criterion, V)
             store.create_candidate("Neuf", "CPAM", "gestionnaire-conseil", "t")
             acks.take(store)
-            store.mark_criteria(candidate, grid, [(criteria[6], V, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[6], V)
 
     extend_cut = False
     for cut, after, acks in _cuts(tmp_path / "second", behind, scenario):
@@ -745,12 +739,10 @@ def test_the_first_own_events_of_a_folder_that_only_received(tmp_path: Path) -> 
             acks.ids.append(later[0]["id"])
             store.create_person("Troisième", "O", ["tuteur"], "t")
             acks.take(store)
-            store.mark_criteria(candidate, grid, [(criteria[0], N, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[0], N)
             assert store.receive({candidate: later[1:]}) == 1
             acks.ids.append(later[1]["id"])
-            store.mark_criteria(candidate, grid, [(criteria[1], N, "")], "t")
-            acks.take(store)
+            acks.mark(store, candidate, grid, criteria[1], N)
 
     assert _every_cut(tmp_path, folder, scenario) > 0
 
