@@ -93,13 +93,16 @@ def resident_mb(script: str, *args: str) -> float:
 
 
 def events_of(folder: Path) -> list[tuple[str, bytes]]:
-    """Every stored event (its dossier and JSON), as the files hold them."""
+    """Every stored event (its dossier and JSON), whole, as the store reads them: with its
+    hash and ``prev``, which a record of carnet's format 3 leaves out (``store.compact``)."""
+    from store.layout import EVENTS
+    from store.storage import parse_log
+
     found = []
     for path in [*sorted((folder / "dossiers").glob("c-*.json")), folder / "registry.json"]:
-        for line in path.read_bytes().splitlines():
-            record = json.loads(line[33:])
-            if record.get("t") == "events":
-                found.append((path.stem, json.dumps(record["doc"]).encode()))
+        tables = parse_log(path.read_bytes(), path).tables
+        for doc in tables.get(EVENTS, {}).values():
+            found.append((path.stem, json.dumps(dict(doc)).encode()))
     return found
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from models.events import Event, EventError, utc_now
 from store.atomic import atomic_write, backup_path, fsync_dir
+from store.compact import NotAnEvent, Tails
 from store.errors import CorruptFileError
 from store.index import indexed_names
 from store.journal import JOURNAL_NAME, Entry, Journal
@@ -39,7 +40,14 @@ from store.station import (
     parse_station,
     write_station,
 )
-from store.storage import HASH_LEN, chain, parse_log, record_lines, write_new_file
+from store.storage import (
+    HASH_LEN,
+    chain,
+    decode_record,
+    parse_log,
+    record_lines,
+    write_new_file,
+)
 
 
 @dataclass
@@ -277,13 +285,15 @@ def _salvage(
     records: list[tuple[str, str, Any]] = []
     dropped = 0
     previous = b""
+    tails: Tails = {}
+    journal = {e.seq: e.hash for e in named}
     for line in raw.split(b"\n"):
         if not line:
             continue
         digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
         good = chain(previous, body) == digest
         previous = digest
-        record = _record(body) if good else None
+        record = _record(body, tails, journal) if good else None
         if record is None:
             dropped += 1
             continue
@@ -304,16 +314,30 @@ def _salvage(
         report.lost[dossier] = missing
 
 
-def _record(body: bytes) -> tuple[str, str, Any] | None:
-    """A record that parses and, in the events table, whose event checks."""
+def _record(body: bytes, tails: Tails, journal: dict[int, str]) -> tuple[str, str, Any] | None:
+    """A record that parses and, in the events table, whose event checks. An event stored
+    without its ``prev`` whose previous event was the damaged record gets it back from the
+    journal, which names both events with their hashes: the event rebuilt must have the hash
+    the journal gives it."""
     try:
-        record = json.loads(body)
-        table, doc_id, doc = str(record["t"]), str(record["id"]), record["doc"]
+        try:
+            table, doc_id, doc = decode_record(body, tails)
+        except NotAnEvent:
+            # Only a record of format 3 (a list) leaves out its ``prev``.
+            found = json.loads(body)[2]
+            seq, station = found.get("seq"), found.get("station")
+            if not isinstance(seq, int) or seq - 1 not in journal or seq not in journal:
+                return None
+            guess = {**tails, station: (seq - 1, journal[seq - 1])}
+            table, doc_id, doc = decode_record(body, guess)
+            if doc.get("hash") != journal[seq]:
+                return None
+            tails.update(guess)
         if table == EVENTS:
             Event.from_stored(doc)
-    except (ValueError, KeyError, TypeError, EventError):
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, EventError):
         return None
-    return (table, doc_id, doc) if isinstance(doc, dict) else None
+    return table, doc_id, doc
 
 
 def _restore_v1(path: Path, dossier: str, named: list[Entry], report: RecoveryReport) -> None:

@@ -1,17 +1,22 @@
-"""A TinyDB storage that appends, verifies itself and refuses to rewrite history (format 2).
+"""A TinyDB storage that appends, verifies itself and refuses to rewrite history (format 3).
 
 TinyDB's JSONStorage rewrites its whole file on every change: a write costs the file's size,
 and a crash mid-write tears it. Here a file is a log of records, one per line:
 
-    <hash> {"t": table, "id": document id, "doc": document}
+    <hash> [table, document id, document]
 
 where ``hash`` is the BLAKE2b of the previous record's hash and this record's JSON: each record
 carries what is needed to check it and its place in the chain (a record lost, altered, reordered
-or inserted breaks it). A write appends the new records and fdatasyncs; a new file is written
-whole beside and renamed into place, so that an existing file is never empty. The only damage a
-crash can leave is a last line without its newline (a write that was never acknowledged): the
-writer cuts it on opening; anything else that does not verify stops with the file and the
-record named.
+or inserted breaks it). An event's record leaves out what the file already says, its own hash
+and, most often, its ``prev`` (``store.compact``); reading puts them back. A write appends the
+new records and fdatasyncs; a new file is written whole beside and renamed into place, so that
+an existing file is never empty. The only damage a crash can leave is a last line without its
+newline (a write that was never acknowledged): the writer cuts it on opening; anything else that
+does not verify stops with the file and the record named.
+
+Format 2, the previous release's, wrote each record as ``{"t": table, "id": id, "doc": document}``
+with every event whole; its lines still read, and a file of format 2 simply goes on in format 3
+(the chain runs over both).
 
 The storage gives TinyDB what it asks for (``read``/``write`` of all tables), and ``write``
 accepts only additions: a document that disappears or changes, or a table dropped, is refused
@@ -34,7 +39,9 @@ from tinydb.storages import Storage
 
 from models.jsontext import Encoded, compact_json
 from store.atomic import TMP_MARK, backup_path, fsync_dir
+from store.compact import Altered, NotAnEvent, Tails, compacted, expanded, follow
 from store.errors import CorruptFileError, StoreError
+from store.layout import EVENTS
 
 Tables = dict[str, dict[str, Any]]
 FORMAT_V1_START = b"{"  # a file of the previous release: one JSON object, rewritten whole
@@ -53,54 +60,67 @@ def chain(previous: bytes, body: bytes) -> bytes:
     return hashlib.blake2b(previous + body, digest_size=HASH_LEN // 2).hexdigest().encode()
 
 
-def record_lines(previous: bytes, records: Iterable[tuple[str, str, Any]]) -> tuple[bytes, bytes]:
+def record_lines(
+    previous: bytes, records: Iterable[tuple[str, str, Any]], tails: Tails | None = None
+) -> tuple[bytes, bytes]:
     """Encodes (table, id, document) records after the record whose hash is ``previous``;
-    returns the bytes to append and the new last hash."""
+    returns the bytes to append and the new last hash. ``tails`` (updated) is the file's
+    ``FileLog.tails`` before them: which event each station made last in it."""
     records = list(records)
+    tails = {} if tails is None else tails
     lines = []
-    heads: dict[tuple[str, str], bytes] = {}
+    heads: dict[str, bytes] = {}
     for number, (table, doc_id, doc) in enumerate(records):
         # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
         # some of its records whole; reading counts them and drops the batch entirely.
-        batch = number == 0 and len(records) > 1
+        size = b",%d]" % len(records) if number == 0 and len(records) > 1 else b"]"
         if isinstance(doc, Encoded):  # its JSON, as checked: the same values as encode(doc)
-            size = b',"n":%d' % len(records) if batch else b""
-            head = _record_head(table, doc_id, heads)
-            body = b"".join((head, doc.json, size, b"}"))
+            short = compacted(doc, tails) if table == EVENTS else None
+            if short is None:
+                text = doc.json
+                if table == EVENTS:
+                    follow(doc, tails)
+            else:
+                text = b'%s,"%s"' % short
         else:
-            record: dict[str, Any] = {"t": table, "id": doc_id, "doc": doc}
-            if batch:
-                record["n"] = len(records)
-            body = encode(record).encode()
+            text = encode(doc).encode()
+            if table == EVENTS:
+                follow(doc, tails)
+        body = b"".join((_record_head(table, doc_id, heads), text, size))
         previous = chain(previous, body)
         lines.append(previous + b" " + body + b"\n")
     return b"".join(lines), previous
 
 
-def _record_head(table: str, doc_id: str, known: dict[tuple[str, str], bytes]) -> bytes:
-    """``{"t":TABLE,"id":ID,"doc":`` as encode writes it; an id of digits needs no escape."""
-    if doc_id.isdigit():
-        start = known.get((table, ""))
-        if start is None:
-            start = known[(table, "")] = f'{{"t":{encode(table)},"id":"'.encode()
-        return b'%s%s","doc":' % (start, doc_id.encode())
-    return f'{{"t":{encode(table)},"id":{encode(doc_id)},"doc":'.encode()
+def _record_head(table: str, doc_id: str, known: dict[str, bytes]) -> bytes:
+    """``[TABLE,ID,`` as encode writes it: an id of digits as a number, any other as a string."""
+    start = known.get(table)
+    if start is None:
+        start = known[table] = b"[%s," % encode(table).encode()
+    if doc_id.isascii() and doc_id.isdigit() and doc_id == str(int(doc_id)):
+        return b"%s%s," % (start, doc_id.encode())
+    return b"%s%s," % (start, encode(doc_id).encode())
 
 
 class FileLog:
-    """What a format-2 file holds, as verified: its tables, last hash, size and damage."""
+    """What a stored file holds, as verified: its tables, last hash, size and damage."""
 
     def __init__(self) -> None:
         self.tables: Tables = {}
+        self.tails: Tails = {}  # each station's last event in the file (``store.compact``)
         self.last_hash = b""
         self.size = 0  # bytes of complete, verified records
         self.torn = 0  # bytes after the last newline: a write never acknowledged
         self.last_ids: dict[str, int] = {}
 
 
-def parse_log(raw: bytes, path: Path) -> FileLog:
+def parse_log(raw: bytes, path: Path, events: bool = True) -> FileLog:
     """Reads and verifies every record; anything that does not verify raises, naming the file
-    and the record. A last line without its newline is reported as torn, not as damage."""
+    and the record. A last line without its newline is reported as torn, not as damage.
+
+    ``events=False`` is for a writer that only appends (an import): the events stored without
+    their hash are left so, unchecked beyond the file's chain, which spares computing every
+    hash; its ``tails`` stay empty, so what it appends is stored with its ``prev``."""
     if raw.startswith(FORMAT_V1_START):
         raise CorruptFileError(
             path,
@@ -125,6 +145,7 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
     except UnicodeDecodeError:
         texts = None
     last_ids = log.last_ids
+    heads: dict[str, bytes] = {}
     for number, line in enumerate(lines, 1):
         digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
         if line[HASH_LEN : HASH_LEN + 1] != b" " or chain(previous, body) != digest:
@@ -150,7 +171,7 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
         try:
             if record is _UNREAD:
                 record = json.loads(body)
-            table, doc_id, doc = str(record["t"]), str(record["id"]), record["doc"]
+            table, doc_id, doc, size, check = _fields(record)
         except (ValueError, KeyError, TypeError) as exc:
             raise CorruptFileError(
                 path, f"enregistrement n° {number} illisible", _known_backup(path), repairable=True
@@ -163,7 +184,6 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                 _known_backup(path),
                 repairable=True,
             )
-        size = record.get("n") if isinstance(record, dict) else None
         if isinstance(size, int) and size > 1:
             if batch is not None:
                 raise CorruptFileError(
@@ -173,11 +193,32 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
                     _known_backup(path),
                     repairable=True,
                 )
-            batch = _Batch(position, previous, dict(last_ids), size)
-        frozen = stored[doc_id] = FrozenDict(doc)
-        if "hash" in doc:
-            doc_text = _doc_json(body, size)
-            if doc_text is not None:
+            batch = _Batch(position, previous, dict(last_ids), size, dict(log.tails))
+        doc_text = (
+            _doc_json(body, size, _record_head(table, doc_id, heads), check)
+            if table == EVENTS and events
+            else None
+        )
+        if not events:
+            stored[doc_id] = doc  # as read: the caller only appends after it
+        elif table == EVENTS and check is not None and "hash" not in doc:
+            try:
+                doc_text = expanded(doc, doc_text, check, log.tails)
+            except (NotAnEvent, Altered) as exc:
+                raise CorruptFileError(
+                    path,
+                    f"enregistrement n° {number} : {exc}",
+                    _known_backup(path),
+                    repairable=True,
+                ) from exc
+            frozen = stored[doc_id] = FrozenDict(doc)
+            frozen.json = doc_text
+            frozen.hash_of_json = True
+        else:
+            frozen = stored[doc_id] = FrozenDict(doc)
+            if table == EVENTS:
+                follow(doc, log.tails)
+            if "hash" in doc and doc_text is not None:
                 frozen.json = doc_text
         try:
             number_id = int(doc_id)
@@ -201,6 +242,7 @@ def parse_log(raw: bytes, path: Path) -> FileLog:
         for table, doc_id in batch.added:
             del log.tables[table][doc_id]
         log.last_hash, log.last_ids, log.size = batch.previous, batch.last_ids, batch.start
+        log.tails = batch.tails
         log.torn = len(raw) - batch.start
     return log
 
@@ -211,23 +253,55 @@ def _as_written(doc: Mapping[str, Any]) -> dict[str, Any]:
     return doc if isinstance(doc, Encoded) else dict(doc)
 
 
-def _doc_json(body: bytes, size: Any) -> bytes | None:
+def _fields(record: Any) -> tuple[str, str, Any, Any, str | None]:
+    """(table, id, document, size of the write it starts or None, check or None) of a record
+    as read: a list ``[table, id, document]``, then the check of an event stored without its
+    hash (``store.compact``), then the size for the first of a write of several (format 3);
+    or an object ``{"t", "id", "doc"}`` (``"n"``: format 2). Raises ValueError otherwise."""
+    if type(record) is list:
+        if len(record) < 3 or len(record) > 5:
+            raise ValueError("enregistrement")
+        table, doc_id, doc, *rest = record
+        check = rest.pop(0) if rest and type(rest[0]) is str else None
+        size = rest.pop(0) if rest and type(rest[0]) is int else None
+        if rest or type(table) is not str or type(doc_id) not in (int, str):
+            raise ValueError("enregistrement")
+        return table, str(doc_id), doc, size, check
+    return str(record["t"]), str(record["id"]), record["doc"], record.get("n"), None
+
+
+def _doc_json(body: bytes, size: Any, head: bytes, check: str | None) -> bytes | None:
     """The JSON of a record's document as the line holds it, when the line is as
-    ``record_lines`` writes it: ``{"t":…,"id":…,"doc":`` DOCUMENT, then ``,"n":N`` for the
-    first record of a write of several, then ``}``. A JSON string never holds ``,"`` (its
-    quotes are escaped), so the first ``,"doc":`` is the key's. None for any other line."""
-    start = body.find(b',"doc":')
-    if start < 0:
-        return None
-    if size is None:
-        tail = b"}"
-    elif isinstance(size, int) and not isinstance(size, bool):
-        tail = b',"n":%d}' % size
+    ``record_lines`` writes it: ``head`` (``[TABLE,ID,``) then DOCUMENT, then ``,"CHECK"``
+    for an event stored without its hash, then ``,N`` for the first record of a write of
+    several, then ``]``; or, format 2, ``{"t":…,"id":…,"doc":`` DOCUMENT ``,"n":N}`` (a JSON
+    string never holds ``,"``: its quotes are escaped, so the first ``,"doc":`` is the key's).
+    None for any other line."""
+    listed = body.startswith(b"[")
+    if listed:
+        if not body.startswith(head):
+            return None
+        start = len(head)
+        tail = b"" if check is None else b',"%s"' % check.encode()
+        if size is None:
+            tail += b"]"
+        elif isinstance(size, int) and not isinstance(size, bool):
+            tail += b",%d]" % size
+        else:
+            return None
     else:
-        return None
+        start = body.find(b',"doc":') + len(b',"doc":')
+        if start < len(b',"doc":'):
+            return None
+        if size is None:
+            tail = b"}"
+        elif isinstance(size, int) and not isinstance(size, bool):
+            tail = b',"n":%d}' % size
+        else:
+            return None
     if not body.endswith(tail):
         return None
-    return body[start + len(b',"doc":') : len(body) - len(tail)]
+    return body[start : len(body) - len(tail)]
 
 
 _UNREAD = object()
@@ -237,14 +311,18 @@ _scan = json.JSONDecoder().raw_decode  # json.loads's own decoder, at a given po
 class _Batch:
     """The records of one write, counted as they are read."""
 
-    def __init__(self, start: int, previous: bytes, last_ids: dict[str, int], size: int) -> None:
+    def __init__(
+        self, start: int, previous: bytes, last_ids: dict[str, int], size: int, tails: Tails
+    ) -> None:
         self.start, self.previous, self.last_ids, self.size = start, previous, last_ids, size
+        self.tails = tails
         self.added: list[tuple[str, str]] = []
 
 
 def tail_documents(path: Path, window: int = 65536) -> list[dict[str, Any]]:
     """The documents of the complete records in the last ``window`` bytes, unverified (a hint:
-    whoever acts on it reads the whole file)."""
+    whoever acts on it reads the whole file). An event's is as its record holds it: perhaps
+    without its hash and ``prev`` (``store.compact``), which only the whole file gives."""
     try:
         with open(path, "rb") as f:
             size = f.seek(0, os.SEEK_END)
@@ -255,10 +333,27 @@ def tail_documents(path: Path, window: int = 65536) -> list[dict[str, Any]]:
     found = []
     for line in data.split(b"\n")[1 if size > window else 0 : -1]:
         with contextlib.suppress(ValueError, KeyError, TypeError):
-            doc = json.loads(line[HASH_LEN + 1 :])["doc"]
+            doc = _fields(json.loads(line[HASH_LEN + 1 :]))[2]
             if isinstance(doc, dict):
                 found.append(doc)
     return found
+
+
+def decode_record(body: bytes, tails: Tails) -> tuple[str, str, dict[str, Any]]:
+    """A record's table, id and document, its event put back whole (``store.compact``), for a
+    reader going line by line after damage (``carnet recover``); ``tails`` is updated. Raises
+    ValueError, KeyError or TypeError for a record that does not read, ``NotAnEvent`` for an
+    event whose ``prev`` is left out while the event above is not its station's previous."""
+    table, doc_id, doc, size, check = _fields(json.loads(body))
+    if not isinstance(doc, dict):
+        raise TypeError("document")
+    if table == EVENTS:
+        if check is not None and "hash" not in doc:
+            text = _doc_json(body, size, _record_head(table, doc_id, {}), check)
+            expanded(doc, text, check, tails)
+        else:
+            follow(doc, tails)
+    return table, doc_id, doc
 
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
@@ -344,7 +439,8 @@ class AppendOnlyStorage(Storage):
         return self._log
 
     def _append_records(self, log: FileLog, records: list[tuple[str, str, Any]]) -> None:
-        data, last_hash = record_lines(log.last_hash, records)
+        tails = dict(log.tails)
+        data, last_hash = record_lines(log.last_hash, records, tails)
         if log.size == 0:
             write_new_file(self.path, data)
         else:
@@ -357,6 +453,7 @@ class AppendOnlyStorage(Storage):
             with contextlib.suppress(ValueError):
                 log.last_ids[table] = max(log.last_ids.get(table, 0), int(doc_id))
         log.last_hash = last_hash
+        log.tails = tails
         log.size += len(data)
 
 
@@ -378,10 +475,10 @@ def append_many(table: str, additions: list[tuple[Path, list[dict[str, Any]]]]) 
             except FileNotFoundError:
                 log = FileLog()
             else:
-                log = parse_log(raw, path)
+                log = parse_log(raw, path, events=False)
             last = log.last_ids.get(table, len(log.tables.get(table, {})))
             records = [(table, str(last + n), _as_written(doc)) for n, doc in enumerate(docs, 1)]
-            data, _ = record_lines(log.last_hash, records)
+            data, _ = record_lines(log.last_hash, records, {})
             if log.size == 0:
                 tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
                 staged.append((tmp, path))
@@ -500,8 +597,11 @@ class FrozenDict(dict[str, Any]):
     """A stored document: reading works, any change is refused. An event's carries the JSON
     it was read from (``json``, else unset), for ``Event.from_stored`` to check its hash on."""
 
-    __slots__ = ("json",)
+    __slots__ = ("hash_of_json", "json")
     json: bytes  # set only for an event whose stored text is known
+    # Set when its hash was computed here from ``json`` (a record of format 3 leaves it out):
+    # the file's chain checked the bytes, so the hash needs no second computation.
+    hash_of_json: bool
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent to another process (a child working beside) as the document alone: its JSON is

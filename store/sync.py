@@ -47,6 +47,7 @@ from store.chains import Chains, rebuild
 from store.collector import collector_paused
 from store.draft import Draft
 from store.errors import CorruptFileError, DiskWriteError, StoreError, os_reason
+from store.journal import JOURNAL_NAME, read_entries
 from store.keys import (
     ROLE_TEXT,
     STATION,
@@ -331,17 +332,11 @@ def own_hashes(store: Store) -> list[str]:
     head = store.head
     if not head.seq:
         return []
-    found: dict[int, str] = {}
     try:
-        with (store.folder / "journal.log").open("rb") as journal:
-            for line in journal:
-                try:
-                    entry = json.loads(line)
-                    found[int(entry["seq"])] = str(entry["hash"])
-                except (ValueError, KeyError, TypeError):
-                    continue
+        entries = read_entries((store.folder / JOURNAL_NAME).read_bytes())[0]
     except OSError:
-        found = {}
+        entries = []
+    found = {e.seq: e.hash for e in entries}
     hashes = [found.get(k, "") for k in range(1, head.seq + 1)]
     if all(hashes) and hashes[-1] == head.hash:
         return hashes

@@ -122,3 +122,13 @@ def pair(tmp_path: Path) -> tuple[Path, Path, str, str, list[str]]:
     from tests.test_sync import station_and_secretariat
 
     return station_and_secretariat(tmp_path)
+
+
+def file_records(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """A data file's records in order (table, id, document), each event whole as the store
+    reads it (a record of format 3 leaves out what the file already says): for tests that
+    rewrite a file as someone editing it would."""
+    from store.storage import HASH_LEN, decode_record
+
+    tails: dict[str, tuple[int, str]] = {}
+    return [decode_record(line[HASH_LEN + 1 :], tails) for line in path.read_bytes().splitlines()]

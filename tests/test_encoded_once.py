@@ -87,7 +87,7 @@ def test_a_checked_event_is_stored_from_its_text(tmp_path: Path) -> None:
         for written, end in ((data, last), (plain, plain_last)):
             log = parse_log(written, tmp_path / "f.json")
             assert list(log.tables["events"].values()) == events and log.last_hash == end
-        assert b',"n":' + str(len(events)).encode() in data.split(b"\n")[0]
+        assert data.split(b"\n")[0].endswith(b",%d]" % len(events))
 
 
 def test_the_text_stays_in_the_process_that_made_it() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from store.journal import journal_entries
 from store.store import Store
 from tui.cli import main
 
@@ -53,7 +54,7 @@ def test_a_reader_alone_counts_the_last_write_too(
     """No writer holds the folder: a cut in the last write is damage, not a write under way."""
     data = tmp_path / "data"
     assert main(["demo", "--data", str(data), "--candidates", "3"]) == 0
-    last = json.loads((data / "journal.log").read_text().splitlines()[-1])["dossier"]
+    last = journal_entries(data)[-1].dossier
     victim = data / "dossiers" / f"{last}.json"
     raw = victim.read_bytes()
     victim.write_bytes(raw[: len(raw) - 40])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.errors import CorruptFileError
+from store.journal import journal_entries
 from store.keys import (
     ENCRYPTION_KEY_NAME,
     KEY_NAME,
@@ -48,8 +49,8 @@ def test_a_flipped_byte_in_the_journals_last_line_never_reuses_a_number(
         head = store.head
     journal = station / "journal.log"
     raw = bytearray(journal.read_bytes())
-    at = raw.rindex(b'"seq": ') + len(b'"seq": ')
-    raw[at] = ord("9") if raw[at] != ord("9") else ord("8")  # still JSON, another number
+    at = raw.rindex(b"\n", 0, len(raw) - 1) + 1  # the last line's number, its first digit
+    raw[at] = ord("9") if raw[at] != ord("9") else ord("8")  # still a line, another number
     journal.write_bytes(bytes(raw))
     with Store.open(station) as store:
         assert store.head == head  # the highest sequence found in the dossiers wins
@@ -75,11 +76,7 @@ def test_a_deleted_dossier_is_loud_and_recover_names_the_loss(
     code, out, _ = _status(capsys, station)
     before = json.loads(out)["candidates"]
     # The dossier of the station's first candidate: its events are not the journal's last.
-    first = next(
-        json.loads(line)["dossier"]
-        for line in (station / "journal.log").read_text().splitlines()
-        if '"c-' in line
-    )
+    first = next(e.dossier for e in journal_entries(station) if e.dossier.startswith("c-"))
     victim = station / "dossiers" / f"{first}.json"
     victim.unlink()
     code, _, err = _status(capsys, station)
@@ -96,7 +93,7 @@ def test_a_deleted_dossier_is_loud_and_recover_names_the_loss(
 def test_the_last_written_dossier_deleted_is_loud_too(
     station: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    last = json.loads((station / "journal.log").read_text().splitlines()[-1])["dossier"]
+    last = journal_entries(station)[-1].dossier
     (station / "dossiers" / f"{last}.json").unlink()
     code, _, err = _status(capsys, station)
     assert code != 0 and last in err

@@ -333,17 +333,42 @@ def test_a_torn_write_never_acknowledged_is_cut(tmp_path: Path) -> None:
 
 def test_tampered_event_is_refused(tmp_path: Path) -> None:
     """Someone who rewrites an event and its record's hash still meets the event's own."""
-    from store.storage import record_lines
+    from store.storage import decode_record, record_lines
 
     with Store.open(tmp_path) as store:
         candidate, _ = _candidate(store)
         path = store.path_of(candidate)
-    records = [json.loads(line[33:]) for line in path.read_bytes().splitlines()]
-    records[0]["doc"]["payload"]["name"] = "Quelqu'un d'autre"
-    data, _ = record_lines(b"", [(r["t"], r["id"], r["doc"]) for r in records])
+    tails: dict[str, tuple[int, str]] = {}
+    records = [decode_record(line[33:], tails) for line in path.read_bytes().splitlines()]
+    records[0][2]["payload"]["name"] = "Quelqu'un d'autre"
+    data, _ = record_lines(b"", records)  # each event whole, with the hash it had
     path.write_bytes(data)
     with Store.open(tmp_path) as store, pytest.raises(EventError, match="altéré"):
         store.snapshot(candidate)
+
+
+def test_an_event_edited_in_its_short_record_is_refused(tmp_path: Path) -> None:
+    """An event stored without its hash (format 3) keeps the hash's first digits: edited by
+    hand, its line's chain hash made again, it is refused as altered, file and record named."""
+    from store.storage import chain
+
+    with Store.open(tmp_path) as store:
+        candidate, _ = _candidate(store)
+        path = store.path_of(candidate)
+    lines = path.read_bytes().splitlines()
+    assert b'"hash"' not in lines[0]  # stored without it
+    body = lines[0][33:].replace(b"Jeanne", b"Jeanno", 1)
+    assert body != lines[0][33:]
+    previous = b""
+    rebuilt = []
+    for line in [lines[0][:33] + body, *lines[1:]]:
+        previous = chain(previous, line[33:])
+        rebuilt.append(previous + b" " + line[33:])
+    path.write_bytes(b"\n".join(rebuilt) + b"\n")
+    with pytest.raises(CorruptFileError) as caught, Store.open(tmp_path) as store:
+        store.snapshot(candidate)
+    assert str(path) in str(caught.value)
+    assert "enregistrement n° 1 : événement altéré" in str(caught.value)
 
 
 def test_registry_corruption_blocks_start_with_recovery(tmp_path: Path) -> None:
@@ -452,7 +477,7 @@ def test_dead_intents_are_cut_and_seq_reused(tmp_path: Path) -> None:
         store.create_person("P", "O", ["tuteur"], "t")
         assert store.head.seq == head.seq + 1
     lines = (tmp_path / JOURNAL_NAME).read_bytes().splitlines()
-    assert [json.loads(line)["seq"] for line in lines] == list(range(1, head.seq + 2))
+    assert [int(line.split()[0]) for line in lines] == list(range(1, head.seq + 2))
 
 
 def test_lost_journal_is_rebuilt_from_the_dossiers(tmp_path: Path) -> None:

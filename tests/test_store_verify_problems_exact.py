@@ -41,7 +41,7 @@ def _problems(sound: tuple[Path, str, list[int]], tmp_path: Path, damage: str) -
         victim.unlink()
     elif damage == "journal":
         raw = bytearray(journal.read_bytes())
-        at = raw.index(b'"dossier": "') + len(b'"dossier": "')
+        at = raw.index(b" ", raw.index(b" ") + 1) + 1  # the first line's dossier
         raw[at] ^= 0x20
         journal.write_bytes(bytes(raw))
     elif damage == "lost-line":

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from models.events import Event, EventError
 from models.threshold import CriterionState
 from store.errors import CorruptFileError, StoreError
-from store.storage import chain, parse_log
+from store.storage import chain, decode_record, parse_log
 from store.store import Store
 from tui.cli import main
 
@@ -83,10 +83,13 @@ def test_a_stored_text_laid_out_otherwise_is_still_read_the_long_way(tmp_path: P
     with Store.open(tmp_path / "d", read_only=True) as store:
         before = store.snapshot(candidate).events
 
+    tails: dict[str, tuple[int, str]] = {}
+
     def unsorted(body: bytes) -> bytes:
-        record = json.loads(body)
-        doc = record["doc"]
-        record["doc"] = {"id": doc["id"], **{k: v for k, v in doc.items() if k != "id"}}
+        """The record as format 2 wrote it, its event whole with `id` first."""
+        table, doc_id, doc = decode_record(body, tails)
+        doc = {"id": doc["id"], **{k: v for k, v in doc.items() if k != "id"}}
+        record = {"t": table, "id": doc_id, "doc": doc}
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
     _rechained(path, unsorted)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import store.store as store_module
 from store.demo import populate
 from store.index import FORMAT, INDEX_NAME, SummaryIndex, file_key, index_format
-from store.journal import JOURNAL_NAME
+from store.journal import JOURNAL_NAME, journal_entries
 from store.roster import read_roster, roster_row
 from store.store import Listing, Store
 from tests.forked import count_children, failing_in_child, reaped
@@ -337,7 +337,7 @@ def test_a_dossier_unreadable_in_the_childs_half_is_named_in_french(
     count_children(monkeypatch)
     # In the second half, the child's; not the last one written, which the journal's start
     # check reads (the store would then refuse to open, before any listing).
-    newest = json.loads((folder / JOURNAL_NAME).read_bytes().splitlines()[-1])["dossier"]
+    newest = journal_entries(folder)[-1].dossier
     last = next(r["id"] for r in reversed(records) if r["id"] != newest)
     copy = tmp_path / "src"
     shutil.copytree(folder, copy)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from store.journal import journal_entries
 from store.store import Store
 from tui.cli import main
 
@@ -67,7 +68,8 @@ def test_damage_is_reported_with_file_and_record(
     elif damage == "delete":
         victim.unlink()
     elif damage == "journal":
-        _flip(journal, b'"dossier": "')
+        raw = journal.read_bytes()
+        _flip(journal, raw[: raw.index(b" ", raw.index(b" ") + 1) + 1])  # line 1's dossier
     else:
         lines = journal.read_bytes().splitlines(keepends=True)
         journal.write_bytes(b"".join(lines[:3] + lines[4:]))
@@ -110,29 +112,27 @@ def _relink_last_event(folder: Path) -> tuple[Path, str, int]:
     fit (what a second writer or a bad merge would leave): every hash checks, the link does
     not. Returns the file, the record and the event's number."""
     from models.events import content_hash
-    from store.storage import HASH_LEN, chain, encode
+    from store.storage import record_lines
+    from tests.conftest import file_records
 
     with Store.open(folder) as store:
         me, head = store.station.id, store.head.seq
     files = [folder / "registry.json", *sorted((folder / "dossiers").glob("c-*.json"))]
     events = {}
     for path in files:
-        for line in path.read_bytes().splitlines():
-            doc = json.loads(line[HASH_LEN + 1 :])["doc"]
+        for _, _, doc in file_records(path):
             if doc.get("station") == me:
                 events[doc["seq"]] = (path, doc)
     path, _ = events[head]
-    lines, previous, record = [], b"", ""
-    for line in path.read_bytes().splitlines():
-        body = json.loads(line[HASH_LEN + 1 :])
-        if body["doc"].get("station") == me and body["doc"]["seq"] == head:
-            body["doc"]["prev"] = events[head - 2][1]["hash"]
-            body["doc"]["hash"] = content_hash(body["doc"])
-            record = body["id"]
-        text = encode(body).encode()
-        previous = chain(previous, text)
-        lines.append(previous + b" " + text + b"\n")
-    path.write_bytes(b"".join(lines))
+    records, record = [], ""
+    for table, doc_id, doc in file_records(path):
+        if doc.get("station") == me and doc["seq"] == head:
+            doc["prev"] = events[head - 2][1]["hash"]
+            doc["hash"] = content_hash(doc)
+            record = doc_id
+        records.append((table, doc_id, doc))
+    data, _ = record_lines(b"", records)  # each event whole: its own hash made again
+    path.write_bytes(data)
     return path, record, head
 
 
@@ -153,11 +153,7 @@ def test_the_events_after_a_recorded_loss_verify(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The first candidate's dossier, whose events are followed by others of the station.
-    first = next(
-        json.loads(line)["dossier"]
-        for line in (folder / "journal.log").read_text().splitlines()
-        if '"c-' in line
-    )
+    first = next(e.dossier for e in journal_entries(folder) if e.dossier.startswith("c-"))
     (folder / "dossiers" / f"{first}.json").unlink()
     assert _run(capsys, "recover", "--data", str(folder))[0] == 0
     code, out, _ = _run(capsys, "verify", "--data", str(folder), "--json")
@@ -180,12 +176,12 @@ def test_a_number_of_the_station_used_twice_is_named(
 ) -> None:
     """What a sequence counter gone back would leave: a second event under a number."""
     from store.storage import HASH_LEN, record_lines
+    from tests.conftest import file_records
 
     first, second = sorted((folder / "dossiers").glob("c-*.json"))[:2]
-    line = first.read_bytes().splitlines()[0]
-    event = json.loads(line[HASH_LEN + 1 :])["doc"]
+    event = file_records(first)[0][2]
     lines = second.read_bytes().splitlines()
-    ids = [int(json.loads(li[HASH_LEN + 1 :])["id"]) for li in lines]
+    ids = [int(doc_id) for _, doc_id, _ in file_records(second)]
     record = str(max(ids) + 1)
     added, _ = record_lines(lines[-1][:HASH_LEN], [("events", record, event)])
     second.write_bytes(second.read_bytes() + added)
