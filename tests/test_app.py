@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from store.demo import populate
+from store.journal import journal_entries
 from store.store import Store
 from tests.conftest import ready, record_notifications, until
 from tests.screen_text import screen_text
@@ -129,10 +130,8 @@ def _flip_a_letter(path: Path, record: int) -> None:
 
 async def test_corrupt_dossier_is_shown_apart_and_restored(demo_data: Path) -> None:
     # Not the dossier of the station's last event: that one stops the start (tested below).
-    first = next(
-        line for line in (demo_data / "journal.log").read_text().splitlines() if '"c-' in line
-    )
-    victim = demo_data / "dossiers" / f"{json.loads(first)['dossier']}.json"
+    first = next(e.dossier for e in journal_entries(demo_data) if e.dossier.startswith("c-"))
+    victim = demo_data / "dossiers" / f"{first}.json"
     _flip_a_letter(victim, record=3)
     app = build_app(demo_data)
     shown = record_notifications(app)
