@@ -86,12 +86,11 @@ _SQLITE = (
     "import json, sqlite3, sys, time, resource\n"
     "from pathlib import Path\n"
     "rows = []\n"
+    "from store.storage import parse_log\n"
     "for p in sorted(Path(sys.argv[1]).rglob('c-*.json')):\n"
-    "    if p.parent.name == 'dossiers':\n"
-    "        for line in p.read_bytes().splitlines():\n"  # format 2: « <hash> {record} »
-    "            record = json.loads(line[33:])\n"
-    "            if record['t'] == 'events':\n"
-    "                rows.append(record['doc'])\n"
+    "    if p.parent.name == 'dossiers':\n"  # each event whole, as the store reads it
+    "        events = parse_log(p.read_bytes(), p).tables.get('events', {})\n"
+    "        rows.extend(dict(doc) for doc in events.values())\n"
     "start = time.perf_counter()\n"
     "db = sqlite3.connect(sys.argv[2])\n"
     "db.execute('create table events (id text primary key, station text, seq int, hash text, body text)')\n"
@@ -106,7 +105,7 @@ def sqlite_anchor(stations: Path) -> tuple[int, float]:
     """The same events inserted into a fresh SQLite file, in one transaction."""
     target = Path(tempfile.mkdtemp(prefix="carnet-sqlite-")) / "events.db"
     result = subprocess.run([sys.executable, "-c", _SQLITE, str(stations), str(target)],
-                            capture_output=True, text=True, check=True)  # fmt: skip
+                            cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
     shutil.rmtree(target.parent, ignore_errors=True)
     count, seconds = result.stdout.split()
     return int(count), float(seconds)

@@ -246,7 +246,17 @@ class DossierState:
         self.last_seq = max(self.last_seq, event.seq)
         self.last_ts = max(self.last_ts, event.ts)
         where = f"événement n° {event.seq}"
+        # The payload classes are distinct (no one derives from another): the most frequent
+        # event, a mark, is matched first.
         match payload:
+            case CriterionMarked():
+                grid = self._open_grid(payload.grid, where)
+                self._check_criterion(grid, payload.criterion, where)
+                key = f"criterion:{payload.grid}:{payload.criterion}"
+                if not self._claim(event, key, (payload.state, payload.comment), payload):
+                    return
+                grid.states[payload.criterion] = payload.state
+                grid.comments[payload.criterion] = payload.comment
             case None:
                 self.unknown_events += 1
             case CandidateCreated():
@@ -304,14 +314,6 @@ class DossierState:
                     opened_ts=event.ts,
                 )
                 self.current_grid[payload.block] = payload.grid
-            case CriterionMarked():
-                grid = self._open_grid(payload.grid, where)
-                self._check_criterion(grid, payload.criterion, where)
-                key = f"criterion:{payload.grid}:{payload.criterion}"
-                if not self._claim(event, key, (payload.state, payload.comment), payload):
-                    return
-                grid.states[payload.criterion] = payload.state
-                grid.comments[payload.criterion] = payload.comment
             case TimerStarted() | TimerPaused():
                 grid = self._open_grid(payload.grid, where)
                 timer = grid.timers.get(payload.phase, Timer())

@@ -86,10 +86,9 @@ def expanded(doc: dict[str, Any], text: bytes | None, check: str, tails: Tails) 
     """Puts back into ``doc`` (as read from a compacted record, whose JSON is ``text``, or None
     when it is not known) its ``prev`` and hash; returns the event's JSON as ``Event.encoded``
     makes it, hash last. Raises ``NotAnEvent`` when its station's last event in the file is
-    not its previous one,
-    ``Altered`` when the hash does not begin with ``check``."""
+    not its previous one, ``Altered`` when the hash does not begin with ``check``."""
     station, seq = doc.get("station"), doc.get("seq")
-    if not isinstance(station, str) or not isinstance(seq, int) or isinstance(seq, bool):
+    if type(station) is not str or type(seq) is not int:
         raise NotAnEvent("événement sans poste ni numéro")
     if text is None:
         from models.jsontext import compact_json
@@ -102,10 +101,11 @@ def expanded(doc: dict[str, Any], text: bytes | None, check: str, tails: Tails) 
         at = text.rfind(_SEQ_KEY)
         if at < 0:
             raise NotAnEvent("événement sans numéro")
-        text = b'%s,"prev":"%s"%s' % (text[:at], above[1].encode(), text[at:])
-        doc["prev"] = above[1]
+        prev = above[1]
+        text = b'%s,"prev":"%s"%s' % (text[:at], prev.encode(), text[at:])
+        doc["prev"] = prev
     digest = hashlib.sha256(text).hexdigest()
-    if len(check) != CHECK or not digest.startswith(check):
+    if not digest.startswith(check) or len(check) != CHECK:
         raise Altered("événement altéré : son empreinte ne correspond pas")
     doc["hash"] = digest
     tails[station] = (seq, digest)

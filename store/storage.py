@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -156,26 +157,42 @@ def parse_log(raw: bytes, path: Path, events: bool = True) -> FileLog:
                 _known_backup(path),
                 repairable=True,
             )
-        record: Any = _UNREAD
-        if texts is not None:
-            # The line's text after its hash and space (ASCII, checked above) is exactly one
-            # JSON value: what json.loads would read. Anything else is read by json.loads.
-            text = texts[number - 1]
-            try:
-                record, stop = _scan(text, HASH_LEN + 1)
-            except ValueError:
-                record = _UNREAD
-            else:
-                if stop != len(text):
+        short = _short_event(body, texts[number - 1]) if texts is not None and events else None
+        check: str | None
+        doc_text: bytes | None
+        if short is not None:  # the common record, read without building the whole list
+            table = EVENTS
+            doc_id, doc, doc_text, check, size = short
+        else:
+            record: Any = _UNREAD
+            if texts is not None:
+                # The line's text after its hash and space (ASCII, checked above) is exactly
+                # one JSON value: what json.loads would read. Anything else is read by
+                # json.loads.
+                text = texts[number - 1]
+                try:
+                    record, stop = _scan(text, HASH_LEN + 1)
+                except ValueError:
                     record = _UNREAD
-        try:
-            if record is _UNREAD:
-                record = json.loads(body)
-            table, doc_id, doc, size, check = _fields(record)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CorruptFileError(
-                path, f"enregistrement n° {number} illisible", _known_backup(path), repairable=True
-            ) from exc
+                else:
+                    if stop != len(text):
+                        record = _UNREAD
+            try:
+                if record is _UNREAD:
+                    record = json.loads(body)
+                table, doc_id, doc, size, check = _fields(record)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CorruptFileError(
+                    path,
+                    f"enregistrement n° {number} illisible",
+                    _known_backup(path),
+                    repairable=True,
+                ) from exc
+            doc_text = (
+                _doc_json(body, size, _record_head(table, doc_id, heads), check)
+                if table == EVENTS and events
+                else None
+            )
         stored = log.tables.setdefault(table, {})
         if doc_id in stored or not isinstance(doc, dict):
             raise CorruptFileError(
@@ -194,11 +211,6 @@ def parse_log(raw: bytes, path: Path, events: bool = True) -> FileLog:
                     repairable=True,
                 )
             batch = _Batch(position, previous, dict(last_ids), size, dict(log.tails))
-        doc_text = (
-            _doc_json(body, size, _record_head(table, doc_id, heads), check)
-            if table == EVENTS and events
-            else None
-        )
         if not events:
             stored[doc_id] = doc  # as read: the caller only appends after it
         elif table == EVENTS and check is not None and "hash" not in doc:
@@ -251,6 +263,37 @@ def _as_written(doc: Mapping[str, Any]) -> dict[str, Any]:
     """A document to append: with the JSON its check made (``Encoded``: written as is), or a
     copy of it (the caller's mapping may change after the write)."""
     return doc if isinstance(doc, Encoded) else dict(doc)
+
+
+# ``["events",ID,`` then the document, and after it ``,"CHECK"`` (``,N`` for the first of a
+# write of several) ``]``: an event's record as ``record_lines`` writes it without its hash.
+_SHORT_HEAD = re.compile(rb'\["events",([1-9][0-9]*),(?=\{)')
+_SHORT_TAIL = re.compile(r',"([0-9a-f]{8})"(?:,([0-9]+))?\]')
+
+
+def _short_event(body: bytes, text: str) -> tuple[str, Any, bytes, str, int | None] | None:
+    """(id, document, its JSON, check, size) of a line as ``record_lines`` writes an event
+    without its hash, the document scanned alone and its bytes taken from the line; None for
+    any other line (read the general way). ``text`` is the whole line decoded."""
+    head = _SHORT_HEAD.match(body)
+    if head is None:
+        return None
+    start = head.end()  # the line before it is ASCII: the same offset in the text
+    try:
+        doc, end = _scan(text, HASH_LEN + 1 + start)
+    except ValueError:
+        return None
+    tail = _SHORT_TAIL.fullmatch(text, end)
+    if tail is None:
+        return None
+    size = tail.group(2)
+    return (
+        head.group(1).decode(),
+        doc,
+        body[start : len(body) - (len(text) - end)],
+        tail.group(1),
+        None if size is None else int(size),
+    )
 
 
 def _fields(record: Any) -> tuple[str, str, Any, Any, str | None]:

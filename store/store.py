@@ -10,6 +10,7 @@ import base64
 import contextlib
 import heapq
 import json
+import operator
 import re
 import secrets
 import threading
@@ -1500,6 +1501,9 @@ GRID_EVENTS = frozenset(
 )
 
 
+_BY_SEQ = operator.attrgetter("seq")
+
+
 def merged_order(events: Iterable[Event]) -> list[Event]:
     """Each station's events in its own order, the stations interleaved by time: a dossier
     merged from several stations reads as it happened, and one station's alone as it was."""
@@ -1508,8 +1512,8 @@ def merged_order(events: Iterable[Event]) -> list[Event]:
         chains.setdefault(event.station, []).append(event)
     if len(chains) == 1:
         (only,) = chains.values()
-        return sorted(only, key=lambda e: e.seq)
-    ordered = [sorted(chain, key=lambda e: e.seq) for chain in chains.values()]
+        return sorted(only, key=_BY_SEQ)
+    ordered = [sorted(chain, key=_BY_SEQ) for chain in chains.values()]
     return list(heapq.merge(*ordered, key=lambda e: (e.ts, e.station, e.seq)))
 
 
