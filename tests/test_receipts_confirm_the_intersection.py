@@ -69,3 +69,23 @@ def test_only_what_this_folder_knows_it_exported(exported: Any) -> None:
     state.save(station)
     report = _confirm(exported, [[1, last]], [(1, last)])
     assert report.acknowledged == last - 2 and _acknowledged(station) == [[3, last]]
+
+
+def test_a_receipt_naming_events_of_a_folder_that_has_none_is_a_fork(tmp_path: Path) -> None:
+    """A folder emptied (recreated after a loss) gets a receipt for its events before."""
+    station, secretariat = tmp_path / "a", tmp_path / "s"
+    with Store.open(station) as store:
+        me = store.station.id
+        assert store.head.seq == 0
+    with Store.open(secretariat):
+        pass
+    set_role(secretariat, "secretariat")
+    _trust(station, secretariat)
+    content = {"for_station": me, "ranges": [[1, 3]], "heads": [[1, 3, "ab" * 32]]}
+    (result,) = _import(station, _receipt(station, secretariat, content)).files
+    assert result.error is not None
+    assert result.error.startswith(
+        "FOURCHE : le secrétariat a reçu de ce poste jusqu'au n° 3, plus loin que ce dossier "
+        "de données (son dernier est le n° 0)"
+    )
+    assert _acknowledged(station) == []
