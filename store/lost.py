@@ -33,4 +33,9 @@ def load_lost(folder: Path) -> dict[str, list[int]]:
         return {}
     except ValueError as exc:
         raise CorruptFileError(folder / LOST_NAME, "JSON invalide", None) from exc
-    return {str(k): [int(s) for s in v] for k, v in raw.items()}
+    try:
+        return {str(k): [int(s) for s in v] for k, v in raw.items()}
+    except (AttributeError, TypeError, ValueError) as exc:
+        # Valid JSON of another shape (not an object of lists of numbers): named as damaged,
+        # never a crash of the start.
+        raise CorruptFileError(folder / LOST_NAME, "contenu invalide", None) from exc

@@ -162,7 +162,7 @@ class Knowledge:
                 raise ValueError
             self.peers: dict[str, dict[str, Any]] = dict(data.get("peers", {}))
             self.heads: dict[str, list[dict[str, Any]]] = dict(data.get("heads", {}))
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: « peers » or « heads » a number
             # Written with a backup (``save``), which ``carnet recover`` restores: said so.
             backup = backup_path(self.path)
             raise CorruptFileError(

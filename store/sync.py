@@ -1338,7 +1338,9 @@ def write_receipts(
         }
         count = sum(b - a + 1 for a, b in ranges)
         data = seal_file("receipt", store.station.id, key, ledger.receipts, content, count=count)
-        path = folder / f"accuse-{station}-{ledger.receipts:05d}{SUFFIX}"
+        # A station's id is what its folder says: a name here, never a path (as « a-part »).
+        safe = re.sub(r"[^A-Za-z0-9_-]", "_", station)[:64]
+        path = folder / f"accuse-{safe}-{ledger.receipts:05d}{SUFFIX}"
         atomic_write(path, data, keep_backup=False)
         written.append(path)
     ledger.save()
