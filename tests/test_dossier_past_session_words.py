@@ -125,3 +125,24 @@ def test_a_described_period_of_experience_reads_with_its_description(store: Stor
     said = [str(args[0]) for step, args, _ in script.steps if step == "paragraph"]
     assert "Période du 01/01/2020 au 31/12/2022 : Technicienne retraite" in said
     assert "Période du 01/01/2023 au 31/12/2025" in said
+
+
+def test_the_national_jurys_recommendations_are_set_off_under_its_proclamation(
+    store: Store, refs: Referentials
+) -> None:
+    from tests.test_vae_sessions import _decided, _proclaim
+
+    candidate = _candidate(store, "vae")
+    _decided(store, refs, candidate, validated=4)
+    _proclaim(store, candidate, "aucune_validation")
+    snap, people = dossier_inputs(store, candidate)
+    script = dossier_script(snap, people, station=store.station.id, now=NOW)
+    said = [(str(args[0]), options) for step, args, options in script.steps
+            if step == "paragraph"]  # fmt: skip
+    at = next(i for i, (text, _) in enumerate(said) if text.startswith("Proclamation du jury"))
+    assert said[at][0].endswith(": aucune validation (décision souveraine et définitive)")
+    assert said[at][1] == {"bold": True, "indent": 0}
+    assert said[at + 1] == (
+        "Préconisations : Reprendre la formation.",
+        {"bold": False, "indent": 4},
+    )
