@@ -28,3 +28,19 @@ def test_open_conflicts_come_first_in_bold_then_the_settled_ones(tmp_path: Path)
              in script.steps if step == "paragraph" and options["indent"] == 0
              and str(args[0]).startswith(("À trancher", "Tranché"))]  # fmt: skip
     assert heads == [("À trancher", True), ("Tranché", False)]
+
+
+def test_each_conflicts_values_are_set_off_under_its_first_line(tmp_path: Path) -> None:
+    s, ids = _three_stations(tmp_path)
+    with Store.open(s) as store:
+        snap, people = dossier_inputs(store, ids["conseil"])
+        steps = dossier_script(snap, people, station=store.station.id, now=NOW).steps
+    at = next(i for i, (step, args, _) in enumerate(steps)
+              if step == "heading" and args[0] == "Saisies concurrentes entre postes")  # fmt: skip
+    section = []
+    for step, args, options in steps[at + 1 :]:
+        if step != "paragraph":
+            break
+        section.append((str(args[0])[:2], options["indent"]))
+    # Two conflicts, each a first line then its two values, indented by 4 mm.
+    assert section == [("À ", 0), ("– ", 4), ("– ", 4)] * 2
