@@ -4,6 +4,8 @@ do not verify."""
 
 from __future__ import annotations
 
+import pytest
+
 from store.documents.dossier import dossier_script
 from store.documents.lookup import dossier_inputs
 from store.draft import Draft
@@ -12,7 +14,10 @@ from tests.signing import secret_of
 from tests.test_documents import NOW
 
 
-def test_a_signature_from_before_personal_signatures_is_counted_apart(store: Store) -> None:
+@pytest.mark.parametrize("forged", [False, True])
+def test_a_signature_from_before_personal_signatures_is_counted_apart(
+    store: Store, forged: bool
+) -> None:
     tutor = store.create_person("Paul Tuteur", "CPAM du Rhône", ["tuteur"], "t")
     manager = store.create_person("Marie Manager", "CPAM du Rhône", ["manager"], "t")
     candidate = store.create_candidate("Jeanne Martin", "CPAM du Rhône", "gestionnaire-conseil",
@@ -23,6 +28,11 @@ def test_a_signature_from_before_personal_signatures_is_counted_apart(store: Sto
     older = {"competency": "gc.b1.c1", "role": "manager", "person": manager,
              "situation": "Appel."}  # fmt: skip
     store.append(candidate, [Draft("attestation.signed", older)], manager)
+    if forged:  # a proof by a key the registry does not hold: it does not verify
+        bad = {"competency": "gc.b1.c2", "role": "tuteur", "person": tutor,
+               "situation": "Courrier.", "proof": {"person": tutor, "key": "0123456789abcdef",
+               "signature": "AAAA"}}  # fmt: skip
+        store.append(candidate, [Draft("attestation.signed", bad)], tutor)
     snap, people = dossier_inputs(store, candidate)
     steps = dossier_script(snap, people, station=store.station.id, now=NOW).steps
     at = next(i for i, (step, args, _) in enumerate(steps)
@@ -30,7 +40,8 @@ def test_a_signature_from_before_personal_signatures_is_counted_apart(store: Sto
     step, args, options = steps[at + 1]
     assert (step, args[0], options["bold"]) == (
         "paragraph",
-        "1 vérifiée(s), 1 antérieure(s) sans signature personnelle.",
+        "1 vérifiée(s), 1 antérieure(s) sans signature personnelle"
+        + (", 1 NON vérifiée(s)." if forged else "."),
         True,
     )
     lines = [str(args[0]) for step, args, _ in steps[at + 2 : at + 4]]
