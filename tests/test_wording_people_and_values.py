@@ -37,6 +37,11 @@ def test_a_recorded_value_reads_with_its_moment_and_no_empty_comment() -> None:
     assert source_value(Source("e", "s", "p-1", TS, (), criterion), PEOPLE) == (
         f"validé noté par Paul Tuteur (CPAM) le {AT}"
     )
+    said = CriterionMarked(grid="g-1", criterion="k", state=CriterionState.VALIDATED,
+                           comment="vu en situation")  # fmt: skip
+    assert source_value(Source("e", "s", "p-1", TS, (), said), PEOPLE) == (
+        f"validé (« vu en situation ») noté par Paul Tuteur (CPAM) le {AT}"
+    )
 
 
 def test_a_data_folder_is_named_as_the_secretariat_or_a_station() -> None:
@@ -44,3 +49,20 @@ def test_a_data_folder_is_named_as_the_secretariat_or_a_station() -> None:
     assert station_label(named) == "le secrétariat « Siège » (Ucanss)"
     assert station_label(Station("poste-2", TS)) == "le poste poste-2, sans nom"
     assert station_label(Station("poste-3", TS, organisme="CPAM")) == "le poste (CPAM)"
+
+
+def test_no_day_reads_as_a_dash_and_a_failed_check_reads_why() -> None:
+    from datetime import date
+
+    from store.documents.wording import day, verification
+
+    assert day(None) == "—"
+    assert day(date(2026, 12, 8)) == "08/12/2026"
+
+    class Signed:  # what a document shows of a signature: its signer and time
+        person, ts = "p-1", TS
+
+    assert verification(Signed(), {("p-1", TS): "clé inconnue"}) == (
+        "signature personnelle NON vérifiée : clé inconnue"
+    )
+    assert verification(Signed(), {("p-1", TS): None}) == "signature personnelle vérifiée"
