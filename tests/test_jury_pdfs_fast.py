@@ -31,3 +31,22 @@ def test_the_national_list_of_a_session_as_printed(store: Store) -> None:
     sheet = national_sheet(listing.records, listing.people, session)
     text = text_of(national_pdf(sheet, session, NOW).data)
     assert "Jury paritaire national du 20/11/2026 — décisions proclamées" in text
+
+
+def _record(name: str, juries: dict[str, object] | None) -> dict[str, object]:
+    return {"id": f"c-{name.lower()}", "name": name, "organisme": "Carsat Nord",
+            "route": "parcours_formation", "status": "pending", "average": None,
+            "vae": None, "juries": juries}  # fmt: skip
+
+
+def test_a_candidate_without_juries_or_proposal_does_not_end_the_list() -> None:
+    from store.documents.wording import People
+
+    proposed = {"local": {"proposal": "certification", "members": []}, "national": {}}
+    records = [
+        _record("Aline", None),  # a Gestionnaire conseil candidate: no juries at all
+        _record("Bruno", {"local": {"members": []}, "national": {}}),  # no proposal yet
+        _record("Zoé", proposed),
+    ]
+    sheet = national_sheet(records, People({}), None)
+    assert [row[1] for row in sheet.rows] == ["Zoé"]
