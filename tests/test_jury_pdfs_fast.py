@@ -1,6 +1,7 @@
 """The two jury documents as printed, read back from the PDF in the fast loop: the local
 jury's procès-verbal names its candidate and the moment it was made; the national jury's list
-of a session names that session's day."""
+of a session names that session's day; and the list of candidates awaiting the national
+jury goes on past those with no jury or no proposal yet."""
 
 from __future__ import annotations
 
