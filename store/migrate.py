@@ -1,9 +1,9 @@
-"""Data folders of the previous release (format 1) move to format 2 on first open.
+"""Data folders of the first release (format 1) move to the current format on first open.
 
 Format 1 kept each dossier and the registry as one TinyDB JSON object, rewritten whole at every
 change, with a full copy beside it (``.bak``). Each file is migrated on its own: its events are
-checked, written as format-2 records to a temporary file made durable, renamed over the old file,
-the folder synced, and only then is the ``.bak`` removed. A kill at any moment leaves every file
+checked, written as records of the current format to a temporary file made durable, renamed
+over the old file, the folder synced, and only then is the ``.bak`` removed. A kill at any moment leaves every file
 either old (migrated at the next open) or new, and never without a readable copy.
 """
 
@@ -82,7 +82,7 @@ def migrate_file(path: Path) -> None:
     ]
     data, _ = record_lines(b"", records)
     if not records:
-        # An empty format-1 database holds nothing to keep; format 2 has no empty files.
+        # An empty format-1 database holds nothing to keep; later formats have no empty files.
         path.unlink()
     else:
         write_new_file(path, data)

@@ -1,8 +1,8 @@
 """Repairs the data files that do not verify, keeping the damaged file aside.
 
 Runs under the data lock, before the store opens: the store refuses to open while a file it
-needs does not verify, rather than read it as empty. A format-2 file is repaired from its own
-records: every record that still verifies (its hash against the record before it) and whose
+needs does not verify, rather than read it as empty. A file of format 2 or 3 is repaired from
+its own records: every record that still verifies (its hash against the record before it) and whose
 event checks is kept, re-chained into a new file; what could not be kept is named, and the
 station's own events among it (known from the journal) are recorded in ``lost.json`` so that
 their sequence numbers are never reused. A format-1 file (not migrated yet) is restored from
@@ -346,7 +346,8 @@ def _restore_v1(path: Path, dossier: str, named: list[Entry], report: RecoveryRe
         good = backup.read_bytes()
         tables = parse_v1(good, backup)
     except (OSError, CorruptFileError):
-        # No backup: perhaps a format-2 file whose first byte was changed. Keep what verifies.
+        # No backup: perhaps a later format's file whose first byte was changed. Keep what
+        # verifies.
         _salvage(path, path.read_bytes(), dossier, named, report)
         return
     _set_aside(path)

@@ -400,7 +400,7 @@ def decode_record(body: bytes, tails: Tails) -> tuple[str, str, dict[str, Any]]:
 
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
-    """The tables of a stored file (format 2), verified."""
+    """The tables of a stored file (format 2 or 3), verified."""
     return parse_log(raw, path).tables
 
 
