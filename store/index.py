@@ -47,7 +47,7 @@ _LINE_LIMIT = 16 << 20
 # longer than this is no header of ours (the previous format was one line of every record).
 _HEADER_LIMIT = 4 << 20
 # A line of format 3 (``seq hash dossier …``) or of an earlier release (JSON).
-_JOURNAL_DOSSIER = re.compile(rb'(?:"dossier": "|^[0-9]+ [0-9a-f]{64} )(c-[0-9a-f]+)', re.M)
+_JOURNAL_DOSSIER = re.compile(rb'(?:"dossier": "|^[0-9]+ [0-9a-f]{64} )(c-[0-9a-f]+)(?=[" ])', re.M)
 _TAIL = 64  # bytes of the journal, before where it was last read, that must not have changed
 _CHUNK = 1 << 20
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from models.events import Event, EventError, utc_now
 from store.atomic import atomic_write, backup_path, fsync_dir
+from store.chains import Chains
 from store.compact import NotAnEvent, Tails
 from store.errors import CorruptFileError
 from store.index import indexed_names
@@ -48,6 +49,9 @@ from store.storage import (
     record_lines,
     write_new_file,
 )
+
+# An event's hash, by station and sequence number, where the folder knows it (None: unknown).
+Known = Callable[[str, int], "str | None"]
 
 
 @dataclass
@@ -104,6 +108,7 @@ def restore(folder: Path) -> RecoveryReport:
     entries = _journal_entries(folder)
     known_lost = load_lost(folder)
     _restore_side_files(folder, entries, report)
+    known = _known_hashes(folder, entries)
     for path in data_files(folder):
         if not path.exists():
             continue
@@ -119,7 +124,7 @@ def restore(folder: Path) -> RecoveryReport:
         try:
             log = parse_log(raw, path)
         except CorruptFileError:
-            _salvage(path, raw, dossier, named, report)
+            _salvage(path, raw, dossier, named, report, known)
             continue
         held = {(d.get("seq"), d.get("hash")) for d in log.tables.get(EVENTS, {}).values()}
         missing = [
@@ -129,7 +134,7 @@ def restore(folder: Path) -> RecoveryReport:
         ]
         if missing:
             # Cut short (or a torn tail that held acknowledged events): the rest stands.
-            _salvage(path, raw, dossier, named, report)
+            _salvage(path, raw, dossier, named, report, known)
     absent = _absent_dossiers(folder, entries, known_lost)
     for dossier in absent:
         report.absent.append(dossier)
@@ -254,6 +259,27 @@ def _digest_of(path: Path) -> str | None:
     return key_digest(path.read_bytes()) if path.exists() else None
 
 
+def _known_hashes(folder: Path, entries: list[Entry]) -> Known:
+    """Where an event's hash is known beside the dossiers: this station's journal for its own
+    (its id from ``station.json``, once restored), the chain of what was received from each
+    other station (``chaines/``, rebuilt from the dossiers when missing: it may then lack the
+    very events a damaged file held)."""
+    own: str | None = None
+    with contextlib.suppress(OSError, CorruptFileError):
+        own = parse_station((folder / STATION_NAME).read_bytes(), folder / STATION_NAME).id
+    mine = {e.seq: e.hash for e in entries}
+    chains = Chains(folder)
+
+    def known(station: str, seq: int) -> str | None:
+        if station == own:
+            return mine.get(seq)
+        with contextlib.suppress(OSError, ValueError):
+            return chains.hash_at(station, seq)
+        return None
+
+    return known
+
+
 def _journal_entries(folder: Path) -> list[Entry]:
     if not (folder / JOURNAL_NAME).exists():
         return []
@@ -280,20 +306,32 @@ def _set_aside(path: Path) -> None:
 
 
 def _salvage(
-    path: Path, raw: bytes, dossier: str, named: list[Entry], report: RecoveryReport
+    path: Path,
+    raw: bytes,
+    dossier: str,
+    named: list[Entry],
+    report: RecoveryReport,
+    known: Known | None = None,
 ) -> None:
     records: list[tuple[str, str, Any]] = []
     dropped = 0
     previous = b""
     tails: Tails = {}
     journal = {e.seq: e.hash for e in named}
+
+    def hash_of(station: str, seq: int) -> str | None:
+        """An event's hash as the folder knows it beside its dossiers: this station's
+        journal, or what was received from another (``chaines/``)."""
+        found = known(station, seq) if known is not None else None
+        return found if found is not None else journal.get(seq)
+
     for line in raw.split(b"\n"):
         if not line:
             continue
         digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
         good = chain(previous, body) == digest
         previous = digest
-        record = _record(body, tails, journal) if good else None
+        record = _record(body, tails, hash_of) if good else None
         if record is None:
             dropped += 1
             continue
@@ -314,11 +352,12 @@ def _salvage(
         report.lost[dossier] = missing
 
 
-def _record(body: bytes, tails: Tails, journal: dict[int, str]) -> tuple[str, str, Any] | None:
+def _record(body: bytes, tails: Tails, hash_of: Known) -> tuple[str, str, Any] | None:
     """A record that parses and, in the events table, whose event checks. An event stored
-    without its ``prev`` whose previous event was the damaged record gets it back from the
-    journal, which names both events with their hashes: the event rebuilt must have the hash
-    the journal gives it."""
+    without its ``prev`` whose station's previous event was the damaged record gets it back
+    from what the folder knows of both (``hash_of``: the journal for this station's own, the
+    chain of what was received for another's): the event rebuilt must have the hash known
+    for it."""
     try:
         try:
             table, doc_id, doc = decode_record(body, tails)
@@ -326,11 +365,14 @@ def _record(body: bytes, tails: Tails, journal: dict[int, str]) -> tuple[str, st
             # Only a record of format 3 (a list) leaves out its ``prev``.
             found = json.loads(body)[2]
             seq, station = found.get("seq"), found.get("station")
-            if not isinstance(seq, int) or seq - 1 not in journal or seq not in journal:
+            if type(seq) is not int or type(station) is not str:
                 return None
-            guess = {**tails, station: (seq - 1, journal[seq - 1])}
+            before, expected = hash_of(station, seq - 1), hash_of(station, seq)
+            if before is None or expected is None:
+                return None
+            guess = {**tails, station: (seq - 1, before)}
             table, doc_id, doc = decode_record(body, guess)
-            if doc.get("hash") != journal[seq]:
+            if doc.get("hash") != expected:
                 return None
             tails.update(guess)
         if table == EVENTS:

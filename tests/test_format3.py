@@ -205,3 +205,67 @@ def test_the_previous_releases_folder_takes_format_3_and_verifies(
     assert main(["status", "--data", str(folder), "--json"]) == 0
     named = {c["id"]: c["name"] for c in json.loads(capsys.readouterr().out)["candidates"]}
     assert named[candidate] == now.name + " B"
+
+
+# --- carnet recover, another station's events after a damaged record -----------------------
+
+
+def _received_dossier(folder: Path, with_chain: bool) -> tuple[Path, list[Event]]:
+    """A station folder holding a dossier of another station's four events (as an import
+    leaves it), and that station's chain of what was received (``chaines/``) or not."""
+    from store.chains import Chains
+
+    with Store.open(folder):
+        pass
+    events = _chains([1, 1, 1, 1], "abcd")
+    path = folder / "dossiers" / "c-0123456789.json"
+    path.parent.mkdir(exist_ok=True)
+    AppendOnlyStorage(path).append(EVENTS, [e.encoded() for e in events])
+    if with_chain:
+        chains = Chains(folder)
+        for event in events:
+            chains.put(event.station, event.seq, event.hash)
+        chains.save()
+    return path, events
+
+
+@pytest.mark.parametrize("with_chain", [True, False])
+def test_recover_gets_back_the_events_after_a_damaged_one_from_what_was_received(
+    tmp_path: Path, with_chain: bool
+) -> None:
+    """The second event of another station is damaged; the two after it are stored without
+    their ``prev``. ``carnet recover`` takes it from the chain of what was received from that
+    station (as it takes an own event's from the journal) and keeps them, each with the hash
+    received: only the damaged record is lost. Without that chain, they cannot be rebuilt and
+    are counted among the records left out, never rebuilt wrong."""
+    from store.recovery import recover
+
+    path, events = _received_dossier(tmp_path, with_chain)
+    lines = path.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"text":"b"', b'"text":"X"')
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(CorruptFileError, match="enregistrement n° 2"):
+        parse_log(path.read_bytes(), path)
+    report = recover(tmp_path)
+    kept = [
+        Event.from_stored(d) for d in parse_log(path.read_bytes(), path).tables[EVENTS].values()
+    ]
+    if with_chain:
+        assert kept == [events[0], events[2], events[3]]
+        assert report.dropped == {path.name: 1}
+    else:
+        assert kept == [events[0]]
+        assert report.dropped == {path.name: 3}
+
+
+def test_a_journal_line_with_a_damaged_dossier_name_names_no_dossier(tmp_path: Path) -> None:
+    """One letter of a dossier's name changed in a journal line: the line is damage (its
+    checksum), and the journal's scan for the dossiers it names does not take the rest of
+    the name for another dossier, which would then be called absent."""
+    from store.index import journal_dossiers
+
+    good = Entry(1, "a" * 64, "c-385dcb4470", 1).line()
+    damaged = good.replace(b"c-385dcb4470", b"c-385dcb447x")
+    (tmp_path / "journal.log").write_bytes(good + damaged)
+    assert read_entries(good + damaged)[1] == 1
+    assert journal_dossiers(tmp_path / "journal.log") == {"c-385dcb4470"}
