@@ -91,9 +91,9 @@ class Event(BaseModel):
             return cls._validated(raw)
         if isinstance(text, bytes) and text.startswith(_SORTED_START):
             event = cls._validated(raw)
-            hashed = text[:-_HASH_TAIL] + b"}"
+            hashed = text[:-HASH_TAIL] + b"}"
             if (
-                _with_hash(hashed, event.hash) == text
+                with_hash(hashed, event.hash) == text
                 and hashlib.sha256(hashed).hexdigest() == event.hash
             ):
                 return event
@@ -108,7 +108,7 @@ class Event(BaseModel):
         data = _hashed_json(raw)
         if event.hash != hashlib.sha256(data).hexdigest():
             raise EventError(f"événement n° {event.seq} altéré : son empreinte ne correspond pas")
-        return event, _with_hash(data, event.hash)
+        return event, with_hash(data, event.hash)
 
     @classmethod
     def _validated(cls, raw: Any) -> Event:
@@ -127,17 +127,17 @@ class Event(BaseModel):
         hashed, then its hash (what ``checked_json`` gives, and ``from_stored`` checks without
         encoding)."""
         raw = self.stored()
-        return Encoded(raw, _with_hash(_hashed_json(raw), self.hash))
+        return Encoded(raw, with_hash(_hashed_json(raw), self.hash))
 
 
 _canonical = compact_json(sort_keys=True)
 # An event's stored JSON, as carnet writes it: its keys sorted (« author » first) and its hash
 # after them, ``,"hash":"`` then 64 hexadecimal digits and ``"}``.
 _SORTED_START = b'{"author":'
-_HASH_TAIL = len(b',"hash":""}') + 64
+HASH_TAIL = len(b',"hash":""}') + 64
 
 
-def _with_hash(hashed: bytes, digest: str) -> bytes:
+def with_hash(hashed: bytes, digest: str) -> bytes:
     """An event's stored JSON from its hashed fields' JSON (``{…}``) and its hash: 64
     hexadecimal digits (checked by then), nothing in them to escape."""
     return b'%s,"hash":"%s"}' % (hashed[:-1], digest.encode())
@@ -682,6 +682,6 @@ def checked_in_bulk(raws: list[Any]) -> list[Sealed] | None:
             _typed_payload(checked["type"], payload, checked["seq"])
         except EventError:
             return None
-        json = _with_hash(data, digest)
+        json = with_hash(data, digest)
         sealed.append(Sealed(checked["station"], checked["seq"], checked["prev"], digest, json))
     return sealed

@@ -20,13 +20,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from models.events import HASH_TAIL, canonical, with_hash
 from models.jsontext import Encoded
 
 Tails = dict[str, tuple[int, str]]
 
-# An event's stored JSON as carnet writes it (``Event.encoded``): its hashed fields (sorted
-# keys) then ``,"hash":"`` and 64 hexadecimal digits, ``"}``.
-_HASH_TAIL = len(b',"hash":""}') + 64
 # In those sorted keys « seq », « station », « ts » and « type » follow « prev »: their values
 # are a number and plain strings, so the last ``,"seq":`` is the event's own key, never one
 # inside its payload (which comes before « prev »).
@@ -60,11 +58,13 @@ def compacted(doc: Encoded, tails: Tails) -> tuple[bytes, bytes] | None:
         and isinstance(station, str)
         and isinstance(seq, int)
         and isinstance(prev, str)
-        and text.endswith(b',"hash":"%s"}' % digest.encode())
-        and len(text) > _HASH_TAIL
+        and len(text) > HASH_TAIL
     ):
         return None
-    hashed = text[:-_HASH_TAIL] + b"}"
+    # The stored JSON as ``Event.encoded`` makes it: its hashed fields, then its hash.
+    hashed = text[:-HASH_TAIL] + b"}"
+    if with_hash(hashed, digest) != text:
+        return None
     if tails.get(station) == (seq - 1, prev):
         key = b',"prev":"%s"' % prev.encode()
         at = hashed.rfind(key)
@@ -91,9 +91,7 @@ def expanded(doc: dict[str, Any], text: bytes | None, check: str, tails: Tails) 
     if type(station) is not str or type(seq) is not int:
         raise NotAnEvent("événement sans poste ni numéro")
     if text is None:
-        from models.jsontext import compact_json
-
-        text = compact_json(sort_keys=True)(doc).encode()
+        text = canonical(doc)
     if "prev" not in doc:
         above = tails.get(station)
         if above is None or above[0] != seq - 1:

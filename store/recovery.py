@@ -2,8 +2,8 @@
 
 Runs under the data lock, before the store opens: the store refuses to open while a file it
 needs does not verify, rather than read it as empty. A file of format 2 or 3 is repaired from
-its own records: every record that still verifies (its hash against the record before it) and whose
-event checks is kept, re-chained into a new file; what could not be kept is named, and the
+its own records: every record that still verifies (its hash against the record before it) and
+whose event checks is kept, re-chained into a new file; what could not be kept is named, and the
 station's own events among it (known from the journal) are recorded in ``lost.json`` so that
 their sequence numbers are never reused. A format-1 file (not migrated yet) is restored from
 its ``.bak``.
@@ -118,7 +118,7 @@ def restore(folder: Path) -> RecoveryReport:
             try:
                 parse_v1(path.read_bytes(), path)
             except CorruptFileError:
-                _restore_v1(path, dossier, named, report)
+                _restore_v1(path, dossier, named, report, known)
             continue
         raw = path.read_bytes()
         try:
@@ -261,9 +261,10 @@ def _digest_of(path: Path) -> str | None:
 
 def _known_hashes(folder: Path, entries: list[Entry]) -> Known:
     """Where an event's hash is known beside the dossiers: this station's journal for its own
-    (its id from ``station.json``, once restored), the chain of what was received from each
-    other station (``chaines/``, rebuilt from the dossiers when missing: it may then lack the
-    very events a damaged file held)."""
+    (its id from ``station.json``, once restored; should it not read, the journal is tried for
+    any station, the event rebuilt being checked against the hash found), the chain of what
+    was received from each other station (``chaines/``, rebuilt from the dossiers when
+    missing: it may then lack the very events a damaged file held)."""
     own: str | None = None
     with contextlib.suppress(OSError, CorruptFileError):
         own = parse_station((folder / STATION_NAME).read_bytes(), folder / STATION_NAME).id
@@ -274,8 +275,10 @@ def _known_hashes(folder: Path, entries: list[Entry]) -> Known:
         if station == own:
             return mine.get(seq)
         with contextlib.suppress(OSError, ValueError):
-            return chains.hash_at(station, seq)
-        return None
+            received = chains.hash_at(station, seq)
+            if received is not None:
+                return received
+        return mine.get(seq) if own is None else None
 
     return known
 
@@ -306,24 +309,12 @@ def _set_aside(path: Path) -> None:
 
 
 def _salvage(
-    path: Path,
-    raw: bytes,
-    dossier: str,
-    named: list[Entry],
-    report: RecoveryReport,
-    known: Known | None = None,
+    path: Path, raw: bytes, dossier: str, named: list[Entry], report: RecoveryReport, known: Known
 ) -> None:
     records: list[tuple[str, str, Any]] = []
     dropped = 0
     previous = b""
     tails: Tails = {}
-    journal = {e.seq: e.hash for e in named}
-
-    def hash_of(station: str, seq: int) -> str | None:
-        """An event's hash as the folder knows it beside its dossiers: this station's
-        journal, or what was received from another (``chaines/``)."""
-        found = known(station, seq) if known is not None else None
-        return found if found is not None else journal.get(seq)
 
     for line in raw.split(b"\n"):
         if not line:
@@ -331,7 +322,7 @@ def _salvage(
         digest, body = line[:HASH_LEN], line[HASH_LEN + 1 :]
         good = chain(previous, body) == digest
         previous = digest
-        record = _record(body, tails, hash_of) if good else None
+        record = _record(body, tails, known) if good else None
         if record is None:
             dropped += 1
             continue
@@ -352,10 +343,10 @@ def _salvage(
         report.lost[dossier] = missing
 
 
-def _record(body: bytes, tails: Tails, hash_of: Known) -> tuple[str, str, Any] | None:
+def _record(body: bytes, tails: Tails, known: Known) -> tuple[str, str, Any] | None:
     """A record that parses and, in the events table, whose event checks. An event stored
     without its ``prev`` whose station's previous event was the damaged record gets it back
-    from what the folder knows of both (``hash_of``: the journal for this station's own, the
+    from what the folder knows of both (``known``: the journal for this station's own, the
     chain of what was received for another's): the event rebuilt must have the hash known
     for it."""
     try:
@@ -367,7 +358,7 @@ def _record(body: bytes, tails: Tails, hash_of: Known) -> tuple[str, str, Any] |
             seq, station = found.get("seq"), found.get("station")
             if type(seq) is not int or type(station) is not str:
                 return None
-            before, expected = hash_of(station, seq - 1), hash_of(station, seq)
+            before, expected = known(station, seq - 1), known(station, seq)
             if before is None or expected is None:
                 return None
             guess = {**tails, station: (seq - 1, before)}
@@ -382,7 +373,9 @@ def _record(body: bytes, tails: Tails, hash_of: Known) -> tuple[str, str, Any] |
     return table, doc_id, doc
 
 
-def _restore_v1(path: Path, dossier: str, named: list[Entry], report: RecoveryReport) -> None:
+def _restore_v1(
+    path: Path, dossier: str, named: list[Entry], report: RecoveryReport, known: Known
+) -> None:
     backup = backup_path(path)
     try:
         good = backup.read_bytes()
@@ -390,7 +383,7 @@ def _restore_v1(path: Path, dossier: str, named: list[Entry], report: RecoveryRe
     except (OSError, CorruptFileError):
         # No backup: perhaps a later format's file whose first byte was changed. Keep what
         # verifies.
-        _salvage(path, path.read_bytes(), dossier, named, report)
+        _salvage(path, path.read_bytes(), dossier, named, report, known)
         return
     _set_aside(path)
     atomic_write(path, good, keep_backup=False)

@@ -75,16 +75,12 @@ def record_lines(
         # One write is one batch: a write cut short (a kill or a power cut inside it) leaves
         # some of its records whole; reading counts them and drops the batch entirely.
         size = b",%d]" % len(records) if number == 0 and len(records) > 1 else b"]"
-        if isinstance(doc, Encoded):  # its JSON, as checked: the same values as encode(doc)
-            short = compacted(doc, tails) if table == EVENTS else None
-            if short is None:
-                text = doc.json
-                if table == EVENTS:
-                    follow(doc, tails)
-            else:
-                text = b'%s,"%s"' % short
+        # An Encoded document carries its JSON, as checked: the same values as encode(doc).
+        short = compacted(doc, tails) if table == EVENTS and isinstance(doc, Encoded) else None
+        if short is not None:
+            text = b'%s,"%s"' % short
         else:
-            text = encode(doc).encode()
+            text = doc.json if isinstance(doc, Encoded) else encode(doc).encode()
             if table == EVENTS:
                 follow(doc, tails)
         body = b"".join((_record_head(table, doc_id, heads), text, size))
