@@ -77,12 +77,19 @@ class RecoveryReport:
             f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {p}"
             for p in self.unrecoverable
         ]
-        out += [f"Dossier absent : {d} (son fichier n'existe plus)" for d in self.absent]
+        out += [
+            f"Registre absent : {REGISTRY_FILE} n'existe plus (ses personnes et référentiels "
+            "publiés sont perdus ici ; un autre poste ou le secrétariat peut les renvoyer)"
+            if d == REGISTRY
+            else f"Dossier absent : {d} (son fichier n'existe plus)"
+            for d in self.absent
+        ]
         for name, count in self.dropped.items():
             out.append(f"{name} : {count} enregistrement(s) illisible(s) écarté(s)")
         for dossier, seqs in self.lost.items():
             listed = ", ".join(str(s) for s in seqs[:20]) + ("…" if len(seqs) > 20 else "")
-            out.append(f"{dossier} : {len(seqs)} événement(s) perdu(s) (n° {listed})")
+            where = "registre" if dossier == REGISTRY else dossier
+            out.append(f"{where} : {len(seqs)} événement(s) perdu(s) (n° {listed})")
         return out or ["Tous les fichiers se vérifient : rien à réparer."]
 
 
@@ -152,10 +159,14 @@ def _absent_dossiers(
     folder: Path, entries: list[Entry], known_lost: dict[str, list[int]]
 ) -> list[str]:
     named = {e.dossier for e in entries} | set(indexed_names(folder))
-    present = {p.stem for p in data_files(folder)[1:]}
-    return sorted(
-        d for d in named if d.startswith("c-") and d not in present and d not in known_lost
-    )
+    files = data_files(folder)
+    present = {p.stem for p in files[1:]}
+    absent = [d for d in named if d.startswith("c-") and d not in present and d not in known_lost]
+    if not files[0].exists() and present and REGISTRY not in known_lost:
+        # The registry gone while candidates remain: what it held is named lost (its events
+        # the journal names), so that the store opens again, saying so.
+        absent.append(REGISTRY)
+    return sorted(absent)
 
 
 KEY_NAMES = (KEY_FILE, ENCRYPTION_KEY_FILE)

@@ -256,6 +256,7 @@ class Store(CareerActions, PeopleActions):
             self.folder, load_or_create_station(self.folder, has_events=has_events)
         )
         self._lost = load_lost(self.folder)
+        self._check_registry_present()
         journal = Journal(self.folder)
         try:
             head = journal.recover(self._holds)
@@ -312,7 +313,8 @@ class Store(CareerActions, PeopleActions):
             self.station = Station(id="", created="")
         check_key(self.folder, self.station, record=False)
         self._lost = load_lost(self.folder)
-        self._registry = self._load(REGISTRY)  # an absent registry is read as no one
+        self._check_registry_present()
+        self._registry = self._load(REGISTRY)
         self._reg = RegistryState.of(self._registry.events)
         self._refresh_referentials()
         self._index = SummaryIndex(self.folder, read_only=True)
@@ -366,6 +368,21 @@ class Store(CareerActions, PeopleActions):
         return sorted(
             p.stem for p in (self.folder / DOSSIERS).glob("c-*.json") if _DOSSIER_ID.match(p.stem)
         )
+
+    def _check_registry_present(self) -> None:
+        """Candidates' dossiers without the registry (their people, the referentials
+        published): read as no one, every name and every right would be lost in silence. Loud
+        until ``carnet recover`` has recorded what it held as lost."""
+        path = self.folder / REGISTRY_FILE
+        if not path.exists() and REGISTRY not in self._lost and self.candidate_ids():
+            raise CorruptFileError(
+                path,
+                "registre absent (personnes et référentiels), alors que ce dossier de données "
+                "tient des candidats",
+                None,
+                repairable=True,
+                absent=True,
+            )
 
     def _any_dossier(self) -> bool:
         return (self.folder / REGISTRY_FILE).exists() or bool(self.candidate_ids())

@@ -286,3 +286,23 @@ def test_a_key_lost_with_its_backup_still_points_to_recover_which_names_it(
     code, out, _ = _run(capsys, "recover", "--data", str(station))
     assert code == 1
     assert f"Irrécupérable (ni le fichier ni sa sauvegarde ne se lisent) : {key}" in out
+
+
+def test_a_deleted_registry_is_loud_and_recover_names_the_loss(
+    station: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The registry gone while candidates remain: read as no one, every name and right would
+    be lost in silence. The status stops and names the file; ``carnet recover`` names what it
+    held as lost (the journal's events), and the folder opens again and verifies."""
+    code, out, _ = _status(capsys, station)
+    assert code == 0
+    (station / "registry.json").unlink()
+    code, _, err = _status(capsys, station)
+    assert code != 0 and "registry.json" in err and "registre absent" in err
+    with pytest.raises(CorruptFileError, match="registre absent"):
+        Store.open(station)
+    code, out, _ = _run(capsys, "recover", "--data", str(station))
+    assert code == 0 and "Registre absent : registry.json" in out
+    assert "registre : " in out and "perdu(s)" in out
+    assert _status(capsys, station)[0] == 0
+    assert _run(capsys, "verify", "--data", str(station))[0] == 0
