@@ -162,9 +162,9 @@ def _absent_dossiers(
     files = data_files(folder)
     present = {p.stem for p in files[1:]}
     absent = [d for d in named if d.startswith("c-") and d not in present and d not in known_lost]
-    if not files[0].exists() and present and REGISTRY not in known_lost:
-        # The registry gone while candidates remain: what it held is named lost (its events
-        # the journal names), so that the store opens again, saying so.
+    if not files[0].exists() and REGISTRY in named and REGISTRY not in known_lost:
+        # The registry gone while the journal names events written in it: they are named
+        # lost, so that the store opens again, saying so.
         absent.append(REGISTRY)
     return sorted(absent)
 

@@ -370,15 +370,20 @@ class Store(CareerActions, PeopleActions):
         )
 
     def _check_registry_present(self) -> None:
-        """Candidates' dossiers without the registry (their people, the referentials
-        published): read as no one, every name and every right would be lost in silence. Loud
-        until ``carnet recover`` has recorded what it held as lost."""
+        """The registry gone while the journal names events this station wrote in it (people,
+        referentials published): read as no one, every name and every right would be lost in
+        silence. Loud until ``carnet recover`` has recorded them as lost. The journal is read
+        whole only then: a folder whose registry exists pays nothing."""
         path = self.folder / REGISTRY_FILE
-        if not path.exists() and REGISTRY not in self._lost and self.candidate_ids():
+        if (
+            not path.exists()
+            and REGISTRY not in self._lost
+            and any(e.dossier == REGISTRY for e in journal_entries(self.folder))
+        ):
             raise CorruptFileError(
                 path,
-                "registre absent (personnes et référentiels), alors que ce dossier de données "
-                "tient des candidats",
+                "registre absent (personnes et référentiels), alors que le journal nomme les "
+                "événements que ce poste y a écrits",
                 None,
                 repairable=True,
                 absent=True,

@@ -291,8 +291,8 @@ def test_a_key_lost_with_its_backup_still_points_to_recover_which_names_it(
 def test_a_deleted_registry_is_loud_and_recover_names_the_loss(
     station: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The registry gone while candidates remain: read as no one, every name and right would
-    be lost in silence. The status stops and names the file; ``carnet recover`` names what it
+    """The registry gone while the journal names the events this station wrote in it: read
+    as no one, every name and right would be lost in silence. The status stops and names the file; ``carnet recover`` names what it
     held as lost (the journal's events), and the folder opens again and verifies."""
     code, out, _ = _status(capsys, station)
     assert code == 0
